@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from yanglao.accounts.roles import FULL_PII_ROLES, ROLE_NAMES, Role
+
+
+class User(AbstractUser):
+    """账户: one person's log-in, with the role and the area they act in."""
+
+    role = models.CharField(
+        "角色", max_length=20, choices=[(r.value, n) for r, n in ROLE_NAMES.items()], default=Role.COMMUNITY
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="管辖区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="工作人员可见该区域及其下级区域的数据",
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    can_view_full_pii = models.BooleanField("可查看完整身份证号和电话", default=False)
+    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)  # StrEnum keys compare equal to plain strings
+
+    @property
+    def may_view_full_pii(self) -> bool:
+        return self.is_superuser or self.role in FULL_PII_ROLES or self.can_view_full_pii
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class ApiToken(models.Model):
+    """API bearer token; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"

@@ -1,0 +1,35 @@
+"""Roles (角色) and what each may do. Pure data: no Django import."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CIVIL_AFFAIRS = "civil_affairs"
+    STREET = "street"
+    COMMUNITY = "community"
+    FACILITY_ADMIN = "facility_admin"
+    PROVIDER_ADMIN = "provider_admin"
+    LEADER = "leader"
+
+
+ROLE_NAMES = {
+    Role.ADMIN: "系统管理员",
+    Role.CIVIL_AFFAIRS: "民政局工作人员",
+    Role.STREET: "街道/乡镇工作人员",
+    Role.COMMUNITY: "社区/村工作人员",
+    Role.FACILITY_ADMIN: "机构管理员",
+    Role.PROVIDER_ADMIN: "服务商管理员",
+    Role.LEADER: "领导（只读）",
+}
+
+# Roles whose scope is a region subtree (the others are scoped to a facility or a provider).
+REGION_ROLES = {Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY, Role.LEADER}
+# Roles that may change the registry of older people within their region.
+REGISTRY_WRITERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY}
+# Roles that may see identity and phone numbers in full (each full view is still audited).
+FULL_PII_ROLES = {Role.ADMIN, Role.CIVIL_AFFAIRS}
+# Roles that may manage facilities, beds and staff registers.
+FACILITY_WRITERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.FACILITY_ADMIN}

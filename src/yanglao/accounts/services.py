@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yanglao.accounts.models import ApiToken, User
+from yanglao.accounts.roles import REGION_ROLES, Role
+from yanglao.core.audit import audit, audit_create
+from yanglao.core.errors import ValidationFailed
+from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.regions.models import Region
+
+
+def user_create(
+    *, by, username: str, password: str, role: str, region: Region | None = None, full_name: str = "", can_view_full_pii: bool = False
+) -> User:
+    """Create an account; the creator may only hand out their own area or a part of it."""
+    errors: dict[str, str] = {}
+    if by is not None and not sees_everything(by):
+        errors["__all__"] = "只有系统管理员可以创建账户"
+    if not username.strip():
+        errors["username"] = "用户名不能为空"
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = "该用户名已被使用"
+    if role not in {r.value for r in Role}:
+        errors["role"] = "角色不在可选范围内"
+    elif Role(role) in REGION_ROLES and region is None:
+        errors["region"] = "该角色需要指定管辖区域"
+    if region is not None and by is not None and not region_path_allowed(by, region.path):
+        errors["region"] = "该区域不在您的管辖范围内"
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        errors["password"] = "；".join(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        user = User(username=username, role=role, region=region, full_name=full_name, can_view_full_pii=can_view_full_pii)
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.set_password(password)
+        user.save()
+        audit_create(by=by, obj=user, summary=f"创建账户 {username}（{user.role_name}）")
+    return user
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
+    """POST /api/v1/auth/token: the same lock-out rules as the log-in page."""
+    user = authenticate(username=username, password=password)
+    if user is None:
+        locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).exists()
+        reason = "账户已被锁定，请稍后再试" if locked else "用户名或密码错误"
+        raise ValidationFailed({"password": reason})
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, key_hash=_token_hash(key), expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+        )
+        audit(by=user, action="login", obj=user, summary="签发 API 令牌")
+    return key, token
+
+
+def api_token_user(key: str) -> User | None:
+    token = ApiToken.objects.select_related("user", "user__region").filter(key_hash=_token_hash(key)).first()
+    now = timezone.now()
+    if token is None or token.expires_at <= now or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,44 @@
+"""The JSON API: /api/v1/…, OpenAPI documentation at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+
+from yanglao.accounts.api import BearerToken
+from yanglao.accounts.api import router as auth_router
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.elders.api import router as elders_router
+from yanglao.facilities.api import router as facilities_router
+from yanglao.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="养老服务综合信息平台 API",
+    version="1",
+    description="所有接口（令牌接口除外）需在请求头携带 `Authorization: Bearer <token>`。数据范围与网页一致：管辖范围外的对象返回 404。",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationFailed)
+def on_validation_failed(request, exc: ValidationFailed):
+    """422 with one entry per refused field, in the same shape as request-schema errors."""
+    detail = [{"loc": ["body", field], "field": field, "msg": reason, "type": "value_error"} for field, reason in exc.errors.items()]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(NotInScope)
+def on_not_in_scope(request, exc):
+    return api.create_response(request, {"detail": "不存在或不在您的管辖范围内"}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return api.create_response(request, {"detail": "不存在"}, status=404)
+
+
+api.add_router("/v1/auth", auth_router)
+api.add_router("/v1/regions", regions_router)
+api.add_router("/v1/elders", elders_router)
+api.add_router("/v1", facilities_router)

@@ -1,0 +1,179 @@
+"""The `yanglao` command: demo, serve, worker, migrate, create-admin, import, manage."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str, **options) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def cmd_demo(opts) -> int:
+    _django()
+    from yanglao.accounts.models import User
+    from yanglao.demo.generator import build_demo_city, logins_path, write_logins
+
+    address = f"http://{opts.host}:{opts.port}/"
+    print("· 数据库迁移 …", flush=True)
+    _call("migrate", "--no-input", verbosity=0)
+    if not User.objects.exists():
+        started = time.monotonic()
+        print(f"· 生成演示城市（景德镇，scale={opts.scale}）…", flush=True)
+        logins = build_demo_city(scale=opts.scale, seed=opts.seed, progress=lambda m: print(f"  {m}", flush=True))
+        write_logins(logins, address)
+        print(f"  完成，用时 {time.monotonic() - started:.1f} 秒", flush=True)
+    elif not logins_path().exists():
+        print("数据库中已有数据，但找不到 var/demo-logins.json；如需重建演示城市，请删除 var/yanglao.sqlite3 后重试。")
+    _print_logins(address)
+    if opts.no_serve:
+        return 0
+    return cmd_serve(opts)
+
+
+def _print_logins(address: str) -> None:
+    import json
+
+    from yanglao.demo.generator import logins_path
+
+    path = logins_path()
+    if not path.exists():
+        return
+    data = json.loads(path.read_text())
+    print(f"\n养老服务综合信息平台：{address}\n演示账户（亦见 {path}）：")
+    for a in data["accounts"]:
+        print(f"  {a['username']:<10} {a['password']:<14} {a['role_name']:<12} {a['scope']}")
+    print(flush=True)
+
+
+def cmd_serve(opts) -> int:
+    _django()
+    _call("collectstatic", "--no-input", verbosity=0)
+    print(f"正在启动：http://{opts.host}:{opts.port}/  （Ctrl-C 停止）", flush=True)
+    args = [
+        sys.executable, "-m", "gunicorn", "yanglao.wsgi:application",
+        "--bind", f"{opts.host}:{opts.port}", "--workers", str(opts.workers), "--threads", "4",
+        "--access-logfile", "-", "--timeout", "120",
+    ]  # fmt: skip
+    os.execv(sys.executable, args)
+    return 0
+
+
+def cmd_worker(opts) -> int:
+    _django()
+    _call("db_worker")
+    return 0
+
+
+def cmd_migrate(opts) -> int:
+    _django()
+    _call("migrate", "--no-input")
+    return 0
+
+
+def cmd_create_admin(opts) -> int:
+    _django()
+    from yanglao.accounts.services import user_create
+    from yanglao.core.errors import ValidationFailed
+
+    password = os.environ.get("YANGLAO_ADMIN_PASSWORD") or getpass.getpass("新管理员的密码：")
+    try:
+        user = user_create(by=None, username=opts.username, password=password, role="admin", full_name=opts.name or "")
+    except ValidationFailed as exc:
+        for field, reason in exc.errors.items():
+            print(f"错误：{field}：{reason}", file=sys.stderr)
+        return 2
+    print(f"已创建系统管理员 {user.username}")
+    return 0
+
+
+def cmd_import(opts) -> int:
+    _django()
+    from yanglao.accounts.models import User
+    from yanglao.regions.services import regions_import_csv
+
+    if opts.kind != "regions":
+        print(f"暂不支持导入 {opts.kind}（目前支持：regions）", file=sys.stderr)
+        return 2
+    by = User.objects.filter(username=opts.user).first()
+    if by is None:
+        print(f"错误：账户 {opts.user} 不存在（用 --user 指定执行导入的管理员账户）", file=sys.stderr)
+        return 2
+    with open(opts.file, "rb") as fh:
+        result = regions_import_csv(by=by, data=fh.read(), dry_run=opts.dry_run)
+    for row, column, reason in result.errors:
+        print(f"第{row}行 {column}：{reason}", file=sys.stderr)
+    if result.errors:
+        print(f"有 {len(result.errors)} 处错误，未写入任何数据。", file=sys.stderr)
+        return 1
+    verb = "将" if opts.dry_run else "已"
+    print(f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。")
+    return 0
+
+
+def cmd_manage(opts) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yanglao manage", *opts.args])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yanglao", description="养老服务综合信息平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_options(p):
+        p.add_argument("--host", default=os.environ.get("YANGLAO_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("YANGLAO_PORT", "8000")))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("YANGLAO_WORKERS", "2")))
+
+    p = sub.add_parser("demo", help="迁移数据库、生成演示城市并启动服务")
+    p.add_argument("--scale", type=float, default=0.02, help="规模（1 为全市 26.9 万名60岁以上老人；默认 0.02）")
+    p.add_argument("--seed", type=int, default=20210301)
+    p.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
+    server_options(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="启动网页和 API 服务（gunicorn）")
+    server_options(p)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("worker", help="运行后台任务").set_defaults(func=cmd_worker)
+    sub.add_parser("migrate", help="数据库迁移").set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("create-admin", help="创建系统管理员（密码从提示或 YANGLAO_ADMIN_PASSWORD 读取）")
+    p.add_argument("username")
+    p.add_argument("--name", default="")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("import", help="导入数据文件（目前：regions 区划代码 CSV）")
+    p.add_argument("kind", choices=["regions"])
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("manage", help="Django 管理命令")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+
+    opts = parser.parse_args(argv)
+    return opts.func(opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Server-side SVG charts: no JavaScript library, works offline and prints well. Pure."""
+
+from __future__ import annotations
+
+from html import escape
+
+PALETTE = ("#2f6f9f", "#d9822b", "#3d9970", "#b03a48", "#7d5ba6", "#8a8a8a")
+
+
+def bar_chart(data: list[tuple[str, int | float]], *, title: str, unit: str = "", width: int = 520) -> str:
+    """Horizontal bars, one per (label, value), with the value printed at the end of each bar."""
+    row, label_w, pad = 26, 170, 8
+    height = pad * 2 + row * max(len(data), 1) + 20
+    peak = max((v for _, v in data), default=0) or 1
+    bar_space = width - label_w - 90
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(data):
+        y = pad + 20 + i * row
+        w = 0 if value <= 0 else max(2, round(bar_space * value / peak))
+        shown = f"{value:,.1%}" if unit == "%" else f"{value:,}{unit}"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="13">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row - 8}" rx="3" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{label_w + w + 6}" y="{y + 15}" font-size="12">{escape(shown)}</text>'
+        )
+    parts.append(f'<text x="{pad}" y="16" font-size="14" font-weight="bold">{escape(title)}</text></svg>')
+    return "".join(parts)
+
+
+def ratio_ring(value: float | None, *, title: str, size: int = 140) -> str:
+    """A ring showing one share (0..1), e.g. 护理型床位占比."""
+    r = size / 2 - 12
+    c = size / 2
+    circumference = 2 * 3.14159265 * r
+    filled = 0 if value is None else circumference * max(0.0, min(1.0, value))
+    text = "—" if value is None else f"{value:.1%}"
+    return (
+        f'<svg class="chart ring" role="img" aria-label="{escape(title)} {text}" viewBox="0 0 {size} {size + 24}" '
+        f'width="{size}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#e3e8ee" stroke-width="14"/>'
+        f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#2f6f9f" stroke-width="14" '
+        f'stroke-dasharray="{filled:.1f} {circumference:.1f}" transform="rotate(-90 {c} {c})"/>'
+        f'<text x="{c}" y="{c + 6}" text-anchor="middle" font-size="20" font-weight="bold">{text}</text>'
+        f'<text x="{c}" y="{size + 16}" text-anchor="middle" font-size="13">{escape(title)}</text></svg>'
+    )

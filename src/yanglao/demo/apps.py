@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "yanglao.demo"
+    label = "demo"
+    verbose_name = "演示城市"

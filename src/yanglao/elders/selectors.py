@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from yanglao.core import pii
+from yanglao.core.errors import NotInScope
+from yanglao.core.idnumber import normalize
+from yanglao.core.scope import region_code_q, region_q, sees_everything
+from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
+
+# Age bands used in filters and on the home page: (key, label, min age, max age or None).
+AGE_BANDS = [
+    ("60-64", "60–64岁", 60, 64),
+    ("65-69", "65–69岁", 65, 69),
+    ("70-79", "70–79岁", 70, 79),
+    ("80-89", "80–89岁", 80, 89),
+    ("90-99", "90–99岁", 90, 99),
+    ("100+", "100岁及以上", 100, None),
+]
+
+
+@dataclass
+class ElderFilter:
+    q: str = ""
+    region: str = ""  # region code: that region and everything below it
+    category: str = ""
+    age_band: str = ""
+    living_arrangement: str = ""
+    status: str = Status.ACTIVE
+    ability_level: str = ""
+
+
+def elder_scope_q(by) -> Q:
+    """Older people a user may see: their region subtree, or the residents of their facility."""
+    if sees_everything(by):
+        return Q()
+    if by.role == "facility_admin":
+        return Q(
+            pk__in=Elder.objects.filter(
+                admissions__discharged_on__isnull=True, admissions__bed__facility__staff__user=by
+            ).values("pk")
+        )
+    if by.role == "provider_admin":
+        return Q(pk__in=[])  # providers see their clients once home-care orders exist
+    return region_q(by, "residence_region")
+
+
+def birth_range_for_ages(lo: int, hi: int | None, today: dt.date) -> Q:
+    """People aged lo..hi (inclusive) on `today`, as a birth-date range (index friendly)."""
+    latest = _years_before(today, lo)
+    q = Q(birth_date__lte=latest)
+    if hi is not None:
+        earliest = _years_before(today, hi + 1) + dt.timedelta(days=1)
+        q &= Q(birth_date__gte=earliest)
+    return q
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def active_category_q(category: str, on: dt.date) -> Exists:
+    return Exists(
+        ElderCategory.objects.filter(elder=OuterRef("pk"), category=category, start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+    )
+
+
+def search_q(text: str) -> Q:
+    """Identity number and phone match exactly through their keyed hash; names by prefix."""
+    text = text.strip()
+    if not text:
+        return Q()
+    compact = normalize(text)
+    if len(compact) == 18 and compact[:17].isdigit():
+        return Q(id_number_hash=pii.lookup_hash(compact))
+    if compact.isdigit() and len(compact) >= 7:
+        phone_hash = pii.lookup_hash(compact)
+        return Q(phone_hash=phone_hash) | Q(pk__in=Contact.objects.filter(phone_hash=phone_hash).values("elder_id"))
+    # Range instead of LIKE: uses the name index on SQLite and PostgreSQL alike.
+    return Q(name__gte=text, name__lt=text + "\uffff")
+
+
+def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
+    f = filters or ElderFilter()
+    today = timezone.localdate()
+    qs = Elder.objects.filter(elder_scope_q(by))
+    if f.q:
+        qs = qs.filter(search_q(f.q))
+    if f.region:
+        qs = qs.filter(region_code_q(f.region, "residence_region"))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.living_arrangement:
+        qs = qs.filter(living_arrangement=f.living_arrangement)
+    if f.ability_level != "":
+        qs = qs.filter(ability_level__isnull=True) if f.ability_level == "none" else qs.filter(ability_level=f.ability_level)
+    if f.category in Category.values:
+        qs = qs.filter(active_category_q(f.category, today))
+    for key, _label, lo, hi in AGE_BANDS:
+        if f.age_band == key:
+            qs = qs.filter(birth_range_for_ages(lo, hi, today))
+    return qs.select_related("residence_region").order_by("-id")
+
+
+def elder_get(*, by, pk: int) -> Elder:
+    elder = Elder.objects.filter(elder_scope_q(by), pk=pk).select_related("residence_region", "hukou_region").first()
+    if elder is None:
+        raise NotInScope(pk)
+    return elder
+
+
+def elder_categories_active(elder: Elder, on: dt.date | None = None) -> list[ElderCategory]:
+    return [c for c in elder.categories.all() if c.is_active(on)]
+
+
+def elder_counts(*, by) -> dict:
+    """Home-page figures for the user's scope: people by age band and by category."""
+    today = timezone.localdate()
+    base = Elder.objects.filter(elder_scope_q(by), status=Status.ACTIVE)
+    aggregates = {key: Count("pk", filter=birth_range_for_ages(lo, hi, today)) for key, _l, lo, hi in AGE_BANDS}
+    aggregates["total"] = Count("pk")
+    aggregates["alone"] = Count("pk", filter=Q(living_arrangement="alone"))
+    by_age = base.aggregate(**aggregates)
+    active = ElderCategory.objects.filter(
+        elder__in=base, start_date__lte=today
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+    by_cat = dict(active.values_list("category").annotate(n=Count("elder", distinct=True)).values_list("category", "n"))
+    return {
+        "total": by_age.pop("total"),
+        "alone": by_age.pop("alone"),
+        "age_bands": [(label, by_age[key]) for key, label, _lo, _hi in AGE_BANDS],
+        "categories": [(label, by_cat.get(value, 0)) for value, label in Category.choices],
+    }
+
+
+def elder_find_by_id_number(id_number: str) -> Elder | None:
+    """Exact look-up by a full identity number, outside region scope: used when a facility admits
+    a person who shows their identity card (the caller holds the number already)."""
+    return Elder.objects.filter(id_number_hash=pii.lookup_hash(normalize(id_number))).first()

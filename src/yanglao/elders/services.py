@@ -1,0 +1,347 @@
+"""Every write to the registry of older people: validated, scoped, one transaction, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yanglao.accounts.roles import REGISTRY_WRITERS
+from yanglao.core import pii
+from yanglao.core.audit import audit, audit_create, audit_update, snapshot
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.idnumber import InvalidIdNumber, age_on, parse
+from yanglao.core.phone import normalize_phone
+from yanglao.core.scope import region_path_allowed
+from yanglao.elders.models import CareSetting, Category, Contact, Elder, ElderCategory, LifeEvent, LivingArrangement, Status
+from yanglao.regions.models import Region
+
+OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十周岁以上的公民
+
+
+def ensure_registry_writer(by) -> None:
+    if not (by.is_superuser or by.role in REGISTRY_WRITERS):
+        raise ValidationFailed({"__all__": "您的角色没有修改老年人档案的权限"})
+
+
+def _region_in_scope(by, code: str, field: str, errors: dict[str, str]) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code.strip()).first()
+    if region is None:
+        errors[field] = f"区划代码 {code} 不存在"
+    elif not region_path_allowed(by, region.path):
+        errors[field] = "该区划不在您的管辖范围内"
+    return region
+
+
+def _check_identity(id_number: str, birth_date: dt.date | None, sex: str | None, errors: dict, today: dt.date):
+    try:
+        parsed = parse(id_number, today=today)
+    except InvalidIdNumber as exc:
+        errors["id_number"] = exc.reason
+        return None
+    if birth_date and birth_date != parsed.birth_date:
+        errors["birth_date"] = f"出生日期与身份证号不一致（身份证号为{parsed.birth_date:%Y年%m月%d日}）"
+    if sex and sex != parsed.sex:
+        errors["sex"] = "性别与身份证号不一致（身份证号第17位{}）".format("为奇数，应为男" if parsed.sex == "M" else "为偶数，应为女")
+    if age_on(parsed.birth_date, today) < OLD_AGE:
+        errors["id_number"] = "未满60周岁，不属于老年人登记范围"
+    return parsed
+
+
+def _clean_phone(raw: str, field: str, errors: dict) -> str:
+    if not raw or not raw.strip():
+        return ""
+    try:
+        return normalize_phone(raw)
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return ""
+
+
+def _check_choices(values: dict[str, Any], errors: dict) -> None:
+    if "living_arrangement" in values and values["living_arrangement"] not in LivingArrangement.values:
+        errors["living_arrangement"] = "居住情况不在可选范围内"
+    if "care_setting" in values and values["care_setting"] not in CareSetting.values:
+        errors["care_setting"] = "养老方式不在可选范围内"
+    if not (values.get("lat") is None) and not -90 <= float(values["lat"]) <= 90:
+        errors["lat"] = "纬度应在-90到90之间"
+    if not (values.get("lng") is None) and not -180 <= float(values["lng"]) <= 180:
+        errors["lng"] = "经度应在-180到180之间"
+
+
+def elder_create(
+    *,
+    by,
+    name: str,
+    id_number: str,
+    residence_region: str,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+    phone: str = "",
+    hukou_region: str = "",
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    living_arrangement: str = LivingArrangement.OTHER,
+    care_setting: str = CareSetting.HOME,
+) -> Elder:
+    """建档: register an older person. Region arguments are division codes."""
+    ensure_registry_writer(by)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if not name or not name.strip():
+        errors["name"] = "姓名不能为空"
+    parsed = _check_identity(id_number, birth_date, sex, errors, today)
+    if parsed and "id_number" not in errors and Elder.objects.filter(id_number_hash=pii.lookup_hash(parsed.value)).exists():
+        errors["id_number"] = "该身份证号已登记，请勿重复建档"
+    residence = _region_in_scope(by, residence_region, "residence_region", errors)
+    if not residence_region:
+        errors["residence_region"] = "请选择现居住社区/村"
+    hukou = _region_in_scope(by, hukou_region, "hukou_region", {}) if hukou_region else None
+    if hukou_region and hukou is None:
+        errors["hukou_region"] = f"区划代码 {hukou_region} 不存在"
+    clean_phone = _clean_phone(phone, "phone", errors)
+    values = {"living_arrangement": living_arrangement, "care_setting": care_setting, "lat": lat, "lng": lng}
+    _check_choices(values, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    elder = Elder(
+        name=name.strip(),
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        residence_region=residence,
+        hukou_region=hukou,
+        address=address.strip(),
+        **values,
+    )
+    elder.id_number_enc, elder.id_number_hash = pii.protect(parsed.value)
+    elder.phone_enc, elder.phone_hash = pii.protect(clean_phone)
+    with transaction.atomic():
+        elder.save()
+        audit_create(by=by, obj=elder, summary=f"建档 {elder.name}")
+    return elder
+
+
+EDITABLE = {"name", "phone", "hukou_region", "residence_region", "address", "lat", "lng", "living_arrangement", "care_setting", "id_number"}
+
+
+def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
+    """修改档案. Identity number corrections re-derive birth date and sex; status changes go
+    through life events, ability level through assessments."""
+    ensure_registry_writer(by)
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise ValidationFailed({k: "该字段不能在此修改" for k in sorted(unknown)})
+    errors: dict[str, str] = {}
+    before = snapshot(elder)
+    if "name" in values:
+        if not str(values["name"]).strip():
+            errors["name"] = "姓名不能为空"
+        elder.name = str(values["name"]).strip()
+    if "id_number" in values:
+        parsed = _check_identity(values["id_number"], None, None, errors, timezone.localdate())
+        if parsed and "id_number" not in errors:
+            new_hash = pii.lookup_hash(parsed.value)
+            if Elder.objects.filter(id_number_hash=new_hash).exclude(pk=elder.pk).exists():
+                errors["id_number"] = "该身份证号已登记在另一份档案中"
+            elder.id_number_enc, elder.id_number_hash = pii.protect(parsed.value)
+            elder.birth_date, elder.sex = parsed.birth_date, parsed.sex
+    if "phone" in values:
+        elder.phone_enc, elder.phone_hash = pii.protect(_clean_phone(values["phone"], "phone", errors))
+    if "residence_region" in values:
+        region = _region_in_scope(by, values["residence_region"], "residence_region", errors)
+        if region is not None and "residence_region" not in errors:
+            elder.residence_region = region
+    if "hukou_region" in values:
+        if values["hukou_region"]:
+            region = Region.objects.filter(code=values["hukou_region"]).first()
+            if region is None:
+                errors["hukou_region"] = f"区划代码 {values['hukou_region']} 不存在"
+            elder.hukou_region = region
+        else:
+            elder.hukou_region = None
+    _check_choices(values, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    for key in ("address", "lat", "lng", "living_arrangement", "care_setting"):
+        if key in values:
+            setattr(elder, key, values[key].strip() if key == "address" else values[key])
+    with transaction.atomic():
+        elder.save()
+        audit_update(by=by, obj=elder, before=before, summary=f"修改档案 {elder.name}")
+    return elder
+
+
+def elder_reveal_pii(*, by, elder: Elder) -> dict[str, str]:
+    """查看完整身份证号和电话: a permission, and every use is written to the audit log."""
+    if not by.may_view_full_pii:
+        raise NotInScope(elder.pk)
+    audit(by=by, action="view_pii", obj=elder, summary=f"查看 {elder.name} 的完整身份证号和电话")
+    return {
+        "id_number": elder.id_number,
+        "phone": elder.phone,
+        "contacts": {c.pk: c.phone for c in elder.contacts.all()},
+    }
+
+
+# --- categories -------------------------------------------------------------------------------
+
+
+def category_add(
+    *, by, elder: Elder, category: str, start_date: dt.date, end_date: dt.date | None = None, grade: str = "", note: str = ""
+) -> ElderCategory:
+    """Add a hardship category (困难类别) with its effective dates."""
+    ensure_registry_writer(by)
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = "类别不在可选范围内"
+    if end_date and end_date <= start_date:
+        errors["end_date"] = "终止日期应晚于起始日期"
+    if start_date > timezone.localdate() + dt.timedelta(days=366):
+        errors["start_date"] = "起始日期不能晚于一年以后"
+    if category == Category.DISABLED and not grade:
+        errors["grade"] = "重度残疾需填写残疾证等级"
+    overlapping = ElderCategory.objects.filter(elder=elder, category=category).exclude(end_date__lte=start_date)
+    if end_date:
+        overlapping = overlapping.filter(start_date__lt=end_date)
+    if "category" not in errors and overlapping.exists():
+        errors["category"] = "该类别在这段时间内已有记录"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        item = ElderCategory.objects.create(
+            elder=elder, category=category, start_date=start_date, end_date=end_date, grade=grade, note=note
+        )
+        audit_create(by=by, obj=item, summary=f"{elder.name} 新增类别 {item.get_category_display()}")
+    return item
+
+
+def category_end(*, by, item: ElderCategory, end_date: dt.date, note: str = "") -> ElderCategory:
+    ensure_registry_writer(by)
+    if end_date <= item.start_date:
+        raise ValidationFailed({"end_date": "终止日期应晚于起始日期"})
+    before = snapshot(item)
+    item.end_date = end_date
+    if note:
+        item.note = note
+    with transaction.atomic():
+        item.save()
+        audit_update(by=by, obj=item, before=before, summary=f"终止类别 {item.get_category_display()}")
+    return item
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+def contact_add(
+    *, by, elder: Elder, name: str, relation: str, phone: str, is_emergency: bool = False, is_guardian: bool = False
+) -> Contact:
+    ensure_registry_writer(by)
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "联系人姓名不能为空"
+    if not relation.strip():
+        errors["relation"] = "请填写与老人的关系"
+    clean = _clean_phone(phone, "phone", errors)
+    if not clean and "phone" not in errors:
+        errors["phone"] = "联系人电话不能为空"
+    if errors:
+        raise ValidationFailed(errors)
+    contact = Contact(
+        elder=elder, name=name.strip(), relation=relation.strip(), is_emergency=is_emergency, is_guardian=is_guardian
+    )
+    contact.phone_enc, contact.phone_hash = pii.protect(clean)
+    with transaction.atomic():
+        contact.save()
+        audit_create(by=by, obj=contact, summary=f"{elder.name} 新增联系人 {contact.name}")
+    return contact
+
+
+def contact_update(*, by, contact: Contact, **values: Any) -> Contact:
+    ensure_registry_writer(by)
+    errors: dict[str, str] = {}
+    before = snapshot(contact)
+    for key in ("name", "relation"):
+        if key in values:
+            if not str(values[key]).strip():
+                errors[key] = "不能为空"
+            setattr(contact, key, str(values[key]).strip())
+    if "phone" in values:
+        clean = _clean_phone(values["phone"], "phone", errors)
+        if not clean and "phone" not in errors:
+            errors["phone"] = "联系人电话不能为空"
+        contact.phone_enc, contact.phone_hash = pii.protect(clean)
+    for key in ("is_emergency", "is_guardian"):
+        if key in values:
+            setattr(contact, key, bool(values[key]))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        contact.save()
+        audit_update(by=by, obj=contact, before=before)
+    return contact
+
+
+def contact_remove(*, by, contact: Contact) -> None:
+    ensure_registry_writer(by)
+    with transaction.atomic():
+        audit(by=by, action="delete", obj=contact, before=snapshot(contact), summary=f"删除联系人 {contact.name}")
+        contact.delete()
+
+
+# --- life events ------------------------------------------------------------------------------
+
+
+def life_event_record(
+    *, by, elder: Elder, kind: str, date: dt.date, region: str = "", note: str = "", source: str = ""
+) -> LifeEvent:
+    """迁入/迁出/死亡: append an event and move the elder's status accordingly."""
+    ensure_registry_writer(by)
+    errors: dict[str, str] = {}
+    if kind not in LifeEvent.Kind.values:
+        errors["kind"] = "事件类型应为迁入、迁出或死亡"
+    if date > timezone.localdate():
+        errors["date"] = "事件日期不能在未来"
+    if date < elder.birth_date:
+        errors["date"] = "事件日期早于出生日期"
+    if elder.status == Status.DECEASED:
+        errors["kind"] = f"该老人已于{elder.died_on:%Y年%m月%d日}登记死亡"
+    elif kind == LifeEvent.Kind.MOVE_OUT and elder.status == Status.MOVED_OUT:
+        errors["kind"] = "该老人已迁出"
+    elif kind == LifeEvent.Kind.MOVE_IN and elder.status == Status.ACTIVE and not region:
+        errors["region"] = "在册老人迁入需填写新的居住社区/村"
+    target = _region_in_scope(by, region, "region", errors) if region else None
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(elder)
+    with transaction.atomic():
+        event = LifeEvent.objects.create(
+            elder=elder, kind=kind, date=date, region=target, note=note, source=source, recorded_by=by
+        )
+        if kind == LifeEvent.Kind.DEATH:
+            elder.status, elder.died_on = Status.DECEASED, date
+        elif kind == LifeEvent.Kind.MOVE_OUT:
+            elder.status = Status.MOVED_OUT
+        else:
+            elder.status = Status.ACTIVE
+            if target is not None:
+                elder.residence_region = target
+        elder.save()
+        audit_update(by=by, obj=elder, before=before, summary=f"{elder.name} {event.get_kind_display()}")
+    return event
+
+
+def elder_set_care_setting(*, by, elder: Elder, care_setting: str) -> Elder:
+    """Called by facilities on admission and discharge (养老方式 follows where the person lives)."""
+    if care_setting not in CareSetting.values:
+        raise ValidationFailed({"care_setting": "养老方式不在可选范围内"})
+    if elder.care_setting != care_setting:
+        before = snapshot(elder)
+        elder.care_setting = care_setting
+        elder.save(update_fields=["care_setting", "updated_at"])
+        audit_update(by=by, obj=elder, before=before)
+    return elder

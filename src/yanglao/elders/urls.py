@@ -1,0 +1,15 @@
+from django.urls import path
+
+from yanglao.elders import views
+
+app_name = "elders"
+urlpatterns = [
+    path("", views.elder_list, name="list"),
+    path("new/", views.elder_create, name="create"),
+    path("<int:pk>/", views.elder_detail, name="detail"),
+    path("<int:pk>/edit/", views.elder_edit, name="edit"),
+    path("<int:pk>/reveal/", views.elder_reveal, name="reveal"),
+    path("<int:pk>/contacts/new/", views.contact_add, name="contact_add"),
+    path("<int:pk>/events/new/", views.life_event_add, name="event_add"),
+    path("<int:pk>/categories/new/", views.category_add, name="category_add"),
+]

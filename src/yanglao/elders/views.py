@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yanglao.core.errors import ValidationFailed
+from yanglao.core.pagination import paginate
+from yanglao.core.views import add_service_errors, querystring_without_page
+from yanglao.elders import selectors, services
+from yanglao.elders.forms import CategoryForm, ContactForm, ElderFilterForm, ElderForm, LifeEventForm
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import region_choices
+
+
+@login_required
+def elder_list(request):
+    form = ElderFilterForm(request.GET or None, regions=region_choices(by=request.user, max_level=Region.Level.TOWNSHIP))
+    filters = selectors.ElderFilter()
+    if form.is_valid():
+        filters = selectors.ElderFilter(**form.cleaned_data)
+    page = paginate(selectors.elder_list(by=request.user, filters=filters), page=request.GET.get("page"))
+    return render(
+        request,
+        "elders/list.html",
+        {"nav": "elders", "form": form, "page": page, "querystring": querystring_without_page(request.GET)},
+    )
+
+
+@login_required
+def elder_detail(request, pk: int):
+    elder = selectors.elder_get(by=request.user, pk=pk)
+    return render(request, "elders/detail.html", _detail_context(request, elder))
+
+
+def _detail_context(request, elder, revealed=None) -> dict:
+    return {
+        "nav": "elders",
+        "elder": elder,
+        "revealed": revealed,
+        "categories": elder.categories.order_by("-start_date"),
+        "active_categories": selectors.elder_categories_active(elder),
+        "contacts": elder.contacts.all(),
+        "events": elder.events.select_related("region", "recorded_by"),
+    }
+
+
+@login_required
+@require_POST
+def elder_reveal(request, pk: int):
+    elder = selectors.elder_get(by=request.user, pk=pk)
+    revealed = services.elder_reveal_pii(by=request.user, elder=elder)
+    return render(request, "elders/detail.html", _detail_context(request, elder, revealed))
+
+
+@login_required
+def elder_create(request):
+    regions = region_choices(by=request.user)
+    form = ElderForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            elder = services.elder_create(by=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已为 {elder.name} 建档")
+            return redirect("elders:detail", pk=elder.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"nav": "elders", "form": form, "heading": "老年人建档", "cancel_url": reverse("elders:list")},
+    )
+
+
+@login_required
+def elder_edit(request, pk: int):
+    elder = selectors.elder_get(by=request.user, pk=pk)
+    initial = {
+        "name": elder.name, "id_number": elder.id_number, "phone": elder.phone,
+        "residence_region": elder.residence_region.code, "address": elder.address,
+        "hukou_region": elder.hukou_region.code if elder.hukou_region else "",
+        "living_arrangement": elder.living_arrangement, "care_setting": elder.care_setting,
+        "lat": elder.lat, "lng": elder.lng,
+    }  # fmt: skip
+    form = ElderForm(request.POST or None, initial=initial, regions=region_choices(by=request.user))
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            services.elder_update(by=request.user, elder=elder, **changed)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "档案已保存")
+            return redirect("elders:detail", pk=elder.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"nav": "elders", "form": form, "heading": f"修改档案：{elder.name}", "cancel_url": reverse("elders:detail", args=[pk])},
+    )
+
+
+def _sub_form(request, pk: int, form_class, heading: str, action):
+    """A small form on an elder's page (contact, life event, category) that calls one service."""
+    elder = selectors.elder_get(by=request.user, pk=pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(elder, form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("elders:detail", pk=elder.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"nav": "elders", "form": form, "heading": f"{heading}：{elder.name}", "cancel_url": reverse("elders:detail", args=[pk])},
+    )
+
+
+@login_required
+def contact_add(request, pk: int):
+    return _sub_form(request, pk, ContactForm, "添加联系人", lambda e, d: services.contact_add(by=request.user, elder=e, **d))
+
+
+@login_required
+def life_event_add(request, pk: int):
+    return _sub_form(request, pk, LifeEventForm, "登记迁入/迁出/死亡", lambda e, d: services.life_event_record(by=request.user, elder=e, **d))
+
+
+@login_required
+def category_add(request, pk: int):
+    return _sub_form(request, pk, CategoryForm, "添加困难类别", lambda e, d: services.category_add(by=request.user, elder=e, **d))

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from yanglao.core.errors import NotInScope
+from yanglao.core.scope import region_code_q, region_q, sees_everything
+from yanglao.facilities.models import INSTITUTION_TYPES, Admission, Ban, Bed, Facility, FacilityType, Provider, Staff
+
+
+def facility_scope_q(by) -> Q:
+    """Facilities a user may see: in their region subtree, or the one they manage."""
+    if sees_everything(by):
+        return Q()
+    if by.role == "facility_admin":
+        return Q(pk__in=Staff.objects.filter(user=by, facility__isnull=False).values("facility_id"))
+    if by.role == "provider_admin":
+        return Q(pk__in=[])
+    return region_q(by, "region")
+
+
+@dataclass
+class FacilityFilter:
+    q: str = ""
+    region: str = ""
+    type: str = ""
+    ownership: str = ""
+
+
+def facility_list(*, by, filters: FacilityFilter | None = None) -> QuerySet[Facility]:
+    f = filters or FacilityFilter()
+    qs = Facility.objects.filter(facility_scope_q(by)).select_related("region")
+    if f.q:
+        qs = qs.filter(Q(name__contains=f.q) | Q(operator__contains=f.q) | Q(licence_no=f.q))
+    if f.region:
+        qs = qs.filter(region_code_q(f.region, "region"))
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.ownership:
+        qs = qs.filter(ownership=f.ownership)
+    open_beds = Q(beds__state=Bed.State.IN_SERVICE)
+    return qs.annotate(
+        bed_count=Count("beds", filter=open_beds, distinct=True),
+        nursing_bed_count=Count("beds", filter=open_beds & Q(beds__kind=Bed.Kind.NURSING), distinct=True),
+        resident_count=Count("beds__admissions", filter=Q(beds__admissions__discharged_on__isnull=True), distinct=True),
+    ).order_by("region__code", "name")
+
+
+def facility_get(*, by, pk: int) -> Facility:
+    facility = Facility.objects.filter(facility_scope_q(by), pk=pk).select_related("region").first()
+    if facility is None:
+        raise NotInScope(pk)
+    return facility
+
+
+def bed_list(*, by, facility: Facility) -> QuerySet[Bed]:
+    occupied = Admission.objects.filter(bed=OuterRef("pk"), discharged_on__isnull=True)
+    return (
+        Bed.objects.filter(facility=facility, facility__in=Facility.objects.filter(facility_scope_q(by)))
+        .annotate(occupied=Exists(occupied))
+        .order_by("code")
+    )
+
+
+def bed_get(*, by, pk: int) -> Bed:
+    bed = Bed.objects.filter(pk=pk, facility__in=Facility.objects.filter(facility_scope_q(by))).select_related("facility").first()
+    if bed is None:
+        raise NotInScope(pk)
+    return bed
+
+
+def admission_list(*, by, facility: Facility | None = None, current: bool = True) -> QuerySet[Admission]:
+    qs = Admission.objects.filter(bed__facility__in=Facility.objects.filter(facility_scope_q(by)))
+    if facility is not None:
+        qs = qs.filter(bed__facility=facility)
+    if current:
+        qs = qs.filter(discharged_on__isnull=True)
+    return qs.select_related("elder", "bed", "bed__facility").order_by("bed__code")
+
+
+def admission_get(*, by, pk: int) -> Admission:
+    adm = admission_list(by=by, current=False).filter(pk=pk).first()
+    if adm is None:
+        raise NotInScope(pk)
+    return adm
+
+
+def current_admission(elder) -> Admission | None:
+    return Admission.objects.filter(elder=elder, discharged_on__isnull=True).select_related("bed__facility").first()
+
+
+def provider_scope_q(by) -> Q:
+    if sees_everything(by):
+        return Q()
+    if by.role == "provider_admin":
+        return Q(staff__user=by)
+    if by.role == "facility_admin":
+        return Q(pk__in=[])
+    return region_q(by, "region")
+
+
+def provider_list(*, by) -> QuerySet[Provider]:
+    return Provider.objects.filter(provider_scope_q(by)).select_related("region").order_by("name")
+
+
+def staff_scope_q(by) -> Q:
+    if sees_everything(by):
+        return Q()
+    return Q(facility__in=Facility.objects.filter(facility_scope_q(by))) | Q(
+        provider__in=Provider.objects.filter(provider_scope_q(by))
+    )
+
+
+@dataclass
+class StaffFilter:
+    q: str = ""
+    role: str = ""
+    facility: str = ""
+    current: bool = True
+
+
+def staff_list(*, by, filters: StaffFilter | None = None) -> QuerySet[Staff]:
+    f = filters or StaffFilter()
+    qs = Staff.objects.filter(staff_scope_q(by)).select_related("facility", "provider")
+    if f.q:
+        qs = qs.filter(name__gte=f.q, name__lt=f.q + "\uffff")
+    if f.role:
+        qs = qs.filter(role=f.role)
+    if f.facility:
+        qs = qs.filter(facility_id=f.facility)
+    if f.current:
+        qs = qs.filter(left_on__isnull=True)
+    return qs.order_by("name", "pk")
+
+
+def staff_get(*, by, pk: int) -> Staff:
+    staff = Staff.objects.filter(staff_scope_q(by), pk=pk).select_related("facility", "provider").first()
+    if staff is None:
+        raise NotInScope(pk)
+    return staff
+
+
+def ban_active_for(id_hash: str, on) -> Ban | None:
+    return (
+        Ban.objects.filter(id_number_hash=id_hash, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .first()
+    )
+
+
+def ban_list(*, by) -> QuerySet[Ban]:
+    """The ban list holds identity numbers: civil-affairs staff and administrators only."""
+    if not (sees_everything(by) or by.role == "civil_affairs"):
+        return Ban.objects.none()
+    return Ban.objects.order_by("-start_date", "-pk")
+
+
+def facility_counts(*, by) -> dict:
+    """Home-page figures: facilities by type, beds, occupancy and 护理型床位占比 (institutions)."""
+    facilities = Facility.objects.filter(facility_scope_q(by), closed_on__isnull=True)
+    by_type = dict(facilities.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
+    beds = Bed.objects.filter(
+        facility__in=facilities.filter(type__in=INSTITUTION_TYPES), state=Bed.State.IN_SERVICE
+    )
+    today = timezone.localdate()
+    agg = beds.aggregate(
+        total=Count("pk"),
+        nursing=Count("pk", filter=Q(kind=Bed.Kind.NURSING)),
+        occupied=Count("pk", filter=Q(admissions__discharged_on__isnull=True, admissions__admitted_on__lte=today)),
+    )
+    total = agg["total"] or 0
+    return {
+        "by_type": [(label, by_type.get(value, 0)) for value, label in FacilityType.choices],
+        "institutions": sum(by_type.get(t, 0) for t in INSTITUTION_TYPES),
+        "beds": total,
+        "nursing_beds": agg["nursing"],
+        "occupied_beds": agg["occupied"],
+        "nursing_share": (agg["nursing"] / total) if total else None,
+        "occupancy": (agg["occupied"] / total) if total else None,
+    }

@@ -1,0 +1,335 @@
+"""Every write to facilities, beds, admissions and staff: validated, scoped, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yanglao.accounts.roles import FACILITY_WRITERS, Role
+from yanglao.core import pii
+from yanglao.core.audit import audit, audit_create, audit_update, snapshot
+from yanglao.core.errors import ValidationFailed
+from yanglao.core.idnumber import InvalidIdNumber, parse
+from yanglao.core.phone import normalize_phone
+from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.elders.models import Elder, Status
+from yanglao.elders.services import elder_set_care_setting
+from yanglao.facilities.models import Admission, Ban, Bed, CarerLevel, Facility, FacilityType, FireSafety, Ownership, Provider, Staff, StaffRole, Training
+from yanglao.facilities.selectors import ban_active_for
+from yanglao.regions.models import Region
+
+
+def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
+    if not (by.is_superuser or by.role in FACILITY_WRITERS):
+        raise ValidationFailed({"__all__": "您的角色没有修改机构信息的权限"})
+    if facility is not None and by.role == Role.FACILITY_ADMIN and not facility.staff.filter(user=by).exists():
+        raise ValidationFailed({"__all__": "只能修改本机构的信息"})
+
+
+def _region(by, code: str, errors: dict, field: str = "region") -> Region | None:
+    region = Region.objects.filter(code=(code or "").strip()).first()
+    if region is None:
+        errors[field] = f"区划代码 {code} 不存在" if code else "请选择所在区域"
+    elif not region_path_allowed(by, region.path):
+        errors[field] = "该区划不在您的管辖范围内"
+    return region
+
+
+FACILITY_FIELDS = {
+    "name", "type", "ownership", "operator", "region", "address", "lat", "lng", "floor_area_m2", "licence_no",
+    "has_medical_unit", "contracted_hospital", "fire_safety", "fire_safety_date", "childcare_places", "opened_on", "closed_on",
+}  # fmt: skip
+
+
+def _facility_problems(values: dict[str, Any]) -> dict[str, str]:
+    errors = {}
+    if "name" in values and not str(values["name"] or "").strip():
+        errors["name"] = "名称不能为空"
+    if "type" in values and values["type"] not in FacilityType.values:
+        errors["type"] = "机构类型不在可选范围内"
+    if "ownership" in values and values["ownership"] not in Ownership.values:
+        errors["ownership"] = "机构性质应为公办、公建民营或民办"
+    if "fire_safety" in values and values["fire_safety"] not in FireSafety.values:
+        errors["fire_safety"] = "消防验收状态不在可选范围内"
+    if values.get("fire_safety") in (FireSafety.ACCEPTED, FireSafety.FILED) and not values.get("fire_safety_date"):
+        errors["fire_safety_date"] = "已验收或已备案的需填写日期"
+    for key in ("floor_area_m2", "childcare_places"):
+        if values.get(key) is not None and int(values[key]) < 0:
+            errors[key] = "不能为负数"
+    today = timezone.localdate()
+    for key in ("fire_safety_date", "opened_on"):
+        if values.get(key) and values[key] > today:
+            errors[key] = "日期不能在未来"
+    return errors
+
+
+def facility_create(*, by, **values: Any) -> Facility:
+    _ensure_facility_writer(by)
+    if by.role == Role.FACILITY_ADMIN:
+        raise ValidationFailed({"__all__": "机构管理员不能新增机构"})
+    unknown = set(values) - FACILITY_FIELDS
+    if unknown:
+        raise ValidationFailed({k: "未知字段" for k in sorted(unknown)})
+    values.setdefault("name", "")
+    values.setdefault("type", "")
+    values.setdefault("ownership", "")
+    errors = _facility_problems(values)
+    region = _region(by, values.pop("region", ""), errors)
+    if errors:
+        raise ValidationFailed(errors)
+    facility = Facility(region=region, **values)
+    with transaction.atomic():
+        facility.save()
+        audit_create(by=by, obj=facility, summary=f"新增机构 {facility.name}")
+    return facility
+
+
+def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
+    _ensure_facility_writer(by, facility)
+    unknown = set(values) - FACILITY_FIELDS
+    if unknown:
+        raise ValidationFailed({k: "未知字段" for k in sorted(unknown)})
+    merged = {"fire_safety": facility.fire_safety, "fire_safety_date": facility.fire_safety_date, **values}
+    errors = _facility_problems(merged)
+    if "region" in values:
+        values["region"] = _region(by, values["region"], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(facility)
+    for key, value in values.items():
+        setattr(facility, key, value)
+    with transaction.atomic():
+        facility.save()
+        audit_update(by=by, obj=facility, before=before, summary=f"修改机构 {facility.name}")
+    return facility
+
+
+def bed_create(*, by, facility: Facility, code: str, kind: str = Bed.Kind.ORDINARY) -> Bed:
+    _ensure_facility_writer(by, facility)
+    errors = {}
+    if not code or not code.strip():
+        errors["code"] = "床位号不能为空"
+    elif Bed.objects.filter(facility=facility, code=code.strip()).exists():
+        errors["code"] = "本机构已有该床位号"
+    if kind not in Bed.Kind.values:
+        errors["kind"] = "床位类型应为护理型或普通"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        bed = Bed.objects.create(facility=facility, code=code.strip(), kind=kind)
+        audit_create(by=by, obj=bed, summary=f"{facility.name} 新增床位 {bed.code}")
+    return bed
+
+
+def bed_update(*, by, bed: Bed, **values: Any) -> Bed:
+    _ensure_facility_writer(by, bed.facility)
+    errors = {}
+    if "kind" in values and values["kind"] not in Bed.Kind.values:
+        errors["kind"] = "床位类型应为护理型或普通"
+    if "state" in values and values["state"] not in Bed.State.values:
+        errors["state"] = "状态应为在用或停用"
+    if values.get("state") == Bed.State.OUT_OF_SERVICE and bed.admissions.filter(discharged_on__isnull=True).exists():
+        errors["state"] = "床位上有在住老人，不能停用"
+    if set(values) - {"kind", "state", "code"}:
+        errors.update({k: "未知字段" for k in set(values) - {"kind", "state", "code"}})
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(bed)
+    for key, value in values.items():
+        setattr(bed, key, value)
+    with transaction.atomic():
+        bed.save()
+        audit_update(by=by, obj=bed, before=before)
+    return bed
+
+
+def admission_create(*, by, elder: Elder, bed: Bed, admitted_on: dt.date) -> Admission:
+    """入住: an elder holds at most one bed at a time, a bed at most one elder."""
+    _ensure_facility_writer(by, bed.facility)
+    errors = {}
+    if admitted_on > timezone.localdate():
+        errors["admitted_on"] = "入住日期不能在未来"
+    if elder.status != Status.ACTIVE:
+        errors["elder"] = f"该老人状态为“{elder.get_status_display()}”，不能办理入住"
+    current = Admission.objects.filter(elder=elder, discharged_on__isnull=True).select_related("bed__facility").first()
+    if current is not None:
+        errors["elder"] = f"该老人已入住 {current.bed.facility.name} {current.bed.code} 床，请先办理退住"
+    if bed.state != Bed.State.IN_SERVICE:
+        errors["bed"] = "该床位已停用"
+    elif Admission.objects.filter(bed=bed, discharged_on__isnull=True).exists():
+        errors["bed"] = "该床位已有老人入住"
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        with transaction.atomic():
+            admission = Admission.objects.create(elder=elder, bed=bed, admitted_on=admitted_on)
+            elder_set_care_setting(by=by, elder=elder, care_setting="institution")
+            audit_create(by=by, obj=admission, summary=f"{elder.name} 入住 {bed}")
+    except IntegrityError:
+        # Two clerks at once: the partial unique indexes decide, and the loser is told why.
+        raise ValidationFailed({"bed": "该床位或该老人刚刚被他人办理了入住，请刷新后重试"}) from None
+    return admission
+
+
+def admission_discharge(*, by, admission: Admission, discharged_on: dt.date, reason: str = "") -> Admission:
+    _ensure_facility_writer(by, admission.bed.facility)
+    errors = {}
+    if admission.discharged_on is not None:
+        errors["discharged_on"] = "该入住记录已退住"
+    elif discharged_on < admission.admitted_on:
+        errors["discharged_on"] = "退住日期不能早于入住日期"
+    elif discharged_on > timezone.localdate():
+        errors["discharged_on"] = "退住日期不能在未来"
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(admission)
+    admission.discharged_on, admission.discharge_reason = discharged_on, reason
+    with transaction.atomic():
+        admission.save()
+        if admission.elder.status == Status.ACTIVE:
+            elder_set_care_setting(by=by, elder=admission.elder, care_setting="home")
+        audit_update(by=by, obj=admission, before=before, summary=f"{admission.elder.name} 退住")
+    return admission
+
+
+# --- providers ----------------------------------------------------------------------------------
+
+
+def provider_create(*, by, name: str, region: str, credit_code: str = "", address: str = "", phone: str = "") -> Provider:
+    if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
+        raise ValidationFailed({"__all__": "只有民政部门可登记服务商"})
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "名称不能为空"
+    if credit_code and len(credit_code) != 18:
+        errors["credit_code"] = "统一社会信用代码应为18位"
+    where = _region(by, region, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        provider = Provider.objects.create(name=name.strip(), region=where, credit_code=credit_code, address=address, phone=phone)
+        audit_create(by=by, obj=provider)
+    return provider
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def staff_hire(
+    *,
+    by,
+    name: str,
+    id_number: str,
+    role: str,
+    hired_on: dt.date,
+    facility: Facility | None = None,
+    provider: Provider | None = None,
+    phone: str = "",
+    skill_level: str = "",
+) -> Staff:
+    """入职登记 with 入职查询: a person on the ban list (从业禁止) is refused with the reason."""
+    if facility is not None:
+        _ensure_facility_writer(by, facility)
+    elif not (sees_everything(by) or by.role in (Role.CIVIL_AFFAIRS, Role.PROVIDER_ADMIN)):
+        raise ValidationFailed({"__all__": "您的角色没有登记从业人员的权限"})
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "姓名不能为空"
+    if role not in StaffRole.values:
+        errors["role"] = "岗位不在可选范围内"
+    if skill_level and skill_level not in CarerLevel.values:
+        errors["skill_level"] = "技能等级不在可选范围内"
+    if (facility is None) == (provider is None):
+        errors["facility"] = "请选择所在机构或所在服务商（二选一）"
+    if hired_on > timezone.localdate() + dt.timedelta(days=90):
+        errors["hired_on"] = "入职日期不能晚于三个月以后"
+    try:
+        parsed = parse(id_number)
+    except InvalidIdNumber as exc:
+        errors["id_number"] = exc.reason
+        parsed = None
+    clean_phone = ""
+    if phone:
+        try:
+            clean_phone = normalize_phone(phone)
+        except ValueError as exc:
+            errors["phone"] = str(exc)
+    if parsed is not None:
+        id_hash = pii.lookup_hash(parsed.value)
+        ban = ban_active_for(id_hash, hired_on)
+        if ban is not None:
+            until = f"至{ban.end_date:%Y年%m月%d日}" if ban.end_date else "终身"
+            errors["id_number"] = f"该人员在从业禁止名单中（{ban.reason}；{ban.source}；{until}），不得录用"
+        elif Staff.objects.filter(id_number_hash=id_hash, left_on__isnull=True, facility=facility, provider=provider).exists():
+            errors["id_number"] = "该人员已在本单位在职"
+    if errors:
+        raise ValidationFailed(errors)
+    staff = Staff(
+        name=name.strip(), sex=parsed.sex, birth_date=parsed.birth_date, role=role, skill_level=skill_level,
+        facility=facility, provider=provider, hired_on=hired_on,
+    )  # fmt: skip
+    staff.id_number_enc, staff.id_number_hash = pii.protect(parsed.value)
+    staff.phone_enc, _ = pii.protect(clean_phone)
+    with transaction.atomic():
+        staff.save()
+        audit_create(by=by, obj=staff, summary=f"{staff.employer} 录用 {staff.name}")
+    return staff
+
+
+def staff_leave(*, by, staff: Staff, left_on: dt.date) -> Staff:
+    if staff.facility is not None:
+        _ensure_facility_writer(by, staff.facility)
+    if left_on < staff.hired_on:
+        raise ValidationFailed({"left_on": "离职日期不能早于入职日期"})
+    before = snapshot(staff)
+    staff.left_on = left_on
+    with transaction.atomic():
+        staff.save()
+        audit_update(by=by, obj=staff, before=before, summary=f"{staff.name} 离职")
+    return staff
+
+
+def training_add(*, by, staff: Staff, kind: str, title: str, completed_on: dt.date, certificate_no: str = "") -> Training:
+    if staff.facility is not None:
+        _ensure_facility_writer(by, staff.facility)
+    errors = {}
+    if kind not in Training.Kind.values:
+        errors["kind"] = "培训类别不在可选范围内"
+    if not title.strip():
+        errors["title"] = "名称不能为空"
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = "完成日期不能在未来"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        item = Training.objects.create(staff=staff, kind=kind, title=title.strip(), completed_on=completed_on, certificate_no=certificate_no)
+        audit_create(by=by, obj=item, summary=f"{staff.name} {item.get_kind_display()}")
+    return item
+
+
+def ban_add(*, by, name: str, id_number: str, reason: str, source: str, start_date: dt.date, end_date: dt.date | None = None) -> Ban:
+    """Put a person on the 从业禁止 list (民政部门 only)."""
+    if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
+        raise ValidationFailed({"__all__": "只有民政部门可维护从业禁止名单"})
+    errors = {}
+    try:
+        parsed = parse(id_number)
+    except InvalidIdNumber as exc:
+        errors["id_number"] = exc.reason
+        parsed = None
+    for key, value in (("name", name), ("reason", reason), ("source", source)):
+        if not value.strip():
+            errors[key] = "不能为空"
+    if end_date and end_date <= start_date:
+        errors["end_date"] = "终止日期应晚于起始日期"
+    if errors:
+        raise ValidationFailed(errors)
+    ban = Ban(name=name.strip(), reason=reason.strip(), source=source.strip(), start_date=start_date, end_date=end_date)
+    ban.id_number_enc, ban.id_number_hash = pii.protect(parsed.value)
+    with transaction.atomic():
+        ban.save()
+        audit(by=by, action="create", obj=ban, summary=f"从业禁止 {ban.name}")
+    return ban

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from yanglao.regions.models import Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "is_urban", "population", "population_60"]
+    list_filter = ["level", "is_urban"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["path"]
+    raw_id_fields = ["parent"]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Region(models.Model):
+    """行政区划: 省 → 市 → 县(市、区) → 乡镇/街道 → 村/社区, with the population denominators."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省"
+        CITY = 2, "市"
+        COUNTY = 3, "县(市、区)"
+        TOWNSHIP = 4, "乡镇/街道"
+        VILLAGE = 5, "村/社区"
+
+    code = models.CharField(
+        "区划代码", max_length=12, unique=True, help_text="县级及以上6位；乡镇/街道9位、村/社区12位统计用区划代码"
+    )
+    name = models.CharField("名称", max_length=60)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of codes, e.g. "360000/360200/360202/"; a subtree is a prefix match.
+    path = models.CharField("路径", max_length=80, unique=True, editable=False)
+    is_urban = models.BooleanField("城镇（社区居委会）", null=True, blank=True, help_text="否表示农村（村委会）")
+    population = models.PositiveIntegerField("常住人口", default=0)
+    households = models.PositiveIntegerField("户数", default=0)
+    population_60 = models.PositiveIntegerField("60岁及以上人口", default=0)
+    population_65 = models.PositiveIntegerField("65岁及以上人口", default=0)
+    population_80 = models.PositiveIntegerField("80岁及以上人口", default=0)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level_name(self) -> str:
+        return self.Level(self.level).label
+
+    @property
+    def kind_name(self) -> str:
+        if self.level != self.Level.VILLAGE or self.is_urban is None:
+            return self.level_name
+        return "社区" if self.is_urban else "村"

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from yanglao.core.errors import NotInScope
+from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.regions.models import Region
+
+
+def region_scope_q(by) -> Q:
+    """Regions a user may see: their subtree, plus its ancestors (for breadcrumbs and choices)."""
+    if sees_everything(by):
+        return Q()
+    own = getattr(by.region, "path", None) if by.region_id else None
+    if not own:
+        return Q(pk__in=[])
+    ancestors = [own[: i + 1] for i, ch in enumerate(own) if ch == "/"][:-1]
+    return Q(path__startswith=own) | Q(path__in=ancestors)
+
+
+def region_list(*, by, parent: Region | None = None, q: str = "", level: int | None = None) -> QuerySet[Region]:
+    qs = Region.objects.filter(region_scope_q(by))
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def region_get(*, by, code: str) -> Region:
+    region = Region.objects.filter(code=code).select_related("parent").first()
+    if region is None or not region_path_allowed(by, region.path):
+        raise NotInScope(code)
+    return region
+
+
+def region_roots(*, by) -> QuerySet[Region]:
+    if sees_everything(by):
+        return Region.objects.filter(parent__isnull=True)
+    return Region.objects.filter(pk=by.region_id)
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    codes = [c for c in region.path.split("/") if c]
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def region_choices(*, by, max_level: int = Region.Level.VILLAGE) -> QuerySet[Region]:
+    """Regions in the user's own subtree (for form choices)."""
+    qs = Region.objects.filter(level__lte=max_level).order_by("path")
+    if sees_everything(by):
+        return qs
+    own = getattr(by.region, "path", None) if by.region_id else None
+    return qs.filter(path__startswith=own) if own else qs.none()
+
+
+def region_by_code_in_scope(*, by, code: str) -> Region | None:
+    region = Region.objects.filter(code=code).first()
+    if region is None or not region_path_allowed(by, region.path):
+        return None
+    return region

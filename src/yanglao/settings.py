@@ -1,0 +1,204 @@
+"""Settings, read once from the environment (YANGLAO_*). See docs/configuration.md.
+
+Outside production (YANGLAO_ENV != "production") missing secrets are generated once into
+var/dev-secrets.json so that the demo starts with no preparation; in production they must be set
+and start-up fails loudly otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("YANGLAO_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+ENV = os.environ.get("YANGLAO_ENV", "development")
+PRODUCTION = ENV == "production"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Generate development secrets once; safe when several test workers start together."""
+    path = VAR_DIR / "dev-secrets.json"
+    if not path.exists():
+        import base64
+        import secrets
+
+        data = {
+            "YANGLAO_SECRET_KEY": secrets.token_urlsafe(50),
+            "YANGLAO_PII_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data))
+        try:
+            os.link(tmp, path)  # atomic create-if-absent
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return json.loads(path.read_text())
+
+
+def _secret(name: str) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set in production (see docs/configuration.md)")
+    return _dev_secrets()[name]
+
+
+def database_from_url(url: str) -> dict:
+    """postgresql://user:pass@host:port/name?sslmode=… or sqlite:///path → a DATABASES entry."""
+    parts = urlparse(url)
+    if parts.scheme in {"postgres", "postgresql"}:
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if parts.scheme == "sqlite":
+        return sqlite_database(Path(unquote(parts.path)))
+    raise ImproperlyConfigured(f"YANGLAO_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+
+
+def sqlite_database(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": None},
+    }
+
+
+SECRET_KEY = _secret("YANGLAO_SECRET_KEY")
+YANGLAO_PII_KEY = _secret("YANGLAO_PII_KEY")
+DEBUG = _env_bool("YANGLAO_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = [h for h in os.environ.get("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YANGLAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+_db_url = os.environ.get("YANGLAO_DATABASE_URL")
+DATABASES = {"default": database_from_url(_db_url) if _db_url else sqlite_database(VAR_DIR / "yanglao.sqlite3")}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "yanglao.core",
+    "yanglao.regions",
+    "yanglao.accounts",
+    "yanglao.elders",
+    "yanglao.facilities",
+    "yanglao.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yanglao.core.middleware.NotInScopeMiddleware",
+]
+
+ROOT_URLCONF = "yanglao.urls"
+WSGI_APPLICATION = "yanglao.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "yanglao.accounts.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["yanglao.accounts.backends.LockoutBackend"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
+LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))
+LOCKOUT_MINUTES = int(os.environ.get("YANGLAO_LOCKOUT_MINUTES", "15"))
+SESSION_COOKIE_AGE = int(os.environ.get("YANGLAO_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("YANGLAO_SECURE_COOKIES", PRODUCTION)
+API_TOKEN_DAYS = int(os.environ.get("YANGLAO_API_TOKEN_DAYS", "30"))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("YANGLAO_STATIC_ROOT", VAR_DIR / "static"))
+# Static files are served by the application itself (WhiteNoise): government intranets have no CDN.
+WHITENOISE_USE_FINDERS = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("YANGLAO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from yanglao.accounts.views import LoginView
+from yanglao.api import api
+from yanglao.views import home
+
+admin.site.site_header = admin.site.site_title = "养老服务综合信息平台 · 后台管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("elders/", include("yanglao.elders.urls")),
+    path("facilities/", include("yanglao.facilities.urls")),
+    path("regions/", include("yanglao.regions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
