@@ -24,13 +24,18 @@ api = NinjaAPI(
 @api.exception_handler(ValidationFailed)
 def on_validation_failed(request, exc: ValidationFailed):
     """422 with one entry per refused field, in the same shape as request-schema errors."""
-    detail = [{"loc": ["body", field], "field": field, "msg": reason, "type": "value_error"} for field, reason in exc.errors.items()]
+    detail = [
+        {"loc": ["body", field], "field": field, "msg": reason, "type": "value_error"}
+        for field, reason in exc.errors.items()
+    ]
     return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(NotInScope)
 def on_not_in_scope(request, exc):
-    return api.create_response(request, {"detail": "不存在或不在您的管辖范围内"}, status=404)
+    return api.create_response(
+        request, {"detail": "不存在或不在您的管辖范围内"}, status=404
+    )
 
 
 @api.exception_handler(Http404)

@@ -33,11 +33,17 @@ def cmd_demo(opts) -> int:
     if not User.objects.exists():
         started = time.monotonic()
         print(f"· 生成演示城市（景德镇，scale={opts.scale}）…", flush=True)
-        logins = build_demo_city(scale=opts.scale, seed=opts.seed, progress=lambda m: print(f"  {m}", flush=True))
+        logins = build_demo_city(
+            scale=opts.scale,
+            seed=opts.seed,
+            progress=lambda m: print(f"  {m}", flush=True),
+        )
         write_logins(logins, address)
         print(f"  完成，用时 {time.monotonic() - started:.1f} 秒", flush=True)
     elif not logins_path().exists():
-        print("数据库中已有数据，但找不到 var/demo-logins.json；如需重建演示城市，请删除 var/yanglao.sqlite3 后重试。")
+        print(
+            "数据库中已有数据，但找不到 var/demo-logins.json；如需重建演示城市，请删除 var/yanglao.sqlite3 后重试。"
+        )
     _print_logins(address)
     if opts.no_serve:
         return 0
@@ -55,7 +61,9 @@ def _print_logins(address: str) -> None:
     data = json.loads(path.read_text())
     print(f"\n养老服务综合信息平台：{address}\n演示账户（亦见 {path}）：")
     for a in data["accounts"]:
-        print(f"  {a['username']:<10} {a['password']:<14} {a['role_name']:<12} {a['scope']}")
+        print(
+            f"  {a['username']:<10} {a['password']:<14} {a['role_name']:<12} {a['scope']}"
+        )
     print(flush=True)
 
 
@@ -89,9 +97,17 @@ def cmd_create_admin(opts) -> int:
     from yanglao.accounts.services import user_create
     from yanglao.core.errors import ValidationFailed
 
-    password = os.environ.get("YANGLAO_ADMIN_PASSWORD") or getpass.getpass("新管理员的密码：")
+    password = os.environ.get("YANGLAO_ADMIN_PASSWORD") or getpass.getpass(
+        "新管理员的密码："
+    )
     try:
-        user = user_create(by=None, username=opts.username, password=password, role="admin", full_name=opts.name or "")
+        user = user_create(
+            by=None,
+            username=opts.username,
+            password=password,
+            role="admin",
+            full_name=opts.name or "",
+        )
     except ValidationFailed as exc:
         for field, reason in exc.errors.items():
             print(f"错误：{field}：{reason}", file=sys.stderr)
@@ -110,7 +126,10 @@ def cmd_import(opts) -> int:
         return 2
     by = User.objects.filter(username=opts.user).first()
     if by is None:
-        print(f"错误：账户 {opts.user} 不存在（用 --user 指定执行导入的管理员账户）", file=sys.stderr)
+        print(
+            f"错误：账户 {opts.user} 不存在（用 --user 指定执行导入的管理员账户）",
+            file=sys.stderr,
+        )
         return 2
     with open(opts.file, "rb") as fh:
         result = regions_import_csv(by=by, data=fh.read(), dry_run=opts.dry_run)
@@ -120,7 +139,9 @@ def cmd_import(opts) -> int:
         print(f"有 {len(result.errors)} 处错误，未写入任何数据。", file=sys.stderr)
         return 1
     verb = "将" if opts.dry_run else "已"
-    print(f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。")
+    print(
+        f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。"
+    )
     return 0
 
 
@@ -138,11 +159,20 @@ def main(argv: list[str] | None = None) -> int:
 
     def server_options(p):
         p.add_argument("--host", default=os.environ.get("YANGLAO_HOST", "127.0.0.1"))
-        p.add_argument("--port", type=int, default=int(os.environ.get("YANGLAO_PORT", "8000")))
-        p.add_argument("--workers", type=int, default=int(os.environ.get("YANGLAO_WORKERS", "2")))
+        p.add_argument(
+            "--port", type=int, default=int(os.environ.get("YANGLAO_PORT", "8000"))
+        )
+        p.add_argument(
+            "--workers", type=int, default=int(os.environ.get("YANGLAO_WORKERS", "2"))
+        )
 
     p = sub.add_parser("demo", help="迁移数据库、生成演示城市并启动服务")
-    p.add_argument("--scale", type=float, default=0.02, help="规模（1 为全市 26.9 万名60岁以上老人；默认 0.02）")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=0.02,
+        help="规模（1 为全市 26.9 万名60岁以上老人；默认 0.02）",
+    )
     p.add_argument("--seed", type=int, default=20210301)
     p.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
     server_options(p)
@@ -155,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="运行后台任务").set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="数据库迁移").set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("create-admin", help="创建系统管理员（密码从提示或 YANGLAO_ADMIN_PASSWORD 读取）")
+    p = sub.add_parser(
+        "create-admin",
+        help="创建系统管理员（密码从提示或 YANGLAO_ADMIN_PASSWORD 读取）",
+    )
     p.add_argument("username")
     p.add_argument("--name", default="")
     p.set_defaults(func=cmd_create_admin)

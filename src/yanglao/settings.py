@@ -44,7 +44,9 @@ def _dev_secrets() -> dict[str, str]:
 
         data = {
             "YANGLAO_SECRET_KEY": secrets.token_urlsafe(50),
-            "YANGLAO_PII_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "YANGLAO_PII_KEY": base64.urlsafe_b64encode(
+                secrets.token_bytes(32)
+            ).decode(),
         }
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data))
@@ -62,7 +64,9 @@ def _secret(name: str) -> str:
     if value:
         return value
     if PRODUCTION:
-        raise ImproperlyConfigured(f"{name} must be set in production (see docs/configuration.md)")
+        raise ImproperlyConfigured(
+            f"{name} must be set in production (see docs/configuration.md)"
+        )
     return _dev_secrets()[name]
 
 
@@ -84,7 +88,9 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme == "sqlite":
         return sqlite_database(Path(unquote(parts.path)))
-    raise ImproperlyConfigured(f"YANGLAO_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+    raise ImproperlyConfigured(
+        f"YANGLAO_DATABASE_URL: unsupported scheme {parts.scheme!r}"
+    )
 
 
 def sqlite_database(path: Path) -> dict:
@@ -103,11 +109,21 @@ def sqlite_database(path: Path) -> dict:
 SECRET_KEY = _secret("YANGLAO_SECRET_KEY")
 YANGLAO_PII_KEY = _secret("YANGLAO_PII_KEY")
 DEBUG = _env_bool("YANGLAO_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = [h for h in os.environ.get("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YANGLAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h
+]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("YANGLAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 _db_url = os.environ.get("YANGLAO_DATABASE_URL")
-DATABASES = {"default": database_from_url(_db_url) if _db_url else sqlite_database(VAR_DIR / "yanglao.sqlite3")}
+DATABASES = {
+    "default": database_from_url(_db_url)
+    if _db_url
+    else sqlite_database(VAR_DIR / "yanglao.sqlite3")
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,7 +179,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["yanglao.accounts.backends.LockoutBackend"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -177,7 +196,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("YANGLAO_SESSION_SECONDS", str(8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("YANGLAO_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool(
+    "YANGLAO_SECURE_COOKIES", PRODUCTION
+)
 API_TOKEN_DAYS = int(os.environ.get("YANGLAO_API_TOKEN_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
@@ -189,16 +210,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("YANGLAO_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Static files are served by the application itself (WhiteNoise): government intranets have no CDN.
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("YANGLAO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("YANGLAO_LOG_LEVEL", "INFO"),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

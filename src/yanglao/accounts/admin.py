@@ -6,10 +6,29 @@ from yanglao.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "region", "is_active", "locked_until"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "region",
+        "is_active",
+        "locked_until",
+    ]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
     raw_id_fields = ["region"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("角色与管辖范围", {"fields": ["role", "region", "full_name", "can_view_full_pii", "failed_logins", "locked_until"]}),
+        (
+            "角色与管辖范围",
+            {
+                "fields": [
+                    "role",
+                    "region",
+                    "full_name",
+                    "can_view_full_pii",
+                    "failed_logins",
+                    "locked_until",
+                ]
+            },
+        ),
     )

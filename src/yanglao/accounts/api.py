@@ -36,4 +36,9 @@ class TokenOut(Schema):
 @router.post("/token", auth=None, response=TokenOut, summary="用户名和密码换取令牌")
 def token(request, body: TokenIn):
     key, tok = services.api_token_issue(username=body.username, password=body.password)
-    return {"token": key, "expires_at": tok.expires_at, "username": tok.user.username, "role": tok.user.role}
+    return {
+        "token": key,
+        "expires_at": tok.expires_at,
+        "username": tok.user.username,
+        "role": tok.user.role,
+    }

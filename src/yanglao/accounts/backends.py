@@ -25,7 +25,9 @@ class LockoutBackend(ModelBackend):
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_logins:
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+                User.objects.filter(pk=user.pk).update(
+                    failed_logins=0, locked_until=None
+                )
             audit(by=user, action="login", obj=user, summary="登录成功")
             return user
         record_failed_login(user)

@@ -18,6 +18,12 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         user = User.objects.filter(username=username).first() if username else None
         if user is not None and user.is_locked():
-            minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-            raise forms.ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
+            minutes = max(
+                1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1
+            )
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": minutes},
+            )
         return super().clean()

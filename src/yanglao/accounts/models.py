@@ -11,7 +11,10 @@ class User(AbstractUser):
     """账户: one person's log-in, with the role and the area they act in."""
 
     role = models.CharField(
-        "角色", max_length=20, choices=[(r.value, n) for r, n in ROLE_NAMES.items()], default=Role.COMMUNITY
+        "角色",
+        max_length=20,
+        choices=[(r.value, n) for r, n in ROLE_NAMES.items()],
+        default=Role.COMMUNITY,
     )
     region = models.ForeignKey(
         "regions.Region",
@@ -34,11 +37,15 @@ class User(AbstractUser):
 
     @property
     def role_name(self) -> str:
-        return ROLE_NAMES.get(self.role, self.role)  # StrEnum keys compare equal to plain strings
+        return ROLE_NAMES.get(
+            self.role, self.role
+        )  # StrEnum keys compare equal to plain strings
 
     @property
     def may_view_full_pii(self) -> bool:
-        return self.is_superuser or self.role in FULL_PII_ROLES or self.can_view_full_pii
+        return (
+            self.is_superuser or self.role in FULL_PII_ROLES or self.can_view_full_pii
+        )
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
@@ -55,3 +62,6 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的令牌（{self.expires_at:%Y-%m-%d} 到期）"

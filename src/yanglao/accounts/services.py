@@ -20,7 +20,14 @@ from yanglao.regions.models import Region
 
 
 def user_create(
-    *, by, username: str, password: str, role: str, region: Region | None = None, full_name: str = "", can_view_full_pii: bool = False
+    *,
+    by,
+    username: str,
+    password: str,
+    role: str,
+    region: Region | None = None,
+    full_name: str = "",
+    can_view_full_pii: bool = False,
 ) -> User:
     """Create an account; the creator may only hand out their own area or a part of it."""
     errors: dict[str, str] = {}
@@ -34,7 +41,11 @@ def user_create(
         errors["role"] = "角色不在可选范围内"
     elif Role(role) in REGION_ROLES and region is None:
         errors["region"] = "该角色需要指定管辖区域"
-    if region is not None and by is not None and not region_path_allowed(by, region.path):
+    if (
+        region is not None
+        and by is not None
+        and not region_path_allowed(by, region.path)
+    ):
         errors["region"] = "该区域不在您的管辖范围内"
     try:
         validate_password(password)
@@ -43,11 +54,19 @@ def user_create(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        user = User(username=username, role=role, region=region, full_name=full_name, can_view_full_pii=can_view_full_pii)
+        user = User(
+            username=username,
+            role=role,
+            region=region,
+            full_name=full_name,
+            can_view_full_pii=can_view_full_pii,
+        )
         user.is_staff = user.is_superuser = role == Role.ADMIN
         user.set_password(password)
         user.save()
-        audit_create(by=by, obj=user, summary=f"创建账户 {username}（{user.role_name}）")
+        audit_create(
+            by=by, obj=user, summary=f"创建账户 {username}（{user.role_name}）"
+        )
     return user
 
 
@@ -59,20 +78,28 @@ def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
     """POST /api/v1/auth/token: the same lock-out rules as the log-in page."""
     user = authenticate(username=username, password=password)
     if user is None:
-        locked = User.objects.filter(username=username, locked_until__gt=timezone.now()).exists()
+        locked = User.objects.filter(
+            username=username, locked_until__gt=timezone.now()
+        ).exists()
         reason = "账户已被锁定，请稍后再试" if locked else "用户名或密码错误"
         raise ValidationFailed({"password": reason})
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, key_hash=_token_hash(key), expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+            user=user,
+            key_hash=_token_hash(key),
+            expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
         )
         audit(by=user, action="login", obj=user, summary="签发 API 令牌")
     return key, token
 
 
 def api_token_user(key: str) -> User | None:
-    token = ApiToken.objects.select_related("user", "user__region").filter(key_hash=_token_hash(key)).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=_token_hash(key))
+        .first()
+    )
     now = timezone.now()
     if token is None or token.expires_at <= now or not token.user.is_active:
         return None

@@ -5,7 +5,15 @@ from yanglao.core.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "object_type", "object_id", "summary", "ip"]
+    list_display = [
+        "at",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "ip",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_name", "object_id", "summary"]
 

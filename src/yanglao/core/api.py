@@ -21,4 +21,10 @@ class PageOut(Schema, Generic[T]):
 
 def paged(qs, page: int, per_page: int, convert) -> dict:
     p = paginate(qs, page=page, per_page=per_page)
-    return {"items": [convert(x) for x in p.items], "total": p.total, "page": p.number, "per_page": p.per_page, "pages": p.pages}
+    return {
+        "items": [convert(x) for x in p.items],
+        "total": p.total,
+        "page": p.number,
+        "per_page": p.per_page,
+        "pages": p.pages,
+    }

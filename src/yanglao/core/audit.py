@@ -12,7 +12,9 @@ from django.db import models
 from yanglao.core.models import AuditEntry
 
 # The client address of the current request, set by core.middleware for services to read.
-current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_ip", default=None
+)
 
 # Fields whose values never go into the audit log in clear.
 SECRET_SUFFIXES = ("_enc", "_hash", "password")
@@ -28,7 +30,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """The row's concrete field values, minus protected ones, as JSON-able data."""
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.attname.endswith(SECRET_SUFFIXES):
+        if field.attname.endswith(SECRET_SUFFIXES) or getattr(field, "auto_now", False):
             continue
         data[field.attname] = _plain(getattr(obj, field.attname))
     return data
@@ -65,10 +67,25 @@ def audit(
 
 
 def audit_create(*, by, obj: models.Model, summary: str = "") -> None:
-    audit(by=by, action=AuditEntry.Action.CREATE, obj=obj, summary=summary, after=snapshot(obj))
+    audit(
+        by=by,
+        action=AuditEntry.Action.CREATE,
+        obj=obj,
+        summary=summary,
+        after=snapshot(obj),
+    )
 
 
-def audit_update(*, by, obj: models.Model, before: dict[str, Any], summary: str = "") -> None:
+def audit_update(
+    *, by, obj: models.Model, before: dict[str, Any], summary: str = ""
+) -> None:
     old, new = changes(before, snapshot(obj))
     if old or new:
-        audit(by=by, action=AuditEntry.Action.UPDATE, obj=obj, summary=summary, before=old, after=new)
+        audit(
+            by=by,
+            action=AuditEntry.Action.UPDATE,
+            obj=obj,
+            summary=summary,
+            before=old,
+            after=new,
+        )

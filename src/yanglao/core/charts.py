@@ -7,7 +7,9 @@ from html import escape
 PALETTE = ("#2f6f9f", "#d9822b", "#3d9970", "#b03a48", "#7d5ba6", "#8a8a8a")
 
 
-def bar_chart(data: list[tuple[str, int | float]], *, title: str, unit: str = "", width: int = 520) -> str:
+def bar_chart(
+    data: list[tuple[str, int | float]], *, title: str, unit: str = "", width: int = 520
+) -> str:
     """Horizontal bars, one per (label, value), with the value printed at the end of each bar."""
     row, label_w, pad = 26, 170, 8
     height = pad * 2 + row * max(len(data), 1) + 20
@@ -26,7 +28,9 @@ def bar_chart(data: list[tuple[str, int | float]], *, title: str, unit: str = ""
             f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row - 8}" rx="3" fill="{PALETTE[i % len(PALETTE)]}"/>'
             f'<text x="{label_w + w + 6}" y="{y + 15}" font-size="12">{escape(shown)}</text>'
         )
-    parts.append(f'<text x="{pad}" y="16" font-size="14" font-weight="bold">{escape(title)}</text></svg>')
+    parts.append(
+        f'<text x="{pad}" y="16" font-size="14" font-weight="bold">{escape(title)}</text></svg>'
+    )
     return "".join(parts)
 
 

@@ -19,7 +19,11 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
@@ -34,6 +38,9 @@ class AuditEntry(models.Model):
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.summary}"
 
     def save(self, *args, **kwargs):
         # The audit log is append-only: an entry, once written, is never changed.

@@ -34,7 +34,9 @@ class Page:
         return list(range(lo, hi + 1))
 
 
-def paginate(qs: QuerySet, *, page: int | str | None = 1, per_page: int | str | None = 20) -> Page:
+def paginate(
+    qs: QuerySet, *, page: int | str | None = 1, per_page: int | str | None = 20
+) -> Page:
     """Slice a queryset; bad or out-of-range page numbers fall back to the nearest valid page."""
     try:
         size = min(max(int(per_page or 20), 1), MAX_PER_PAGE)
@@ -48,4 +50,6 @@ def paginate(qs: QuerySet, *, page: int | str | None = 1, per_page: int | str | 
     last = max(1, -(-total // size))
     number = min(number, last)
     start = (number - 1) * size
-    return Page(items=list(qs[start : start + size]), number=number, per_page=size, total=total)
+    return Page(
+        items=list(qs[start : start + size]), number=number, per_page=size, total=total
+    )

@@ -10,7 +10,9 @@ from django.db.models import Q
 
 
 def sees_everything(user) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") == "admin")
+    return bool(
+        getattr(user, "is_superuser", False) or getattr(user, "role", "") == "admin"
+    )
 
 
 def region_q(user, region_field: str) -> Q:
@@ -34,4 +36,6 @@ def region_path_allowed(user, path: str) -> bool:
 def region_code_q(code: str, region_field: str) -> Q:
     """A filter for 'that region and everything below it', given a division code."""
     path = f"{region_field}__path"
-    return Q(**{f"{path}__startswith": f"{code}/"}) | Q(**{f"{path}__contains": f"/{code}/"})
+    return Q(**{f"{path}__startswith": f"{code}/"}) | Q(
+        **{f"{path}__contains": f"/{code}/"}
+    )

@@ -8,7 +8,9 @@ from django.http import QueryDict
 from yanglao.core.errors import ValidationFailed
 
 
-def add_service_errors(form: forms.Form, exc: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.Form, exc: ValidationFailed, aliases: dict[str, str] | None = None
+) -> None:
     """Put a service's refusal onto the form: each reason under its field, the rest on top."""
     aliases = aliases or {}
     for key, reason in exc.errors.items():

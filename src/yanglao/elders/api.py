@@ -5,9 +5,9 @@ import datetime as dt
 from ninja import Query, Router, Schema
 
 from yanglao.core.api import PageOut, paged
+from yanglao.core.errors import NotInScope
 from yanglao.elders import selectors, services
 from yanglao.elders.models import Contact, Elder, LivingArrangement
-from yanglao.core.errors import NotInScope
 
 router = Router(tags=["老年人"])
 
@@ -80,7 +80,7 @@ class FilterIn(Schema):
     category: str = ""
     age_band: str = ""
     living_arrangement: str = ""
-    status: str = "active"
+    status: str = "active"  # or "all", "moved_out", "deceased"
     page: int = 1
     per_page: int = 20
 
@@ -89,6 +89,7 @@ class FilterIn(Schema):
 def elder_list(request, f: Query[FilterIn]):
     data = f.dict()
     page, per_page = data.pop("page"), data.pop("per_page")
+    data["status"] = "" if data["status"] == "all" else data["status"]
     qs = selectors.elder_list(by=request.user, filters=selectors.ElderFilter(**data))
     return paged(qs.select_related("hukou_region"), page, per_page, elder_out)
 
@@ -108,7 +109,9 @@ def elder_create(request, body: ElderIn):
 def elder_update(request, elder_id: int, body: ElderPatch):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
     values = {k: v for k, v in body.dict(exclude_unset=True).items()}
-    return elder_out(services.elder_update(by=request.user, elder=elder, **values), categories=True)
+    return elder_out(
+        services.elder_update(by=request.user, elder=elder, **values), categories=True
+    )
 
 
 class RevealOut(Schema):
@@ -116,7 +119,11 @@ class RevealOut(Schema):
     phone: str
 
 
-@router.post("/{int:elder_id}/reveal", response=RevealOut, summary="查看完整身份证号和电话（记入审计日志）")
+@router.post(
+    "/{int:elder_id}/reveal",
+    response=RevealOut,
+    summary="查看完整身份证号和电话（记入审计日志）",
+)
 def elder_reveal(request, elder_id: int):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
     return services.elder_reveal_pii(by=request.user, elder=elder)
@@ -148,7 +155,14 @@ class ContactPatch(Schema):
 
 
 def contact_out(c: Contact) -> dict:
-    return {"id": c.pk, "name": c.name, "relation": c.relation, "phone_masked": c.phone_masked, "is_emergency": c.is_emergency, "is_guardian": c.is_guardian}
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "relation": c.relation,
+        "phone_masked": c.phone_masked,
+        "is_emergency": c.is_emergency,
+        "is_guardian": c.is_guardian,
+    }
 
 
 @router.get("/{int:elder_id}/contacts", response=list[ContactOut], summary="联系人列表")
@@ -157,19 +171,31 @@ def contact_list(request, elder_id: int):
     return [contact_out(c) for c in elder.contacts.all()]
 
 
-@router.post("/{int:elder_id}/contacts", response={201: ContactOut}, summary="添加联系人")
+@router.post(
+    "/{int:elder_id}/contacts", response={201: ContactOut}, summary="添加联系人"
+)
 def contact_create(request, elder_id: int, body: ContactIn):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
-    return 201, contact_out(services.contact_add(by=request.user, elder=elder, **body.dict()))
+    return 201, contact_out(
+        services.contact_add(by=request.user, elder=elder, **body.dict())
+    )
 
 
-@router.patch("/{int:elder_id}/contacts/{int:contact_id}", response=ContactOut, summary="修改联系人")
+@router.patch(
+    "/{int:elder_id}/contacts/{int:contact_id}",
+    response=ContactOut,
+    summary="修改联系人",
+)
 def contact_update(request, elder_id: int, contact_id: int, body: ContactPatch):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
     contact = elder.contacts.filter(pk=contact_id).first()
     if contact is None:
         raise NotInScope(contact_id)
-    return contact_out(services.contact_update(by=request.user, contact=contact, **body.dict(exclude_unset=True)))
+    return contact_out(
+        services.contact_update(
+            by=request.user, contact=contact, **body.dict(exclude_unset=True)
+        )
+    )
 
 
 class EventIn(Schema):
@@ -189,11 +215,20 @@ class EventOut(Schema):
     source: str
 
 
-@router.post("/{int:elder_id}/events", response={201: EventOut}, summary="登记迁入/迁出/死亡")
+@router.post(
+    "/{int:elder_id}/events", response={201: EventOut}, summary="登记迁入/迁出/死亡"
+)
 def event_create(request, elder_id: int, body: EventIn):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
     ev = services.life_event_record(by=request.user, elder=elder, **body.dict())
-    return 201, {"id": ev.pk, "kind": ev.kind, "date": ev.date, "region": ev.region.code if ev.region else None, "note": ev.note, "source": ev.source}
+    return 201, {
+        "id": ev.pk,
+        "kind": ev.kind,
+        "date": ev.date,
+        "region": ev.region.code if ev.region else None,
+        "note": ev.note,
+        "source": ev.source,
+    }
 
 
 class CategoryIn(Schema):
@@ -208,7 +243,9 @@ class CategoryOut(CategoryIn):
     id: int
 
 
-@router.post("/{int:elder_id}/categories", response={201: CategoryOut}, summary="添加困难类别")
+@router.post(
+    "/{int:elder_id}/categories", response={201: CategoryOut}, summary="添加困难类别"
+)
 def category_create(request, elder_id: int, body: CategoryIn):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
     item = services.category_add(by=request.user, elder=elder, **body.dict())

@@ -35,28 +35,52 @@ class Elder(models.Model):
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     id_number_enc = models.TextField("身份证号（密文）", editable=False)
-    id_number_hash = models.CharField("身份证号（检索散列）", max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(
+        "身份证号（检索散列）", max_length=64, unique=True, editable=False
+    )
     birth_date = models.DateField("出生日期", db_index=True)
     sex = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
     phone_enc = models.TextField("联系电话（密文）", blank=True, editable=False)
-    phone_hash = models.CharField("联系电话（检索散列）", max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(
+        "联系电话（检索散列）", max_length=64, blank=True, db_index=True, editable=False
+    )
     hukou_region = models.ForeignKey(
-        "regions.Region", verbose_name="户籍地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="户籍地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     residence_region = models.ForeignKey(
-        "regions.Region", verbose_name="现居住社区/村", on_delete=models.PROTECT, related_name="resident_elders"
+        "regions.Region",
+        verbose_name="现居住社区/村",
+        on_delete=models.PROTECT,
+        related_name="resident_elders",
     )
     address = models.CharField("现居住地址", max_length=200, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
     living_arrangement = models.CharField(
-        "居住情况", max_length=20, choices=LivingArrangement.choices, default=LivingArrangement.OTHER, db_index=True
+        "居住情况",
+        max_length=20,
+        choices=LivingArrangement.choices,
+        default=LivingArrangement.OTHER,
+        db_index=True,
     )
-    care_setting = models.CharField("养老方式", max_length=20, choices=CareSetting.choices, default=CareSetting.HOME)
+    care_setting = models.CharField(
+        "养老方式", max_length=20, choices=CareSetting.choices, default=CareSetting.HOME
+    )
     # GB/T 42195-2022 final level 0–4; written by the assessment module (empty until assessed).
     ability_level = models.PositiveSmallIntegerField("能力等级", null=True, blank=True)
     # Changed only by life events (elders.services.life_event_record); the events are the history.
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        db_index=True,
+    )
     died_on = models.DateField("死亡日期", null=True, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -109,16 +133,29 @@ class Category(models.TextChoices):
 
 
 class ElderCategory(models.Model):
-    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="categories", verbose_name="老年人")
+    elder = models.ForeignKey(
+        Elder,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name="老年人",
+    )
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     start_date = models.DateField("起始日期")
     end_date = models.DateField("终止日期", null=True, blank=True)
-    grade = models.CharField("残疾等级/证明", max_length=30, blank=True, help_text="重度残疾的残疾证等级，失智的诊断依据")
+    grade = models.CharField(
+        "残疾等级/证明",
+        max_length=30,
+        blank=True,
+        help_text="重度残疾的残疾证等级，失智的诊断依据",
+    )
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "困难类别"
         indexes = [models.Index(fields=["category", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.start_date}—{self.end_date or ''}"
 
     def is_active(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -128,16 +165,23 @@ class ElderCategory(models.Model):
 class Contact(models.Model):
     """家属联系人/监护人."""
 
-    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="contacts", verbose_name="老年人")
+    elder = models.ForeignKey(
+        Elder, on_delete=models.CASCADE, related_name="contacts", verbose_name="老年人"
+    )
     name = models.CharField("姓名", max_length=50)
     relation = models.CharField("关系", max_length=20)
     phone_enc = models.TextField("电话（密文）", editable=False)
-    phone_hash = models.CharField("电话（检索散列）", max_length=64, db_index=True, editable=False)
+    phone_hash = models.CharField(
+        "电话（检索散列）", max_length=64, db_index=True, editable=False
+    )
     is_emergency = models.BooleanField("紧急联系人", default=False)
     is_guardian = models.BooleanField("监护人", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "联系人"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.relation}）"
 
     @property
     def phone(self) -> str:
@@ -156,22 +200,37 @@ class LifeEvent(models.Model):
         MOVE_OUT = "move_out", "迁出"
         DEATH = "death", "死亡"
 
-    elder = models.ForeignKey(Elder, on_delete=models.PROTECT, related_name="events", verbose_name="老年人")
+    elder = models.ForeignKey(
+        Elder, on_delete=models.PROTECT, related_name="events", verbose_name="老年人"
+    )
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)
     date = models.DateField("日期")
     region = models.ForeignKey(
-        "regions.Region", verbose_name="迁入/迁出地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="迁入/迁出地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField("说明", max_length=200, blank=True)
     source = models.CharField("信息来源", max_length=50, blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "生活事件"
         ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("生活事件不可删除")

@@ -41,7 +41,8 @@ def elder_scope_q(by) -> Q:
     if by.role == "facility_admin":
         return Q(
             pk__in=Elder.objects.filter(
-                admissions__discharged_on__isnull=True, admissions__bed__facility__staff__user=by
+                admissions__discharged_on__isnull=True,
+                admissions__bed__facility__staff__user=by,
             ).values("pk")
         )
     if by.role == "provider_admin":
@@ -68,9 +69,9 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def active_category_q(category: str, on: dt.date) -> Exists:
     return Exists(
-        ElderCategory.objects.filter(elder=OuterRef("pk"), category=category, start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=on)
-        )
+        ElderCategory.objects.filter(
+            elder=OuterRef("pk"), category=category, start_date__lte=on
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
     )
 
 
@@ -84,7 +85,9 @@ def search_q(text: str) -> Q:
         return Q(id_number_hash=pii.lookup_hash(compact))
     if compact.isdigit() and len(compact) >= 7:
         phone_hash = pii.lookup_hash(compact)
-        return Q(phone_hash=phone_hash) | Q(pk__in=Contact.objects.filter(phone_hash=phone_hash).values("elder_id"))
+        return Q(phone_hash=phone_hash) | Q(
+            pk__in=Contact.objects.filter(phone_hash=phone_hash).values("elder_id")
+        )
     # Range instead of LIKE: uses the name index on SQLite and PostgreSQL alike.
     return Q(name__gte=text, name__lt=text + "\uffff")
 
@@ -102,7 +105,11 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
     if f.living_arrangement:
         qs = qs.filter(living_arrangement=f.living_arrangement)
     if f.ability_level != "":
-        qs = qs.filter(ability_level__isnull=True) if f.ability_level == "none" else qs.filter(ability_level=f.ability_level)
+        qs = (
+            qs.filter(ability_level__isnull=True)
+            if f.ability_level == "none"
+            else qs.filter(ability_level=f.ability_level)
+        )
     if f.category in Category.values:
         qs = qs.filter(active_category_q(f.category, today))
     for key, _label, lo, hi in AGE_BANDS:
@@ -112,13 +119,19 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
 
 
 def elder_get(*, by, pk: int) -> Elder:
-    elder = Elder.objects.filter(elder_scope_q(by), pk=pk).select_related("residence_region", "hukou_region").first()
+    elder = (
+        Elder.objects.filter(elder_scope_q(by), pk=pk)
+        .select_related("residence_region", "hukou_region")
+        .first()
+    )
     if elder is None:
         raise NotInScope(pk)
     return elder
 
 
-def elder_categories_active(elder: Elder, on: dt.date | None = None) -> list[ElderCategory]:
+def elder_categories_active(
+    elder: Elder, on: dt.date | None = None
+) -> list[ElderCategory]:
     return [c for c in elder.categories.all() if c.is_active(on)]
 
 
@@ -126,23 +139,34 @@ def elder_counts(*, by) -> dict:
     """Home-page figures for the user's scope: people by age band and by category."""
     today = timezone.localdate()
     base = Elder.objects.filter(elder_scope_q(by), status=Status.ACTIVE)
-    aggregates = {key: Count("pk", filter=birth_range_for_ages(lo, hi, today)) for key, _l, lo, hi in AGE_BANDS}
+    aggregates = {
+        key: Count("pk", filter=birth_range_for_ages(lo, hi, today))
+        for key, _l, lo, hi in AGE_BANDS
+    }
     aggregates["total"] = Count("pk")
     aggregates["alone"] = Count("pk", filter=Q(living_arrangement="alone"))
     by_age = base.aggregate(**aggregates)
-    active = ElderCategory.objects.filter(
-        elder__in=base, start_date__lte=today
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-    by_cat = dict(active.values_list("category").annotate(n=Count("elder", distinct=True)).values_list("category", "n"))
+    active = ElderCategory.objects.filter(elder__in=base, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today)
+    )
+    by_cat = dict(
+        active.values_list("category")
+        .annotate(n=Count("elder", distinct=True))
+        .values_list("category", "n")
+    )
     return {
         "total": by_age.pop("total"),
         "alone": by_age.pop("alone"),
         "age_bands": [(label, by_age[key]) for key, label, _lo, _hi in AGE_BANDS],
-        "categories": [(label, by_cat.get(value, 0)) for value, label in Category.choices],
+        "categories": [
+            (label, by_cat.get(value, 0)) for value, label in Category.choices
+        ],
     }
 
 
 def elder_find_by_id_number(id_number: str) -> Elder | None:
     """Exact look-up by a full identity number, outside region scope: used when a facility admits
     a person who shows their identity card (the caller holds the number already)."""
-    return Elder.objects.filter(id_number_hash=pii.lookup_hash(normalize(id_number))).first()
+    return Elder.objects.filter(
+        id_number_hash=pii.lookup_hash(normalize(id_number))
+    ).first()

@@ -15,7 +15,16 @@ from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, age_on, parse
 from yanglao.core.phone import normalize_phone
 from yanglao.core.scope import region_path_allowed
-from yanglao.elders.models import CareSetting, Category, Contact, Elder, ElderCategory, LifeEvent, LivingArrangement, Status
+from yanglao.elders.models import (
+    CareSetting,
+    Category,
+    Contact,
+    Elder,
+    ElderCategory,
+    LifeEvent,
+    LivingArrangement,
+    Status,
+)
 from yanglao.regions.models import Region
 
 OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十周岁以上的公民
@@ -26,7 +35,9 @@ def ensure_registry_writer(by) -> None:
         raise ValidationFailed({"__all__": "您的角色没有修改老年人档案的权限"})
 
 
-def _region_in_scope(by, code: str, field: str, errors: dict[str, str]) -> Region | None:
+def _region_in_scope(
+    by, code: str, field: str, errors: dict[str, str]
+) -> Region | None:
     if not code:
         return None
     region = Region.objects.filter(code=code.strip()).first()
@@ -37,16 +48,26 @@ def _region_in_scope(by, code: str, field: str, errors: dict[str, str]) -> Regio
     return region
 
 
-def _check_identity(id_number: str, birth_date: dt.date | None, sex: str | None, errors: dict, today: dt.date):
+def _check_identity(
+    id_number: str,
+    birth_date: dt.date | None,
+    sex: str | None,
+    errors: dict,
+    today: dt.date,
+):
     try:
         parsed = parse(id_number, today=today)
     except InvalidIdNumber as exc:
         errors["id_number"] = exc.reason
         return None
     if birth_date and birth_date != parsed.birth_date:
-        errors["birth_date"] = f"出生日期与身份证号不一致（身份证号为{parsed.birth_date:%Y年%m月%d日}）"
+        errors["birth_date"] = (
+            f"出生日期与身份证号不一致（身份证号为{parsed.birth_date:%Y年%m月%d日}）"
+        )
     if sex and sex != parsed.sex:
-        errors["sex"] = "性别与身份证号不一致（身份证号第17位{}）".format("为奇数，应为男" if parsed.sex == "M" else "为偶数，应为女")
+        errors["sex"] = "性别与身份证号不一致（身份证号第17位{}）".format(
+            "为奇数，应为男" if parsed.sex == "M" else "为偶数，应为女"
+        )
     if age_on(parsed.birth_date, today) < OLD_AGE:
         errors["id_number"] = "未满60周岁，不属于老年人登记范围"
     return parsed
@@ -63,13 +84,16 @@ def _clean_phone(raw: str, field: str, errors: dict) -> str:
 
 
 def _check_choices(values: dict[str, Any], errors: dict) -> None:
-    if "living_arrangement" in values and values["living_arrangement"] not in LivingArrangement.values:
+    if (
+        "living_arrangement" in values
+        and values["living_arrangement"] not in LivingArrangement.values
+    ):
         errors["living_arrangement"] = "居住情况不在可选范围内"
     if "care_setting" in values and values["care_setting"] not in CareSetting.values:
         errors["care_setting"] = "养老方式不在可选范围内"
-    if not (values.get("lat") is None) and not -90 <= float(values["lat"]) <= 90:
+    if values.get("lat") is not None and not -90 <= float(values["lat"]) <= 90:
         errors["lat"] = "纬度应在-90到90之间"
-    if not (values.get("lng") is None) and not -180 <= float(values["lng"]) <= 180:
+    if values.get("lng") is not None and not -180 <= float(values["lng"]) <= 180:
         errors["lng"] = "经度应在-180到180之间"
 
 
@@ -96,16 +120,27 @@ def elder_create(
     if not name or not name.strip():
         errors["name"] = "姓名不能为空"
     parsed = _check_identity(id_number, birth_date, sex, errors, today)
-    if parsed and "id_number" not in errors and Elder.objects.filter(id_number_hash=pii.lookup_hash(parsed.value)).exists():
+    if (
+        parsed
+        and "id_number" not in errors
+        and Elder.objects.filter(id_number_hash=pii.lookup_hash(parsed.value)).exists()
+    ):
         errors["id_number"] = "该身份证号已登记，请勿重复建档"
     residence = _region_in_scope(by, residence_region, "residence_region", errors)
     if not residence_region:
         errors["residence_region"] = "请选择现居住社区/村"
-    hukou = _region_in_scope(by, hukou_region, "hukou_region", {}) if hukou_region else None
+    hukou = (
+        _region_in_scope(by, hukou_region, "hukou_region", {}) if hukou_region else None
+    )
     if hukou_region and hukou is None:
         errors["hukou_region"] = f"区划代码 {hukou_region} 不存在"
     clean_phone = _clean_phone(phone, "phone", errors)
-    values = {"living_arrangement": living_arrangement, "care_setting": care_setting, "lat": lat, "lng": lng}
+    values = {
+        "living_arrangement": living_arrangement,
+        "care_setting": care_setting,
+        "lat": lat,
+        "lng": lng,
+    }
     _check_choices(values, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -126,7 +161,18 @@ def elder_create(
     return elder
 
 
-EDITABLE = {"name", "phone", "hukou_region", "residence_region", "address", "lat", "lng", "living_arrangement", "care_setting", "id_number"}
+EDITABLE = {
+    "name",
+    "phone",
+    "hukou_region",
+    "residence_region",
+    "address",
+    "lat",
+    "lng",
+    "living_arrangement",
+    "care_setting",
+    "id_number",
+}
 
 
 def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
@@ -143,17 +189,27 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
             errors["name"] = "姓名不能为空"
         elder.name = str(values["name"]).strip()
     if "id_number" in values:
-        parsed = _check_identity(values["id_number"], None, None, errors, timezone.localdate())
+        parsed = _check_identity(
+            values["id_number"], None, None, errors, timezone.localdate()
+        )
         if parsed and "id_number" not in errors:
             new_hash = pii.lookup_hash(parsed.value)
-            if Elder.objects.filter(id_number_hash=new_hash).exclude(pk=elder.pk).exists():
+            if (
+                Elder.objects.filter(id_number_hash=new_hash)
+                .exclude(pk=elder.pk)
+                .exists()
+            ):
                 errors["id_number"] = "该身份证号已登记在另一份档案中"
             elder.id_number_enc, elder.id_number_hash = pii.protect(parsed.value)
             elder.birth_date, elder.sex = parsed.birth_date, parsed.sex
     if "phone" in values:
-        elder.phone_enc, elder.phone_hash = pii.protect(_clean_phone(values["phone"], "phone", errors))
+        elder.phone_enc, elder.phone_hash = pii.protect(
+            _clean_phone(values["phone"], "phone", errors)
+        )
     if "residence_region" in values:
-        region = _region_in_scope(by, values["residence_region"], "residence_region", errors)
+        region = _region_in_scope(
+            by, values["residence_region"], "residence_region", errors
+        )
         if region is not None and "residence_region" not in errors:
             elder.residence_region = region
     if "hukou_region" in values:
@@ -169,7 +225,9 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
         raise ValidationFailed(errors)
     for key in ("address", "lat", "lng", "living_arrangement", "care_setting"):
         if key in values:
-            setattr(elder, key, values[key].strip() if key == "address" else values[key])
+            setattr(
+                elder, key, values[key].strip() if key == "address" else values[key]
+            )
     with transaction.atomic():
         elder.save()
         audit_update(by=by, obj=elder, before=before, summary=f"修改档案 {elder.name}")
@@ -180,7 +238,12 @@ def elder_reveal_pii(*, by, elder: Elder) -> dict[str, str]:
     """查看完整身份证号和电话: a permission, and every use is written to the audit log."""
     if not by.may_view_full_pii:
         raise NotInScope(elder.pk)
-    audit(by=by, action="view_pii", obj=elder, summary=f"查看 {elder.name} 的完整身份证号和电话")
+    audit(
+        by=by,
+        action="view_pii",
+        obj=elder,
+        summary=f"查看 {elder.name} 的完整身份证号和电话",
+    )
     return {
         "id_number": elder.id_number,
         "phone": elder.phone,
@@ -192,7 +255,14 @@ def elder_reveal_pii(*, by, elder: Elder) -> dict[str, str]:
 
 
 def category_add(
-    *, by, elder: Elder, category: str, start_date: dt.date, end_date: dt.date | None = None, grade: str = "", note: str = ""
+    *,
+    by,
+    elder: Elder,
+    category: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    grade: str = "",
+    note: str = "",
 ) -> ElderCategory:
     """Add a hardship category (困难类别) with its effective dates."""
     ensure_registry_writer(by)
@@ -205,7 +275,9 @@ def category_add(
         errors["start_date"] = "起始日期不能晚于一年以后"
     if category == Category.DISABLED and not grade:
         errors["grade"] = "重度残疾需填写残疾证等级"
-    overlapping = ElderCategory.objects.filter(elder=elder, category=category).exclude(end_date__lte=start_date)
+    overlapping = ElderCategory.objects.filter(elder=elder, category=category).exclude(
+        end_date__lte=start_date
+    )
     if end_date:
         overlapping = overlapping.filter(start_date__lt=end_date)
     if "category" not in errors and overlapping.exists():
@@ -214,13 +286,24 @@ def category_add(
         raise ValidationFailed(errors)
     with transaction.atomic():
         item = ElderCategory.objects.create(
-            elder=elder, category=category, start_date=start_date, end_date=end_date, grade=grade, note=note
+            elder=elder,
+            category=category,
+            start_date=start_date,
+            end_date=end_date,
+            grade=grade,
+            note=note,
         )
-        audit_create(by=by, obj=item, summary=f"{elder.name} 新增类别 {item.get_category_display()}")
+        audit_create(
+            by=by,
+            obj=item,
+            summary=f"{elder.name} 新增类别 {item.get_category_display()}",
+        )
     return item
 
 
-def category_end(*, by, item: ElderCategory, end_date: dt.date, note: str = "") -> ElderCategory:
+def category_end(
+    *, by, item: ElderCategory, end_date: dt.date, note: str = ""
+) -> ElderCategory:
     ensure_registry_writer(by)
     if end_date <= item.start_date:
         raise ValidationFailed({"end_date": "终止日期应晚于起始日期"})
@@ -230,7 +313,12 @@ def category_end(*, by, item: ElderCategory, end_date: dt.date, note: str = "") 
         item.note = note
     with transaction.atomic():
         item.save()
-        audit_update(by=by, obj=item, before=before, summary=f"终止类别 {item.get_category_display()}")
+        audit_update(
+            by=by,
+            obj=item,
+            before=before,
+            summary=f"终止类别 {item.get_category_display()}",
+        )
     return item
 
 
@@ -238,7 +326,14 @@ def category_end(*, by, item: ElderCategory, end_date: dt.date, note: str = "") 
 
 
 def contact_add(
-    *, by, elder: Elder, name: str, relation: str, phone: str, is_emergency: bool = False, is_guardian: bool = False
+    *,
+    by,
+    elder: Elder,
+    name: str,
+    relation: str,
+    phone: str,
+    is_emergency: bool = False,
+    is_guardian: bool = False,
 ) -> Contact:
     ensure_registry_writer(by)
     errors: dict[str, str] = {}
@@ -252,12 +347,18 @@ def contact_add(
     if errors:
         raise ValidationFailed(errors)
     contact = Contact(
-        elder=elder, name=name.strip(), relation=relation.strip(), is_emergency=is_emergency, is_guardian=is_guardian
+        elder=elder,
+        name=name.strip(),
+        relation=relation.strip(),
+        is_emergency=is_emergency,
+        is_guardian=is_guardian,
     )
     contact.phone_enc, contact.phone_hash = pii.protect(clean)
     with transaction.atomic():
         contact.save()
-        audit_create(by=by, obj=contact, summary=f"{elder.name} 新增联系人 {contact.name}")
+        audit_create(
+            by=by, obj=contact, summary=f"{elder.name} 新增联系人 {contact.name}"
+        )
     return contact
 
 
@@ -289,7 +390,13 @@ def contact_update(*, by, contact: Contact, **values: Any) -> Contact:
 def contact_remove(*, by, contact: Contact) -> None:
     ensure_registry_writer(by)
     with transaction.atomic():
-        audit(by=by, action="delete", obj=contact, before=snapshot(contact), summary=f"删除联系人 {contact.name}")
+        audit(
+            by=by,
+            action="delete",
+            obj=contact,
+            before=snapshot(contact),
+            summary=f"删除联系人 {contact.name}",
+        )
         contact.delete()
 
 
@@ -297,7 +404,14 @@ def contact_remove(*, by, contact: Contact) -> None:
 
 
 def life_event_record(
-    *, by, elder: Elder, kind: str, date: dt.date, region: str = "", note: str = "", source: str = ""
+    *,
+    by,
+    elder: Elder,
+    kind: str,
+    date: dt.date,
+    region: str = "",
+    note: str = "",
+    source: str = "",
 ) -> LifeEvent:
     """迁入/迁出/死亡: append an event and move the elder's status accordingly."""
     ensure_registry_writer(by)
@@ -312,7 +426,9 @@ def life_event_record(
         errors["kind"] = f"该老人已于{elder.died_on:%Y年%m月%d日}登记死亡"
     elif kind == LifeEvent.Kind.MOVE_OUT and elder.status == Status.MOVED_OUT:
         errors["kind"] = "该老人已迁出"
-    elif kind == LifeEvent.Kind.MOVE_IN and elder.status == Status.ACTIVE and not region:
+    elif (
+        kind == LifeEvent.Kind.MOVE_IN and elder.status == Status.ACTIVE and not region
+    ):
         errors["region"] = "在册老人迁入需填写新的居住社区/村"
     target = _region_in_scope(by, region, "region", errors) if region else None
     if errors:
@@ -320,7 +436,13 @@ def life_event_record(
     before = snapshot(elder)
     with transaction.atomic():
         event = LifeEvent.objects.create(
-            elder=elder, kind=kind, date=date, region=target, note=note, source=source, recorded_by=by
+            elder=elder,
+            kind=kind,
+            date=date,
+            region=target,
+            note=note,
+            source=source,
+            recorded_by=by,
         )
         if kind == LifeEvent.Kind.DEATH:
             elder.status, elder.died_on = Status.DECEASED, date
@@ -331,7 +453,12 @@ def life_event_record(
             if target is not None:
                 elder.residence_region = target
         elder.save()
-        audit_update(by=by, obj=elder, before=before, summary=f"{elder.name} {event.get_kind_display()}")
+        audit_update(
+            by=by,
+            obj=elder,
+            before=before,
+            summary=f"{elder.name} {event.get_kind_display()}",
+        )
     return event
 
 

@@ -10,22 +10,39 @@ from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
 from yanglao.core.views import add_service_errors, querystring_without_page
 from yanglao.elders import selectors, services
-from yanglao.elders.forms import CategoryForm, ContactForm, ElderFilterForm, ElderForm, LifeEventForm
+from yanglao.elders.forms import (
+    CategoryForm,
+    ContactForm,
+    ElderFilterForm,
+    ElderForm,
+    LifeEventForm,
+)
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
 
 
 @login_required
 def elder_list(request):
-    form = ElderFilterForm(request.GET or None, regions=region_choices(by=request.user, max_level=Region.Level.TOWNSHIP))
+    form = ElderFilterForm(
+        request.GET or None,
+        regions=region_choices(by=request.user, max_level=Region.Level.TOWNSHIP),
+    )
     filters = selectors.ElderFilter()
     if form.is_valid():
         filters = selectors.ElderFilter(**form.cleaned_data)
-    page = paginate(selectors.elder_list(by=request.user, filters=filters), page=request.GET.get("page"))
+    page = paginate(
+        selectors.elder_list(by=request.user, filters=filters),
+        page=request.GET.get("page"),
+    )
     return render(
         request,
         "elders/list.html",
-        {"nav": "elders", "form": form, "page": page, "querystring": querystring_without_page(request.GET)},
+        {
+            "nav": "elders",
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request.GET),
+        },
     )
 
 
@@ -52,7 +69,9 @@ def _detail_context(request, elder, revealed=None) -> dict:
 def elder_reveal(request, pk: int):
     elder = selectors.elder_get(by=request.user, pk=pk)
     revealed = services.elder_reveal_pii(by=request.user, elder=elder)
-    return render(request, "elders/detail.html", _detail_context(request, elder, revealed))
+    return render(
+        request, "elders/detail.html", _detail_context(request, elder, revealed)
+    )
 
 
 @login_required
@@ -70,7 +89,12 @@ def elder_create(request):
     return render(
         request,
         "core/form_page.html",
-        {"nav": "elders", "form": form, "heading": "老年人建档", "cancel_url": reverse("elders:list")},
+        {
+            "nav": "elders",
+            "form": form,
+            "heading": "老年人建档",
+            "cancel_url": reverse("elders:list"),
+        },
     )
 
 
@@ -84,7 +108,9 @@ def elder_edit(request, pk: int):
         "living_arrangement": elder.living_arrangement, "care_setting": elder.care_setting,
         "lat": elder.lat, "lng": elder.lng,
     }  # fmt: skip
-    form = ElderForm(request.POST or None, initial=initial, regions=region_choices(by=request.user))
+    form = ElderForm(
+        request.POST or None, initial=initial, regions=region_choices(by=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
         try:
@@ -97,7 +123,12 @@ def elder_edit(request, pk: int):
     return render(
         request,
         "core/form_page.html",
-        {"nav": "elders", "form": form, "heading": f"修改档案：{elder.name}", "cancel_url": reverse("elders:detail", args=[pk])},
+        {
+            "nav": "elders",
+            "form": form,
+            "heading": f"修改档案：{elder.name}",
+            "cancel_url": reverse("elders:detail", args=[pk]),
+        },
     )
 
 
@@ -116,20 +147,43 @@ def _sub_form(request, pk: int, form_class, heading: str, action):
     return render(
         request,
         "core/form_page.html",
-        {"nav": "elders", "form": form, "heading": f"{heading}：{elder.name}", "cancel_url": reverse("elders:detail", args=[pk])},
+        {
+            "nav": "elders",
+            "form": form,
+            "heading": f"{heading}：{elder.name}",
+            "cancel_url": reverse("elders:detail", args=[pk]),
+        },
     )
 
 
 @login_required
 def contact_add(request, pk: int):
-    return _sub_form(request, pk, ContactForm, "添加联系人", lambda e, d: services.contact_add(by=request.user, elder=e, **d))
+    return _sub_form(
+        request,
+        pk,
+        ContactForm,
+        "添加联系人",
+        lambda e, d: services.contact_add(by=request.user, elder=e, **d),
+    )
 
 
 @login_required
 def life_event_add(request, pk: int):
-    return _sub_form(request, pk, LifeEventForm, "登记迁入/迁出/死亡", lambda e, d: services.life_event_record(by=request.user, elder=e, **d))
+    return _sub_form(
+        request,
+        pk,
+        LifeEventForm,
+        "登记迁入/迁出/死亡",
+        lambda e, d: services.life_event_record(by=request.user, elder=e, **d),
+    )
 
 
 @login_required
 def category_add(request, pk: int):
-    return _sub_form(request, pk, CategoryForm, "添加困难类别", lambda e, d: services.category_add(by=request.user, elder=e, **d))
+    return _sub_form(
+        request,
+        pk,
+        CategoryForm,
+        "添加困难类别",
+        lambda e, d: services.category_add(by=request.user, elder=e, **d),
+    )

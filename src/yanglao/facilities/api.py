@@ -78,7 +78,11 @@ class FacilityPatch(Schema):
 
 
 def facility_out(f: Facility) -> dict:
-    data = {k: getattr(f, k, None) for k in FacilityOut.model_fields if k not in ("region", "region_name")}
+    data = {
+        k: getattr(f, k, None)
+        for k in FacilityOut.model_fields
+        if k not in ("region", "region_name")
+    }
     data.update(region=f.region.code, region_name=f.region.name)
     return data
 
@@ -96,7 +100,14 @@ class FacilityFilterIn(Schema):
 def facility_list(request, f: Query[FacilityFilterIn]):
     data = f.dict()
     page, per_page = data.pop("page"), data.pop("per_page")
-    return paged(selectors.facility_list(by=request.user, filters=selectors.FacilityFilter(**data)), page, per_page, facility_out)
+    return paged(
+        selectors.facility_list(
+            by=request.user, filters=selectors.FacilityFilter(**data)
+        ),
+        page,
+        per_page,
+        facility_out,
+    )
 
 
 @router.get("/facilities/{int:facility_id}", response=FacilityOut, summary="机构详情")
@@ -112,7 +123,11 @@ def facility_create(request, body: FacilityIn):
 @router.patch("/facilities/{int:facility_id}", response=FacilityOut, summary="修改机构")
 def facility_update(request, facility_id: int, body: FacilityPatch):
     facility = selectors.facility_get(by=request.user, pk=facility_id)
-    return facility_out(services.facility_update(by=request.user, facility=facility, **body.dict(exclude_unset=True)))
+    return facility_out(
+        services.facility_update(
+            by=request.user, facility=facility, **body.dict(exclude_unset=True)
+        )
+    )
 
 
 class BedOut(Schema):
@@ -138,25 +153,40 @@ def bed_out(b: Bed) -> dict:
     occupied = getattr(b, "occupied", None)
     if occupied is None:
         occupied = b.admissions.filter(discharged_on__isnull=True).exists()
-    return {"id": b.pk, "facility_id": b.facility_id, "code": b.code, "kind": b.kind, "state": b.state, "occupied": occupied}
+    return {
+        "id": b.pk,
+        "facility_id": b.facility_id,
+        "code": b.code,
+        "kind": b.kind,
+        "state": b.state,
+        "occupied": occupied,
+    }
 
 
-@router.get("/facilities/{int:facility_id}/beds", response=list[BedOut], summary="床位列表")
+@router.get(
+    "/facilities/{int:facility_id}/beds", response=list[BedOut], summary="床位列表"
+)
 def bed_list(request, facility_id: int):
     facility = selectors.facility_get(by=request.user, pk=facility_id)
     return [bed_out(b) for b in selectors.bed_list(by=request.user, facility=facility)]
 
 
-@router.post("/facilities/{int:facility_id}/beds", response={201: BedOut}, summary="添加床位")
+@router.post(
+    "/facilities/{int:facility_id}/beds", response={201: BedOut}, summary="添加床位"
+)
 def bed_create(request, facility_id: int, body: BedIn):
     facility = selectors.facility_get(by=request.user, pk=facility_id)
-    return 201, bed_out(services.bed_create(by=request.user, facility=facility, **body.dict()))
+    return 201, bed_out(
+        services.bed_create(by=request.user, facility=facility, **body.dict())
+    )
 
 
 @router.patch("/beds/{int:bed_id}", response=BedOut, summary="修改床位")
 def bed_update(request, bed_id: int, body: BedPatch):
     bed = selectors.bed_get(by=request.user, pk=bed_id)
-    return bed_out(services.bed_update(by=request.user, bed=bed, **body.dict(exclude_unset=True)))
+    return bed_out(
+        services.bed_update(by=request.user, bed=bed, **body.dict(exclude_unset=True))
+    )
 
 
 class AdmissionOut(Schema):
@@ -190,33 +220,65 @@ def admission_out(a: Admission) -> dict:
 
 
 @router.get("/admissions", response=PageOut[AdmissionOut], summary="入住记录")
-def admission_list(request, facility_id: int | None = None, current: bool = True, page: int = 1, per_page: int = 50):
-    facility = selectors.facility_get(by=request.user, pk=facility_id) if facility_id else None
-    return paged(selectors.admission_list(by=request.user, facility=facility, current=current), page, per_page, admission_out)
+def admission_list(
+    request,
+    facility_id: int | None = None,
+    current: bool = True,
+    page: int = 1,
+    per_page: int = 50,
+):
+    facility = (
+        selectors.facility_get(by=request.user, pk=facility_id) if facility_id else None
+    )
+    return paged(
+        selectors.admission_list(by=request.user, facility=facility, current=current),
+        page,
+        per_page,
+        admission_out,
+    )
 
 
-@router.post("/admissions", response={201: AdmissionOut}, summary="办理入住（按档案编号或身份证号）")
+@router.post(
+    "/admissions",
+    response={201: AdmissionOut},
+    summary="办理入住（按档案编号或身份证号）",
+)
 def admission_create(request, body: AdmissionIn):
     bed = selectors.bed_get(by=request.user, pk=body.bed_id)
     if body.elder_id:
         try:
             elder = elder_get(by=request.user, pk=body.elder_id)
         except NotInScope:
-            raise ValidationFailed({"elder_id": "老年人档案不存在或不在您的管辖范围内"}) from None
+            raise ValidationFailed(
+                {"elder_id": "老年人档案不存在或不在您的管辖范围内"}
+            ) from None
     elif body.id_number:
         elder = elder_find_by_id_number(body.id_number)
         if elder is None:
             raise ValidationFailed({"id_number": "未找到该身份证号的老年人档案"})
     else:
         raise ValidationFailed({"elder_id": "请提供 elder_id 或 id_number"})
-    return 201, admission_out(services.admission_create(by=request.user, elder=elder, bed=bed, admitted_on=body.admitted_on))
+    return 201, admission_out(
+        services.admission_create(
+            by=request.user, elder=elder, bed=bed, admitted_on=body.admitted_on
+        )
+    )
 
 
-@router.post("/admissions/{int:admission_id}/discharge", response=AdmissionOut, summary="办理退住")
+@router.post(
+    "/admissions/{int:admission_id}/discharge",
+    response=AdmissionOut,
+    summary="办理退住",
+)
 def admission_discharge(request, admission_id: int, body: DischargeIn):
     admission = selectors.admission_get(by=request.user, pk=admission_id)
     return admission_out(
-        services.admission_discharge(by=request.user, admission=admission, discharged_on=body.discharged_on, reason=body.reason)
+        services.admission_discharge(
+            by=request.user,
+            admission=admission,
+            discharged_on=body.discharged_on,
+            reason=body.reason,
+        )
     )
 
 
@@ -257,9 +319,24 @@ def staff_out(s: Staff) -> dict:
 
 
 @router.get("/staff", response=PageOut[StaffOut], summary="从业人员列表")
-def staff_list(request, q: str = "", role: str = "", facility_id: str = "", current: bool = True, page: int = 1, per_page: int = 20):
-    filters = selectors.StaffFilter(q=q, role=role, facility=facility_id, current=current)
-    return paged(selectors.staff_list(by=request.user, filters=filters), page, per_page, staff_out)
+def staff_list(
+    request,
+    q: str = "",
+    role: str = "",
+    facility_id: str = "",
+    current: bool = True,
+    page: int = 1,
+    per_page: int = 20,
+):
+    filters = selectors.StaffFilter(
+        q=q, role=role, facility=facility_id, current=current
+    )
+    return paged(
+        selectors.staff_list(by=request.user, filters=filters),
+        page,
+        per_page,
+        staff_out,
+    )
 
 
 @router.get("/staff/{int:staff_id}", response=StaffOut, summary="从业人员详情")
@@ -271,14 +348,26 @@ def staff_detail(request, staff_id: int):
 def staff_create(request, body: StaffIn):
     data = body.dict()
     facility_id, provider_id = data.pop("facility_id"), data.pop("provider_id")
-    facility = selectors.facility_get(by=request.user, pk=facility_id) if facility_id else None
-    provider = selectors.provider_list(by=request.user).filter(pk=provider_id).first() if provider_id else None
+    facility = (
+        selectors.facility_get(by=request.user, pk=facility_id) if facility_id else None
+    )
+    provider = (
+        selectors.provider_list(by=request.user).filter(pk=provider_id).first()
+        if provider_id
+        else None
+    )
     if provider_id and provider is None:
         raise ValidationFailed({"provider_id": "服务商不存在或不在您的管辖范围内"})
-    return 201, staff_out(services.staff_hire(by=request.user, facility=facility, provider=provider, **data))
+    return 201, staff_out(
+        services.staff_hire(
+            by=request.user, facility=facility, provider=provider, **data
+        )
+    )
 
 
 @router.post("/staff/{int:staff_id}/leave", response=StaffOut, summary="离职")
 def staff_leave(request, staff_id: int, body: LeaveIn):
     staff = selectors.staff_get(by=request.user, pk=staff_id)
-    return staff_out(services.staff_leave(by=request.user, staff=staff, left_on=body.left_on))
+    return staff_out(
+        services.staff_leave(by=request.user, staff=staff, left_on=body.left_on)
+    )

@@ -57,7 +57,12 @@ class Provider(models.Model):
 
     name = models.CharField("名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    region = models.ForeignKey("regions.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
 
@@ -72,18 +77,32 @@ class Facility(models.Model):
     """养老服务设施: institutions and community facilities."""
 
     name = models.CharField("名称", max_length=100, db_index=True)
-    type = models.CharField("类型", max_length=40, choices=FacilityType.choices, db_index=True)
+    type = models.CharField(
+        "类型", max_length=40, choices=FacilityType.choices, db_index=True
+    )
     ownership = models.CharField("性质", max_length=20, choices=Ownership.choices)
     operator = models.CharField("运营方", max_length=100, blank=True)
-    region = models.ForeignKey("regions.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="facilities")
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="facilities",
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
-    floor_area_m2 = models.PositiveIntegerField("建筑面积（平方米）", null=True, blank=True)
+    floor_area_m2 = models.PositiveIntegerField(
+        "建筑面积（平方米）", null=True, blank=True
+    )
     licence_no = models.CharField("设立许可/备案号", max_length=50, blank=True)
     has_medical_unit = models.BooleanField("内设医疗机构", default=False)
     contracted_hospital = models.CharField("签约医疗机构", max_length=100, blank=True)
-    fire_safety = models.CharField("消防验收", max_length=20, choices=FireSafety.choices, default=FireSafety.PENDING)
+    fire_safety = models.CharField(
+        "消防验收",
+        max_length=20,
+        choices=FireSafety.choices,
+        default=FireSafety.PENDING,
+    )
     fire_safety_date = models.DateField("消防验收/备案日期", null=True, blank=True)
     childcare_places = models.PositiveIntegerField("托位数", default=0)
     opened_on = models.DateField("开业日期", null=True, blank=True)
@@ -110,14 +129,24 @@ class Bed(models.Model):
         IN_SERVICE = "in_service", "在用"
         OUT_OF_SERVICE = "out_of_service", "停用"
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="beds", verbose_name="机构")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="beds", verbose_name="机构"
+    )
     code = models.CharField("床位号", max_length=30)
-    kind = models.CharField("床位类型", max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.IN_SERVICE)
+    kind = models.CharField(
+        "床位类型", max_length=20, choices=Kind.choices, default=Kind.ORDINARY
+    )
+    state = models.CharField(
+        "状态", max_length=20, choices=State.choices, default=State.IN_SERVICE
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "床位"
-        constraints = [models.UniqueConstraint(fields=["facility", "code"], name="bed_code_unique_in_facility")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "code"], name="bed_code_unique_in_facility"
+            )
+        ]
         ordering = ["facility", "code"]
 
     def __str__(self) -> str:
@@ -127,8 +156,15 @@ class Bed(models.Model):
 class Admission(models.Model):
     """入住/退住: an elder in a bed. One open admission per elder and per bed (enforced in the DB)."""
 
-    elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="admissions", verbose_name="老年人")
-    bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="admissions", verbose_name="床位")
+    elder = models.ForeignKey(
+        "elders.Elder",
+        on_delete=models.PROTECT,
+        related_name="admissions",
+        verbose_name="老年人",
+    )
+    bed = models.ForeignKey(
+        Bed, on_delete=models.PROTECT, related_name="admissions", verbose_name="床位"
+    )
     admitted_on = models.DateField("入住日期")
     discharged_on = models.DateField("退住日期", null=True, blank=True)
     discharge_reason = models.CharField("退住原因", max_length=100, blank=True)
@@ -137,12 +173,19 @@ class Admission(models.Model):
         verbose_name = verbose_name_plural = "入住记录"
         constraints = [
             models.UniqueConstraint(
-                fields=["elder"], condition=Q(discharged_on__isnull=True), name="one_open_admission_per_elder"
+                fields=["elder"],
+                condition=Q(discharged_on__isnull=True),
+                name="one_open_admission_per_elder",
             ),
             models.UniqueConstraint(
-                fields=["bed"], condition=Q(discharged_on__isnull=True), name="one_open_admission_per_bed"
+                fields=["bed"],
+                condition=Q(discharged_on__isnull=True),
+                name="one_open_admission_per_bed",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} → {self.bed_id} {self.admitted_on}"
 
 
 class StaffRole(models.TextChoices):
@@ -169,29 +212,49 @@ class Staff(models.Model):
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     id_number_enc = models.TextField("身份证号（密文）", editable=False)
-    id_number_hash = models.CharField("身份证号（检索散列）", max_length=64, db_index=True, editable=False)
+    id_number_hash = models.CharField(
+        "身份证号（检索散列）", max_length=64, db_index=True, editable=False
+    )
     sex = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
     birth_date = models.DateField("出生日期")
     phone_enc = models.TextField("电话（密文）", blank=True, editable=False)
     role = models.CharField("岗位", max_length=20, choices=StaffRole.choices)
-    skill_level = models.CharField("护理员技能等级", max_length=2, choices=CarerLevel.choices, blank=True)
+    skill_level = models.CharField(
+        "护理员技能等级", max_length=2, choices=CarerLevel.choices, blank=True
+    )
     facility = models.ForeignKey(
-        Facility, verbose_name="所在机构", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Facility,
+        verbose_name="所在机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     provider = models.ForeignKey(
-        Provider, verbose_name="所在服务商", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Provider,
+        verbose_name="所在服务商",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     hired_on = models.DateField("入职日期")
     left_on = models.DateField("离职日期", null=True, blank=True)
     user = models.OneToOneField(
-        "accounts.User", verbose_name="登录账户", null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+        "accounts.User",
+        verbose_name="登录账户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
     )
 
     class Meta:
         verbose_name = verbose_name_plural = "从业人员"
         constraints = [
             models.CheckConstraint(
-                condition=Q(facility__isnull=False) | Q(provider__isnull=False), name="staff_has_employer"
+                condition=Q(facility__isnull=False) | Q(provider__isnull=False),
+                name="staff_has_employer",
             )
         ]
 
@@ -218,7 +281,12 @@ class Training(models.Model):
         CERTIFICATE = "certificate", "职业资格/技能证书"
         OTHER = "other", "其他培训"
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="trainings", verbose_name="从业人员")
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.CASCADE,
+        related_name="trainings",
+        verbose_name="从业人员",
+    )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     title = models.CharField("名称", max_length=100)
     completed_on = models.DateField("完成日期")
@@ -228,20 +296,30 @@ class Training(models.Model):
         verbose_name = verbose_name_plural = "培训记录"
         ordering = ["-completed_on"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Ban(models.Model):
     """从业禁止 (入职查询和从业禁止, Shaoyang 15): a person who may not be hired."""
 
     name = models.CharField("姓名", max_length=50)
     id_number_enc = models.TextField("身份证号（密文）", editable=False)
-    id_number_hash = models.CharField("身份证号（检索散列）", max_length=64, db_index=True, editable=False)
+    id_number_hash = models.CharField(
+        "身份证号（检索散列）", max_length=64, db_index=True, editable=False
+    )
     reason = models.CharField("原因", max_length=200)
     source = models.CharField("来源/决定机关", max_length=100)
     start_date = models.DateField("起始日期")
-    end_date = models.DateField("终止日期", null=True, blank=True, help_text="为空表示终身禁止")
+    end_date = models.DateField(
+        "终止日期", null=True, blank=True, help_text="为空表示终身禁止"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "从业禁止名单"
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.reason}"
 
     @property
     def id_number_masked(self) -> str:

@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import region_code_q, region_q, sees_everything
-from yanglao.facilities.models import INSTITUTION_TYPES, Admission, Ban, Bed, Facility, FacilityType, Provider, Staff
+from yanglao.facilities.models import (
+    INSTITUTION_TYPES,
+    Admission,
+    Ban,
+    Bed,
+    Facility,
+    FacilityType,
+    Provider,
+    Staff,
+)
 
 
 def facility_scope_q(by) -> Q:
@@ -15,7 +24,11 @@ def facility_scope_q(by) -> Q:
     if sees_everything(by):
         return Q()
     if by.role == "facility_admin":
-        return Q(pk__in=Staff.objects.filter(user=by, facility__isnull=False).values("facility_id"))
+        return Q(
+            pk__in=Staff.objects.filter(user=by, facility__isnull=False).values(
+                "facility_id"
+            )
+        )
     if by.role == "provider_admin":
         return Q(pk__in=[])
     return region_q(by, "region")
@@ -33,7 +46,9 @@ def facility_list(*, by, filters: FacilityFilter | None = None) -> QuerySet[Faci
     f = filters or FacilityFilter()
     qs = Facility.objects.filter(facility_scope_q(by)).select_related("region")
     if f.q:
-        qs = qs.filter(Q(name__contains=f.q) | Q(operator__contains=f.q) | Q(licence_no=f.q))
+        qs = qs.filter(
+            Q(name__contains=f.q) | Q(operator__contains=f.q) | Q(licence_no=f.q)
+        )
     if f.region:
         qs = qs.filter(region_code_q(f.region, "region"))
     if f.type:
@@ -43,13 +58,23 @@ def facility_list(*, by, filters: FacilityFilter | None = None) -> QuerySet[Faci
     open_beds = Q(beds__state=Bed.State.IN_SERVICE)
     return qs.annotate(
         bed_count=Count("beds", filter=open_beds, distinct=True),
-        nursing_bed_count=Count("beds", filter=open_beds & Q(beds__kind=Bed.Kind.NURSING), distinct=True),
-        resident_count=Count("beds__admissions", filter=Q(beds__admissions__discharged_on__isnull=True), distinct=True),
+        nursing_bed_count=Count(
+            "beds", filter=open_beds & Q(beds__kind=Bed.Kind.NURSING), distinct=True
+        ),
+        resident_count=Count(
+            "beds__admissions",
+            filter=Q(beds__admissions__discharged_on__isnull=True),
+            distinct=True,
+        ),
     ).order_by("region__code", "name")
 
 
 def facility_get(*, by, pk: int) -> Facility:
-    facility = Facility.objects.filter(facility_scope_q(by), pk=pk).select_related("region").first()
+    facility = (
+        Facility.objects.filter(facility_scope_q(by), pk=pk)
+        .select_related("region")
+        .first()
+    )
     if facility is None:
         raise NotInScope(pk)
     return facility
@@ -58,21 +83,34 @@ def facility_get(*, by, pk: int) -> Facility:
 def bed_list(*, by, facility: Facility) -> QuerySet[Bed]:
     occupied = Admission.objects.filter(bed=OuterRef("pk"), discharged_on__isnull=True)
     return (
-        Bed.objects.filter(facility=facility, facility__in=Facility.objects.filter(facility_scope_q(by)))
+        Bed.objects.filter(
+            facility=facility,
+            facility__in=Facility.objects.filter(facility_scope_q(by)),
+        )
         .annotate(occupied=Exists(occupied))
         .order_by("code")
     )
 
 
 def bed_get(*, by, pk: int) -> Bed:
-    bed = Bed.objects.filter(pk=pk, facility__in=Facility.objects.filter(facility_scope_q(by))).select_related("facility").first()
+    bed = (
+        Bed.objects.filter(
+            pk=pk, facility__in=Facility.objects.filter(facility_scope_q(by))
+        )
+        .select_related("facility")
+        .first()
+    )
     if bed is None:
         raise NotInScope(pk)
     return bed
 
 
-def admission_list(*, by, facility: Facility | None = None, current: bool = True) -> QuerySet[Admission]:
-    qs = Admission.objects.filter(bed__facility__in=Facility.objects.filter(facility_scope_q(by)))
+def admission_list(
+    *, by, facility: Facility | None = None, current: bool = True
+) -> QuerySet[Admission]:
+    qs = Admission.objects.filter(
+        bed__facility__in=Facility.objects.filter(facility_scope_q(by))
+    )
     if facility is not None:
         qs = qs.filter(bed__facility=facility)
     if current:
@@ -88,7 +126,11 @@ def admission_get(*, by, pk: int) -> Admission:
 
 
 def current_admission(elder) -> Admission | None:
-    return Admission.objects.filter(elder=elder, discharged_on__isnull=True).select_related("bed__facility").first()
+    return (
+        Admission.objects.filter(elder=elder, discharged_on__isnull=True)
+        .select_related("bed__facility")
+        .first()
+    )
 
 
 def provider_scope_q(by) -> Q:
@@ -102,7 +144,11 @@ def provider_scope_q(by) -> Q:
 
 
 def provider_list(*, by) -> QuerySet[Provider]:
-    return Provider.objects.filter(provider_scope_q(by)).select_related("region").order_by("name")
+    return (
+        Provider.objects.filter(provider_scope_q(by))
+        .select_related("region")
+        .order_by("name")
+    )
 
 
 def staff_scope_q(by) -> Q:
@@ -136,7 +182,11 @@ def staff_list(*, by, filters: StaffFilter | None = None) -> QuerySet[Staff]:
 
 
 def staff_get(*, by, pk: int) -> Staff:
-    staff = Staff.objects.filter(staff_scope_q(by), pk=pk).select_related("facility", "provider").first()
+    staff = (
+        Staff.objects.filter(staff_scope_q(by), pk=pk)
+        .select_related("facility", "provider")
+        .first()
+    )
     if staff is None:
         raise NotInScope(pk)
     return staff
@@ -160,19 +210,30 @@ def ban_list(*, by) -> QuerySet[Ban]:
 def facility_counts(*, by) -> dict:
     """Home-page figures: facilities by type, beds, occupancy and 护理型床位占比 (institutions)."""
     facilities = Facility.objects.filter(facility_scope_q(by), closed_on__isnull=True)
-    by_type = dict(facilities.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
+    by_type = dict(
+        facilities.values_list("type").annotate(n=Count("pk")).values_list("type", "n")
+    )
     beds = Bed.objects.filter(
-        facility__in=facilities.filter(type__in=INSTITUTION_TYPES), state=Bed.State.IN_SERVICE
+        facility__in=facilities.filter(type__in=INSTITUTION_TYPES),
+        state=Bed.State.IN_SERVICE,
     )
     today = timezone.localdate()
     agg = beds.aggregate(
         total=Count("pk"),
         nursing=Count("pk", filter=Q(kind=Bed.Kind.NURSING)),
-        occupied=Count("pk", filter=Q(admissions__discharged_on__isnull=True, admissions__admitted_on__lte=today)),
+        occupied=Count(
+            "pk",
+            filter=Q(
+                admissions__discharged_on__isnull=True,
+                admissions__admitted_on__lte=today,
+            ),
+        ),
     )
     total = agg["total"] or 0
     return {
-        "by_type": [(label, by_type.get(value, 0)) for value, label in FacilityType.choices],
+        "by_type": [
+            (label, by_type.get(value, 0)) for value, label in FacilityType.choices
+        ],
         "institutions": sum(by_type.get(t, 0) for t in INSTITUTION_TYPES),
         "beds": total,
         "nursing_beds": agg["nursing"],

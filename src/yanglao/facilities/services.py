@@ -17,7 +17,20 @@ from yanglao.core.phone import normalize_phone
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Elder, Status
 from yanglao.elders.services import elder_set_care_setting
-from yanglao.facilities.models import Admission, Ban, Bed, CarerLevel, Facility, FacilityType, FireSafety, Ownership, Provider, Staff, StaffRole, Training
+from yanglao.facilities.models import (
+    Admission,
+    Ban,
+    Bed,
+    CarerLevel,
+    Facility,
+    FacilityType,
+    FireSafety,
+    Ownership,
+    Provider,
+    Staff,
+    StaffRole,
+    Training,
+)
 from yanglao.facilities.selectors import ban_active_for
 from yanglao.regions.models import Region
 
@@ -25,7 +38,11 @@ from yanglao.regions.models import Region
 def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
     if not (by.is_superuser or by.role in FACILITY_WRITERS):
         raise ValidationFailed({"__all__": "您的角色没有修改机构信息的权限"})
-    if facility is not None and by.role == Role.FACILITY_ADMIN and not facility.staff.filter(user=by).exists():
+    if (
+        facility is not None
+        and by.role == Role.FACILITY_ADMIN
+        and not facility.staff.filter(user=by).exists()
+    ):
         raise ValidationFailed({"__all__": "只能修改本机构的信息"})
 
 
@@ -54,7 +71,10 @@ def _facility_problems(values: dict[str, Any]) -> dict[str, str]:
         errors["ownership"] = "机构性质应为公办、公建民营或民办"
     if "fire_safety" in values and values["fire_safety"] not in FireSafety.values:
         errors["fire_safety"] = "消防验收状态不在可选范围内"
-    if values.get("fire_safety") in (FireSafety.ACCEPTED, FireSafety.FILED) and not values.get("fire_safety_date"):
+    if values.get("fire_safety") in (
+        FireSafety.ACCEPTED,
+        FireSafety.FILED,
+    ) and not values.get("fire_safety_date"):
         errors["fire_safety_date"] = "已验收或已备案的需填写日期"
     for key in ("floor_area_m2", "childcare_places"):
         if values.get(key) is not None and int(values[key]) < 0:
@@ -92,7 +112,11 @@ def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
     unknown = set(values) - FACILITY_FIELDS
     if unknown:
         raise ValidationFailed({k: "未知字段" for k in sorted(unknown)})
-    merged = {"fire_safety": facility.fire_safety, "fire_safety_date": facility.fire_safety_date, **values}
+    merged = {
+        "fire_safety": facility.fire_safety,
+        "fire_safety_date": facility.fire_safety_date,
+        **values,
+    }
     errors = _facility_problems(merged)
     if "region" in values:
         values["region"] = _region(by, values["region"], errors)
@@ -103,11 +127,15 @@ def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
         setattr(facility, key, value)
     with transaction.atomic():
         facility.save()
-        audit_update(by=by, obj=facility, before=before, summary=f"修改机构 {facility.name}")
+        audit_update(
+            by=by, obj=facility, before=before, summary=f"修改机构 {facility.name}"
+        )
     return facility
 
 
-def bed_create(*, by, facility: Facility, code: str, kind: str = Bed.Kind.ORDINARY) -> Bed:
+def bed_create(
+    *, by, facility: Facility, code: str, kind: str = Bed.Kind.ORDINARY
+) -> Bed:
     _ensure_facility_writer(by, facility)
     errors = {}
     if not code or not code.strip():
@@ -131,7 +159,10 @@ def bed_update(*, by, bed: Bed, **values: Any) -> Bed:
         errors["kind"] = "床位类型应为护理型或普通"
     if "state" in values and values["state"] not in Bed.State.values:
         errors["state"] = "状态应为在用或停用"
-    if values.get("state") == Bed.State.OUT_OF_SERVICE and bed.admissions.filter(discharged_on__isnull=True).exists():
+    if (
+        values.get("state") == Bed.State.OUT_OF_SERVICE
+        and bed.admissions.filter(discharged_on__isnull=True).exists()
+    ):
         errors["state"] = "床位上有在住老人，不能停用"
     if set(values) - {"kind", "state", "code"}:
         errors.update({k: "未知字段" for k in set(values) - {"kind", "state", "code"}})
@@ -154,9 +185,15 @@ def admission_create(*, by, elder: Elder, bed: Bed, admitted_on: dt.date) -> Adm
         errors["admitted_on"] = "入住日期不能在未来"
     if elder.status != Status.ACTIVE:
         errors["elder"] = f"该老人状态为“{elder.get_status_display()}”，不能办理入住"
-    current = Admission.objects.filter(elder=elder, discharged_on__isnull=True).select_related("bed__facility").first()
+    current = (
+        Admission.objects.filter(elder=elder, discharged_on__isnull=True)
+        .select_related("bed__facility")
+        .first()
+    )
     if current is not None:
-        errors["elder"] = f"该老人已入住 {current.bed.facility.name} {current.bed.code} 床，请先办理退住"
+        errors["elder"] = (
+            f"该老人已入住 {current.bed.facility.name} {current.bed.code} 床，请先办理退住"
+        )
     if bed.state != Bed.State.IN_SERVICE:
         errors["bed"] = "该床位已停用"
     elif Admission.objects.filter(bed=bed, discharged_on__isnull=True).exists():
@@ -165,16 +202,22 @@ def admission_create(*, by, elder: Elder, bed: Bed, admitted_on: dt.date) -> Adm
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
-            admission = Admission.objects.create(elder=elder, bed=bed, admitted_on=admitted_on)
+            admission = Admission.objects.create(
+                elder=elder, bed=bed, admitted_on=admitted_on
+            )
             elder_set_care_setting(by=by, elder=elder, care_setting="institution")
             audit_create(by=by, obj=admission, summary=f"{elder.name} 入住 {bed}")
     except IntegrityError:
         # Two clerks at once: the partial unique indexes decide, and the loser is told why.
-        raise ValidationFailed({"bed": "该床位或该老人刚刚被他人办理了入住，请刷新后重试"}) from None
+        raise ValidationFailed(
+            {"bed": "该床位或该老人刚刚被他人办理了入住，请刷新后重试"}
+        ) from None
     return admission
 
 
-def admission_discharge(*, by, admission: Admission, discharged_on: dt.date, reason: str = "") -> Admission:
+def admission_discharge(
+    *, by, admission: Admission, discharged_on: dt.date, reason: str = ""
+) -> Admission:
     _ensure_facility_writer(by, admission.bed.facility)
     errors = {}
     if admission.discharged_on is not None:
@@ -191,14 +234,24 @@ def admission_discharge(*, by, admission: Admission, discharged_on: dt.date, rea
         admission.save()
         if admission.elder.status == Status.ACTIVE:
             elder_set_care_setting(by=by, elder=admission.elder, care_setting="home")
-        audit_update(by=by, obj=admission, before=before, summary=f"{admission.elder.name} 退住")
+        audit_update(
+            by=by, obj=admission, before=before, summary=f"{admission.elder.name} 退住"
+        )
     return admission
 
 
 # --- providers ----------------------------------------------------------------------------------
 
 
-def provider_create(*, by, name: str, region: str, credit_code: str = "", address: str = "", phone: str = "") -> Provider:
+def provider_create(
+    *,
+    by,
+    name: str,
+    region: str,
+    credit_code: str = "",
+    address: str = "",
+    phone: str = "",
+) -> Provider:
     if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
         raise ValidationFailed({"__all__": "只有民政部门可登记服务商"})
     errors: dict[str, str] = {}
@@ -210,7 +263,13 @@ def provider_create(*, by, name: str, region: str, credit_code: str = "", addres
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        provider = Provider.objects.create(name=name.strip(), region=where, credit_code=credit_code, address=address, phone=phone)
+        provider = Provider.objects.create(
+            name=name.strip(),
+            region=where,
+            credit_code=credit_code,
+            address=address,
+            phone=phone,
+        )
         audit_create(by=by, obj=provider)
     return provider
 
@@ -233,7 +292,9 @@ def staff_hire(
     """入职登记 with 入职查询: a person on the ban list (从业禁止) is refused with the reason."""
     if facility is not None:
         _ensure_facility_writer(by, facility)
-    elif not (sees_everything(by) or by.role in (Role.CIVIL_AFFAIRS, Role.PROVIDER_ADMIN)):
+    elif not (
+        sees_everything(by) or by.role in (Role.CIVIL_AFFAIRS, Role.PROVIDER_ADMIN)
+    ):
         raise ValidationFailed({"__all__": "您的角色没有登记从业人员的权限"})
     errors: dict[str, str] = {}
     if not name.strip():
@@ -262,8 +323,15 @@ def staff_hire(
         ban = ban_active_for(id_hash, hired_on)
         if ban is not None:
             until = f"至{ban.end_date:%Y年%m月%d日}" if ban.end_date else "终身"
-            errors["id_number"] = f"该人员在从业禁止名单中（{ban.reason}；{ban.source}；{until}），不得录用"
-        elif Staff.objects.filter(id_number_hash=id_hash, left_on__isnull=True, facility=facility, provider=provider).exists():
+            errors["id_number"] = (
+                f"该人员在从业禁止名单中（{ban.reason}；{ban.source}；{until}），不得录用"
+            )
+        elif Staff.objects.filter(
+            id_number_hash=id_hash,
+            left_on__isnull=True,
+            facility=facility,
+            provider=provider,
+        ).exists():
             errors["id_number"] = "该人员已在本单位在职"
     if errors:
         raise ValidationFailed(errors)
@@ -292,7 +360,15 @@ def staff_leave(*, by, staff: Staff, left_on: dt.date) -> Staff:
     return staff
 
 
-def training_add(*, by, staff: Staff, kind: str, title: str, completed_on: dt.date, certificate_no: str = "") -> Training:
+def training_add(
+    *,
+    by,
+    staff: Staff,
+    kind: str,
+    title: str,
+    completed_on: dt.date,
+    certificate_no: str = "",
+) -> Training:
     if staff.facility is not None:
         _ensure_facility_writer(by, staff.facility)
     errors = {}
@@ -305,12 +381,27 @@ def training_add(*, by, staff: Staff, kind: str, title: str, completed_on: dt.da
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        item = Training.objects.create(staff=staff, kind=kind, title=title.strip(), completed_on=completed_on, certificate_no=certificate_no)
+        item = Training.objects.create(
+            staff=staff,
+            kind=kind,
+            title=title.strip(),
+            completed_on=completed_on,
+            certificate_no=certificate_no,
+        )
         audit_create(by=by, obj=item, summary=f"{staff.name} {item.get_kind_display()}")
     return item
 
 
-def ban_add(*, by, name: str, id_number: str, reason: str, source: str, start_date: dt.date, end_date: dt.date | None = None) -> Ban:
+def ban_add(
+    *,
+    by,
+    name: str,
+    id_number: str,
+    reason: str,
+    source: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+) -> Ban:
     """Put a person on the 从业禁止 list (民政部门 only)."""
     if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
         raise ValidationFailed({"__all__": "只有民政部门可维护从业禁止名单"})
@@ -327,7 +418,13 @@ def ban_add(*, by, name: str, id_number: str, reason: str, source: str, start_da
         errors["end_date"] = "终止日期应晚于起始日期"
     if errors:
         raise ValidationFailed(errors)
-    ban = Ban(name=name.strip(), reason=reason.strip(), source=source.strip(), start_date=start_date, end_date=end_date)
+    ban = Ban(
+        name=name.strip(),
+        reason=reason.strip(),
+        source=source.strip(),
+        start_date=start_date,
+        end_date=end_date,
+    )
     ban.id_number_enc, ban.id_number_hash = pii.protect(parsed.value)
     with transaction.atomic():
         ban.save()

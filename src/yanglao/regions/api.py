@@ -57,9 +57,18 @@ def region_out(r: Region) -> dict:
 
 
 @router.get("/", response=PageOut[RegionOut], summary="区划列表")
-def region_list(request, q: str = "", level: int | None = None, parent: str = "", page: int = 1, per_page: int = 50):
+def region_list(
+    request,
+    q: str = "",
+    level: int | None = None,
+    parent: str = "",
+    page: int = 1,
+    per_page: int = 50,
+):
     parent_obj = selectors.region_get(by=request.user, code=parent) if parent else None
-    qs = selectors.region_list(by=request.user, parent=parent_obj, q=q, level=level).select_related("parent")
+    qs = selectors.region_list(
+        by=request.user, parent=parent_obj, q=q, level=level
+    ).select_related("parent")
     return paged(qs, page, per_page, region_out)
 
 
@@ -82,4 +91,8 @@ def region_create(request, body: RegionIn):
 @router.patch("/{code}", response=RegionOut, summary="修改区划")
 def region_update(request, code: str, body: RegionPatch):
     region = selectors.region_get(by=request.user, code=code)
-    return region_out(services.region_update(by=request.user, region=region, **body.dict(exclude_unset=True)))
+    return region_out(
+        services.region_update(
+            by=request.user, region=region, **body.dict(exclude_unset=True)
+        )
+    )

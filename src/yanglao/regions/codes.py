@@ -22,7 +22,9 @@ def code_problem(code: str, level: int) -> str | None:
     return None
 
 
-def parent_code_problem(code: str, level: int, parent_code: str, parent_level: int) -> str | None:
+def parent_code_problem(
+    code: str, level: int, parent_code: str, parent_level: int
+) -> str | None:
     """Codes nest: a child's code starts with its parent's significant digits."""
     if parent_level >= level:
         return "上级区划的层级应高于本级"

@@ -14,16 +14,26 @@ class Region(models.Model):
         VILLAGE = 5, "村/社区"
 
     code = models.CharField(
-        "区划代码", max_length=12, unique=True, help_text="县级及以上6位；乡镇/街道9位、村/社区12位统计用区划代码"
+        "区划代码",
+        max_length=12,
+        unique=True,
+        help_text="县级及以上6位；乡镇/街道9位、村/社区12位统计用区划代码",
     )
     name = models.CharField("名称", max_length=60)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes, e.g. "360000/360200/360202/"; a subtree is a prefix match.
     path = models.CharField("路径", max_length=80, unique=True, editable=False)
-    is_urban = models.BooleanField("城镇（社区居委会）", null=True, blank=True, help_text="否表示农村（村委会）")
+    is_urban = models.BooleanField(
+        "城镇（社区居委会）", null=True, blank=True, help_text="否表示农村（村委会）"
+    )
     population = models.PositiveIntegerField("常住人口", default=0)
     households = models.PositiveIntegerField("户数", default=0)
     population_60 = models.PositiveIntegerField("60岁及以上人口", default=0)

@@ -18,7 +18,9 @@ def region_scope_q(by) -> Q:
     return Q(path__startswith=own) | Q(path__in=ancestors)
 
 
-def region_list(*, by, parent: Region | None = None, q: str = "", level: int | None = None) -> QuerySet[Region]:
+def region_list(
+    *, by, parent: Region | None = None, q: str = "", level: int | None = None
+) -> QuerySet[Region]:
     qs = Region.objects.filter(region_scope_q(by))
     if parent is not None:
         qs = qs.filter(parent=parent)

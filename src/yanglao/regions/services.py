@@ -12,13 +12,21 @@ from yanglao.core.scope import sees_everything
 from yanglao.regions.codes import LEVEL_BY_NAME, code_problem, parent_code_problem
 from yanglao.regions.models import Region
 
-POPULATION_FIELDS = ("population", "households", "population_60", "population_65", "population_80")
+POPULATION_FIELDS = (
+    "population",
+    "households",
+    "population_60",
+    "population_65",
+    "population_80",
+)
 
 
 def ensure_region_writer(by) -> None:
     """Region codes and population figures are kept by administrators and civil-affairs staff."""
     if not (sees_everything(by) or getattr(by, "role", "") == "civil_affairs"):
-        raise ValidationFailed({"__all__": "只有系统管理员和民政局工作人员可以维护行政区划"})
+        raise ValidationFailed(
+            {"__all__": "只有系统管理员和民政局工作人员可以维护行政区划"}
+        )
 
 
 def region_create(
@@ -35,11 +43,21 @@ def region_create(
 ) -> Region:
     ensure_region_writer(by)
     errors = _region_problems(code=code, name=name, level=level, parent=parent)
-    if not sees_everything(by) and (parent is None or not parent.path.startswith(by.region.path)):
+    if not sees_everything(by) and (
+        parent is None or not parent.path.startswith(by.region.path)
+    ):
         errors["parent"] = "上级区划不在您的管辖范围内"
     if errors:
         raise ValidationFailed(errors)
-    region = Region(code=code, name=name.strip(), level=level, parent=parent, is_urban=is_urban, lat=lat, lng=lng)
+    region = Region(
+        code=code,
+        name=name.strip(),
+        level=level,
+        parent=parent,
+        is_urban=is_urban,
+        lat=lat,
+        lng=lng,
+    )
     region.path = (parent.path if parent else "") + code + "/"
     for key, value in population.items():
         if key not in POPULATION_FIELDS:
@@ -57,7 +75,11 @@ def region_update(*, by, region: Region, **values) -> Region:
     unknown = set(values) - allowed
     if unknown:
         raise ValidationFailed({k: "不可修改的字段" for k in unknown})
-    errors = {k: "人口数不能为负数" for k in POPULATION_FIELDS if k in values and (values[k] or 0) < 0}
+    errors = {
+        k: "人口数不能为负数"
+        for k in POPULATION_FIELDS
+        if k in values and (values[k] or 0) < 0
+    }
     if "name" in values and not str(values["name"]).strip():
         errors["name"] = "名称不能为空"
     if errors:
@@ -71,7 +93,9 @@ def region_update(*, by, region: Region, **values) -> Region:
     return region
 
 
-def _region_problems(*, code: str, name: str, level: int, parent: Region | None) -> dict[str, str]:
+def _region_problems(
+    *, code: str, name: str, level: int, parent: Region | None
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if level not in Region.Level.values:
         return {"level": "层级应为1（省）到5（村/社区）"}
@@ -83,9 +107,12 @@ def _region_problems(*, code: str, name: str, level: int, parent: Region | None)
         errors["name"] = "名称不能为空"
     if level > 1 and parent is None:
         errors["parent"] = "缺少上级区划"
-    elif parent is not None and "code" not in errors:
-        if problem := parent_code_problem(code, level, parent.code, parent.level):
-            errors["parent"] = problem
+    elif (
+        parent is not None
+        and "code" not in errors
+        and (problem := parent_code_problem(code, level, parent.code, parent.level))
+    ):
+        errors["parent"] = problem
     return errors
 
 
@@ -107,7 +134,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
+    errors: list[tuple[int, str, str]] = field(
+        default_factory=list
+    )  # (row, column, reason)
 
 
 def _column_map(header: list[str]) -> dict[str, int]:
@@ -143,21 +172,27 @@ def regions_import_csv(*, by, data: bytes, dry_run: bool = False) -> ImportResul
         result.errors.append((1, names, "缺少必需的列"))
         return result
     parsed = _parse_rows(rows[1:], cols, result)
-    if result.errors:
-        return result
-    existing = {r.code: r for r in Region.objects.filter(code__in=[p["code"] for p in parsed])}
+    existing = {
+        r.code: r for r in Region.objects.filter(code__in=[p["code"] for p in parsed])
+    }
     parent_codes = {p["parent"] for p in parsed if p["parent"]}
     known = {r.code: r for r in Region.objects.filter(code__in=parent_codes)}
     in_file = {p["code"]: p for p in parsed}
     for p in parsed:
         _check_row(by, p, known, in_file, existing, result)
+    result.errors.sort()
     if result.errors or dry_run:
         if dry_run and not result.errors:
             _count_only(parsed, existing, result)
         return result
     with transaction.atomic():
         _write_rows(by, parsed, known, existing, result)
-        audit(by=by, action="event", object_type="regions.import", summary=f"导入区划 {len(parsed)} 行")
+        audit(
+            by=by,
+            action="event",
+            object_type="regions.import",
+            summary=f"导入区划 {len(parsed)} 行",
+        )
     return result
 
 
@@ -170,7 +205,9 @@ def _decode(data: bytes) -> str:
     raise ValidationFailed({"file": "无法识别文件编码（应为 UTF-8 或 GB18030）"})
 
 
-def _parse_rows(rows: list[list[str]], cols: dict[str, int], result: ImportResult) -> list[dict]:
+def _parse_rows(
+    rows: list[list[str]], cols: dict[str, int], result: ImportResult
+) -> list[dict]:
     parsed = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
@@ -182,7 +219,9 @@ def _parse_rows(rows: list[list[str]], cols: dict[str, int], result: ImportResul
             return row[i].strip() if i is not None and i < len(row) else ""
 
         code, level_text = cell("code"), cell("level")
-        level = LEVEL_BY_NAME.get(level_text) or (int(level_text) if level_text.isdigit() else None)
+        level = LEVEL_BY_NAME.get(level_text) or (
+            int(level_text) if level_text.isdigit() else None
+        )
         if level not in Region.Level.values:
             result.errors.append((number, "层级", f"无法识别的层级“{level_text}”"))
             continue
@@ -195,9 +234,17 @@ def _parse_rows(rows: list[list[str]], cols: dict[str, int], result: ImportResul
         seen.add(code)
         urban_text = cell("urban")
         if urban_text and urban_text not in URBAN_WORDS:
-            result.errors.append((number, "城乡", f"应为“城镇”或“农村”，而不是“{urban_text}”"))
+            result.errors.append(
+                (number, "城乡", f"应为“城镇”或“农村”，而不是“{urban_text}”")
+            )
             continue
-        item = {"row": number, "code": code, "name": cell("name"), "level": level, "parent": cell("parent")}
+        item = {
+            "row": number,
+            "code": code,
+            "name": cell("name"),
+            "level": level,
+            "parent": cell("parent"),
+        }
         item["is_urban"] = URBAN_WORDS.get(urban_text)
         for key in POPULATION_FIELDS:
             raw = cell(key)
@@ -228,7 +275,10 @@ def _check_row(by, p, known, in_file, existing, result) -> None:
         result.errors.append((p["row"], "上级代码", problem))
         return
     current = existing.get(p["code"])
-    if current is not None and (current.parent.code if current.parent_id else "") != parent_code:
+    if (
+        current is not None
+        and (current.parent.code if current.parent_id else "") != parent_code
+    ):
         result.errors.append((p["row"], "上级代码", "已有区划不能通过导入更换上级"))
         return
     if not sees_everything(by):
@@ -260,9 +310,13 @@ def _count_only(parsed, existing, result) -> None:
 
 
 def _differs(region: Region, p: dict) -> bool:
-    if region.name != p["name"] or (p["is_urban"] is not None and region.is_urban != p["is_urban"]):
+    if region.name != p["name"] or (
+        p["is_urban"] is not None and region.is_urban != p["is_urban"]
+    ):
         return True
-    return any(p[k] is not None and getattr(region, k) != p[k] for k in POPULATION_FIELDS)
+    return any(
+        p[k] is not None and getattr(region, k) != p[k] for k in POPULATION_FIELDS
+    )
 
 
 def _write_rows(by, parsed, known, existing, result) -> None:
@@ -274,7 +328,13 @@ def _write_rows(by, parsed, known, existing, result) -> None:
             values["is_urban"] = p["is_urban"]
         if current is None:
             parent = by_code.get(p["parent"]) if p["parent"] else None
-            region = Region(code=p["code"], name=p["name"], level=p["level"], parent=parent, **values)
+            region = Region(
+                code=p["code"],
+                name=p["name"],
+                level=p["level"],
+                parent=parent,
+                **values,
+            )
             region.path = (parent.path if parent else "") + p["code"] + "/"
             region.save()
             by_code[region.code] = region

@@ -12,15 +12,37 @@ from yanglao.regions import selectors
 def region_tree(request):
     q = request.GET.get("q", "").strip()
     if q:
-        page = paginate(selectors.region_list(by=request.user, q=q), page=request.GET.get("page"), per_page=50)
-        return render(request, "regions/search.html", {"nav": "regions", "page": page, "q": q, "querystring": querystring_without_page(request.GET)})
+        page = paginate(
+            selectors.region_list(by=request.user, q=q),
+            page=request.GET.get("page"),
+            per_page=50,
+        )
+        return render(
+            request,
+            "regions/search.html",
+            {
+                "nav": "regions",
+                "page": page,
+                "q": q,
+                "querystring": querystring_without_page(request.GET),
+            },
+        )
     roots = selectors.region_roots(by=request.user)
-    return render(request, "regions/tree.html", {"nav": "regions", "region": None, "children": roots, "ancestors": []})
+    return render(
+        request,
+        "regions/tree.html",
+        {"nav": "regions", "region": None, "children": roots, "ancestors": []},
+    )
 
 
 @login_required
 def region_detail(request, code: str):
     region = selectors.region_get(by=request.user, code=code)
     children = selectors.region_list(by=request.user, parent=region)
-    context = {"nav": "regions", "region": region, "children": children, "ancestors": selectors.region_ancestors(region)[:-1]}
+    context = {
+        "nav": "regions",
+        "region": region,
+        "children": children,
+        "ancestors": selectors.region_ancestors(region)[:-1],
+    }
     return render(request, "regions/tree.html", context)

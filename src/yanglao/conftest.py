@@ -1,0 +1,126 @@
+"""Shared fixtures: a small region tree and one user per level of access.
+
+Two counties under one city: 珠山区 (with 周路口街道 → 塘坪社区, 新村社区) and 浮梁县 (浮梁镇 → 旧城村).
+`alice` works for the city, `bob` for 珠山区, `carol` for 塘坪社区, `dave` for 浮梁县.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client
+
+from yanglao.accounts.models import User
+from yanglao.core import idnumber
+from yanglao.elders.services import elder_create
+from yanglao.regions.models import Region
+
+PASSWORD = "Corr3ct-horse-battery"
+
+
+class CheapArgon2Hasher(Argon2PasswordHasher):
+    """Still argon2 (the tests check the stored format), with costs low enough for fast tests."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["yanglao.conftest.CheapArgon2Hasher"]
+
+
+def make_region(code, name, level, parent=None, urban=None, **extra) -> Region:
+    region = Region(
+        code=code, name=name, level=level, parent=parent, is_urban=urban, **extra
+    )
+    region.path = (parent.path if parent else "") + code + "/"
+    region.save()
+    return region
+
+
+@pytest.fixture
+def regions(db):
+    province = make_region("360000", "江西省", 1)
+    city = make_region("360200", "景德镇市", 2, province)
+    zhushan = make_region("360203", "珠山区", 3, city)
+    street = make_region("360203001", "周路口街道", 4, zhushan, True)
+    tangping = make_region(
+        "360203001001", "塘坪社区", 5, street, True, population=5000, population_60=800
+    )
+    xincun = make_region("360203001002", "新村社区", 5, street, True)
+    fuliang = make_region("360222", "浮梁县", 3, city)
+    town = make_region("360222101", "浮梁镇", 4, fuliang, False)
+    jiucheng = make_region("360222101201", "旧城村", 5, town, False)
+    return {
+        "province": province, "city": city, "zhushan": zhushan, "street": street, "tangping": tangping,
+        "xincun": xincun, "fuliang": fuliang, "town": town, "jiucheng": jiucheng,
+    }  # fmt: skip
+
+
+def make_user(username: str, role: str, region: Region | None, **extra) -> User:
+    user = User(
+        username=username, role=role, region=region, full_name=username, **extra
+    )
+    user.is_superuser = user.is_staff = role == "admin"
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(regions):
+    return {
+        "admin": make_user("root", "admin", None),
+        "alice": make_user("alice", "civil_affairs", regions["city"]),
+        "bob": make_user("bob", "civil_affairs", regions["zhushan"]),
+        "carol": make_user("carol", "community", regions["tangping"]),
+        "dave": make_user("dave", "civil_affairs", regions["fuliang"]),
+        "leader": make_user("lee", "leader", regions["city"]),
+    }
+
+
+def valid_id(address="360203", birth=dt.date(1945, 3, 8), seq=13) -> str:
+    return idnumber.make(address, birth, seq)
+
+
+@pytest.fixture
+def make_elder(users, regions):
+    counter = {"n": 0}
+
+    def make(
+        name="王秀英", region="tangping", birth=dt.date(1945, 3, 8), sex="F", **extra
+    ):
+        counter["n"] += 1
+        seq = counter["n"] * 2 + (1 if sex == "M" else 0)
+        return elder_create(
+            by=users["admin"], name=name, id_number=valid_id(regions[region].code[:6], birth, seq),
+            residence_region=regions[region].code, **extra,
+        )  # fmt: skip
+
+    return make
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_token(db):
+    """A client that sends the bearer token a user gets from POST /api/v1/auth/token."""
+
+    def make(user: User) -> Client:
+        r = Client().post(
+            "/api/v1/auth/token",
+            {"username": user.username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content
+        return Client(headers={"Authorization": f"Bearer {r.json()['token']}"})
+
+    return make

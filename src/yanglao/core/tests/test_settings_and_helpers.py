@@ -1,0 +1,37 @@
+from yanglao.core.charts import bar_chart, ratio_ring
+from yanglao.core.money import fen_to_yuan_text, yuan_text_to_fen
+from yanglao.settings import database_from_url
+
+
+def test_postgres_urls_become_a_database_entry():
+    db = database_from_url(
+        "postgresql://yl:p%40ss@db.example:6543/yanglao?sslmode=require"
+    )
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "yanglao",
+        "yl",
+        "p@ss",
+        "db.example",
+        "6543",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_money_is_fen_and_shown_in_yuan():
+    assert fen_to_yuan_text(120000) == "1,200.00元"
+    assert fen_to_yuan_text(-5) == "-0.05元"
+    assert yuan_text_to_fen("1,200.5元") == 120050
+    assert yuan_text_to_fen("-0.05") == -5
+
+
+def test_charts_escape_labels_and_scale_bars():
+    svg = bar_chart([("<b>", 10), ("低保", 5)], title="类别")
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
+    # The largest value fills the bar space (520 − 170 label − 90 margin = 260), the half of it 130.
+    assert 'width="260"' in svg and 'width="130"' in svg
+
+
+def test_ratio_ring_prints_the_share_or_a_dash():
+    assert "62.5%" in ratio_ring(0.625, title="护理型床位占比")
+    assert "—" in ratio_ring(None, title="护理型床位占比")
