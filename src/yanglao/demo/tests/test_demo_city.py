@@ -1,0 +1,113 @@
+"""The demo city at a small scale: census totals, the Jingdezhen baseline, accounts and their scope."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.test import Client
+
+from yanglao.demo import data
+from yanglao.demo.generator import build_demo_city
+from yanglao.elders.models import Elder
+from yanglao.facilities.models import INSTITUTION_TYPES, Bed, Facility
+from yanglao.regions.models import Region
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def logins(db):
+    return build_demo_city(scale=0.003, today=TODAY, progress=lambda m: None)
+
+
+def test_regions_carry_the_census_totals(logins):
+    city = Region.objects.get(code="360200")
+    assert (city.population, city.population_60) == (data.RESIDENTS, data.AGED_60)
+    assert Region.objects.filter(level=5, is_urban=False).count() == data.VILLAGES
+    assert set(Region.objects.filter(level=3).values_list("code", flat=True)) == {
+        "360202",
+        "360203",
+        "360222",
+        "360281",
+    }
+    for region in Region.objects.filter(level=5)[:50]:
+        assert region.code.startswith(region.parent.code) and len(region.code) == 12
+
+
+def test_institutions_and_beds_match_the_baseline(logins):
+    institutions = Facility.objects.filter(type__in=INSTITUTION_TYPES)
+    assert institutions.count() == 55
+    assert Bed.objects.count() == 4059
+    beds = dict(
+        institutions.values_list("ownership")
+        .annotate(n=Count("beds"))
+        .values_list("ownership", "n")
+    )
+    assert beds == {"public": 648 + 1515, "private": 1896}
+    assert (
+        Facility.objects.filter(type="rural_mutual_aid").count()
+        == data.RURAL_MUTUAL_AID
+    )
+
+
+def test_older_people_are_placed_in_their_villages(logins):
+    active = Elder.objects.filter(status="active")
+    expected = round(
+        Region.objects.filter(level=5).aggregate(n=Sum("population_60"))["n"] * 0.003
+    )
+    assert abs(active.count() - expected) <= len(
+        Region.objects.filter(level=5)
+    )  # rounding per village
+    for elder in active.select_related("residence_region")[:200]:
+        assert elder.age(TODAY) >= 60
+        village = elder.residence_region
+        assert (
+            abs(elder.lat - village.lat) < 0.02 and abs(elder.lng - village.lng) < 0.02
+        )
+        assert elder.id_number[:6] == village.code[:6]
+
+
+def test_the_same_seed_builds_the_same_city(db):
+    def fingerprint():
+        with transaction.atomic():
+            build_demo_city(scale=0.0005, today=TODAY, progress=lambda m: None)
+            names = list(
+                Elder.objects.order_by("pk").values_list(
+                    "name", "birth_date", "residence_region__code"
+                )[:300]
+            )
+            transaction.set_rollback(True)
+        return names
+
+    assert fingerprint() == fingerprint()
+
+
+def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
+    by_name = {a["username"]: a for a in logins}
+    assert set(by_name) == {
+        "admin",
+        "city",
+        "county",
+        "street",
+        "community",
+        "facility",
+        "provider",
+        "leader",
+    }
+    totals = {}
+    for username, account in by_name.items():
+        client = Client()
+        assert client.login(username=username, password=account["password"])
+        totals[username] = client.get("/elders/").context["page"].total
+    everyone = Elder.objects.filter(status="active").count()
+    assert totals["admin"] == totals["city"] == totals["leader"] == everyone
+    assert 0 < totals["community"] < totals["street"] < totals["city"]
+    assert (
+        totals["county"]
+        == Elder.objects.filter(
+            status="active", residence_region__code__startswith="360222"
+        ).count()
+    )
+    assert 0 < totals["facility"] < 50  # the welfare home's residents only
+    assert totals["provider"] == 0
