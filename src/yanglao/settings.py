@@ -192,9 +192,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
 LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("YANGLAO_LOCKOUT_MINUTES", "15"))
+# A session lasts at most 8 hours from log-in (one working day), and ends when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("YANGLAO_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool(
     "YANGLAO_SECURE_COOKIES", PRODUCTION

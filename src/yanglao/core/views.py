@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
-from django.http import QueryDict
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 from yanglao.core.errors import ValidationFailed
 
@@ -16,6 +21,47 @@ def add_service_errors(
     for key, reason in exc.errors.items():
         field = aliases.get(key, key)
         form.add_error(field if field in form.fields else None, reason)
+
+
+def save_form(
+    request,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """On a valid POST call the service with the cleaned data; on success flash a message and
+    redirect, on refusal put the reasons on the form. Returns None when the form is to be shown."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationFailed as exc:
+        add_service_errors(form, exc, aliases)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(next_url(result) if callable(next_url) else next_url)
+
+
+def form_page(
+    request,
+    form: forms.Form,
+    *,
+    heading: str,
+    cancel_url: str,
+    nav: str,
+    intro: str = "",
+) -> HttpResponse:
+    context = {
+        "nav": nav,
+        "form": form,
+        "heading": heading,
+        "cancel_url": cancel_url,
+        "intro": intro,
+    }
+    return render(request, "core/form_page.html", context)
 
 
 def querystring_without_page(params: QueryDict) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from yanglao.accounts.models import User
 from yanglao.accounts.services import user_create
@@ -740,7 +740,16 @@ def build_demo_city(
             object_type="demo",
             summary=f"生成演示城市 scale={scale} seed={seed}",
         )
+    refresh_planner_statistics()
     return logins
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load the query planners still believe the tables are empty: tell them."""
+    if connection.in_atomic_block:
+        return  # inside a test's transaction; the planner statistics do not matter there
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def logins_path() -> Path:

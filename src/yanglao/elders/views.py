@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors, querystring_without_page
+from yanglao.core.views import form_page, querystring_without_page, save_form
 from yanglao.elders import selectors, services
 from yanglao.elders.forms import (
     CategoryForm,
@@ -76,25 +74,20 @@ def elder_reveal(request, pk: int):
 
 @login_required
 def elder_create(request):
-    regions = region_choices(by=request.user)
-    form = ElderForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            elder = services.elder_create(by=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已为 {elder.name} 建档")
-            return redirect("elders:detail", pk=elder.pk)
-    return render(
+    form = ElderForm(request.POST or None, regions=region_choices(by=request.user))
+    done = save_form(
         request,
-        "core/form_page.html",
-        {
-            "nav": "elders",
-            "form": form,
-            "heading": "老年人建档",
-            "cancel_url": reverse("elders:list"),
-        },
+        form,
+        lambda data: services.elder_create(by=request.user, **data),
+        success=lambda elder: f"已为 {elder.name} 建档",
+        next_url=lambda elder: reverse("elders:detail", args=[elder.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading="老年人建档",
+        cancel_url=reverse("elders:list"),
+        nav="elders",
     )
 
 
@@ -111,54 +104,48 @@ def elder_edit(request, pk: int):
     form = ElderForm(
         request.POST or None, initial=initial, regions=region_choices(by=request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        changed = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
-        try:
-            services.elder_update(by=request.user, elder=elder, **changed)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "档案已保存")
-            return redirect("elders:detail", pk=elder.pk)
-    return render(
+    done = save_form(
         request,
-        "core/form_page.html",
-        {
-            "nav": "elders",
-            "form": form,
-            "heading": f"修改档案：{elder.name}",
-            "cancel_url": reverse("elders:detail", args=[pk]),
-        },
+        form,
+        lambda data: services.elder_update(
+            by=request.user, elder=elder, **{k: data[k] for k in form.changed_data}
+        ),
+        success="档案已保存",
+        next_url=reverse("elders:detail", args=[pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"修改档案：{elder.name}",
+        cancel_url=reverse("elders:detail", args=[pk]),
+        nav="elders",
     )
 
 
-def _sub_form(request, pk: int, form_class, heading: str, action):
+def _elder_sub_form(request, pk: int, form_class, heading: str, action):
     """A small form on an elder's page (contact, life event, category) that calls one service."""
     elder = selectors.elder_get(by=request.user, pk=pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(elder, form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("elders:detail", pk=elder.pk)
-    return render(
+    detail = reverse("elders:detail", args=[pk])
+    done = save_form(
         request,
-        "core/form_page.html",
-        {
-            "nav": "elders",
-            "form": form,
-            "heading": f"{heading}：{elder.name}",
-            "cancel_url": reverse("elders:detail", args=[pk]),
-        },
+        form,
+        lambda data: action(elder, data),
+        success="已保存",
+        next_url=detail,
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"{heading}：{elder.name}",
+        cancel_url=detail,
+        nav="elders",
     )
 
 
 @login_required
 def contact_add(request, pk: int):
-    return _sub_form(
+    return _elder_sub_form(
         request,
         pk,
         ContactForm,
@@ -169,7 +156,7 @@ def contact_add(request, pk: int):
 
 @login_required
 def life_event_add(request, pk: int):
-    return _sub_form(
+    return _elder_sub_form(
         request,
         pk,
         LifeEventForm,
@@ -180,7 +167,7 @@ def life_event_add(request, pk: int):
 
 @login_required
 def category_add(request, pk: int):
-    return _sub_form(
+    return _elder_sub_form(
         request,
         pk,
         CategoryForm,

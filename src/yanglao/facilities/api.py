@@ -306,6 +306,13 @@ class StaffIn(Schema):
     skill_level: str = ""
 
 
+class StaffPatch(Schema):
+    name: str | None = None
+    phone: str | None = None
+    role: str | None = None
+    skill_level: str | None = None
+
+
 class LeaveIn(Schema):
     left_on: dt.date
 
@@ -361,6 +368,16 @@ def staff_create(request, body: StaffIn):
     return 201, staff_out(
         services.staff_hire(
             by=request.user, facility=facility, provider=provider, **data
+        )
+    )
+
+
+@router.patch("/staff/{int:staff_id}", response=StaffOut, summary="修改从业人员信息")
+def staff_update(request, staff_id: int, body: StaffPatch):
+    staff = selectors.staff_get(by=request.user, pk=staff_id)
+    return staff_out(
+        services.staff_update(
+            by=request.user, staff=staff, **body.dict(exclude_unset=True)
         )
     )
 

@@ -347,6 +347,42 @@ def staff_hire(
     return staff
 
 
+def staff_update(*, by, staff: Staff, **values: Any) -> Staff:
+    """Correct a staff record: name, phone, role, carer skill level."""
+    if staff.facility is not None:
+        _ensure_facility_writer(by, staff.facility)
+    errors: dict[str, str] = {
+        k: "该字段不能在此修改"
+        for k in set(values) - {"name", "phone", "role", "skill_level"}
+    }
+    if "name" in values and not str(values["name"]).strip():
+        errors["name"] = "姓名不能为空"
+    if "role" in values and values["role"] not in StaffRole.values:
+        errors["role"] = "岗位不在可选范围内"
+    if values.get("skill_level") and values["skill_level"] not in CarerLevel.values:
+        errors["skill_level"] = "技能等级不在可选范围内"
+    phone = ""
+    if values.get("phone"):
+        try:
+            phone = normalize_phone(values["phone"])
+        except ValueError as exc:
+            errors["phone"] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(staff)
+    for key in ("name", "role", "skill_level"):
+        if key in values:
+            setattr(staff, key, str(values[key]).strip())
+    if "phone" in values:
+        staff.phone_enc, _ = pii.protect(phone)
+    with transaction.atomic():
+        staff.save()
+        audit_update(
+            by=by, obj=staff, before=before, summary=f"修改从业人员 {staff.name}"
+        )
+    return staff
+
+
 def staff_leave(*, by, staff: Staff, left_on: dt.date) -> Staff:
     if staff.facility is not None:
         _ensure_facility_writer(by, staff.facility)

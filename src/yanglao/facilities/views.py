@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors, querystring_without_page
+from yanglao.core.views import form_page, querystring_without_page, save_form
 from yanglao.elders.selectors import elder_find_by_id_number
 from yanglao.facilities import selectors, services
 from yanglao.facilities.forms import (
@@ -23,24 +22,6 @@ from yanglao.facilities.forms import (
 from yanglao.facilities.models import Facility, StaffRole
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
-
-
-def _form_page(
-    request,
-    form,
-    heading: str,
-    cancel_url: str,
-    nav: str = "facilities",
-    intro: str = "",
-):
-    context = {
-        "nav": nav,
-        "form": form,
-        "heading": heading,
-        "cancel_url": cancel_url,
-        "intro": intro,
-    }
-    return render(request, "core/form_page.html", context)
 
 
 @login_required
@@ -90,37 +71,41 @@ def facility_detail(request, pk: int):
 
 
 def _facility_form(request, facility: Facility | None):
-    regions = region_choices(by=request.user)
     initial = None
     if facility is not None:
         initial = {
             f: getattr(facility, f) for f in services.FACILITY_FIELDS if f != "region"
         }
         initial["region"] = facility.region.code
-    form = FacilityForm(request.POST or None, initial=initial, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if facility is None:
-                facility = services.facility_create(
-                    by=request.user, **form.cleaned_data
-                )
-            else:
-                changed = {
-                    k: v for k, v in form.cleaned_data.items() if k in form.changed_data
-                }
-                services.facility_update(by=request.user, facility=facility, **changed)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "机构信息已保存")
-            return redirect("facilities:detail", pk=facility.pk)
+    form = FacilityForm(
+        request.POST or None, initial=initial, regions=region_choices(by=request.user)
+    )
+
+    def save(data):
+        if facility is None:
+            return services.facility_create(by=request.user, **data)
+        return services.facility_update(
+            by=request.user,
+            facility=facility,
+            **{k: data[k] for k in form.changed_data},
+        )
+
+    done = save_form(
+        request,
+        form,
+        save,
+        success="机构信息已保存",
+        next_url=lambda f: reverse("facilities:detail", args=[f.pk]),
+    )
     heading = "新增机构" if facility is None else f"修改机构：{facility.name}"
     cancel = (
         reverse("facilities:list")
         if facility is None
         else reverse("facilities:detail", args=[facility.pk])
     )
-    return _form_page(request, form, heading, cancel)
+    return done or form_page(
+        request, form, heading=heading, cancel_url=cancel, nav="facilities"
+    )
 
 
 @login_required
@@ -137,19 +122,20 @@ def facility_edit(request, pk: int):
 def bed_add(request, pk: int):
     facility = selectors.facility_get(by=request.user, pk=pk)
     form = BedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bed_create(by=request.user, facility=facility, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "床位已添加")
-            return redirect("facilities:detail", pk=pk)
-    return _form_page(
+    detail = reverse("facilities:detail", args=[pk])
+    done = save_form(
         request,
         form,
-        f"添加床位：{facility.name}",
-        reverse("facilities:detail", args=[pk]),
+        lambda data: services.bed_create(by=request.user, facility=facility, **data),
+        success="床位已添加",
+        next_url=detail,
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"添加床位：{facility.name}",
+        cancel_url=detail,
+        nav="facilities",
     )
 
 
@@ -162,29 +148,33 @@ def admission_add(request, pk: int):
         if not b.occupied and b.state == "in_service"
     ]
     form = AdmissionForm(request.POST or None, beds=free)
-    if request.method == "POST" and form.is_valid():
-        elder = elder_find_by_id_number(form.cleaned_data["id_number"])
-        bed = next((b for b in free if str(b.pk) == form.cleaned_data["bed"]), None)
+    detail = reverse("facilities:detail", args=[pk])
+
+    def admit(data):
+        elder = elder_find_by_id_number(data["id_number"])
         if elder is None:
-            form.add_error("id_number", "未找到该身份证号的老年人档案，请先由社区建档")
-        else:
-            try:
-                services.admission_create(
-                    by=request.user,
-                    elder=elder,
-                    bed=bed,
-                    admitted_on=form.cleaned_data["admitted_on"],
-                )
-            except ValidationFailed as exc:
-                add_service_errors(form, exc, aliases={"elder": "id_number"})
-            else:
-                messages.success(request, f"{elder.name} 已办理入住")
-                return redirect("facilities:detail", pk=pk)
-    return _form_page(
+            raise ValidationFailed(
+                {"id_number": "未找到该身份证号的老年人档案，请先由社区建档"}
+            )
+        bed = next(b for b in free if str(b.pk) == data["bed"])
+        return services.admission_create(
+            by=request.user, elder=elder, bed=bed, admitted_on=data["admitted_on"]
+        )
+
+    done = save_form(
         request,
         form,
-        f"办理入住：{facility.name}",
-        reverse("facilities:detail", args=[pk]),
+        admit,
+        success=lambda a: f"{a.elder.name} 已办理入住",
+        next_url=detail,
+        aliases={"elder": "id_number"},
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"办理入住：{facility.name}",
+        cancel_url=detail,
+        nav="facilities",
     )
 
 
@@ -192,21 +182,22 @@ def admission_add(request, pk: int):
 def admission_discharge(request, pk: int):
     admission = selectors.admission_get(by=request.user, pk=pk)
     form = DischargeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.admission_discharge(
-                by=request.user, admission=admission, **form.cleaned_data
-            )
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{admission.elder.name} 已办理退住")
-            return redirect("facilities:detail", pk=admission.bed.facility_id)
-    return _form_page(
+    detail = reverse("facilities:detail", args=[admission.bed.facility_id])
+    done = save_form(
         request,
         form,
-        f"办理退住：{admission.elder.name}",
-        reverse("facilities:detail", args=[admission.bed.facility_id]),
+        lambda data: services.admission_discharge(
+            by=request.user,
+            admission=admission,
+            discharged_on=data["discharged_on"],
+            reason=data["reason"],
+        ),
+        success=f"{admission.elder.name} 已办理退住",
+        next_url=detail,
+    )
+    heading = f"办理退住：{admission.elder.name}"
+    return done or form_page(
+        request, form, heading=heading, cancel_url=detail, nav="facilities"
     )
 
 
@@ -243,39 +234,48 @@ def staff_detail(request, pk: int):
 def staff_hire(request):
     facilities = selectors.facility_list(by=request.user)
     form = StaffForm(request.POST or None, facilities=facilities)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        facility = next(
-            (f for f in facilities if str(f.pk) == data.pop("facility")), None
-        )
-        try:
-            staff = services.staff_hire(by=request.user, facility=facility, **data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{staff.name} 已登记入职")
-            return redirect("facilities:staff_detail", pk=staff.pk)
-    return _form_page(request, form, "从业人员入职登记", reverse("facilities:staff_list"), nav="staff",
-                      intro="提交时自动进行入职查询：在从业禁止名单内的人员不得录用。")  # fmt: skip
+
+    def hire(data):
+        facility = next((f for f in facilities if str(f.pk) == data["facility"]), None)
+        fields = {k: v for k, v in data.items() if k != "facility"}
+        return services.staff_hire(by=request.user, facility=facility, **fields)
+
+    done = save_form(
+        request,
+        form,
+        hire,
+        success=lambda s: f"{s.name} 已登记入职",
+        next_url=lambda s: reverse("facilities:staff_detail", args=[s.pk]),
+    )
+    intro = "提交时自动进行入职查询：在从业禁止名单内的人员不得录用。"
+    cancel = reverse("facilities:staff_list")
+    return done or form_page(
+        request,
+        form,
+        heading="从业人员入职登记",
+        cancel_url=cancel,
+        nav="staff",
+        intro=intro,
+    )
 
 
 @login_required
 def training_add(request, pk: int):
     staff = selectors.staff_get(by=request.user, pk=pk)
     form = TrainingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_add(by=request.user, staff=staff, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "培训记录已保存")
-            return redirect("facilities:staff_detail", pk=pk)
-    return _form_page(
+    detail = reverse("facilities:staff_detail", args=[pk])
+    done = save_form(
         request,
         form,
-        f"添加培训记录：{staff.name}",
-        reverse("facilities:staff_detail", args=[pk]),
+        lambda data: services.training_add(by=request.user, staff=staff, **data),
+        success="培训记录已保存",
+        next_url=detail,
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"添加培训记录：{staff.name}",
+        cancel_url=detail,
         nav="staff",
     )
 
@@ -293,14 +293,14 @@ def ban_list(request):
 @login_required
 def ban_add(request):
     form = BanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ban_add(by=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "已加入从业禁止名单")
-            return redirect("facilities:ban_list")
-    return _form_page(
-        request, form, "加入从业禁止名单", reverse("facilities:ban_list"), nav="staff"
+    bans = reverse("facilities:ban_list")
+    done = save_form(
+        request,
+        form,
+        lambda data: services.ban_add(by=request.user, **data),
+        success="已加入从业禁止名单",
+        next_url=bans,
+    )
+    return done or form_page(
+        request, form, heading="加入从业禁止名单", cancel_url=bans, nav="staff"
     )

@@ -91,3 +91,12 @@ def test_api_refuses_bad_credentials_and_missing_tokens(users):
         .status_code
         == 401
     )
+
+
+def test_english_is_available(users):
+    client = Client()
+    client.force_login(users["alice"])
+    assert "老年人档案" in client.get("/elders/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/elders/"})
+    body = client.get("/elders/").content.decode()
+    assert "Registry of older people" in body and 'lang="en"' in body

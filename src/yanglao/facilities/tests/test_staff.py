@@ -146,3 +146,30 @@ def test_staff_api_hires_and_refuses_banned_people(users, home, api_token):
     r = client.post("/api/v1/staff", json.dumps(body), content_type="application/json")
     assert r.status_code == 422
     assert "从业禁止名单" in r.json()["detail"][0]["msg"]
+
+
+def test_staff_api_updates_and_refuses_bad_values(users, home, api_token):
+    staff = staff_hire(
+        by=users["bob"],
+        name="钱某",
+        id_number=CARER_ID,
+        role="carer",
+        hired_on=DAY,
+        facility=home,
+    )
+    client = api_token(users["bob"])
+    r = client.patch(
+        f"/api/v1/staff/{staff.pk}",
+        json.dumps({"skill_level": "3"}),
+        content_type="application/json",
+    )
+    assert r.json()["skill_level"] == "3"
+    r = client.patch(
+        f"/api/v1/staff/{staff.pk}",
+        json.dumps({"role": "boss", "phone": "1"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    assert {d["field"] for d in r.json()["detail"]} == {"role", "phone"}
+    staff.refresh_from_db()
+    assert (staff.role, staff.skill_level) == ("carer", "3")
