@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 
 from yanglao.core.audit import current_ip
 from yanglao.core.errors import NotInScope
@@ -27,3 +29,25 @@ class NotInScopeMiddleware:
         if isinstance(exception, NotInScope):
             raise Http404("不存在或不在您的管辖范围内")
         return None
+
+
+class ChineseFirstLocaleMiddleware:
+    """The UI is Simplified Chinese unless the user picked English with the switch in the header.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many office PCs ship
+    with English browsers; staff expect the policy's Chinese words whatever the browser says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from yanglao.core.errors import NotInScope
-from yanglao.core.scope import region_code_q, region_q, sees_everything
+from yanglao.core.scope import sees_everything
 from yanglao.facilities.models import (
     INSTITUTION_TYPES,
     Admission,
@@ -17,6 +17,7 @@ from yanglao.facilities.models import (
     Provider,
     Staff,
 )
+from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 
 def facility_scope_q(by) -> Q:
@@ -31,7 +32,7 @@ def facility_scope_q(by) -> Q:
         )
     if by.role == "provider_admin":
         return Q(pk__in=[])
-    return region_q(by, "region")
+    return in_scope_q(by, "region")
 
 
 @dataclass
@@ -50,7 +51,7 @@ def facility_list(*, by, filters: FacilityFilter | None = None) -> QuerySet[Faci
             Q(name__contains=f.q) | Q(operator__contains=f.q) | Q(licence_no=f.q)
         )
     if f.region:
-        qs = qs.filter(region_code_q(f.region, "region"))
+        qs = qs.filter(in_region_code_q(f.region, "region"))
     if f.type:
         qs = qs.filter(type=f.type)
     if f.ownership:
@@ -140,7 +141,7 @@ def provider_scope_q(by) -> Q:
         return Q(staff__user=by)
     if by.role == "facility_admin":
         return Q(pk__in=[])
-    return region_q(by, "region")
+    return in_scope_q(by, "region")
 
 
 def provider_list(*, by) -> QuerySet[Provider]:

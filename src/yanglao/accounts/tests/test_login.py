@@ -93,8 +93,8 @@ def test_api_refuses_bad_credentials_and_missing_tokens(users):
     )
 
 
-def test_english_is_available(users):
-    client = Client()
+def test_english_is_available_but_chinese_comes_first(users):
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
     client.force_login(users["alice"])
     assert "老年人档案" in client.get("/elders/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/elders/"})
