@@ -81,6 +81,7 @@ class FilterIn(Schema):
     age_band: str = ""
     living_arrangement: str = ""
     status: str = "active"  # or "all", "moved_out", "deceased"
+    order: str = "name"  # or "newest", "oldest"
     page: int = 1
     per_page: int = 20
 

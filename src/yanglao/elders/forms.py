@@ -9,7 +9,7 @@ from yanglao.elders.models import (
     LivingArrangement,
     Status,
 )
-from yanglao.elders.selectors import AGE_BANDS
+from yanglao.elders.selectors import AGE_BANDS, ORDERS
 
 CHINESE_REQUIRED = {"required": "此项为必填项"}
 
@@ -86,6 +86,10 @@ class ElderFilterForm(forms.Form):
         required=False,
         choices=[("active", "在册"), ("all", "全部")]
         + [c for c in Status.choices if c[0] != "active"],
+    )
+
+    order = forms.ChoiceField(
+        label="排序", required=False, choices=[(k, v[0]) for k, v in ORDERS.items()]
     )
 
     def __init__(self, *args, regions=(), **kwargs):

@@ -33,6 +33,17 @@ class ElderFilter:
     living_arrangement: str = ""
     status: str = Status.ACTIVE
     ability_level: str = ""
+    order: str = "name"
+
+
+# List orders a clerk can choose. By name is the default: names are spread evenly over areas, so
+# the name index finds a county's first page at once, while ids cluster by import batch and make
+# "newest first" walk through other areas' records (bench/RESULTS.md).
+ORDERS = {
+    "name": ("姓名", ("name", "id")),
+    "newest": ("最近建档", ("-id",)),
+    "oldest": ("年龄从大到小", ("birth_date", "id")),
+}
 
 
 def elder_scope_q(by) -> Q:
@@ -122,7 +133,8 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
     for key, _label, lo, hi in AGE_BANDS:
         if f.age_band == key:
             qs = qs.filter(birth_range_for_ages(lo, hi, today))
-    return qs.select_related("residence_region").order_by("-id")
+    order = ORDERS.get(f.order, ORDERS["name"])[1]
+    return qs.select_related("residence_region").order_by(*order)
 
 
 def elder_get(*, by, pk: int) -> Elder:
