@@ -22,6 +22,11 @@ def in_scope_q(by, region_field: str) -> Q:
     ids = list(
         Region.objects.filter(path__startswith=path).values_list("pk", flat=True)
     )
+    ancestors = path.count("/") - 1
+    if len(ids) + ancestors == Region.objects.count():
+        return (
+            Q()
+        )  # the subtree holds every region there is (a city's own database): no filter
     return Q(**{f"{region_field}__in": ids})
 
 

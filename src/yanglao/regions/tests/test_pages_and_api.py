@@ -1,6 +1,11 @@
 import json
 
+from django.db.models import Q
+
 from yanglao.conftest import client_for
+from yanglao.elders.models import Elder
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import in_scope_q
 
 
 def test_the_tree_shows_children_with_population(users, regions):
@@ -56,3 +61,18 @@ def test_community_workers_cannot_change_region_figures(users, regions, api_toke
     assert r.status_code == 422
     regions["tangping"].refresh_from_db()
     assert regions["tangping"].population_80 == 0
+
+
+def test_scope_filter_is_dropped_only_when_the_subtree_is_everything(users, regions):
+    assert (
+        in_scope_q(users["alice"], "residence_region") == Q()
+    )  # the city holds every region
+    assert in_scope_q(users["bob"], "residence_region") != Q()
+    Region.objects.filter(code="360222").update(
+        path="360000/360299/"
+    )  # another city appears
+    users["alice"].refresh_from_db()
+    assert in_scope_q(users["alice"], "residence_region") != Q()
+    assert not Elder.objects.filter(
+        in_scope_q(users["dave"], "residence_region")
+    ).exists()
