@@ -99,10 +99,14 @@ def sqlite_database(path: Path) -> dict:
         "NAME": path,
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000;",
+            "PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000; PRAGMA mmap_size=1073741824;",
             "transaction_mode": "IMMEDIATE",
         },
         "TEST": {"NAME": None},
+        # Keep each thread's connection (and its page cache) across requests: a fresh SQLite
+        # connection per request starts cold, which doubled list times (bench/RESULTS.md).
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
