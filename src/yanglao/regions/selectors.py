@@ -16,18 +16,28 @@ def in_scope_q(by, region_field: str) -> Q:
     """
     if sees_everything(by):
         return Q()
-    path = user_region_path(by)
-    if not path:
-        return Q(pk__in=[])
-    ids = list(
-        Region.objects.filter(path__startswith=path).values_list("pk", flat=True)
-    )
-    ancestors = path.count("/") - 1
-    if len(ids) + ancestors == Region.objects.count():
-        return (
-            Q()
-        )  # the subtree holds every region there is (a city's own database): no filter
+    ids = _subtree_ids(by)
+    if ids is None:  # the subtree holds every region there is (a city's own database)
+        return Q()
     return Q(**{f"{region_field}__in": ids})
+
+
+def _subtree_ids(by) -> list[int] | None:
+    """Ids of the regions in the user's subtree, or None when that is every region. Kept on the
+    user object, which lives for one request, so a page with several lists asks once."""
+    path = user_region_path(by)
+    cached = getattr(by, "_subtree_ids", None)
+    if cached is not None and cached[0] == path:
+        return cached[1]
+    ids: list[int] | None = []
+    if path:
+        ids = list(
+            Region.objects.filter(path__startswith=path).values_list("pk", flat=True)
+        )
+        if len(ids) + path.count("/") - 1 == Region.objects.count():
+            ids = None
+    by._subtree_ids = (path, ids)
+    return ids
 
 
 def in_region_code_q(code: str, region_field: str) -> Q:

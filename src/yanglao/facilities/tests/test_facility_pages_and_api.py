@@ -103,3 +103,19 @@ def test_api_admission_flow(users, home, make_elder, api_token):
         content_type="application/json",
     )
     assert r3.json()["discharged_on"] == "2026-04-01"
+
+
+def test_lists_do_a_fixed_number_of_queries(
+    users, home, far_home, make_elder, api_token, django_assert_max_num_queries
+):
+    for i in range(5):
+        make_elder(name=f"周{i}")
+    page_client, api_client = client_for(users["alice"]), api_token(users["alice"])
+    with django_assert_max_num_queries(9):
+        assert page_client.get("/facilities/").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert page_client.get(f"/facilities/{home.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert api_client.get("/api/v1/elders/?per_page=50").json()["total"] == 5
+    with django_assert_max_num_queries(8):
+        assert api_client.get("/api/v1/facilities").json()["total"] == 2

@@ -2,9 +2,9 @@ import json
 
 from django.db.models import Q
 
-from yanglao.conftest import client_for
+from yanglao.accounts.models import User
+from yanglao.conftest import client_for, make_region
 from yanglao.elders.models import Elder
-from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q
 
 
@@ -64,15 +64,13 @@ def test_community_workers_cannot_change_region_figures(users, regions, api_toke
 
 
 def test_scope_filter_is_dropped_only_when_the_subtree_is_everything(users, regions):
-    assert (
-        in_scope_q(users["alice"], "residence_region") == Q()
-    )  # the city holds every region
+    # The city holds every region in this database: no filter is needed.
+    assert in_scope_q(users["alice"], "residence_region") == Q()
     assert in_scope_q(users["bob"], "residence_region") != Q()
-    Region.objects.filter(code="360222").update(
-        path="360000/360299/"
-    )  # another city appears
-    users["alice"].refresh_from_db()
-    assert in_scope_q(users["alice"], "residence_region") != Q()
+    # Another city appears; the next request loads the user afresh and is filtered again.
+    make_region("360300", "萍乡市", 2, regions["province"])
+    alice = User.objects.get(username="alice")
+    assert in_scope_q(alice, "residence_region") != Q()
     assert not Elder.objects.filter(
         in_scope_q(users["dave"], "residence_region")
     ).exists()
