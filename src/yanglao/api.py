@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from yanglao.accounts.api import BearerToken
 from yanglao.accounts.api import router as auth_router
+from yanglao.assessments.api import router as assessments_router
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
@@ -47,3 +48,4 @@ api.add_router("/v1/auth", auth_router)
 api.add_router("/v1/regions", regions_router)
 api.add_router("/v1/elders", elders_router)
 api.add_router("/v1", facilities_router)
+api.add_router("/v1/assessments", assessments_router)

@@ -145,6 +145,34 @@ def cmd_import(opts) -> int:
     return 0
 
 
+def cmd_assessment_score(opts) -> int:
+    """Read one answers document (JSON) on stdin, print the GB/T 42195-2022 result on stdout."""
+    import json
+
+    from yanglao.assessments.scoring import InvalidAnswers, parse_answers, score
+
+    try:
+        doc = json.load(sys.stdin)
+    except ValueError as exc:
+        print(
+            json.dumps(
+                {"errors": {"__root__": f"不是有效的 JSON：{exc}"}}, ensure_ascii=False
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        result = score(parse_answers(doc))
+    except InvalidAnswers as exc:
+        print(
+            json.dumps({"errors": exc.errors}, ensure_ascii=False, indent=2),
+            file=sys.stderr,
+        )
+        return 2
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_manage(opts) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
     from django.core.management import execute_from_command_line
@@ -199,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("assessment", help="老年人能力评估（GB/T 42195-2022）")
+    assessment = p.add_subparsers(dest="assessment_command", required=True)
+    assessment.add_parser(
+        "score", help="从标准输入读取评估答案（JSON），输出评分和等级"
+    ).set_defaults(func=cmd_assessment_score)
 
     p = sub.add_parser("manage", help="Django 管理命令")
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "yanglao.accounts",
     "yanglao.elders",
     "yanglao.facilities",
+    "yanglao.assessments",
     "yanglao.demo",
 ]
 
