@@ -215,6 +215,22 @@ class InstitutionsMixin:
         Elder.objects.filter(pk__in=taken).update(care_setting="institution")
         self.progress(f"在住老人：{len(admissions):,} 人")
 
+    def _staff_member(
+        self, county: str, role: str, sex: str, level: str, max_days: int, **employer
+    ) -> Staff:
+        """One worker with a valid identity number from the county, hired up to `max_days` ago."""
+        rng = self.rng
+        birth = self.today - dt.timedelta(days=rng.randint(25 * 365, 55 * 365))
+        member = Staff(
+            name=self._person_name(sex), sex=sex, birth_date=birth, role=role, skill_level=level,
+            hired_on=self.today - dt.timedelta(days=rng.randint(30, max_days)), **employer,
+        )  # fmt: skip
+        member.id_number_enc, member.id_number_hash = pii.protect(
+            self._id_number(county, birth, sex)
+        )
+        member.phone_enc, _ = pii.protect(self._phone())
+        return member
+
     def build_staff(self) -> None:
         rng = self.rng
         staff = []
@@ -233,39 +249,24 @@ class InstitutionsMixin:
             if facility.has_medical_unit:
                 roles += ["doctor", "nurse"]
             for role in roles:
-                sex = (
-                    "F"
-                    if role in ("carer", "nurse") and rng.random() < 0.85
-                    else rng.choice("MF")
+                female = role in ("carer", "nurse") and rng.random() < 0.85
+                sex = "F" if female else rng.choice("MF")
+                level = rng.choice("54433") if role == "carer" else ""
+                staff.append(
+                    self._staff_member(
+                        county, role, sex, level, 4000, facility=facility
+                    )
                 )
-                birth = self.today - dt.timedelta(days=rng.randint(25 * 365, 58 * 365))
-                s = Staff(
-                    name=self._person_name(sex), sex=sex, birth_date=birth, role=role, facility=facility,
-                    skill_level=rng.choice("54433") if role == "carer" else "", hired_on=self.today - dt.timedelta(days=rng.randint(30, 4000)),
-                )  # fmt: skip
-                s.id_number_enc, s.id_number_hash = pii.protect(
-                    self._id_number(county, birth, sex)
-                )
-                s.phone_enc, _ = pii.protect(self._phone())
-                staff.append(s)
         for provider in Provider.objects.all():
             county = provider.region.path.split("/")[2]
             for role in ["director"] + ["carer"] * 12:
                 sex = "F" if role == "carer" else "M"
-                birth = self.today - dt.timedelta(days=rng.randint(25 * 365, 55 * 365))
-                s = Staff(
-                    name=self._person_name(sex),
-                    sex=sex,
-                    birth_date=birth,
-                    role=role,
-                    provider=provider,
-                    skill_level="4" if role == "carer" else "",
-                    hired_on=self.today - dt.timedelta(days=rng.randint(30, 2000)),
+                level = "4" if role == "carer" else ""
+                staff.append(
+                    self._staff_member(
+                        county, role, sex, level, 2000, provider=provider
+                    )
                 )
-                s.id_number_enc, s.id_number_hash = pii.protect(
-                    self._id_number(county, birth, sex)
-                )
-                staff.append(s)
         Staff.objects.bulk_create(staff, batch_size=BATCH)
         trainings = []
         for s in Staff.objects.filter(role__in=["carer", "director"]).only(
