@@ -11,6 +11,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.pagination import paginate
 
 
 def add_service_errors(
@@ -62,6 +63,24 @@ def form_page(
         "intro": intro,
     }
     return render(request, "core/form_page.html", context)
+
+
+def list_page(
+    request, form: forms.Form, *, make_filter, select, template: str, nav: str
+) -> HttpResponse:
+    """The one list page: a GET filter form, a selector given the filters, a page of results.
+    An invalid filter falls back to the unfiltered list (the form shows why)."""
+    filters = make_filter(**form.cleaned_data) if form.is_valid() else make_filter()
+    page = paginate(
+        select(by=request.user, filters=filters), page=request.GET.get("page")
+    )
+    context = {
+        "nav": nav,
+        "form": form,
+        "page": page,
+        "querystring": querystring_without_page(request.GET),
+    }
+    return render(request, template, context)
 
 
 def querystring_without_page(params: QueryDict) -> str:

@@ -54,8 +54,7 @@ class ElderForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["residence_region"].choices = [("", "—— 请选择 ——")] + [
-            (r.code, f"{'　' * max(r.level - 3, 0)}{r.name}（{r.code}）")
-            for r in regions
+            (r.code, r.option_label()) for r in regions
         ]
 
 
@@ -95,7 +94,7 @@ class ElderFilterForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "全部")] + [
-            (r.code, f"{'　' * max(r.level - 3, 0)}{r.name}") for r in regions
+            (r.code, r.option_label(with_code=False)) for r in regions
         ]
 
     def clean_status(self):

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yanglao.core.pagination import paginate
-from yanglao.core.views import form_page, querystring_without_page, save_form
+from yanglao.core.views import form_page, list_page, save_form
 from yanglao.elders import selectors, services
 from yanglao.elders.forms import (
     CategoryForm,
@@ -21,26 +20,15 @@ from yanglao.regions.selectors import region_choices
 
 @login_required
 def elder_list(request):
-    form = ElderFilterForm(
-        request.GET or None,
-        regions=region_choices(by=request.user, max_level=Region.Level.TOWNSHIP),
-    )
-    filters = selectors.ElderFilter()
-    if form.is_valid():
-        filters = selectors.ElderFilter(**form.cleaned_data)
-    page = paginate(
-        selectors.elder_list(by=request.user, filters=filters),
-        page=request.GET.get("page"),
-    )
-    return render(
+    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
+    form = ElderFilterForm(request.GET or None, regions=regions)
+    return list_page(
         request,
-        "elders/list.html",
-        {
-            "nav": "elders",
-            "form": form,
-            "page": page,
-            "querystring": querystring_without_page(request.GET),
-        },
+        form,
+        make_filter=selectors.ElderFilter,
+        select=selectors.elder_list,
+        template="elders/list.html",
+        nav="elders",
     )
 
 

@@ -58,7 +58,7 @@ class FacilityForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "—— 请选择 ——")] + [
-            (r.code, f"{r.name}（{r.code}）") for r in regions
+            (r.code, r.option_label()) for r in regions
         ]
 
     def clean_childcare_places(self):
@@ -86,7 +86,7 @@ class FacilityFilterForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "全部")] + [
-            (r.code, r.name) for r in regions
+            (r.code, r.option_label(with_code=False)) for r in regions
         ]
 
 

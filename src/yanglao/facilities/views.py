@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import form_page, querystring_without_page, save_form
+from yanglao.core.views import form_page, list_page, querystring_without_page, save_form
 from yanglao.elders.selectors import elder_find_by_id_number
 from yanglao.facilities import selectors, services
 from yanglao.facilities.forms import (
@@ -26,28 +26,15 @@ from yanglao.regions.selectors import region_choices
 
 @login_required
 def facility_list(request):
-    form = FacilityFilterForm(
-        request.GET or None,
-        regions=region_choices(by=request.user, max_level=Region.Level.TOWNSHIP),
-    )
-    filters = (
-        selectors.FacilityFilter(**form.cleaned_data)
-        if form.is_valid()
-        else selectors.FacilityFilter()
-    )
-    page = paginate(
-        selectors.facility_list(by=request.user, filters=filters),
-        page=request.GET.get("page"),
-    )
-    return render(
+    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
+    form = FacilityFilterForm(request.GET or None, regions=regions)
+    return list_page(
         request,
-        "facilities/list.html",
-        {
-            "nav": "facilities",
-            "form": form,
-            "page": page,
-            "querystring": querystring_without_page(request.GET),
-        },
+        form,
+        make_filter=selectors.FacilityFilter,
+        select=selectors.facility_list,
+        template="facilities/list.html",
+        nav="facilities",
     )
 
 

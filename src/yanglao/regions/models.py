@@ -59,3 +59,12 @@ class Region(models.Model):
         if self.level != self.Level.VILLAGE or self.is_urban is None:
             return self.level_name
         return "社区" if self.is_urban else "村"
+
+    def option_label(self, *, with_code: bool = True) -> str:
+        """How the region reads in a drop-down: indented by level below the county, with its code."""
+        indent = "\u3000" * max(self.level - 3, 0)
+        return (
+            f"{indent}{self.name}（{self.code}）"
+            if with_code
+            else f"{indent}{self.name}"
+        )
