@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.cache import cache
 from django.test import Client
 
 from yanglao.accounts.models import User
@@ -26,6 +27,14 @@ class CheapArgon2Hasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 1024
     parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures (home page) must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -128,3 +128,14 @@ def test_home_shows_counts_and_charts_for_the_scope(users, make_elder):
     assert r.context["elders"]["total"] == 1
     assert "<svg" in r.content.decode()
     assert client_for(users["alice"]).get("/").context["elders"]["total"] == 2
+
+
+def test_home_figures_are_shared_for_a_minute_and_say_when(users, make_elder):
+    make_elder(name="甲")
+    first = client_for(users["bob"]).get("/")
+    make_elder(name="乙")
+    again = client_for(users["bob"]).get("/")
+    assert first.context["elders"]["total"] == again.context["elders"]["total"] == 1
+    assert "统计时间" in again.content.decode()
+    # Another scope is computed on its own.
+    assert client_for(users["alice"]).get("/").context["elders"]["total"] == 2
