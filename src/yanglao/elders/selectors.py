@@ -10,6 +10,7 @@ from yanglao.core import pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import normalize
 from yanglao.core.scope import sees_everything
+from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
@@ -106,8 +107,7 @@ def search_q(text: str) -> Q:
             )[:1000]
         )
         return Q(phone_hash=phone_hash) | Q(pk__in=via_contacts)
-    # Range instead of LIKE: uses the name index on SQLite and PostgreSQL alike.
-    return Q(name__gte=text, name__lt=text + "\uffff")
+    return name_prefix_q("name", text)
 
 
 def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import sees_everything
+from yanglao.core.search import name_prefix_q
 from yanglao.facilities.models import (
     INSTITUTION_TYPES,
     Admission,
@@ -172,7 +173,7 @@ def staff_list(*, by, filters: StaffFilter | None = None) -> QuerySet[Staff]:
     f = filters or StaffFilter()
     qs = Staff.objects.filter(staff_scope_q(by)).select_related("facility", "provider")
     if f.q:
-        qs = qs.filter(name__gte=f.q, name__lt=f.q + "\uffff")
+        qs = qs.filter(name_prefix_q("name", f.q))
     if f.role:
         qs = qs.filter(role=f.role)
     if f.facility:
