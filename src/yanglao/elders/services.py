@@ -14,7 +14,6 @@ from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, age_on, parse
 from yanglao.core.phone import normalize_phone
-from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import (
     CareSetting,
     Category,
@@ -25,7 +24,7 @@ from yanglao.elders.models import (
     LivingArrangement,
     Status,
 )
-from yanglao.regions.models import Region
+from yanglao.regions.selectors import region_for_input
 
 OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十周岁以上的公民
 
@@ -33,19 +32,6 @@ OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十�
 def ensure_registry_writer(by) -> None:
     if not (by.is_superuser or by.role in REGISTRY_WRITERS):
         raise ValidationFailed({"__all__": "您的角色没有修改老年人档案的权限"})
-
-
-def _region_in_scope(
-    by, code: str, field: str, errors: dict[str, str]
-) -> Region | None:
-    if not code:
-        return None
-    region = Region.objects.filter(code=code.strip()).first()
-    if region is None:
-        errors[field] = f"区划代码 {code} 不存在"
-    elif not region_path_allowed(by, region.path):
-        errors[field] = "该区划不在您的管辖范围内"
-    return region
 
 
 def _check_identity(
@@ -126,14 +112,13 @@ def elder_create(
         and Elder.objects.filter(id_number_hash=pii.lookup_hash(parsed.value)).exists()
     ):
         errors["id_number"] = "该身份证号已登记，请勿重复建档"
-    residence = _region_in_scope(by, residence_region, "residence_region", errors)
-    if not residence_region:
-        errors["residence_region"] = "请选择现居住社区/村"
+    residence = region_for_input(by, residence_region, "residence_region", errors)
+    # 户籍 may lie anywhere (people move in from other counties): it must only exist.
     hukou = (
-        _region_in_scope(by, hukou_region, "hukou_region", {}) if hukou_region else None
+        region_for_input(by, hukou_region, "hukou_region", errors, within_scope=False)
+        if hukou_region
+        else None
     )
-    if hukou_region and hukou is None:
-        errors["hukou_region"] = f"区划代码 {hukou_region} 不存在"
     clean_phone = _clean_phone(phone, "phone", errors)
     values = {
         "living_arrangement": living_arrangement,
@@ -207,19 +192,19 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
             _clean_phone(values["phone"], "phone", errors)
         )
     if "residence_region" in values:
-        region = _region_in_scope(
+        region = region_for_input(
             by, values["residence_region"], "residence_region", errors
         )
         if region is not None and "residence_region" not in errors:
             elder.residence_region = region
     if "hukou_region" in values:
-        if values["hukou_region"]:
-            region = Region.objects.filter(code=values["hukou_region"]).first()
-            if region is None:
-                errors["hukou_region"] = f"区划代码 {values['hukou_region']} 不存在"
-            elder.hukou_region = region
-        else:
-            elder.hukou_region = None
+        elder.hukou_region = (
+            region_for_input(
+                by, values["hukou_region"], "hukou_region", errors, within_scope=False
+            )
+            if values["hukou_region"]
+            else None
+        )
     _check_choices(values, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -430,7 +415,7 @@ def life_event_record(
         kind == LifeEvent.Kind.MOVE_IN and elder.status == Status.ACTIVE and not region
     ):
         errors["region"] = "在册老人迁入需填写新的居住社区/村"
-    target = _region_in_scope(by, region, "region", errors) if region else None
+    target = region_for_input(by, region, "region", errors) if region else None
     if errors:
         raise ValidationFailed(errors)
     before = snapshot(elder)

@@ -14,7 +14,7 @@ from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.phone import normalize_phone
-from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.core.scope import sees_everything
 from yanglao.elders.models import Elder, Status
 from yanglao.elders.services import elder_set_care_setting
 from yanglao.facilities.models import (
@@ -32,7 +32,7 @@ from yanglao.facilities.models import (
     Training,
 )
 from yanglao.facilities.selectors import ban_active_for
-from yanglao.regions.models import Region
+from yanglao.regions.selectors import region_for_input
 
 
 def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
@@ -44,15 +44,6 @@ def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
         and not facility.staff.filter(user=by).exists()
     ):
         raise ValidationFailed({"__all__": "只能修改本机构的信息"})
-
-
-def _region(by, code: str, errors: dict, field: str = "region") -> Region | None:
-    region = Region.objects.filter(code=(code or "").strip()).first()
-    if region is None:
-        errors[field] = f"区划代码 {code} 不存在" if code else "请选择所在区域"
-    elif not region_path_allowed(by, region.path):
-        errors[field] = "该区划不在您的管辖范围内"
-    return region
 
 
 FACILITY_FIELDS = {
@@ -97,7 +88,7 @@ def facility_create(*, by, **values: Any) -> Facility:
     values.setdefault("type", "")
     values.setdefault("ownership", "")
     errors = _facility_problems(values)
-    region = _region(by, values.pop("region", ""), errors)
+    region = region_for_input(by, values.pop("region", ""), "region", errors)
     if errors:
         raise ValidationFailed(errors)
     facility = Facility(region=region, **values)
@@ -119,7 +110,7 @@ def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
     }
     errors = _facility_problems(merged)
     if "region" in values:
-        values["region"] = _region(by, values["region"], errors)
+        values["region"] = region_for_input(by, values["region"], "region", errors)
     if errors:
         raise ValidationFailed(errors)
     before = snapshot(facility)
@@ -259,7 +250,7 @@ def provider_create(
         errors["name"] = "名称不能为空"
     if credit_code and len(credit_code) != 18:
         errors["credit_code"] = "统一社会信用代码应为18位"
-    where = _region(by, region, errors)
+    where = region_for_input(by, region, "region", errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

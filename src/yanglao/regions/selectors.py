@@ -100,8 +100,15 @@ def region_choices(*, by, max_level: int = Region.Level.VILLAGE) -> QuerySet[Reg
     return qs.filter(path__startswith=own) if own else qs.none()
 
 
-def region_by_code_in_scope(*, by, code: str) -> Region | None:
-    region = Region.objects.filter(code=code).first()
-    if region is None or not region_path_allowed(by, region.path):
-        return None
+def region_for_input(
+    by, code: str, field: str, errors: dict[str, str], *, within_scope: bool = True
+) -> Region | None:
+    """The region a form or API names by division code. A problem goes into `errors[field]`
+    in Chinese: an unknown code, or (with `within_scope`) a region outside the user's area."""
+    code = (code or "").strip()
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None:
+        errors[field] = f"区划代码 {code} 不存在" if code else "请选择区域"
+    elif within_scope and not region_path_allowed(by, region.path):
+        errors[field] = "该区划不在您的管辖范围内"
     return region
