@@ -5,7 +5,6 @@ import datetime as dt
 from ninja import Query, Router, Schema
 
 from yanglao.core.api import PageOut, paged
-from yanglao.core.errors import NotInScope
 from yanglao.elders import selectors, services
 from yanglao.elders.models import Contact, Elder, LivingArrangement
 
@@ -169,7 +168,7 @@ def contact_out(c: Contact) -> dict:
 @router.get("/{int:elder_id}/contacts", response=list[ContactOut], summary="联系人列表")
 def contact_list(request, elder_id: int):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
-    return [contact_out(c) for c in elder.contacts.all()]
+    return [contact_out(c) for c in selectors.elder_contacts(elder)]
 
 
 @router.post(
@@ -189,14 +188,24 @@ def contact_create(request, elder_id: int, body: ContactIn):
 )
 def contact_update(request, elder_id: int, contact_id: int, body: ContactPatch):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
-    contact = elder.contacts.filter(pk=contact_id).first()
-    if contact is None:
-        raise NotInScope(contact_id)
+    contact = selectors.elder_contact_get(elder=elder, pk=contact_id)
     return contact_out(
         services.contact_update(
             by=request.user, contact=contact, **body.dict(exclude_unset=True)
         )
     )
+
+
+@router.delete(
+    "/{int:elder_id}/contacts/{int:contact_id}",
+    response={204: None},
+    summary="删除联系人",
+)
+def contact_delete(request, elder_id: int, contact_id: int):
+    elder = selectors.elder_get(by=request.user, pk=elder_id)
+    contact = selectors.elder_contact_get(elder=elder, pk=contact_id)
+    services.contact_remove(by=request.user, contact=contact)
+    return 204, None
 
 
 class EventIn(Schema):

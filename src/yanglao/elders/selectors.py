@@ -148,6 +148,51 @@ def elder_get(*, by, pk: int) -> Elder:
     return elder
 
 
+@dataclass
+class ElderProfile:
+    """Everything the detail page shows about one person, read in a fixed number of queries."""
+
+    elder: Elder
+    categories: list[ElderCategory]
+    active_categories: list[ElderCategory]
+    contacts: list[Contact]
+    events: list
+    current_admission: (
+        object | None
+    )  # facilities.Admission, read through the reverse relation
+
+
+def elder_profile(*, by, pk: int) -> ElderProfile:
+    elder = elder_get(by=by, pk=pk)
+    categories = list(elder.categories.order_by("-start_date"))
+    today = timezone.localdate()
+    current = (
+        elder.admissions.filter(discharged_on__isnull=True)
+        .select_related("bed__facility")
+        .first()
+    )
+    return ElderProfile(
+        elder=elder,
+        categories=categories,
+        active_categories=[c for c in categories if c.is_active(today)],
+        contacts=list(elder_contacts(elder)),
+        events=list(elder.events.select_related("region", "recorded_by")),
+        current_admission=current,
+    )
+
+
+def elder_contacts(elder: Elder) -> QuerySet[Contact]:
+    return elder.contacts.order_by("-is_emergency", "pk")
+
+
+def elder_contact_get(*, elder: Elder, pk: int) -> Contact:
+    """A contact of a person the caller already reached through elder_get (so: in scope)."""
+    contact = elder.contacts.filter(pk=pk).first()
+    if contact is None:
+        raise NotInScope(pk)
+    return contact
+
+
 def elder_categories_active(
     elder: Elder, on: dt.date | None = None
 ) -> list[ElderCategory]:

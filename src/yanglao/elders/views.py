@@ -34,30 +34,26 @@ def elder_list(request):
 
 @login_required
 def elder_detail(request, pk: int):
-    elder = selectors.elder_get(by=request.user, pk=pk)
-    return render(request, "elders/detail.html", _detail_context(request, elder))
-
-
-def _detail_context(request, elder, revealed=None) -> dict:
-    return {
-        "nav": "elders",
-        "elder": elder,
-        "revealed": revealed,
-        "categories": elder.categories.order_by("-start_date"),
-        "active_categories": selectors.elder_categories_active(elder),
-        "contacts": elder.contacts.all(),
-        "events": elder.events.select_related("region", "recorded_by"),
-    }
+    profile = selectors.elder_profile(by=request.user, pk=pk)
+    return render(
+        request,
+        "elders/detail.html",
+        {"nav": "elders", "p": profile, "elder": profile.elder},
+    )
 
 
 @login_required
 @require_POST
 def elder_reveal(request, pk: int):
-    elder = selectors.elder_get(by=request.user, pk=pk)
-    revealed = services.elder_reveal_pii(by=request.user, elder=elder)
-    return render(
-        request, "elders/detail.html", _detail_context(request, elder, revealed)
-    )
+    profile = selectors.elder_profile(by=request.user, pk=pk)
+    revealed = services.elder_reveal_pii(by=request.user, elder=profile.elder)
+    context = {
+        "nav": "elders",
+        "p": profile,
+        "elder": profile.elder,
+        "revealed": revealed,
+    }
+    return render(request, "elders/detail.html", context)
 
 
 @login_required

@@ -5,8 +5,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 
 from yanglao.core.api import PageOut, paged
-from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.elders.selectors import elder_find_by_id_number, elder_get
+from yanglao.core.errors import ValidationFailed
 from yanglao.facilities import selectors, services
 from yanglao.facilities.models import Admission, Bed, Facility, Staff
 
@@ -245,24 +244,14 @@ def admission_list(
 )
 def admission_create(request, body: AdmissionIn):
     bed = selectors.bed_get(by=request.user, pk=body.bed_id)
-    if body.elder_id:
-        try:
-            elder = elder_get(by=request.user, pk=body.elder_id)
-        except NotInScope:
-            raise ValidationFailed(
-                {"elder_id": "老年人档案不存在或不在您的管辖范围内"}
-            ) from None
-    elif body.id_number:
-        elder = elder_find_by_id_number(body.id_number)
-        if elder is None:
-            raise ValidationFailed({"id_number": "未找到该身份证号的老年人档案"})
-    else:
-        raise ValidationFailed({"elder_id": "请提供 elder_id 或 id_number"})
-    return 201, admission_out(
-        services.admission_create(
-            by=request.user, elder=elder, bed=bed, admitted_on=body.admitted_on
-        )
+    admission = services.admission_admit(
+        by=request.user,
+        bed=bed,
+        admitted_on=body.admitted_on,
+        elder_id=body.elder_id,
+        id_number=body.id_number or "",
     )
+    return 201, admission_out(admission)
 
 
 @router.post(

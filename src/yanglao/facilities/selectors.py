@@ -127,14 +127,6 @@ def admission_get(*, by, pk: int) -> Admission:
     return adm
 
 
-def current_admission(elder) -> Admission | None:
-    return (
-        Admission.objects.filter(elder=elder, discharged_on__isnull=True)
-        .select_related("bed__facility")
-        .first()
-    )
-
-
 def provider_scope_q(by) -> Q:
     if sees_everything(by):
         return Q()
@@ -181,6 +173,10 @@ def staff_list(*, by, filters: StaffFilter | None = None) -> QuerySet[Staff]:
     if f.current:
         qs = qs.filter(left_on__isnull=True)
     return qs.order_by("name", "pk")
+
+
+def staff_trainings(staff: Staff) -> QuerySet:
+    return staff.trainings.order_by("-completed_on", "-pk")
 
 
 def staff_get(*, by, pk: int) -> Staff:

@@ -11,11 +11,12 @@ from django.utils import timezone
 from yanglao.accounts.roles import FACILITY_WRITERS, Role
 from yanglao.core import pii
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
-from yanglao.core.errors import ValidationFailed
+from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.phone import normalize_phone
 from yanglao.core.scope import sees_everything
 from yanglao.elders.models import Elder, Status
+from yanglao.elders.selectors import elder_find_by_id_number, elder_get
 from yanglao.elders.services import elder_set_care_setting
 from yanglao.facilities.models import (
     Admission,
@@ -206,6 +207,34 @@ def admission_create(*, by, elder: Elder, bed: Bed, admitted_on: dt.date) -> Adm
     return admission
 
 
+def admission_admit(
+    *,
+    by,
+    bed: Bed,
+    admitted_on: dt.date,
+    elder_id: int | None = None,
+    id_number: str = "",
+) -> Admission:
+    """入住 from a form or the API: the person is named by record id (within the user's scope) or
+    by the identity number on the card they show (looked up across the registry)."""
+    if elder_id:
+        try:
+            elder = elder_get(by=by, pk=elder_id)
+        except NotInScope:
+            raise ValidationFailed(
+                {"elder_id": "老年人档案不存在或不在您的管辖范围内"}
+            ) from None
+    elif id_number:
+        elder = elder_find_by_id_number(id_number)
+        if elder is None:
+            raise ValidationFailed(
+                {"id_number": "未找到该身份证号的老年人档案，请先由社区建档"}
+            )
+    else:
+        raise ValidationFailed({"id_number": "请提供老年人档案编号或身份证号"})
+    return admission_create(by=by, elder=elder, bed=bed, admitted_on=admitted_on)
+
+
 def admission_discharge(
     *, by, admission: Admission, discharged_on: dt.date, reason: str = ""
 ) -> Admission:
@@ -229,43 +258,6 @@ def admission_discharge(
             by=by, obj=admission, before=before, summary=f"{admission.elder.name} 退住"
         )
     return admission
-
-
-# --- providers ----------------------------------------------------------------------------------
-
-
-def provider_create(
-    *,
-    by,
-    name: str,
-    region: str,
-    credit_code: str = "",
-    address: str = "",
-    phone: str = "",
-) -> Provider:
-    if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
-        raise ValidationFailed({"__all__": "只有民政部门可登记服务商"})
-    errors: dict[str, str] = {}
-    if not name.strip():
-        errors["name"] = "名称不能为空"
-    if credit_code and len(credit_code) != 18:
-        errors["credit_code"] = "统一社会信用代码应为18位"
-    where = region_for_input(by, region, "region", errors)
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        provider = Provider.objects.create(
-            name=name.strip(),
-            region=where,
-            credit_code=credit_code,
-            address=address,
-            phone=phone,
-        )
-        audit_create(by=by, obj=provider)
-    return provider
-
-
-# --- staff --------------------------------------------------------------------------------------
 
 
 def staff_hire(

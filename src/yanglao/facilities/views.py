@@ -4,10 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
 from yanglao.core.views import form_page, list_page, querystring_without_page, save_form
-from yanglao.elders.selectors import elder_find_by_id_number
 from yanglao.facilities import selectors, services
 from yanglao.facilities.forms import (
     AdmissionForm,
@@ -138,14 +136,12 @@ def admission_add(request, pk: int):
     detail = reverse("facilities:detail", args=[pk])
 
     def admit(data):
-        elder = elder_find_by_id_number(data["id_number"])
-        if elder is None:
-            raise ValidationFailed(
-                {"id_number": "未找到该身份证号的老年人档案，请先由社区建档"}
-            )
         bed = next(b for b in free if str(b.pk) == data["bed"])
-        return services.admission_create(
-            by=request.user, elder=elder, bed=bed, admitted_on=data["admitted_on"]
+        return services.admission_admit(
+            by=request.user,
+            bed=bed,
+            admitted_on=data["admitted_on"],
+            id_number=data["id_number"],
         )
 
     done = save_form(
@@ -213,7 +209,7 @@ def staff_detail(request, pk: int):
     return render(
         request,
         "facilities/staff_detail.html",
-        {"nav": "staff", "staff": staff, "trainings": staff.trainings.all()},
+        {"nav": "staff", "staff": staff, "trainings": selectors.staff_trainings(staff)},
     )
 
 

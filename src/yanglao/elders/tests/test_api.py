@@ -143,3 +143,23 @@ def test_openapi_document_is_served(users, client):
     r = client.get("/api/openapi.json")
     assert r.status_code == 200
     assert "/api/v1/elders/" in r.json()["paths"]
+
+
+def test_a_contact_can_be_removed_and_it_is_audited(users, make_elder, api_token):
+    elder = make_elder()
+    client = api_token(users["carol"])
+    contact = _post(
+        client,
+        f"/api/v1/elders/{elder.pk}/contacts",
+        {"name": "王明", "relation": "儿子", "phone": "13900139000"},
+    ).json()
+    r = client.delete(f"/api/v1/elders/{elder.pk}/contacts/{contact['id']}")
+    assert r.status_code == 204
+    assert not Contact.objects.exists()
+    assert AuditEntry.objects.filter(
+        action="delete", object_type="elders.contact"
+    ).exists()
+    assert (
+        client.delete(f"/api/v1/elders/{elder.pk}/contacts/{contact['id']}").status_code
+        == 404
+    )
