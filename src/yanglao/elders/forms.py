@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from yanglao.core.forms import DATE_ERRORS, REQUIRED, IdNumberField, PhoneField
 from yanglao.elders.models import (
     CareSetting,
     Category,
@@ -11,28 +12,14 @@ from yanglao.elders.models import (
 )
 from yanglao.elders.selectors import AGE_BANDS, ORDERS
 
-CHINESE_REQUIRED = {"required": "此项为必填项"}
-
-
-class RegionCodeField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("error_messages", CHINESE_REQUIRED)
-        super().__init__(**kwargs)
-
 
 class ElderForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages=CHINESE_REQUIRED)
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=20,
-        error_messages=CHINESE_REQUIRED,
-        help_text="18位居民身份证号码，出生日期和性别由此自动得出",
+    name = forms.CharField(label="姓名", max_length=50, error_messages=REQUIRED)
+    id_number = IdNumberField(
+        help_text="18位居民身份证号码，出生日期和性别由此自动得出"
     )
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    residence_region = forms.ChoiceField(
-        label="现居住社区/村", error_messages=CHINESE_REQUIRED
-    )
+    phone = PhoneField(label="联系电话", required=False)
+    residence_region = forms.ChoiceField(label="现居住社区/村", error_messages=REQUIRED)
     address = forms.CharField(label="现居住地址", max_length=200, required=False)
     hukou_region = forms.CharField(
         label="户籍地区划代码",
@@ -104,21 +91,16 @@ class ElderFilterForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages=CHINESE_REQUIRED)
+    name = forms.CharField(label="姓名", max_length=50, error_messages=REQUIRED)
     relation = forms.CharField(
         label="关系",
         max_length=20,
-        error_messages=CHINESE_REQUIRED,
+        error_messages=REQUIRED,
         help_text="如 儿子、女儿、配偶、侄子",
     )
-    phone = forms.CharField(
-        label="电话", max_length=20, error_messages=CHINESE_REQUIRED
-    )
+    phone = PhoneField(label="电话")
     is_emergency = forms.BooleanField(label="紧急联系人", required=False)
     is_guardian = forms.BooleanField(label="监护人", required=False)
-
-
-DATE_ERRORS = {"required": "此项为必填项", "invalid": "请输入正确的日期，如 2025-03-01"}
 
 
 class LifeEventForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yanglao.elders.forms import CHINESE_REQUIRED, DATE_ERRORS
+from yanglao.core.forms import DATE_ERRORS, REQUIRED, IdNumberField, PhoneField
 from yanglao.facilities.models import (
     Bed,
     CarerLevel,
@@ -21,13 +21,11 @@ INT_ERRORS = {"invalid": "请输入整数", "min_value": "不能为负数"}
 
 
 class FacilityForm(forms.Form):
-    name = forms.CharField(
-        label="名称", max_length=100, error_messages=CHINESE_REQUIRED
-    )
+    name = forms.CharField(label="名称", max_length=100, error_messages=REQUIRED)
     type = forms.ChoiceField(label="类型", choices=FacilityType.choices)
     ownership = forms.ChoiceField(label="性质", choices=Ownership.choices)
     operator = forms.CharField(label="运营方", max_length=100, required=False)
-    region = forms.ChoiceField(label="所在区域", error_messages=CHINESE_REQUIRED)
+    region = forms.ChoiceField(label="所在区域", error_messages=REQUIRED)
     address = forms.CharField(label="地址", max_length=200, required=False)
     floor_area_m2 = forms.IntegerField(
         label="建筑面积（平方米）",
@@ -94,20 +92,17 @@ class BedForm(forms.Form):
     code = forms.CharField(
         label="床位号",
         max_length=30,
-        error_messages=CHINESE_REQUIRED,
+        error_messages=REQUIRED,
         help_text="如 3-201-1（楼-房间-床）",
     )
     kind = forms.ChoiceField(label="床位类型", choices=Bed.Kind.choices)
 
 
 class AdmissionForm(forms.Form):
-    id_number = forms.CharField(
-        label="老人身份证号",
-        max_length=20,
-        error_messages=CHINESE_REQUIRED,
-        help_text="老人须已在老年人档案中登记",
+    id_number = IdNumberField(
+        label="老人身份证号", help_text="老人须已在老年人档案中登记"
     )
-    bed = forms.ChoiceField(label="床位", error_messages=CHINESE_REQUIRED)
+    bed = forms.ChoiceField(label="床位", error_messages=REQUIRED)
     admitted_on = forms.DateField(label="入住日期", **DATE)
 
     def __init__(self, *args, beds=(), **kwargs):
@@ -123,21 +118,16 @@ class DischargeForm(forms.Form):
 
 
 class StaffForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages=CHINESE_REQUIRED)
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=20,
-        error_messages=CHINESE_REQUIRED,
-        help_text="将自动进行入职查询（从业禁止名单）",
-    )
-    phone = forms.CharField(label="电话", max_length=20, required=False)
+    name = forms.CharField(label="姓名", max_length=50, error_messages=REQUIRED)
+    id_number = IdNumberField(help_text="将自动进行入职查询（从业禁止名单）")
+    phone = PhoneField(label="电话", required=False)
     role = forms.ChoiceField(label="岗位", choices=StaffRole.choices)
     skill_level = forms.ChoiceField(
         label="护理员技能等级",
         required=False,
         choices=[("", "—")] + list(CarerLevel.choices),
     )
-    facility = forms.ChoiceField(label="所在机构", error_messages=CHINESE_REQUIRED)
+    facility = forms.ChoiceField(label="所在机构", error_messages=REQUIRED)
     hired_on = forms.DateField(label="入职日期", **DATE)
 
     def __init__(self, *args, facilities=(), **kwargs):
@@ -149,23 +139,17 @@ class StaffForm(forms.Form):
 
 class TrainingForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Training.Kind.choices)
-    title = forms.CharField(
-        label="名称", max_length=100, error_messages=CHINESE_REQUIRED
-    )
+    title = forms.CharField(label="名称", max_length=100, error_messages=REQUIRED)
     completed_on = forms.DateField(label="完成日期", **DATE)
     certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
 
 
 class BanForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages=CHINESE_REQUIRED)
-    id_number = forms.CharField(
-        label="身份证号", max_length=20, error_messages=CHINESE_REQUIRED
-    )
-    reason = forms.CharField(
-        label="原因", max_length=200, error_messages=CHINESE_REQUIRED
-    )
+    name = forms.CharField(label="姓名", max_length=50, error_messages=REQUIRED)
+    id_number = IdNumberField()
+    reason = forms.CharField(label="原因", max_length=200, error_messages=REQUIRED)
     source = forms.CharField(
-        label="来源/决定机关", max_length=100, error_messages=CHINESE_REQUIRED
+        label="来源/决定机关", max_length=100, error_messages=REQUIRED
     )
     start_date = forms.DateField(label="起始日期", **DATE)
     end_date = forms.DateField(

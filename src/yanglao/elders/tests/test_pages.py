@@ -139,3 +139,23 @@ def test_home_figures_are_shared_for_a_minute_and_say_when(users, make_elder):
     assert "统计时间" in again.content.decode()
     # Another scope is computed on its own.
     assert client_for(users["alice"]).get("/").context["elders"]["total"] == 2
+
+
+def test_the_create_form_shows_every_problem_at_once(users, regions):
+    r = client_for(users["bob"]).post(
+        "/elders/new/",
+        {
+            "name": "王",
+            "id_number": "360203194503080010",
+            "phone": "123",
+            "living_arrangement": "alone",
+            "care_setting": "home",
+        },
+    )
+    body = r.content.decode()
+    assert (
+        "身份证号校验码错误" in body
+        and "电话号码格式不正确" in body
+        and "此项为必填项" in body
+    )
+    assert not Elder.objects.exists()
