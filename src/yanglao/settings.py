@@ -194,6 +194,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Ability assessment (GB/T 42195-2022 workflow): a result is valid for ASSESSMENT_VALID_MONTHS
+# (常规评估 falls due then), "due soon" lists look ASSESSMENT_DUE_SOON_DAYS ahead, and the person or
+# family may ask for a 复评 within ASSESSMENT_REVIEW_DAYS of the result.
+ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", "12"))
+ASSESSMENT_DUE_SOON_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_DUE_SOON_DAYS", "30"))
+ASSESSMENT_REVIEW_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_REVIEW_DAYS", "30"))
+
 # Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
 LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("YANGLAO_LOCKOUT_MINUTES", "15"))

@@ -13,6 +13,7 @@ class Role(StrEnum):
     FACILITY_ADMIN = "facility_admin"
     PROVIDER_ADMIN = "provider_admin"
     LEADER = "leader"
+    ASSESSOR = "assessor"
 
 
 ROLE_NAMES = {
@@ -23,6 +24,7 @@ ROLE_NAMES = {
     Role.FACILITY_ADMIN: "机构管理员",
     Role.PROVIDER_ADMIN: "服务商管理员",
     Role.LEADER: "领导（只读）",
+    Role.ASSESSOR: "评估员",
 }
 
 # Roles whose scope is a region subtree (the others are scoped to a facility or a provider).
@@ -33,3 +35,13 @@ REGISTRY_WRITERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY}
 FULL_PII_ROLES = {Role.ADMIN, Role.CIVIL_AFFAIRS}
 # Roles that may manage facilities, beds and staff registers.
 FACILITY_WRITERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.FACILITY_ADMIN}
+# Roles that may file an application for an ability assessment (on behalf of the person or family).
+ASSESSMENT_APPLICANTS = {
+    Role.ADMIN,
+    Role.CIVIL_AFFAIRS,
+    Role.STREET,
+    Role.COMMUNITY,
+    Role.FACILITY_ADMIN,
+}
+# Roles that assign assessments to an agency's team and keep the agencies' registers.
+ASSESSMENT_MANAGERS = {Role.ADMIN, Role.CIVIL_AFFAIRS}

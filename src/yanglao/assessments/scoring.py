@@ -188,3 +188,75 @@ def _parse_risk_events(raw: Any, errors: dict[str, str]) -> dict[str, int]:
         else:
             events[name] = count
     return events
+
+
+def parse_partial(doc: Any, instrument: Instrument = GBT_42195_2022) -> dict[str, Any]:
+    """Check part of an answers document (what an assessor changed on site): only the fields given
+    are checked, each as `parse_answers` would. Returns the normalised part, or raises
+    InvalidAnswers naming every offending field."""
+    if not isinstance(doc, Mapping):
+        raise InvalidAnswers({"__root__": "应为 JSON 对象"})
+    errors: dict[str, str] = {}
+    part: dict[str, Any] = {}
+    for key in sorted(set(doc) - {"items", "coma", "diagnoses", "risk_events"}):
+        errors[key] = "未知字段"
+    if "items" in doc:
+        raw = doc["items"]
+        if not isinstance(raw, Mapping):
+            errors["items"] = '应为对象，如 {"B.1.1": 4}'
+        else:
+            part["items"] = _parse_some_items(raw, instrument, errors)
+    if "coma" in doc:
+        if isinstance(doc["coma"], bool):
+            part["coma"] = doc["coma"]
+        else:
+            errors["coma"] = "应为 true 或 false"
+    if "diagnoses" in doc:
+        part["diagnoses"] = list(_parse_diagnoses(doc["diagnoses"], errors))
+    if "risk_events" in doc:
+        part["risk_events"] = _parse_risk_events(doc["risk_events"], errors)
+    if errors:
+        raise InvalidAnswers(errors)
+    return part
+
+
+def _parse_some_items(
+    raw: Mapping, instrument: Instrument, errors: dict[str, str]
+) -> dict[str, int]:
+    items = {}
+    for code, value in raw.items():
+        item = instrument.by_code.get(code)
+        if item is None:
+            errors[f"items.{code}"] = "未知的评估项目编号"
+        elif not _is_int(value) or value not in item.scores:
+            allowed = "、".join(str(s) for s in sorted(item.scores))
+            errors[f"items.{code}"] = f"{item.name}的评分应为 {allowed} 之一"
+        else:
+            items[code] = value
+    return items
+
+
+def merge_answers(draft: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft with a checked part applied: item scores and risk-event counts merge key by key
+    (so two tablets filling different items never undo each other), coma and diagnoses replace."""
+    merged = {
+        "items": dict(draft.get("items", {})),
+        "coma": draft.get("coma", False),
+        "diagnoses": list(draft.get("diagnoses", [])),
+        "risk_events": dict(draft.get("risk_events", {})),
+    }
+    merged["items"].update(part.get("items", {}))
+    merged["risk_events"].update(part.get("risk_events", {}))
+    if "coma" in part:
+        merged["coma"] = part["coma"]
+    if "diagnoses" in part:
+        merged["diagnoses"] = list(part["diagnoses"])
+    return merged
+
+
+def missing_items(
+    draft: Mapping[str, Any], instrument: Instrument = GBT_42195_2022
+) -> list[str]:
+    """Codes of the items not yet scored, in the instrument's order."""
+    done = draft.get("items", {})
+    return [item.code for item in instrument.items if item.code not in done]

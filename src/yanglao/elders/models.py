@@ -193,12 +193,14 @@ class Contact(models.Model):
 
 
 class LifeEvent(models.Model):
-    """生活事件 (迁入/迁出/死亡): never deleted; they drive the elder's status."""
+    """生活事件 (迁入/迁出/死亡/出院): never deleted; they drive the elder's status, and a move-in
+    or a hospital discharge makes an 即时评估 due (assessments.selectors)."""
 
     class Kind(models.TextChoices):
         MOVE_IN = "move_in", "迁入"
         MOVE_OUT = "move_out", "迁出"
         DEATH = "death", "死亡"
+        DISCHARGE = "discharge", "出院"
 
     elder = models.ForeignKey(
         Elder, on_delete=models.PROTECT, related_name="events", verbose_name="老年人"

@@ -58,6 +58,13 @@ def elder_scope_q(by) -> Q:
                 admissions__bed__facility__staff__user=by,
             ).values("pk")
         )
+    if by.role == "assessor":
+        # 评估员 see the people whose assessment teams they sit on, nobody else.
+        return Q(
+            pk__in=Elder.objects.filter(assessments__team__assessor__user=by).values(
+                "pk"
+            )
+        )
     if by.role == "provider_admin":
         return Q(pk__in=[])  # providers see their clients once home-care orders exist
     return in_scope_q(by, "residence_region")

@@ -398,17 +398,20 @@ def life_event_record(
     note: str = "",
     source: str = "",
 ) -> LifeEvent:
-    """迁入/迁出/死亡: append an event and move the elder's status accordingly."""
+    """迁入/迁出/死亡/出院: append an event and move the elder's status accordingly (出院 leaves the
+    status as it is; it makes an 即时评估 due)."""
     ensure_registry_writer(by)
     errors: dict[str, str] = {}
     if kind not in LifeEvent.Kind.values:
-        errors["kind"] = "事件类型应为迁入、迁出或死亡"
+        errors["kind"] = "事件类型应为迁入、迁出、死亡或出院"
     if date > timezone.localdate():
         errors["date"] = "事件日期不能在未来"
     if date < elder.birth_date:
         errors["date"] = "事件日期早于出生日期"
     if elder.status == Status.DECEASED:
         errors["kind"] = f"该老人已于{elder.died_on:%Y年%m月%d日}登记死亡"
+    elif kind == LifeEvent.Kind.DISCHARGE and elder.status != Status.ACTIVE:
+        errors["kind"] = "只有在册老人可登记出院"
     elif kind == LifeEvent.Kind.MOVE_OUT and elder.status == Status.MOVED_OUT:
         errors["kind"] = "该老人已迁出"
     elif (
@@ -429,7 +432,9 @@ def life_event_record(
             source=source,
             recorded_by=by,
         )
-        if kind == LifeEvent.Kind.DEATH:
+        if kind == LifeEvent.Kind.DISCHARGE:
+            pass
+        elif kind == LifeEvent.Kind.DEATH:
             elder.status, elder.died_on = Status.DECEASED, date
         elif kind == LifeEvent.Kind.MOVE_OUT:
             elder.status = Status.MOVED_OUT
@@ -456,4 +461,20 @@ def elder_set_care_setting(*, by, elder: Elder, care_setting: str) -> Elder:
         elder.care_setting = care_setting
         elder.save(update_fields=["care_setting", "updated_at"])
         audit_update(by=by, obj=elder, before=before)
+    return elder
+
+
+def elder_set_ability_level(*, by, elder: Elder, level: int | None) -> Elder:
+    """Called by assessments when a GB/T 42195-2022 result is completed (or a newer historical one
+    is imported): the registry shows the current level, other modules read it through
+    assessments.selectors.ability_level_on."""
+    if level is not None and level not in range(5):
+        raise ValidationFailed({"ability_level": "能力等级应为 0–4"})
+    if elder.ability_level != level:
+        before = snapshot(elder)
+        elder.ability_level = level
+        elder.save(update_fields=["ability_level", "updated_at"])
+        audit_update(
+            by=by, obj=elder, before=before, summary=f"{elder.name} 能力等级更新"
+        )
     return elder
