@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from yanglao.accounts.roles import FACILITY_WRITERS, REGISTRY_WRITERS
+from yanglao.accounts.roles import (
+    ASSESSMENT_APPLICANTS,
+    ASSESSMENT_MANAGERS,
+    FACILITY_WRITERS,
+    REGISTRY_WRITERS,
+)
 
 
 def navigation(request) -> dict:
@@ -10,4 +15,7 @@ def navigation(request) -> dict:
     return {
         "can_write_registry": user.is_superuser or user.role in REGISTRY_WRITERS,
         "can_write_facilities": user.is_superuser or user.role in FACILITY_WRITERS,
+        "can_apply_assessment": user.is_superuser or user.role in ASSESSMENT_APPLICANTS,
+        "can_manage_assessments": user.is_superuser or user.role in ASSESSMENT_MANAGERS,
+        "is_assessor": user.role == "assessor",
     }
