@@ -68,7 +68,9 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = ALL + regions
+        self.fields["region"].choices = ALL + [
+            (r.code, r.option_label(with_code=False)) for r in regions
+        ]
 
 
 class DueFilterForm(forms.Form):
@@ -83,7 +85,9 @@ class DueFilterForm(forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = ALL + regions
+        self.fields["region"].choices = ALL + [
+            (r.code, r.option_label(with_code=False)) for r in regions
+        ]
 
     def clean_kind(self):
         return self.cleaned_data["kind"] or "overdue"

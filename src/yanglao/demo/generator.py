@@ -19,7 +19,9 @@ from django.db import connection, transaction
 
 from yanglao.accounts.models import User
 from yanglao.accounts.services import user_create
+from yanglao.assessments.models import Agency, Assessor
 from yanglao.core.audit import audit
+from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
@@ -33,7 +35,7 @@ from yanglao.regions.models import Region
 SEED = 20210301
 
 
-class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin):
+class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin, AssessmentsMixin):
     def __init__(
         self, scale: float, seed: int, today: dt.date, progress: Callable[[str], None]
     ):
@@ -70,6 +72,8 @@ class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin):
             ),
             ("provider", f"{provider.name} 经理", "provider_admin", provider.region),
             ("leader", "市领导（只读）", "leader", region(code="360200")),
+            ("assessor1", "珠山区评估员 陈评估", "assessor", region(code="360203")),
+            ("assessor2", "珠山区评估员 周评估", "assessor", region(code="360203")),
         ]
         logins = []
         for username, full_name, role, where in plan:
@@ -90,8 +94,15 @@ class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin):
                 Staff.objects.filter(provider=provider, role="director").update(
                     user=user
                 )
+            if role == "assessor":
+                agency = Agency.objects.get(region=where)
+                Assessor.objects.create(
+                    user=user, agency=agency, certificate=f"PG-DEMO-{username[-1]}"
+                )
             scope = (
-                welfare_home.name
+                agency.name
+                if role == "assessor"
+                else welfare_home.name
                 if role == "facility_admin"
                 else provider.name
                 if role == "provider_admin"
@@ -130,7 +141,14 @@ def build_demo_city(
         welfare_home = city.build_facilities()
         city.admit_residents()
         city.build_staff()
+        teams = city.build_agencies()
         logins = city.build_accounts(welfare_home)
+    with transaction.atomic():
+        city.build_assessments(teams)
+        demo_assessors = list(
+            Assessor.objects.filter(user__username__startswith="assessor")
+        )
+        city.build_open_assessments(teams, demo_assessors)
         audit(
             by=None,
             action="event",

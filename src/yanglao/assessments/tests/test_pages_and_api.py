@@ -225,3 +225,25 @@ def test_report_pdf_shows_chinese(users, agency, make_elder):
     assert len(inked) == len(crops)
     shapes = {img.resize((24, 24)).tobytes() for img in inked.values()}
     assert len(shapes) > 0.9 * len(inked)
+
+
+def test_lists_filter_and_page(users, agency, make_elder):
+    a = _through_pages(users, agency, make_elder(name="甄列表"))
+    make_elder(name="乙从未")
+    alice = client_for(users["alice"])
+    page = alice.get(
+        "/assessments/", {"q": "甄", "status": "assigned", "region": "360203"}
+    )
+    assert page.status_code == 200 and "甄列表" in page.content.decode()
+    assert (
+        "甄列表"
+        not in alice.get("/assessments/", {"status": "completed"}).content.decode()
+    )
+    due = alice.get("/assessments/due/", {"kind": "never"}).content.decode()
+    assert "乙从未" in due and "甄列表" not in due  # already applied
+    work = alice.get("/assessments/workload/").content.decode()
+    assert "ann" in work and "cat" in work
+    history = alice.get(f"/assessments/elder/{a.elder_id}/").content.decode()
+    assert "首次评估" in history
+    mine = client_for(agency.team[0].user).get("/assessments/").content.decode()
+    assert "甄列表" in mine

@@ -94,6 +94,8 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         "facility",
         "provider",
         "leader",
+        "assessor1",
+        "assessor2",
     }
     totals = {}
     for username, account in by_name.items():
@@ -111,3 +113,20 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
     )
     assert 0 < totals["facility"] < 50  # the welfare home's residents only
     assert totals["provider"] == 0
+    # Assessors see only the people whose assessment teams they sit on: their open work.
+    assert totals["assessor1"] == totals["assessor2"] == 6
+
+
+def test_demo_assessments_are_scored_by_the_standard(logins):
+    from yanglao.assessments.models import Assessment
+    from yanglao.assessments.scoring import parse_answers, score
+
+    done = Assessment.objects.filter(status="completed", standard="GB/T 42195-2022")
+    assert done.count() > 100
+    for a in done.order_by("pk")[:100]:
+        result = score(parse_answers(a.answers))
+        assert (a.total, a.final_level) == (result.total, result.final_level)
+        assert a.elder.ability_level is not None
+        assert a.team.filter(confirmed_at__isnull=False).count() == 2
+    levels = set(done.values_list("final_level", flat=True))
+    assert len(levels) >= 4  # the demo shows the whole range of levels

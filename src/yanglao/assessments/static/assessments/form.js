@@ -11,8 +11,7 @@
   var total = Number(state.dataset.total);
   var answered = Number(state.dataset.answered);
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var sending = false;
-  form.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+    form.querySelectorAll(".js-hide").forEach(function (el) { el.style.display = "none"; });
 
   function pending() {
     try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
@@ -43,43 +42,46 @@
     return null;
   }
 
+  // One change travels at a time, in the order made; flush() resolves true when all are stored.
+  var inflight = null;
   function flush() {
+    if (inflight) return inflight.then(flush);
     var queue = pending();
-    if (sending || !queue.length) return Promise.resolve(true);
+    if (!queue.length) return Promise.resolve(true);
     if (!navigator.onLine) {
       show(progress() + " · 离线：" + queue.length + " 项改动已暂存在本机，联网后自动上传", "offline");
       return Promise.resolve(false);
     }
-    sending = true;
     show(progress() + " · 正在保存…", "saving");
+    inflight = sendOne(queue[0]).then(function (ok) {
+      inflight = null;
+      if (ok && pending().length) return flush();
+      if (ok) show(progress() + " · 已保存", "saved");
+      return ok;
+    }, function () {
+      inflight = null;
+      show(progress() + " · 网络中断：" + pending().length + " 项改动已暂存在本机，将自动重试", "offline");
+      return false;
+    });
+    return inflight;
+  }
+
+  function sendOne(part) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ part: queue[0] })
+      body: JSON.stringify({ part: part })
     }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
-    }).then(function (r) {
-      sending = false;
-      var rest = pending().slice(1);
-      if (r.ok) {
-        answered = r.body.answered;
-        keep(rest);
-        if (rest.length) return flush();
-        show(progress() + " · 已保存", "saved");
-        return true;
-      }
-      if (r.status === 422) {  // refused: drop it and say why (the page shows the saved state)
-        keep(rest);
-        var reasons = Object.keys(r.body.errors || {}).map(function (k) { return r.body.errors[k]; });
-        show("未保存：" + reasons.join("；"), "error");
+      if (response.status !== 200 && response.status !== 422) throw new Error("HTTP " + response.status);
+      return response.json().then(function (body) {
+        keep(pending().slice(1));
+        if (response.status === 200) { answered = body.answered; return true; }
+        // Refused (e.g. the assessment was closed meanwhile): dropped, and the reason shown.
+        var errors = body.errors || {};
+        show("未保存：" + Object.keys(errors).map(function (k) { return errors[k]; }).join("；"), "error");
         return false;
-      }
-      throw new Error("HTTP " + r.status);
-    }).catch(function () {
-      sending = false;
-      show(progress() + " · 网络中断：" + pending().length + " 项改动已暂存在本机，将自动重试", "offline");
-      return false;
+      });
     });
   }
 
