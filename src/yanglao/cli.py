@@ -119,11 +119,7 @@ def cmd_create_admin(opts) -> int:
 def cmd_import(opts) -> int:
     _django()
     from yanglao.accounts.models import User
-    from yanglao.regions.services import regions_import_csv
 
-    if opts.kind != "regions":
-        print(f"暂不支持导入 {opts.kind}（目前支持：regions）", file=sys.stderr)
-        return 2
     by = User.objects.filter(username=opts.user).first()
     if by is None:
         print(
@@ -132,7 +128,12 @@ def cmd_import(opts) -> int:
         )
         return 2
     with open(opts.file, "rb") as fh:
-        result = regions_import_csv(by=by, data=fh.read(), dry_run=opts.dry_run)
+        data = fh.read()
+    if opts.kind == "assessments":
+        return _import_assessments(by, data, opts.dry_run)
+    from yanglao.regions.services import regions_import_csv
+
+    result = regions_import_csv(by=by, data=data, dry_run=opts.dry_run)
     for row, column, reason in result.errors:
         print(f"第{row}行 {column}：{reason}", file=sys.stderr)
     if result.errors:
@@ -142,6 +143,20 @@ def cmd_import(opts) -> int:
     print(
         f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。"
     )
+    return 0
+
+
+def _import_assessments(by, data: bytes, dry_run: bool) -> int:
+    from yanglao.assessments.imports import import_historical_csv
+
+    report = import_historical_csv(by=by, data=data, dry_run=dry_run)
+    for row, column, value, reason in report.errors:
+        print(f"第{row}行 {column}“{value}”：{reason}", file=sys.stderr)
+    if report.errors:
+        print(f"有 {len(report.errors)} 处错误，未写入任何数据。", file=sys.stderr)
+        return 1
+    verb = "检查通过，将导入" if dry_run else "已导入"
+    print(f"{verb} {report.created} 条历史评估结果。")
     return 0
 
 
@@ -221,8 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="")
     p.set_defaults(func=cmd_create_admin)
 
-    p = sub.add_parser("import", help="导入数据文件（目前：regions 区划代码 CSV）")
-    p.add_argument("kind", choices=["regions"])
+    p = sub.add_parser(
+        "import",
+        help="导入数据文件：regions 区划代码 CSV；assessments 历史评估结果 CSV",
+    )
+    p.add_argument("kind", choices=["regions", "assessments"])
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")

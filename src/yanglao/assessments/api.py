@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 
-from yanglao.assessments import report, selectors, services
+from yanglao.assessments import imports, report, selectors, services
 from yanglao.assessments.models import Agency, Assessment
 from yanglao.assessments.scoring import InvalidAnswers, parse_answers, score
 from yanglao.core.api import PageOut, paged
@@ -228,3 +229,37 @@ def assessment_report_pdf(request, assessment_id: int):
         return HttpResponse(
             str(exc), status=503, content_type="text/plain; charset=utf-8"
         )
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class ImportOut(Schema):
+    rows: int
+    created: int
+    dry_run: bool
+    errors: list[ImportErrorOut]
+
+
+@router.post(
+    "/import",
+    response=ImportOut,
+    summary="导入历史评估结果 CSV（全部成功才写入；dry_run=true 只检查）",
+)
+def assessment_import(request, file: File[UploadedFile], dry_run: bool = False):
+    result = imports.import_historical_csv(
+        by=request.user, data=file.read(), dry_run=dry_run
+    )
+    return {
+        "rows": result.rows,
+        "created": result.created,
+        "dry_run": dry_run,
+        "errors": [
+            {"row": r, "column": c, "value": v, "reason": why}
+            for r, c, v, why in result.errors
+        ],
+    }

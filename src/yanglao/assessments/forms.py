@@ -108,3 +108,13 @@ class HistoricalForm(forms.Form):
     agency_name = forms.CharField(label="原评估机构", required=False, max_length=100)
     assessors = forms.CharField(label="原评估员", required=False, max_length=100)
     note = forms.CharField(label="备注", required=False, max_length=200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV 文件",
+        error_messages={"required": "请选择要导入的文件"},
+        help_text="列：身份证号、姓名、评估标准、评估日期、能力等级、总分、评估机构、评估员、备注；"
+        "UTF-8 或 GB18030 编码",
+    )
+    dry_run = forms.BooleanField(label="只检查，不导入", required=False, initial=True)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("due/", views.due, name="due"),
     path("workload/", views.workload, name="workload"),
+    path("import/", views.import_history, name="import"),
     path("elder/<int:elder_pk>/", views.elder_history, name="elder_history"),
     path("elder/<int:elder_pk>/apply/", views.apply, name="apply"),
     path(

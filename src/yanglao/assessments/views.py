@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yanglao.assessments import report, selectors, services
+from yanglao.assessments import imports, report, selectors, services
 from yanglao.assessments.forms import (
     ApplyForm,
     AssessmentFilterForm,
     AssignForm,
     DueFilterForm,
     HistoricalForm,
+    ImportForm,
     WithdrawForm,
 )
 from yanglao.assessments.instrument import (
@@ -367,3 +368,29 @@ def due(request):
 def workload(request):
     rows = list(selectors.assessor_workload(by=request.user))
     return render(request, "assessments/workload.html", {"nav": NAV, "rows": rows})
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@login_required
+def import_history(request):
+    """Upload a CSV of historical results: checked row by row, written all or nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", "文件超过 20 MB，请分批导入")
+        else:
+            try:
+                result = imports.import_historical_csv(
+                    by=request.user,
+                    data=upload.read(),
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except ValidationFailed as exc:
+                for reason in exc.errors.values():
+                    form.add_error(None, reason)
+    context = {"nav": NAV, "form": form, "result": result}
+    return render(request, "assessments/import.html", context)
