@@ -132,9 +132,7 @@ def test_api_upload(users, two, api_token):
         "h.csv", _csv(two, "张三,110101194503081234,GB/T 42195-2022,2024-01-01,1,,\n")
     )
     body = api.post("/api/v1/assessments/import", {"file": bad}).json()
-    assert (
-        body["created"] == 2 and body["errors"][0]["row"] == 4
-    )  # counted, then all rolled back
+    assert body["created"] == 0 and body["errors"][0]["row"] == 4
     assert not Assessment.objects.exists()
     good = SimpleUploadedFile("h.csv", _csv(two))
     assert api.post("/api/v1/assessments/import", {"file": good}).json()["errors"] == []
