@@ -83,6 +83,8 @@ class DueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "老人姓名", "type": "search"}),
     )  # fmt: skip
 
+    include_applied = forms.BooleanField(label="含已申请评估的老人", required=False)
+
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = ALL + [

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from yanglao.assessments.services import assessment_apply
 from yanglao.conftest import client_for, valid_id
 from yanglao.facilities.conftest import DAY
 from yanglao.facilities.services import admission_create, bed_create, staff_hire
@@ -26,8 +27,12 @@ def far(users, far_home, make_elder):
         hired_on=DAY,
         facility=far_home,
     )
+    assessment = assessment_apply(
+        by=users["admin"], elder=elder, reason="first", applicant="community"
+    )
     return {
         "elder": elder,
+        "assessment": assessment,
         "facility": far_home,
         "bed": bed,
         "admission": admission,
@@ -40,11 +45,15 @@ PAGES = [
     "/elders/{elder}/categories/new/", "/facilities/{facility}/", "/facilities/{facility}/edit/",
     "/facilities/{facility}/beds/new/", "/facilities/{facility}/admissions/new/", "/facilities/admissions/{admission}/discharge/",
     "/facilities/staff/{staff}/", "/facilities/staff/{staff}/trainings/new/", "/regions/360222/", "/regions/360222101201/",
+    "/assessments/{assessment}/", "/assessments/{assessment}/assign/", "/assessments/{assessment}/form/",
+    "/assessments/{assessment}/report/", "/assessments/{assessment}/withdraw/", "/assessments/elder/{elder}/",
+    "/assessments/elder/{elder}/apply/", "/assessments/elder/{elder}/historical/",
 ]  # fmt: skip
 API_GETS = [
     "/api/v1/elders/{elder}", "/api/v1/elders/{elder}/contacts", "/api/v1/facilities/{facility}",
     "/api/v1/facilities/{facility}/beds", "/api/v1/staff/{staff}", "/api/v1/regions/360222",
-    "/api/v1/admissions?facility_id={facility}",
+    "/api/v1/admissions?facility_id={facility}", "/api/v1/assessments/{assessment}",
+    "/api/v1/assessments/level?elder_id={elder}",
 ]  # fmt: skip
 API_WRITES = [
     ("patch", "/api/v1/elders/{elder}", {"name": "改"}),
@@ -57,6 +66,11 @@ API_WRITES = [
     ("post", "/api/v1/admissions/{admission}/discharge", {"discharged_on": "2026-04-01"}),
     ("post", "/api/v1/staff/{staff}/leave", {"left_on": "2026-04-01"}),
     ("patch", "/api/v1/regions/360222", {"population": 1}),
+    ("post", "/api/v1/assessments/", {"elder_id": "{elder}", "reason": "first", "applicant": "community"}),
+    ("post", "/api/v1/assessments/{assessment}/assign", {"agency_id": 1, "assessor_ids": [1, 2]}),
+    ("post", "/api/v1/assessments/{assessment}/answers", {"part": {"coma": True}}),
+    ("post", "/api/v1/assessments/{assessment}/submit", {}),
+    ("post", "/api/v1/assessments/{assessment}/confirm", {}),
 ]  # fmt: skip
 
 
@@ -81,17 +95,27 @@ def test_api_writes_outside_scope_are_404_and_change_nothing(
     users, far, api_token, method, url, body
 ):
     client = api_token(users["bob"])
+    payload = json.dumps(body).replace('"{elder}"', str(far["elder"].pk))
     r = getattr(client, method)(
-        url.format(**_ids(far)), json.dumps(body), content_type="application/json"
+        url.format(**_ids(far)), payload, content_type="application/json"
     )
     assert r.status_code == 404
     far["elder"].refresh_from_db()
     assert (far["elder"].name, far["elder"].status) == ("远方", "active")
+    far["assessment"].refresh_from_db()
+    assert (far["assessment"].status, far["assessment"].version) == ("applied", 0)
+    assert far["elder"].assessments.count() == 1
 
 
 @pytest.mark.parametrize(
     "url, key",
-    [("/elders/", "page"), ("/facilities/", "page"), ("/facilities/staff/", "page")],
+    [
+        ("/elders/", "page"),
+        ("/facilities/", "page"),
+        ("/facilities/staff/", "page"),
+        ("/assessments/", "page"),
+        ("/assessments/due/?kind=never&include_applied=on", "page"),
+    ],
 )
 def test_lists_never_show_another_area(users, far, url, key):
     assert client_for(users["bob"]).get(url).context[key].total == 0
@@ -100,7 +124,13 @@ def test_lists_never_show_another_area(users, far, url, key):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/elders/", "/api/v1/facilities", "/api/v1/staff", "/api/v1/admissions"],
+    [
+        "/api/v1/elders/",
+        "/api/v1/facilities",
+        "/api/v1/staff",
+        "/api/v1/admissions",
+        "/api/v1/assessments/",
+    ],
 )
 def test_api_lists_never_show_another_area(users, far, api_token, url):
     assert api_token(users["bob"]).get(url).json()["total"] == 0
