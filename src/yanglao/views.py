@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
+from yanglao.assessments.instrument import LEVEL_NAMES
 from yanglao.core.charts import bar_chart, ratio_ring
 from yanglao.core.scope import sees_everything, user_region_path
 from yanglao.elders.selectors import elder_counts
@@ -53,6 +54,19 @@ def home(request):
         ),
         "category_chart": bar_chart(
             elders["categories"], title="困难类别老年人（在册）", unit="人"
+        ),
+        "ability_chart": bar_chart(
+            [
+                (
+                    f"{level}级 {LEVEL_NAMES[level]}"
+                    if level is not None
+                    else "未评估",
+                    n,
+                )
+                for level, n in elders["ability_levels"]
+            ],
+            title="在册老年人能力等级（GB/T 42195-2022）",
+            unit="人",
         ),
         "facility_chart": bar_chart(
             [d for d in facilities["by_type"] if d[1]],

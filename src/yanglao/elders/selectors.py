@@ -207,7 +207,7 @@ def elder_categories_active(
 
 
 def elder_counts(*, by) -> dict:
-    """Home-page figures for the user's scope: people by age band and by category."""
+    """Home-page figures for the user's scope: people by age band, category and ability level."""
     today = timezone.localdate()
     base = Elder.objects.filter(elder_scope_q(by), status=Status.ACTIVE)
     aggregates = {
@@ -216,6 +216,9 @@ def elder_counts(*, by) -> dict:
     }
     aggregates["total"] = Count("pk")
     aggregates["alone"] = Count("pk", filter=Q(living_arrangement="alone"))
+    for level in range(5):
+        aggregates[f"level{level}"] = Count("pk", filter=Q(ability_level=level))
+    aggregates["unassessed"] = Count("pk", filter=Q(ability_level__isnull=True))
     by_age = base.aggregate(**aggregates)
     active = ElderCategory.objects.filter(elder__in=base, start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gt=today)
@@ -228,6 +231,9 @@ def elder_counts(*, by) -> dict:
     return {
         "total": by_age.pop("total"),
         "alone": by_age.pop("alone"),
+        # (GB/T 42195-2022 level or None for 未评估, people)
+        "ability_levels": [(level, by_age.pop(f"level{level}")) for level in range(5)]
+        + [(None, by_age.pop("unassessed"))],
         "age_bands": [(label, by_age[key]) for key, label, _lo, _hi in AGE_BANDS],
         "categories": [
             (label, by_cat.get(value, 0)) for value, label in Category.choices

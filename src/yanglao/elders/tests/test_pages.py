@@ -128,6 +128,9 @@ def test_home_shows_counts_and_charts_for_the_scope(users, make_elder):
     assert r.context["elders"]["total"] == 1
     assert "<svg" in r.content.decode()
     assert client_for(users["alice"]).get("/").context["elders"]["total"] == 2
+    levels = dict(r.context["elders"]["ability_levels"])
+    assert levels[None] == 1 and sum(levels.values()) == 1  # 未评估
+    assert "能力等级（GB/T 42195-2022）" in r.content.decode()
 
 
 def test_home_figures_are_shared_for_a_minute_and_say_when(users, make_elder):
