@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
-from yanglao.assessments.instrument import LEVEL_NAMES
+from yanglao.assessments.instrument import SHORT_LEVEL_NAMES
 from yanglao.core.charts import bar_chart, ratio_ring
 from yanglao.core.scope import sees_everything, user_region_path
 from yanglao.elders.selectors import elder_counts
@@ -58,7 +58,7 @@ def home(request):
         "ability_chart": bar_chart(
             [
                 (
-                    f"{level}级 {LEVEL_NAMES[level]}"
+                    f"{level}级 {SHORT_LEVEL_NAMES[level]}"
                     if level is not None
                     else "未评估",
                     n,

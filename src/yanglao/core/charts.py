@@ -7,11 +7,19 @@ from html import escape
 PALETTE = ("#2f6f9f", "#d9822b", "#3d9970", "#b03a48", "#7d5ba6", "#8a8a8a")
 
 
+def _text_width(text: str, size: int = 13) -> int:
+    """Approximate width in px of a label: a CJK character is one em wide, others about half."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.55 for ch in text).__ceil__()
+
+
 def bar_chart(
     data: list[tuple[str, int | float]], *, title: str, unit: str = "", width: int = 520
 ) -> str:
     """Horizontal bars, one per (label, value), with the value printed at the end of each bar."""
-    row, label_w, pad = 26, 170, 8
+    row, pad = 26, 8
+    label_w = max(
+        90, min(width // 2, max((_text_width(lbl) for lbl, _ in data), default=0) + 12)
+    )
     height = pad * 2 + row * max(len(data), 1) + 20
     peak = max((v for _, v in data), default=0) or 1
     bar_space = width - label_w - 90

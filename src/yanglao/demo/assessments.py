@@ -80,6 +80,7 @@ class AssessmentsMixin:
             team = teams[county_pk[county_of[region_id]]]
             assessed_on = today - dt.timedelta(days=rng.randint(5, 470))
             a = self._scored_assessment(pk, age_on(birth, assessed_on), assessed_on)
+            a.agency_id = team[0].agency_id
             rows.append((a, rng.sample(team, 2)))
             levels[pk] = a.final_level
             if rng.random() < 0.08:  # an older paper result under the previous standard
@@ -100,7 +101,10 @@ class AssessmentsMixin:
         items = {}
         for item in GBT_42195_2022.items:
             expected = item.max_score * (1 - frailty) + rng.uniform(-0.7, 0.7)
-            items[item.code] = max(0, min(item.max_score, round(expected)))
+            able = frailty < 0.08  # fully able people score every item at its best
+            items[item.code] = (
+                item.max_score if able else max(0, min(item.max_score, round(expected)))
+            )
         diagnoses = rng.sample(
             ["I10", "E11", "I63", "M81", "H25", "J44"], rng.randint(0, 2)
         )

@@ -28,8 +28,12 @@ def test_money_is_fen_and_shown_in_yuan():
 def test_charts_escape_labels_and_scale_bars():
     svg = bar_chart([("<b>", 10), ("低保", 5)], title="类别")
     assert "&lt;b&gt;" in svg and "<b>" not in svg
-    # The largest value fills the bar space (520 − 170 label − 90 margin = 260), the half of it 130.
-    assert 'width="260"' in svg and 'width="130"' in svg
+    # Short labels get the minimum label column (90): the largest value fills the bar space
+    # (520 − 90 − 90 = 340), the half of it 170.
+    assert 'width="340"' in svg and 'width="170"' in svg
+    # A long label widens the label column so it is not cut off (at most half the chart).
+    long = bar_chart([("社区养老服务中心/日间照料中心", 1)], title="类型")
+    assert 'rect x="202"' in long  # 190 px of label + 12
 
 
 def test_ratio_ring_prints_the_share_or_a_dash():
