@@ -239,5 +239,8 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("YANGLAO_LOG_LEVEL", "INFO"),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # font subsetting for PDF reports is chatty
+    },
 }

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import timezone
+
 from yanglao.assessments.instrument import GBT_42195_2022, LEVEL_NAMES
 from yanglao.assessments.models import Assessment
 from yanglao.assessments.selectors import assessment_team
@@ -113,7 +115,11 @@ def report_data(a: Assessment) -> ReportData:
         else "",
         final_level=a.final_level,
         assessors=[
-            (str(m.assessor.user), m.assessor.certificate, m.confirmed_at)
+            (
+                str(m.assessor.user),
+                m.assessor.certificate,
+                timezone.localtime(m.confirmed_at) if m.confirmed_at else None,
+            )
             for m in assessment_team(a)
         ]
         or ([(a.external_assessors, "", None)] if a.external_assessors else []),

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from yanglao.assessments import report
 from yanglao.assessments.conftest import full_answers
@@ -206,6 +207,10 @@ def test_report_pdf_shows_chinese(users, agency, make_elder):
     page = doc[0]
     textpage = page.get_textpage()
     text = textpage.get_text_range()
+    confirmed = timezone.localtime(a.team.get(assessor=agency.team[1]).confirmed_at)
+    assert (
+        f"已确认 {confirmed:%Y-%m-%d %H:%M}" in text
+    )  # local time (Asia/Shanghai), not UTC
     for expected in (
         "老年人能力评估报告",
         "欧阳秀英",
