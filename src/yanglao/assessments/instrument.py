@@ -183,6 +183,26 @@ GBT_42195_2022 = Instrument(
     ),
 )  # fmt: skip
 
+# A.1 评估原因 (the workflow's choices carry the same words).
+REASONS = ("首次评估", "常规评估", "即时评估", "因对评估结果有疑问进行的复评", "其他")
+
+# A.5 health items. Only A.5.11 昏迷 enters the level rules (C.4 rule 1); it has its own field in
+# an answers document ("coma"), the others are recorded as a list of the codes that apply.
+HEALTH_ITEMS = (
+    ("A.5.1", "压力性损伤"),
+    ("A.5.2", "关节活动度受限"),
+    ("A.5.3", "伤口情况"),
+    ("A.5.4", "特殊护理情况"),
+    ("A.5.5", "疼痛感"),
+    ("A.5.6", "牙齿缺失"),
+    ("A.5.7", "义齿佩戴"),
+    ("A.5.8", "吞咽困难"),
+    ("A.5.9", "营养不良"),
+    ("A.5.10", "清理呼吸道无效"),
+    ("A.5.11", "昏迷"),
+)
+COMA = "A.5.11"
+
 # A.2.14 care-risk events in the last 30 days (each 无 / 1次 / 2次 / 3次及以上).
 RISK_EVENTS = ("跌倒", "走失", "噎食", "自杀", "自伤", "其他")
 

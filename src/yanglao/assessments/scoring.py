@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from yanglao.assessments.instrument import (
+    COMA,
     GBT_42195_2022,
+    HEALTH_ITEMS,
     LEVEL_BANDS,
     LEVEL_NAMES,
     RISK_EVENTS,
@@ -18,6 +20,8 @@ from yanglao.assessments.instrument import (
 )
 
 ICD10 = re.compile(r"^([A-Z])(\d{2})(?:\.\d{1,2})?$")
+KEYS = {"items", "coma", "diagnoses", "risk_events", "health"}
+HEALTH_CODES = {code for code, _name in HEALTH_ITEMS if code != COMA}
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Answers:
     coma: bool = False  # A.5.11 昏迷
     diagnoses: tuple[str, ...] = ()  # A.4.1 ICD-10 codes
     risk_events: Mapping[str, int] = field(default_factory=dict)  # A.2.14, last 30 days
+    health: tuple[str, ...] = ()  # A.5 items that apply (codes), apart from A.5.11 coma
 
 
 @dataclass(slots=True)
@@ -117,7 +122,7 @@ def parse_answers(doc: Any, instrument: Instrument = GBT_42195_2022) -> Answers:
     if not isinstance(doc, Mapping):
         raise InvalidAnswers({"__root__": "应为 JSON 对象"})
     errors: dict[str, str] = {}
-    unknown_keys = set(doc) - {"items", "coma", "diagnoses", "risk_events"}
+    unknown_keys = set(doc) - KEYS
     errors.update({key: "未知字段" for key in sorted(unknown_keys)})
     items = _parse_items(doc.get("items"), instrument, errors)
     coma = doc.get("coma", False)
@@ -125,9 +130,12 @@ def parse_answers(doc: Any, instrument: Instrument = GBT_42195_2022) -> Answers:
         errors["coma"] = "应为 true 或 false"
     diagnoses = _parse_diagnoses(doc.get("diagnoses", []), errors)
     events = _parse_risk_events(doc.get("risk_events", {}), errors)
+    health = _parse_health(doc.get("health", []), errors)
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(items=items, coma=coma, diagnoses=diagnoses, risk_events=events)
+    return Answers(
+        items=items, coma=coma, diagnoses=diagnoses, risk_events=events, health=health
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -198,7 +206,7 @@ def parse_partial(doc: Any, instrument: Instrument = GBT_42195_2022) -> dict[str
         raise InvalidAnswers({"__root__": "应为 JSON 对象"})
     errors: dict[str, str] = {}
     part: dict[str, Any] = {}
-    for key in sorted(set(doc) - {"items", "coma", "diagnoses", "risk_events"}):
+    for key in sorted(set(doc) - KEYS):
         errors[key] = "未知字段"
     if "items" in doc:
         raw = doc["items"]
@@ -215,6 +223,8 @@ def parse_partial(doc: Any, instrument: Instrument = GBT_42195_2022) -> dict[str
         part["diagnoses"] = list(_parse_diagnoses(doc["diagnoses"], errors))
     if "risk_events" in doc:
         part["risk_events"] = _parse_risk_events(doc["risk_events"], errors)
+    if "health" in doc:
+        part["health"] = list(_parse_health(doc["health"], errors))
     if errors:
         raise InvalidAnswers(errors)
     return part
@@ -244,6 +254,7 @@ def merge_answers(draft: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str
         "coma": draft.get("coma", False),
         "diagnoses": list(draft.get("diagnoses", [])),
         "risk_events": dict(draft.get("risk_events", {})),
+        "health": list(draft.get("health", [])),
     }
     merged["items"].update(part.get("items", {}))
     merged["risk_events"].update(part.get("risk_events", {}))
@@ -251,6 +262,8 @@ def merge_answers(draft: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str
         merged["coma"] = part["coma"]
     if "diagnoses" in part:
         merged["diagnoses"] = list(part["diagnoses"])
+    if "health" in part:
+        merged["health"] = list(part["health"])
     return merged
 
 
@@ -260,3 +273,20 @@ def missing_items(
     """Codes of the items not yet scored, in the instrument's order."""
     done = draft.get("items", {})
     return [item.code for item in instrument.items if item.code not in done]
+
+
+def _parse_health(raw: Any, errors: dict[str, str]) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        errors["health"] = '应为 A.5 健康相关问题编号的列表，如 ["A.5.1"]'
+        return ()
+    codes = []
+    for i, code in enumerate(raw):
+        if code == COMA:
+            errors[f"health[{i}]"] = "昏迷（A.5.11）请用 coma 字段记录"
+        elif code not in HEALTH_CODES:
+            errors[f"health[{i}]"] = (
+                f"“{code}”不是 A.5 健康相关问题编号（A.5.1–A.5.10）"
+            )
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes)

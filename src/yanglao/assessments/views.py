@@ -22,8 +22,10 @@ from yanglao.assessments.forms import (
     WithdrawForm,
 )
 from yanglao.assessments.instrument import (
+    COMA,
     COMMON_DIAGNOSES,
     GBT_42195_2022,
+    HEALTH_ITEMS,
     RISK_EVENTS,
 )
 from yanglao.assessments.models import Status
@@ -175,6 +177,11 @@ def fill(request, pk: int):
             (name, draft.get("risk_events", {}).get(name, 0)) for name in RISK_EVENTS
         ],
         "common_diagnoses": COMMON_DIAGNOSES,
+        "health": [
+            (code, name, code in draft.get("health", []))
+            for code, name in HEALTH_ITEMS
+            if code != COMA
+        ],
         "answered": len(items),
         "total_items": len(GBT_42195_2022.items),
         "editable": a.status in (Status.ASSIGNED, Status.SUBMITTED)
@@ -196,6 +203,7 @@ def _part_from_form(post) -> dict:
         for c in post.get("diagnoses", "").replace("，", " ").replace(",", " ").split()
         if c
     ]
+    part["health"] = post.getlist("health")
     part["risk_events"] = {
         name: _int_or_raw(post.get(f"risk_{name}", "0") or "0") for name in RISK_EVENTS
     }

@@ -60,7 +60,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
     context.set_offline(True)
     for i in range(13, 26):
         items.nth(i).locator("label.option").nth(1).click()
-    page.get_by_label("痴呆").first  # noqa: B018 (the datalist is present)
+    page.get_by_label("A.5.1 压力性损伤").check()
     page.locator("input[name=diagnoses]").fill("F01")
     page.locator("input[name=diagnoses]").dispatch_event("change")
     expect(state).to_contain_text("本机")
@@ -71,6 +71,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
     expect(state).to_contain_text("已评 26 / 26 项 · 已保存", timeout=15_000)
     a.refresh_from_db()
     assert len(a.answers["items"]) == 26 and a.answers["diagnoses"] == ["F01"]
+    assert a.answers["health"] == ["A.5.1"]
     page.get_by_role("button", name="全部评完，提交评估结果").click()
     expect(page.locator(".messages")).to_contain_text("待小组其他评估员确认")
     context.close()

@@ -86,12 +86,20 @@ def test_form_without_javascript_saves_the_whole_form(users, agency, make_elder)
     a = _through_pages(users, agency, make_elder())
     ann = client_for(agency.team[0].user)
     data = {code: str(v) for code, v in full_answers(0)["items"].items()}
-    data.update({"coma": "on", "diagnoses": "f01，i10", "risk_跌倒": "2"})
+    data.update(
+        {
+            "coma": "on",
+            "diagnoses": "f01，i10",
+            "risk_跌倒": "2",
+            "health": ["A.5.1", "A.5.9"],
+        }
+    )
     r = ann.post(f"/assessments/{a.pk}/form/", data, follow=True)
     assert "评估记录已保存" in r.content.decode()
     a.refresh_from_db()
     assert a.answers["coma"] is True and a.answers["diagnoses"] == ["F01", "I10"]
     assert a.answers["risk_events"]["跌倒"] == 2 and len(a.answers["items"]) == 26
+    assert a.answers["health"] == ["A.5.1", "A.5.9"]
 
 
 def test_api_workflow_and_level_on_a_date(users, agency, make_elder, api_token):

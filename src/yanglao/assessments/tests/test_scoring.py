@@ -220,3 +220,24 @@ def test_every_offending_field_is_named():
         == "上下楼梯（连续上下10~15个台阶）的评分应为 0、1、2、3 之一"
     )
     assert exc.value.errors["risk_events.跌倒"] == "次数应为非负整数"
+
+
+def test_health_items_are_recorded_but_do_not_change_the_level():
+    from yanglao.assessments.scoring import InvalidAnswers, parse_answers, score
+
+    doc = {"items": {i.code: i.max_score for i in GB.items}}
+    plain = score(parse_answers(doc))
+    with_health = parse_answers(doc | {"health": ["A.5.1", "A.5.8", "A.5.1"]})
+    assert with_health.health == ("A.5.1", "A.5.8")
+    assert score(with_health).final_level == plain.final_level == 0
+    with pytest.raises(InvalidAnswers) as exc:
+        parse_answers(doc | {"health": ["A.5.11", "A.9"]})
+    assert set(exc.value.errors) == {"health[0]", "health[1]"}
+    assert "coma" in exc.value.errors["health[0]"]
+
+
+def test_instrument_reasons_match_the_workflow():
+    from yanglao.assessments.instrument import REASONS
+    from yanglao.assessments.models import Reason
+
+    assert tuple(Reason.labels) == REASONS

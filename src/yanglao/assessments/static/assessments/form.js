@@ -32,6 +32,10 @@
       var items = {}; items[name] = Number(input.value); return { items: items };
     }
     if (name === "coma") return { coma: input.checked };
+    if (name === "health") {
+      return { health: Array.prototype.map.call(
+        form.querySelectorAll("input[name=health]:checked"), function (box) { return box.value; }) };
+    }
     if (name === "diagnoses") {
       return { diagnoses: input.value.replace(/[，,]/g, " ").split(/\s+/).filter(Boolean)
         .map(function (c) { return c.toUpperCase(); }) };
@@ -102,6 +106,11 @@
     });
     if ("coma" in part) form.elements.coma.checked = part.coma;
     if (part.diagnoses) form.elements.diagnoses.value = part.diagnoses.join(" ");
+    if (part.health) {
+      form.querySelectorAll("input[name=health]").forEach(function (box) {
+        box.checked = part.health.indexOf(box.value) >= 0;
+      });
+    }
     Object.keys(part.risk_events || {}).forEach(function (name) {
       var select = form.elements["risk_" + name]; if (select) select.value = String(part.risk_events[name]);
     });
