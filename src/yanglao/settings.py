@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "yanglao.elders",
     "yanglao.facilities",
     "yanglao.assessments",
+    "yanglao.imports",
     "yanglao.demo",
 ]
 

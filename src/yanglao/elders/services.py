@@ -34,7 +34,7 @@ def ensure_registry_writer(by) -> None:
         raise ValidationFailed({"__all__": "您的角色没有修改老年人档案的权限"})
 
 
-def _check_identity(
+def check_identity(
     id_number: str,
     birth_date: dt.date | None,
     sex: str | None,
@@ -59,7 +59,7 @@ def _check_identity(
     return parsed
 
 
-def _clean_phone(raw: str, field: str, errors: dict) -> str:
+def clean_phone(raw: str, field: str, errors: dict) -> str:
     if not raw or not raw.strip():
         return ""
     try:
@@ -105,7 +105,7 @@ def elder_create(
     errors: dict[str, str] = {}
     if not name or not name.strip():
         errors["name"] = "姓名不能为空"
-    parsed = _check_identity(id_number, birth_date, sex, errors, today)
+    parsed = check_identity(id_number, birth_date, sex, errors, today)
     if (
         parsed
         and "id_number" not in errors
@@ -119,7 +119,7 @@ def elder_create(
         if hukou_region
         else None
     )
-    clean_phone = _clean_phone(phone, "phone", errors)
+    phone_value = clean_phone(phone, "phone", errors)
     values = {
         "living_arrangement": living_arrangement,
         "care_setting": care_setting,
@@ -139,7 +139,7 @@ def elder_create(
         **values,
     )
     elder.id_number_enc, elder.id_number_hash = pii.protect(parsed.value)
-    elder.phone_enc, elder.phone_hash = pii.protect(clean_phone)
+    elder.phone_enc, elder.phone_hash = pii.protect(phone_value)
     with transaction.atomic():
         elder.save()
         audit_create(by=by, obj=elder, summary=f"建档 {elder.name}")
@@ -174,7 +174,7 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
             errors["name"] = "姓名不能为空"
         elder.name = str(values["name"]).strip()
     if "id_number" in values:
-        parsed = _check_identity(
+        parsed = check_identity(
             values["id_number"], None, None, errors, timezone.localdate()
         )
         if parsed and "id_number" not in errors:
@@ -189,7 +189,7 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
             elder.birth_date, elder.sex = parsed.birth_date, parsed.sex
     if "phone" in values:
         elder.phone_enc, elder.phone_hash = pii.protect(
-            _clean_phone(values["phone"], "phone", errors)
+            clean_phone(values["phone"], "phone", errors)
         )
     if "residence_region" in values:
         region = region_for_input(
@@ -326,7 +326,7 @@ def contact_add(
         errors["name"] = "联系人姓名不能为空"
     if not relation.strip():
         errors["relation"] = "请填写与老人的关系"
-    clean = _clean_phone(phone, "phone", errors)
+    clean = clean_phone(phone, "phone", errors)
     if not clean and "phone" not in errors:
         errors["phone"] = "联系人电话不能为空"
     if errors:
@@ -357,7 +357,7 @@ def contact_update(*, by, contact: Contact, **values: Any) -> Contact:
                 errors[key] = "不能为空"
             setattr(contact, key, str(values[key]).strip())
     if "phone" in values:
-        clean = _clean_phone(values["phone"], "phone", errors)
+        clean = clean_phone(values["phone"], "phone", errors)
         if not clean and "phone" not in errors:
             errors["phone"] = "联系人电话不能为空"
         contact.phone_enc, contact.phone_hash = pii.protect(clean)

@@ -1,0 +1,242 @@
+"""Reading the spreadsheets bureaus actually keep (.xlsx and .csv in UTF-8 or GB18030): sheets,
+header rows, cell values normalised the way a clerk means them. Pure module (no Django import).
+
+Structural problems (wrong file type, an encrypted or corrupt workbook, an empty sheet, too many
+rows, formulas or merged cells in data rows) raise TableError with a Chinese reason; cell problems
+are the caller's, via the `as_*` helpers which raise CellError.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_ROWS = 200_000  # per file; larger rosters are imported in parts
+XLSX_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; `reason` says why in Chinese."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CellError(ValueError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Table:
+    sheet: str
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
+    total_rows: int | None = None  # data rows, when known up front
+    merged_rows: set[int] = field(default_factory=set)
+
+
+def open_table(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table:
+    """The first sheet of an .xlsx, or a .csv; the header is the first non-empty row (a title row
+    above it, as many templates have, is skipped when it has a single filled cell)."""
+    if not data:
+        raise TableError("文件是空的")
+    name = filename.lower()
+    if data.startswith(OLE2_MAGIC):
+        raise TableError(
+            "文件已加密，或是旧版 Excel（.xls）格式：请取消密码后另存为 .xlsx 或 .csv 再上传"
+        )
+    if data.startswith(XLSX_MAGIC):
+        return _open_xlsx(data, max_rows)
+    if name.endswith((".csv", ".txt")):
+        return _open_csv(data, max_rows)
+    if name.endswith((".xlsx", ".xlsm")):
+        raise TableError("文件已损坏，无法作为 Excel 工作簿打开")
+    raise TableError("只支持 .xlsx 和 .csv 文件")
+
+
+def _open_csv(data: bytes, max_rows: int) -> Table:
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise TableError("无法识别文件编码（CSV 应为 UTF-8 或 GB18030）")
+    if "\x00" in text[:4096]:
+        raise TableError("文件不是文本格式的 CSV")
+    total = text.count("\n")
+    if total > max_rows + 5:
+        raise TableError(
+            f"文件约有 {total:,} 行，超过每次 {max_rows:,} 行的上限，请分批导入"
+        )
+    reader = csv.reader(io.StringIO(text))
+    numbered = ((n, row) for n, row in enumerate(reader, start=1))
+    return _with_header("CSV", numbered, total, set())
+
+
+def _open_xlsx(data: bytes, max_rows: int) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a broken file
+        raise TableError("文件已损坏，无法作为 Excel 工作簿打开") from exc
+    sheet = book.worksheets[0] if book.worksheets else None
+    if sheet is None:
+        raise TableError("工作簿中没有工作表")
+    total = sheet.max_row or 0
+    if total > max_rows + 5:
+        raise TableError(
+            f"工作表有 {total:,} 行，超过每次 {max_rows:,} 行的上限，请分批导入"
+        )
+    merged = _merged_rows(data, book, sheet.title)
+    numbered = (
+        (n, list(values))
+        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+    )
+    return _with_header(sheet.title, numbered, total, merged)
+
+
+def _merged_rows(data: bytes, book, title: str) -> set[int]:
+    """Rows touched by merged cells, read from the sheet's XML (read-only mode does not keep
+    them). A merged cell in a data row hides values from every row but the first."""
+    index = [ws.title for ws in book.worksheets].index(title) + 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [
+                n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")
+            ]
+            path = f"xl/worksheets/sheet{index}.xml"
+            xml = archive.read(path if path in names else sorted(names)[0]).decode(
+                "utf-8", "replace"
+            )
+    except (KeyError, IndexError, zipfile.BadZipFile):
+        return set()
+    rows: set[int] = set()
+    for first, last in re.findall(r'<mergeCell ref="[A-Z]+(\d+):[A-Z]+(\d+)"', xml):
+        rows.update(range(int(first), int(last) + 1))
+    return rows
+
+
+def _with_header(sheet: str, numbered, total: int, merged: set[int]) -> Table:
+    for number, row in numbered:
+        filled = [c for c in row if not is_blank(c)]
+        if len(filled) >= 2:
+            header = [clean_header(c) for c in row]
+            rest = ((n, r) for n, r in numbered if _is_data(r))
+            return Table(sheet, header, number, rest, max(0, total - number), merged)
+    raise TableError("工作表是空的，或找不到表头行")
+
+
+NOTE_MARK = (
+    "填写说明"  # the template's explanation row under the header starts with this
+)
+
+
+def _is_data(row: list[Any]) -> bool:
+    filled = [c for c in row if not is_blank(c)]
+    return bool(filled) and not str(filled[0]).startswith(NOTE_MARK)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_header(value: Any) -> str:
+    """“ 身份证号* ” → “身份证号”; full-width letters and spaces made plain; notes in brackets
+    after the name (“出生日期（选填）”) dropped."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = re.sub(r"\s+", "", text).strip("*＊")
+    return re.sub(r"[(（][^)）]*[)）]$", "", text)
+
+
+def match_columns(
+    header: list[str], spec: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
+    """Column index of each key whose header (one of its aliases) is present."""
+    found: dict[str, int] = {}
+    for key, aliases in spec.items():
+        for i, name in enumerate(header):
+            if name in aliases:
+                found[key] = i
+                break
+    return found
+
+
+# --- cell values ------------------------------------------------------------------------------
+
+
+def as_text(value: Any) -> str:
+    """A cell as text: formulas refused; full-width digits and letters made plain; an Excel
+    number that is really a code (13800138000.0) without its “.0”."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if value.startswith("="):
+            raise CellError("单元格是公式，请粘贴为数值后再导入")
+        return unicodedata.normalize("NFKC", value).strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Dates as clerks enter them: a real Excel date, an Excel serial number (45000), or text
+    2023-05-01 / 2023/5/1 / 2023.5.1 / 2023年5月1日 / 20230501. Empty → None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 80000:  # Excel serial: days since 1899-12-30
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if 19000101 <= value <= 21001231:
+            return as_date(str(int(value)))
+        raise CellError("不是有效的日期")
+    text = as_text(value).replace(" ", "")
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    m = DATE_TEXT.match(text)
+    if not m:
+        raise CellError("日期格式应为 2023-05-01、2023/5/1 或 2023年5月1日")
+    try:
+        return dt.date(*(int(g) for g in m.groups()))
+    except ValueError:
+        raise CellError("不是有效的日期") from None
+
+
+def as_int(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = as_text(value).replace(",", "")
+    if not re.fullmatch(r"-?\d+", text):
+        raise CellError("应为整数")
+    return int(text)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "yanglao.imports"
+    verbose_name = "数据导入"
