@@ -86,7 +86,7 @@ def main() -> int:
         for a in json.loads((var / "demo-logins.json").read_text())["accounts"]
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "yanglao.cli", "serve", "--port", str(opts.port), "--workers", "2"],
+        [sys.executable, "-m", "yanglao.cli", "serve", "--port", str(opts.port), "--workers", "2", "--no-worker"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -208,6 +208,7 @@ def run_backend(
             str(port),
             "--workers",
             "2",
+            "--no-worker",
         ],
         env=env,
         stdout=subprocess.DEVNULL,

@@ -11,6 +11,7 @@ from yanglao.assessments.api import router as assessments_router
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
+from yanglao.imports.api import router as imports_router
 from yanglao.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -49,3 +50,4 @@ api.add_router("/v1/regions", regions_router)
 api.add_router("/v1/elders", elders_router)
 api.add_router("/v1", facilities_router)
 api.add_router("/v1/assessments", assessments_router)
+api.add_router("/v1/imports", imports_router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import subprocess
 import sys
 import time
 
@@ -76,8 +77,29 @@ def cmd_serve(opts) -> int:
         "--bind", f"{opts.host}:{opts.port}", "--workers", str(opts.workers), "--threads", "4",
         "--access-logfile", "-", "--timeout", "120",
     ]  # fmt: skip
-    os.execv(sys.executable, args)
-    return 0
+    if getattr(opts, "no_worker", False):
+        os.execv(sys.executable, args)
+    # One background worker beside the web server (imports, later cycles and reports), so a
+    # single command runs the whole platform; production may run `yanglao worker` separately.
+    import signal
+
+    worker = subprocess.Popen([sys.executable, "-m", "yanglao.cli", "worker"])
+    web = subprocess.Popen(args)
+
+    def stop(*_args) -> None:
+        for proc in (web, worker):
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = web.wait()
+    stop()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    return code
 
 
 def cmd_worker(opts) -> int:
@@ -131,6 +153,8 @@ def cmd_import(opts) -> int:
         data = fh.read()
     if opts.kind == "assessments":
         return _import_assessments(by, data, opts.dry_run)
+    if opts.kind != "regions":
+        return _import_file(by, opts.kind, opts.file, data, opts.dry_run)
     from yanglao.regions.services import regions_import_csv
 
     result = regions_import_csv(by=by, data=data, dry_run=opts.dry_run)
@@ -144,6 +168,34 @@ def cmd_import(opts) -> int:
         f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。"
     )
     return 0
+
+
+def _import_file(by, kind: str, path: str, data: bytes, dry_run: bool) -> int:
+    """Check the file (and unless --dry-run, import it in one transaction) in this process."""
+    from yanglao.core.errors import ValidationFailed
+    from yanglao.imports import services
+
+    try:
+        job = services.import_upload(
+            by=by, kind=kind, file_name=os.path.basename(path), data=data
+        )
+    except ValidationFailed as exc:
+        print("；".join(exc.errors.values()), file=sys.stderr)
+        return 2
+    job = services.import_check(job=job)
+    for sheet, row, column, value, reason in job.errors:
+        print(f"{sheet} 第{row}行 {column}“{value}”：{reason}", file=sys.stderr)
+    counts = job.counts
+    summary = f"新增 {counts.get('new', 0)}，更新 {counts.get('updated', 0)}，未变 {counts.get('unchanged', 0)}"
+    if job.status == "failed" or job.errors:
+        print(f"{job.message}（{summary}）；未写入任何数据。", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(f"检查通过：将{summary}。")
+        return 0
+    job = services.import_run(job=services.import_confirm(by=by, job=job))
+    print(f"已导入（导入记录 #{job.pk}）：{summary}。")
+    return 0 if job.status == "done" else 1
 
 
 def _import_assessments(by, data: bytes, dry_run: bool) -> int:
@@ -208,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--workers", type=int, default=int(os.environ.get("YANGLAO_WORKERS", "2"))
         )
+        p.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="不在本进程旁启动后台任务进程（另行运行 yanglao worker 时使用）",
+        )
 
     p = sub.add_parser("demo", help="迁移数据库、生成演示城市并启动服务")
     p.add_argument(
@@ -238,9 +295,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser(
         "import",
-        help="导入数据文件：regions 区划代码 CSV；assessments 历史评估结果 CSV",
+        help="导入数据文件：elders 老年人花名册（.xlsx/.csv）；regions 区划代码 CSV；assessments 历史评估结果 CSV",
     )
-    p.add_argument("kind", choices=["regions", "assessments"])
+    p.add_argument("kind", choices=["regions", "assessments", "elders"])
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")

@@ -38,6 +38,15 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run in the request that enqueues them (the worker is tested by its own
+    test); pages then show the finished job."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["yanglao.conftest.CheapArgon2Hasher"]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("elders/", include("yanglao.elders.urls")),
     path("assessments/", include("yanglao.assessments.urls")),
+    path("imports/", include("yanglao.imports.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
