@@ -182,7 +182,11 @@ def _import_file(by, kind: str, path: str, data: bytes, dry_run: bool) -> int:
     except ValidationFailed as exc:
         print("；".join(exc.errors.values()), file=sys.stderr)
         return 2
-    job = services.import_check(job=job)
+    job = (
+        services.import_check(job=job)
+        if dry_run
+        else services.import_now(by=by, job=job)
+    )
     for sheet, row, column, value, reason in job.errors:
         print(f"{sheet} 第{row}行 {column}“{value}”：{reason}", file=sys.stderr)
     counts = job.counts
@@ -193,7 +197,6 @@ def _import_file(by, kind: str, path: str, data: bytes, dry_run: bool) -> int:
     if dry_run:
         print(f"检查通过：将{summary}。")
         return 0
-    job = services.import_run(job=services.import_confirm(by=by, job=job))
     print(f"已导入（导入记录 #{job.pk}）：{summary}。")
     return 0 if job.status == "done" else 1
 

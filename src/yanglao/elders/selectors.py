@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from yanglao.core import pii
 from yanglao.core.errors import NotInScope
-from yanglao.core.idnumber import normalize
+from yanglao.core.idnumber import age_on, mask, normalize
+from yanglao.core.phone import mask_phone
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
@@ -247,3 +248,63 @@ def elder_find_by_id_number(id_number: str) -> Elder | None:
     return Elder.objects.filter(
         id_number_hash=pii.lookup_hash(normalize(id_number))
     ).first()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+EXPORT_HEADER = [
+    "姓名", "身份证号", "性别", "出生日期", "年龄", "联系电话", "所属社区/村", "区划代码",
+    "现居住地址", "居住情况", "类别", "能力等级", "状态",
+]  # fmt: skip
+EXPORT_CHUNK = 2000
+
+
+def elder_export_rows(
+    *, by, filters: ElderFilter | None = None, full_pii: bool = False
+):
+    """The filtered list as rows under EXPORT_HEADER (the columns of the import template, so an
+    export with full numbers imports back unchanged). Reads in chunks by id: memory stays flat."""
+    qs = elder_list(by=by, filters=filters).order_by()
+    ids = qs.values_list("pk", flat=True)
+    today = timezone.localdate()
+    last = 0
+    fields = ("pk", "name", "id_number_enc", "sex", "birth_date", "phone_enc", "address",
+              "living_arrangement", "ability_level", "status", "residence_region__name",
+              "residence_region__code")  # fmt: skip
+    living = dict(Elder._meta.get_field("living_arrangement").choices)
+    statuses = dict(Status.choices)
+    categories = dict(Category.choices)
+    while True:
+        chunk = list(ids.filter(pk__gt=last).order_by("pk")[:EXPORT_CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1]
+        held: dict[int, list[str]] = {}
+        active = ElderCategory.objects.filter(
+            elder_id__in=chunk, start_date__lte=today
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        for elder_id, category in active.values_list("elder_id", "category"):
+            held.setdefault(elder_id, []).append(categories[category])
+        rows = Elder.objects.filter(pk__in=chunk).order_by("pk").values_list(*fields)
+        for (
+            pk,
+            name,
+            id_enc,
+            sex,
+            birth,
+            phone_enc,
+            address,
+            live,
+            level,
+            status,
+            village,
+            code,
+        ) in rows:
+            id_number = pii.decrypt(id_enc)
+            phone = pii.decrypt(phone_enc) if phone_enc else ""
+            yield [
+                name, id_number if full_pii else mask(id_number), "男" if sex == "M" else "女", birth,
+                age_on(birth, today), phone if full_pii else (mask_phone(phone) if phone else ""), village, code,
+                address, living.get(live, ""), "、".join(held.get(pk, [])), "" if level is None else level,
+                statuses.get(status, status),
+            ]  # fmt: skip

@@ -6,6 +6,7 @@ app_name = "elders"
 urlpatterns = [
     path("", views.elder_list, name="list"),
     path("new/", views.elder_create, name="create"),
+    path("export.<str:fmt>", views.elder_export, name="export"),
     path("<int:pk>/", views.elder_detail, name="detail"),
     path("<int:pk>/edit/", views.elder_edit, name="edit"),
     path("<int:pk>/reveal/", views.elder_reveal, name="reveal"),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 from yanglao.core.views import form_page, list_page, querystring_without_page, save_form
 from yanglao.facilities import selectors, services
@@ -34,6 +36,36 @@ def facility_list(request):
         template="facilities/list.html",
         nav="facilities",
     )
+
+
+@login_required
+def facility_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
+    form = FacilityFilterForm(request.GET or None, regions=regions)
+    valid = form.is_valid()
+    filters = selectors.FacilityFilter(**form.cleaned_data) if valid else None
+    return export_response(
+        by=request.user, fmt=fmt, name="养老服务设施名单", header=selectors.FACILITY_EXPORT_HEADER,
+        rows=selectors.facility_export_rows(by=request.user, filters=filters),
+        what="facilities.facility", filters=form.cleaned_data if valid else {}, full_pii=False,
+    )  # fmt: skip
+
+
+@login_required
+def staff_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    filters = selectors.StaffFilter(
+        q=request.GET.get("q", "").strip(), role=request.GET.get("role", "")
+    )
+    full = request.user.may_view_full_pii and request.GET.get("full") == "1"
+    return export_response(
+        by=request.user, fmt=fmt, name="从业人员名单", header=selectors.STAFF_EXPORT_HEADER,
+        rows=selectors.staff_export_rows(by=request.user, filters=filters, full_pii=full),
+        what="facilities.staff", filters={"q": filters.q, "role": filters.role}, full_pii=full,
+    )  # fmt: skip
 
 
 @login_required

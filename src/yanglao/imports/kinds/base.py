@@ -116,6 +116,9 @@ class Kind:
     name = ""
     label = ""
     columns: tuple[Column, ...] = ()
+    one_of: tuple[
+        tuple[str, ...], ...
+    ] = ()  # at least one column of each group is needed
 
     def header_of(self, key: str) -> str:
         for c in self.columns:
@@ -131,6 +134,11 @@ class Kind:
         outcome = Outcome()
         cols = match_columns(table.header, self.spec())
         missing = [c.header for c in self.columns if c.required and c.key not in cols]
+        missing += [
+            "或".join(self.header_of(k) for k in group)
+            for group in self.one_of
+            if not any(k in cols for k in group)
+        ]
         if missing:
             outcome.errors.append(
                 [

@@ -34,6 +34,9 @@ CATEGORY = {label: value for value, label in Category.choices} | {
     "优抚对象": Category.YOUFU, "残疾": Category.DISABLED, "失智老人": Category.DEMENTIA,
 }  # fmt: skip
 SPLIT = re.compile(r"[、,，;；/\s]+")
+# What the comparison and the write need of an existing person (not whole rows: 100,000 of them).
+LOADED = ("id", "id_number_hash", "name", "phone_hash", "phone_enc", "residence_region_id",
+          "hukou_region_id", "address", "living_arrangement", "status", "died_on", "residence_region__path")  # fmt: skip
 CHUNK = 500  # identity hashes per look-up query (SQLite's parameter limit is far above)
 COMPARED = (
     "name",
@@ -52,6 +55,7 @@ FIELD_NAMES = {
 class EldersKind(Kind):
     name = "elders"
     label = "老年人花名册"
+    one_of = (("community", "community_code"),)
     columns = (
         Column("name", "姓名", required=True, note="必填", example="王秀英"),
         Column("id_number", "身份证号", ("公民身份号码", "身份证号码", "证件号码", "身份证"), True,
@@ -59,8 +63,10 @@ class EldersKind(Kind):
         Column("sex", "性别", (), False, "选填：男/女，须与身份证号一致", "女"),
         Column("birth_date", "出生日期", (), False, "选填，须与身份证号一致", "1945-03-08"),
         Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式"), False, "选填：手机或带区号的固话", "13807980001"),
-        Column("community", "所属社区/村", ("所属社区", "社区/村", "现居住社区/村", "居住社区", "社区", "村"), True,
+        Column("community", "所属社区/村", ("所属社区", "社区/村", "现居住社区/村", "居住社区", "社区", "村"), False,
                "必填：名称或12位区划代码，须在您的管辖范围内", "塘坪社区"),
+        Column("community_code", "区划代码", ("社区/村代码", "社区代码"), False,
+               "选填：所属社区/村的12位区划代码（填写时以代码为准）", "360203001001"),
         Column("township", "所属乡镇/街道", ("乡镇/街道", "乡镇", "街道"), False, "选填：社区/村重名时用于区分", "周路口街道"),
         Column("address", "现居住地址", ("居住地址", "地址", "家庭住址"), False, "选填", "塘坪社区12号"),
         Column("hukou", "户籍地", ("户籍所在地", "户籍"), False, "选填：区划名称或代码", "珠山区"),
@@ -98,9 +104,17 @@ class EldersKind(Kind):
         for key, reason in errors.items():
             row.fail(key, reason)
         phone = self._phone(row, "phone")
-        residence = self._region(
-            row, "community", level=Region.Level.VILLAGE, within=row.text("township")
-        )
+        if row.text("community_code"):
+            residence = self._region(row, "community_code", level=Region.Level.VILLAGE)
+        else:
+            residence = self._region(
+                row,
+                "community",
+                level=Region.Level.VILLAGE,
+                within=row.text("township"),
+            )
+        if residence is None and row.ok:
+            row.fail("community", "此项为必填项（名称或区划代码）")
         if residence is not None and not region_path_allowed(self.by, residence.path):
             row.fail("community", "该社区/村不在您的管辖范围内")
         hukou = self._region(row, "hukou") if row.text("hukou") else None
@@ -224,9 +238,12 @@ class EldersKind(Kind):
         found: dict[str, Elder] = {}
         for i in range(0, len(hashes), CHUNK):
             chunk = hashes[i : i + CHUNK]
-            for elder in Elder.objects.filter(id_number_hash__in=chunk).select_related(
-                "residence_region"
-            ):
+            loaded = (
+                Elder.objects.filter(id_number_hash__in=chunk)
+                .select_related("residence_region")
+                .only(*LOADED)
+            )
+            for elder in loaded:
                 elder._contact_names = set()
                 elder._active_categories = set()
                 found[elder.id_number_hash] = elder
