@@ -10,6 +10,8 @@ import re
 from django.utils import timezone
 
 from yanglao.core import pii
+from yanglao.core.audit import current_ip
+from yanglao.core.bulk import bulk_insert
 from yanglao.core.models import AuditEntry
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import (
@@ -289,39 +291,32 @@ class EldersKind(Kind):
     # --- the write ------------------------------------------------------------------------------
 
     def write(self, *, by, outcome: Outcome) -> None:
+        """Everything in the caller's transaction: new people, their categories, contacts and
+        audit entries inserted in bulk (core.bulk), changed people updated field by field."""
         plan = outcome.plan
-        actor = by if by.pk else None
-        audits = []
-        new_elders = []
+        actor_id = by.pk or None
+        categories, contacts, audits = [], [], []
+        new_rows = []
         for _number, item in plan["creates"]:
-            e = Elder(
-                name=item["name"], birth_date=item["birth_date"], sex=item["sex"], residence_region=item["residence"],
-                hukou_region=item["hukou"], address=item["address"], living_arrangement=item["living"],
-            )  # fmt: skip
-            e.id_number_enc, e.id_number_hash = pii.protect(item["id_number"])
-            e.phone_enc, e.phone_hash = pii.protect(item["phone"])
-            new_elders.append(e)
-        Elder.objects.bulk_create(new_elders, batch_size=1000)
-        if new_elders and new_elders[0].pk is None:  # backends without RETURNING
-            pks = dict(
-                Elder.objects.filter(
-                    id_number_hash__in=[e.id_number_hash for e in new_elders]
-                ).values_list("id_number_hash", "pk")
+            id_enc, id_hash = pii.protect(item["id_number"])
+            phone_enc, phone_hash = pii.protect(item["phone"])
+            item["hash"] = id_hash
+            new_rows.append({
+                "name": item["name"], "birth_date": item["birth_date"], "sex": item["sex"],
+                "residence_region_id": item["residence"].pk, "hukou_region_id": item["hukou"].pk if item["hukou"] else None,
+                "address": item["address"], "living_arrangement": item["living"], "id_number_enc": id_enc,
+                "id_number_hash": id_hash, "phone_enc": phone_enc, "phone_hash": phone_hash,
+            })  # fmt: skip
+        bulk_insert(Elder, new_rows)
+        pks = self._pks([row["id_number_hash"] for row in new_rows])
+        for _number, item in plan["creates"]:
+            pk = pks[item["hash"]]
+            audits.append(
+                self._audit(by, actor_id, "create", pk, f"导入建档 {item['name']}")
             )
-            for e in new_elders:
-                e.pk = pks[e.id_number_hash]
-        categories, contacts = [], []
-        for e, (_number, item) in zip(new_elders, plan["creates"], strict=True):
-            audits.append(AuditEntry(actor=actor, actor_name=by.username, action="create", object_type="elders.elder",
-                                     object_id=str(e.pk), summary=f"导入建档 {e.name}"))  # fmt: skip
-            categories += [
-                ElderCategory(
-                    elder_id=e.pk, category=c, grade=g, start_date=s, note="导入"
-                )
-                for c, g, s in item["categories"]
-            ]
+            categories += [self._category(pk, c) for c in item["categories"]]
             if item["contact"]:
-                contacts.append(self._contact_row(e.pk, item["contact"]))
+                contacts.append(self._contact_row(pk, item["contact"]))
         changed_rows = []
         for _number, item, elder, changed in plan["updates"]:
             if not changed:
@@ -334,39 +329,69 @@ class EldersKind(Kind):
             elder.updated_at = timezone.now()
             changed_rows.append(elder)
             after = {f: getattr(elder, f) for f in changed if not f.endswith("_hash")}
-            audits.append(AuditEntry(actor=actor, actor_name=by.username, action="update", object_type="elders.elder",
-                                     object_id=str(elder.pk), summary=f"导入更新 {elder.name}", before=before, after=after))  # fmt: skip
-        if changed_rows:
-            Elder.objects.bulk_update(
-                changed_rows,
-                [
-                    *[f for f in COMPARED if f != "phone_hash"],
-                    "phone_hash",
-                    "phone_enc",
-                    "updated_at",
-                ],
-                batch_size=1000,
-            )
-        for elder, new_categories, new_contact in plan["extras"]:
-            categories += [
-                ElderCategory(
-                    elder_id=elder.pk, category=c, grade=g, start_date=s, note="导入"
+            audits.append(
+                self._audit(
+                    by,
+                    actor_id,
+                    "update",
+                    elder.pk,
+                    f"导入更新 {elder.name}",
+                    before,
+                    after,
                 )
-                for c, g, s in new_categories
+            )
+        if changed_rows:
+            fields = [
+                *[f for f in COMPARED if f != "phone_hash"],
+                "phone_hash",
+                "phone_enc",
+                "updated_at",
             ]
+            Elder.objects.bulk_update(changed_rows, fields, batch_size=1000)
+        for elder, new_categories, new_contact in plan["extras"]:
+            categories += [self._category(elder.pk, c) for c in new_categories]
             if new_contact:
                 contacts.append(self._contact_row(elder.pk, new_contact))
-        ElderCategory.objects.bulk_create(categories, batch_size=1000)
-        Contact.objects.bulk_create(contacts, batch_size=1000)
-        AuditEntry.objects.bulk_create(audits, batch_size=1000)
+        bulk_insert(ElderCategory, categories)
+        bulk_insert(Contact, contacts)
+        bulk_insert(AuditEntry, audits)
 
     @staticmethod
-    def _contact_row(elder_id: int, contact: dict) -> Contact:
-        c = Contact(
-            elder_id=elder_id,
-            name=contact["name"],
-            relation=contact["relation"],
-            is_emergency=True,
-        )
-        c.phone_enc, c.phone_hash = pii.protect(contact["phone"])
-        return c
+    def _pks(hashes: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for i in range(0, len(hashes), CHUNK):
+            chunk = hashes[i : i + CHUNK]
+            found.update(
+                Elder.objects.filter(id_number_hash__in=chunk).values_list(
+                    "id_number_hash", "pk"
+                )
+            )
+        return found
+
+    @staticmethod
+    def _audit(
+        by, actor_id, action: str, pk: int, summary: str, before=None, after=None
+    ) -> dict:
+        return {
+            "actor_id": actor_id, "actor_name": by.username, "ip": current_ip.get(), "action": action,
+            "object_type": "elders.elder", "object_id": str(pk), "summary": summary[:300],
+            "before": _jsonable(before), "after": _jsonable(after),
+        }  # fmt: skip
+
+    @staticmethod
+    def _category(elder_id: int, category: tuple) -> dict:
+        value, grade, start = category
+        return {"elder_id": elder_id, "category": value, "grade": grade, "start_date": start,
+                "end_date": None, "note": "导入"}  # fmt: skip
+
+    @staticmethod
+    def _contact_row(elder_id: int, contact: dict) -> dict:
+        phone_enc, phone_hash = pii.protect(contact["phone"])
+        return {"elder_id": elder_id, "name": contact["name"], "relation": contact["relation"],
+                "phone_enc": phone_enc, "phone_hash": phone_hash, "is_emergency": True, "is_guardian": False}  # fmt: skip
+
+
+def _jsonable(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: (str(v) if hasattr(v, "isoformat") else v) for k, v in values.items()}
