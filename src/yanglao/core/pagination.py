@@ -35,7 +35,7 @@ class Page:
 
 
 def paginate(
-    qs: QuerySet, *, page: int | str | None = 1, per_page: int | str | None = 20
+    qs: QuerySet | list, *, page: int | str | None = 1, per_page: int | str | None = 20
 ) -> Page:
     """Slice a queryset; bad or out-of-range page numbers fall back to the nearest valid page."""
     try:
@@ -46,7 +46,7 @@ def paginate(
         number = max(int(page or 1), 1)
     except (TypeError, ValueError):
         number = 1
-    total = qs.count()
+    total = len(qs) if isinstance(qs, list) else qs.count()
     last = max(1, -(-total // size))
     number = min(number, last)
     start = (number - 1) * size

@@ -140,3 +140,15 @@ class CategoryForm(forms.Form):
     )
     grade = forms.CharField(label="残疾等级/诊断依据", required=False, max_length=30)
     note = forms.CharField(label="备注", required=False, max_length=200)
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "请选择保留的档案"}
+    )
+    remove = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "请选择要合并的档案"}
+    )
+    reason = forms.CharField(
+        label="合并原因", max_length=100, error_messages={"required": "请说明合并原因"}
+    )

@@ -28,6 +28,7 @@ class Status(models.TextChoices):
     ACTIVE = "active", "在册"
     MOVED_OUT = "moved_out", "已迁出"
     DECEASED = "deceased", "已死亡"
+    MERGED = "merged", "已合并（重复档案）"
 
 
 class Elder(models.Model):
@@ -81,6 +82,14 @@ class Elder(models.Model):
         default=Status.ACTIVE,
     )
     died_on = models.DateField("死亡日期", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -308,3 +308,74 @@ def elder_export_rows(
                 address, living.get(live, ""), "、".join(held.get(pk, [])), "" if level is None else level,
                 statuses.get(status, status),
             ]  # fmt: skip
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    elders: list[Elder]
+
+
+def _near_miss(a: str, b: str) -> str:
+    """How two identity numbers of the same length differ, when it looks like a typing slip:
+    one digit wrong, or two neighbouring digits swapped."""
+    if len(a) != len(b) or a == b:
+        return ""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return f"身份证号仅第{diff[0] + 1}位不同"
+    if (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    ):
+        return f"身份证号第{diff[0] + 1}、{diff[1] + 1}位颠倒"
+    return ""
+
+
+def duplicate_groups(*, by, limit: int = 500) -> list[DuplicateGroup]:
+    """Older people who are probably the same person: the same name and birth date (different
+    identity numbers), or the same name in the same community with identity numbers one typing
+    slip apart. Only records in the user's area; merged ones left out."""
+    base = Elder.objects.filter(elder_scope_q(by)).exclude(status=Status.MERGED)
+    groups: list[DuplicateGroup] = []
+    seen: set[frozenset[int]] = set()
+    same_birth = (
+        base.values("name", "birth_date")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("name")[:limit]
+    )
+    for key in same_birth:
+        key.pop("n")
+        people = list(
+            base.filter(**key).select_related("residence_region").order_by("pk")
+        )
+        ids = frozenset(e.pk for e in people)
+        if ids not in seen:
+            seen.add(ids)
+            groups.append(DuplicateGroup("姓名和出生日期相同，身份证号不同", people))
+    same_place = (
+        base.values("name", "residence_region")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("name")[: limit * 4]
+    )
+    for key in same_place:
+        key.pop("n")
+        people = list(
+            base.filter(**key).select_related("residence_region").order_by("pk")
+        )
+        numbers = {e.pk: e.id_number for e in people}
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                why = _near_miss(numbers[a.pk], numbers[b.pk])
+                pair = frozenset((a.pk, b.pk))
+                if why and pair not in seen and not any(pair <= g for g in seen):
+                    seen.add(pair)
+                    groups.append(DuplicateGroup(f"同一社区同名，{why}", [a, b]))
+    return groups[:limit]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yanglao.accounts.roles import REGISTRY_WRITERS
@@ -478,3 +478,59 @@ def elder_set_ability_level(*, by, elder: Elder, level: int | None) -> Elder:
             by=by, obj=elder, before=before, summary=f"{elder.name} 能力等级更新"
         )
     return elder
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+def elder_merge(*, by, keep: Elder, remove: Elder, reason: str) -> Elder:
+    """合并重复档案: everything recorded against `remove` (contacts, categories, life events, and
+    what other modules hold: admissions, assessments, …) moves to `keep`; `remove` stays, marked
+    已合并 and pointing to `keep`, so its history and identity number remain findable. Audited."""
+    ensure_registry_writer(by)
+    errors: dict[str, str] = {}
+    if keep.pk == remove.pk:
+        errors["remove"] = "不能与自身合并"
+    for field, elder in (("keep", keep), ("remove", remove)):
+        if elder.status == Status.MERGED:
+            errors[field] = f"{elder.name} 的档案已合并到其他档案"
+    if not reason.strip():
+        errors["reason"] = "请说明合并原因（如：身份证号录入错误）"
+    if errors:
+        raise ValidationFailed(errors)
+    moved: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            for rel in Elder._meta.related_objects:
+                if not rel.one_to_many or rel.related_model is Elder:
+                    continue
+                n = rel.related_model.objects.filter(**{rel.field.name: remove}).update(
+                    **{rel.field.name: keep}
+                )
+                if n:
+                    moved[rel.related_model._meta.verbose_name] = n
+            before = snapshot(remove)
+            remove.status, remove.merged_into = Status.MERGED, keep
+            remove.save(update_fields=["status", "merged_into", "updated_at"])
+            summary = "、".join(f"{k}{v}条" for k, v in moved.items()) or "无关联记录"
+            audit_update(
+                by=by,
+                obj=remove,
+                before=before,
+                summary=f"合并重复档案至 {keep.name}（#{keep.pk}）：{reason.strip()}；转移{summary}"[
+                    :300
+                ],
+            )
+            audit(
+                by=by,
+                action="update",
+                obj=keep,
+                summary=f"并入重复档案 #{remove.pk}：转移{summary}"[:300],
+            )
+    except IntegrityError:
+        raise ValidationFailed(
+            {
+                "remove": "两份档案都有进行中的入住或评估等记录，不能同时保留；请先办理退住或撤回后再合并"
+            }
+        ) from None
+    return keep

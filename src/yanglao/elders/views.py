@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanglao.core.errors import ValidationFailed
 from yanglao.core.export import FORMATS, export_response
+from yanglao.core.pagination import paginate
 from yanglao.core.views import form_page, list_page, save_form
 from yanglao.elders import selectors, services
 from yanglao.elders.forms import (
@@ -15,6 +18,7 @@ from yanglao.elders.forms import (
     ElderFilterForm,
     ElderForm,
     LifeEventForm,
+    MergeForm,
 )
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
@@ -174,7 +178,7 @@ def life_event_add(request, pk: int):
         request,
         pk,
         LifeEventForm,
-        "登记迁入/迁出/死亡",
+        "登记迁入/迁出/死亡/出院",
         lambda e, d: services.life_event_record(by=request.user, elder=e, **d),
     )
 
@@ -188,3 +192,43 @@ def category_add(request, pk: int):
         "添加困难类别",
         lambda e, d: services.category_add(by=request.user, elder=e, **d),
     )
+
+
+@login_required
+def duplicates(request):
+    """疑似重复档案: groups a clerk reviews and merges."""
+    groups = selectors.duplicate_groups(by=request.user)
+    page = paginate(groups, page=request.GET.get("page"), per_page=20)
+    return render(
+        request,
+        "elders/duplicates.html",
+        {"nav": "elders", "page": page, "querystring": ""},
+    )
+
+
+@login_required
+@require_POST
+def merge(request):
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        keep = selectors.elder_get(by=request.user, pk=form.cleaned_data["keep"])
+        remove = selectors.elder_get(by=request.user, pk=form.cleaned_data["remove"])
+        try:
+            services.elder_merge(
+                by=request.user,
+                keep=keep,
+                remove=remove,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request, f"已将档案 #{remove.pk} 合并到 {keep.name}（#{keep.pk}）"
+            )
+            return redirect("elders:detail", pk=keep.pk)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+    return redirect("elders:duplicates")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from yanglao.imports.kinds.base import Kind
+from yanglao.imports.kinds.categories import CategoriesKind
 from yanglao.imports.kinds.elders import EldersKind
+from yanglao.imports.kinds.events import EventsKind
 
-KINDS: dict[str, type[Kind]] = {k.name: k for k in (EldersKind,)}
+KINDS: dict[str, type[Kind]] = {
+    k.name: k for k in (EldersKind, CategoriesKind, EventsKind)
+}
 
 
 def kind_for(name: str) -> Kind:
