@@ -184,7 +184,9 @@ def backend(
     tb, mbb, outb = run([py, "-c", BASELINE, str(roster), str(baseline_rows)], env)
     note = outb.strip().splitlines()[-1]
     if " ERRORS 0 " not in note:
-        raise SystemExit(f"the baseline refused rows, so its time means nothing: {note}")
+        raise SystemExit(
+            f"the baseline refused rows, so its time means nothing: {note}"
+        )
     inner = float(note.rsplit(" ", 1)[-1])  # reading + importing, without start-up
     scaled = (tb - inner) + inner * rows / baseline_rows
     print(
