@@ -298,11 +298,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser(
         "import",
-        help="导入数据文件：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单（.xlsx/.csv）；"
+        help="导入数据文件：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单、"
+        "facilities 机构名单、beds 床位名单、staff 从业人员名单（.xlsx/.csv）；"
         "regions 区划代码 CSV；assessments 历史评估结果 CSV",
     )
     p.add_argument(
-        "kind", choices=["regions", "assessments", "elders", "categories", "events"]
+        "kind",
+        choices=["regions", "assessments", "elders", "categories", "events"]
+        + ["facilities", "beds", "staff"],
     )
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")

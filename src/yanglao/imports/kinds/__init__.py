@@ -6,9 +6,18 @@ from yanglao.imports.kinds.base import Kind
 from yanglao.imports.kinds.categories import CategoriesKind
 from yanglao.imports.kinds.elders import EldersKind
 from yanglao.imports.kinds.events import EventsKind
+from yanglao.imports.kinds.facilities import BedsKind, FacilitiesKind, StaffKind
 
 KINDS: dict[str, type[Kind]] = {
-    k.name: k for k in (EldersKind, CategoriesKind, EventsKind)
+    k.name: k
+    for k in (
+        EldersKind,
+        CategoriesKind,
+        EventsKind,
+        FacilitiesKind,
+        BedsKind,
+        StaffKind,
+    )
 }
 
 

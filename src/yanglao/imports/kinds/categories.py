@@ -10,10 +10,10 @@ from yanglao.elders.models import ElderCategory
 from yanglao.elders.services import category_add, category_end
 from yanglao.imports.kinds.base import Column, Row
 from yanglao.imports.kinds.elders import CATEGORY
-from yanglao.imports.kinds.rows import ServiceRowsKind
+from yanglao.imports.kinds.rows import ElderRowsKind
 
 
-class CategoriesKind(ServiceRowsKind):
+class CategoriesKind(ElderRowsKind):
     name = "categories"
     label = "困难类别名单"
     columns = (
@@ -36,7 +36,7 @@ class CategoriesKind(ServiceRowsKind):
             "grade": row.text("grade"), "note": row.text("note"),
         }  # fmt: skip
 
-    def apply(self, *, by, elder, item) -> str:
+    def apply_to(self, *, by, elder, item) -> str:
         open_item = ElderCategory.objects.filter(
             elder=elder, category=item["category"], end_date__isnull=True
         ).first()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from yanglao.elders.models import LifeEvent
 from yanglao.elders.services import life_event_record
 from yanglao.imports.kinds.base import Column, Row
-from yanglao.imports.kinds.rows import ServiceRowsKind
+from yanglao.imports.kinds.rows import ElderRowsKind
 
 KINDS = {label: value for value, label in LifeEvent.Kind.choices} | {
     "去世": "death",
@@ -15,7 +15,7 @@ KINDS = {label: value for value, label in LifeEvent.Kind.choices} | {
 }
 
 
-class EventsKind(ServiceRowsKind):
+class EventsKind(ElderRowsKind):
     name = "events"
     label = "死亡/迁移名单"
     columns = (
@@ -44,7 +44,7 @@ class EventsKind(ServiceRowsKind):
             "note": row.text("note"),
         }
 
-    def apply(self, *, by, elder, item) -> str:
+    def apply_to(self, *, by, elder, item) -> str:
         if (
             item["kind"] == "death"
             and elder.status == "deceased"

@@ -1,6 +1,7 @@
-"""Kinds whose rows each go through one registry service (hardship-category lists, death and
-migration notices): the check runs every row's service inside a transaction that is then rolled
-back, so the preview reports exactly what the import will do, with the services' own reasons."""
+"""Kinds whose rows each go through one service of the owning app (hardship-category lists, death
+and migration notices, facilities, beds, staff): the check runs every row's service inside a
+transaction that is then rolled back, so the preview reports exactly what the import will do, with
+the services' own reasons; the import runs them again for real, in one transaction."""
 
 from __future__ import annotations
 
@@ -18,27 +19,13 @@ class _DryRun(Exception):
     pass
 
 
-class ServiceRowsKind(Kind):
+class ServiceKind(Kind):
     def read_row(self, row: Row) -> dict | None:
-        text = row.required("id_number")
-        if not row.ok:
-            return None
-        try:
-            number = parse(text).value
-        except InvalidIdNumber as exc:
-            row.fail("id_number", exc.reason)
-            return None
-        item = self.read_fields(row)
-        if item is None or not row.ok:
-            return None
-        item["id_number"], item["name"] = number, row.text("name")
-        return item
-
-    def read_fields(self, row: Row) -> dict | None:
         raise NotImplementedError
 
-    def apply(self, *, by, elder: Elder, item: dict) -> str:
-        """Call the service; return "new", "updated" or "unchanged"; raise ValidationFailed."""
+    def apply(self, *, by, item: dict) -> tuple[str, str]:
+        """Call the service; return ("new" | "updated" | "unchanged", who) or raise
+        ValidationFailed."""
         raise NotImplementedError
 
     def plan(self, *, by, rows, outcome: Outcome, sheet: str) -> None:
@@ -58,41 +45,61 @@ class ServiceRowsKind(Kind):
 
     def _run(self, by, rows, outcome: Outcome, sheet: str) -> None:
         for number, item in rows:
-            elder = elder_find_by_id_number(item["id_number"])
-            where = item["id_number"][:6] + "…"
-            if elder is None or not region_path_allowed(
-                by, elder.residence_region.path
-            ):
-                outcome.errors.append(
-                    [
-                        sheet,
-                        number,
-                        "身份证号",
-                        where,
-                        "在您管辖范围内的老年人档案中找不到该身份证号",
-                    ]
-                )
-                continue
-            if item["name"] and item["name"] != elder.name:
-                outcome.errors.append(
-                    [
-                        sheet,
-                        number,
-                        "姓名",
-                        item["name"],
-                        f"与档案姓名“{elder.name}”不一致",
-                    ]
-                )
-                continue
             try:
                 with transaction.atomic():
-                    result = self.apply(by=by, elder=elder, item=item)
+                    result, who = self.apply(by=by, item=item)
             except ValidationFailed as exc:
                 for field, reason in exc.errors.items():
                     outcome.errors.append(
-                        [sheet, number, self.header_of(field), "", reason]
+                        [
+                            sheet,
+                            number,
+                            self.header_of(field),
+                            _value(item, field),
+                            reason,
+                        ]
                     )
                 continue
             setattr(outcome, result, getattr(outcome, result) + 1)
             if result == "updated":
-                outcome.changes.append([number, elder.name, [self.label]])
+                outcome.changes.append([number, who, [self.label]])
+
+
+def _value(item: dict, field: str) -> str:
+    value = item.get(field, "")
+    return "" if value is None or not isinstance(value, str | int) else str(value)[:100]
+
+
+class ElderRowsKind(ServiceKind):
+    """Rows about people already registered, matched by identity number (and name, if given)."""
+
+    def read_row(self, row: Row) -> dict | None:
+        text = row.required("id_number")
+        if not row.ok:
+            return None
+        try:
+            number = parse(text).value
+        except InvalidIdNumber as exc:
+            row.fail("id_number", exc.reason)
+            return None
+        item = self.read_fields(row)
+        if item is None or not row.ok:
+            return None
+        item["id_number"], item["name"] = number, row.text("name")
+        return item
+
+    def read_fields(self, row: Row) -> dict | None:
+        raise NotImplementedError
+
+    def apply(self, *, by, item: dict) -> tuple[str, str]:
+        elder = elder_find_by_id_number(item["id_number"])
+        if elder is None or not region_path_allowed(by, elder.residence_region.path):
+            raise ValidationFailed(
+                {"id_number": "在您管辖范围内的老年人档案中找不到该身份证号"}
+            )
+        if item["name"] and item["name"] != elder.name:
+            raise ValidationFailed({"name": f"与档案姓名“{elder.name}”不一致"})
+        return self.apply_to(by=by, elder=elder, item=item), elder.name
+
+    def apply_to(self, *, by, elder: Elder, item: dict) -> str:
+        raise NotImplementedError
