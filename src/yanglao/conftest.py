@@ -178,3 +178,19 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_connections(django_db_setup, django_db_blocker):
+    """The live server's request threads (browser tests) may leave PostgreSQL sessions open;
+    end them before the test database is dropped, so teardown is clean."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
