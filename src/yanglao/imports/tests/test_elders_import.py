@@ -207,3 +207,10 @@ def test_a_failure_while_writing_leaves_nothing(users, regions, monkeypatch):
         not Elder.objects.exists()
         and not AuditEntry.objects.filter(summary__startswith="导入建档").exists()
     )
+
+
+def test_a_million_rows_is_refused_quickly_with_a_reason(users, regions):
+    data = ("姓名,身份证号,所属社区/村\n" + "王,1,塘坪社区\n" * 1_000_000).encode()
+    job = run(users, data, name="百万行.csv")
+    assert job.status == "failed" and "超过每次 200,000 行的上限" in job.message
+    assert not Elder.objects.exists()
