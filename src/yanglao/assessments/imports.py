@@ -21,6 +21,7 @@ from yanglao.core.audit import audit
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.scope import region_path_allowed
+from yanglao.core.tabular import TableError, decode_text
 from yanglao.elders.selectors import elder_find_by_id_number
 
 HEADERS = {
@@ -90,14 +91,10 @@ def import_historical_csv(*, by, data: bytes, dry_run: bool = False) -> ImportRe
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed(
-        {"file": "无法识别文件编码（应为 UTF-8 或 GB18030 的 CSV 文件）"}
-    )
+    try:
+        return decode_text(data)
+    except TableError as exc:
+        raise ValidationFailed({"file": exc.reason}) from None
 
 
 def _columns(header: list[str]) -> dict[str, int]:

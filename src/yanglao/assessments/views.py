@@ -32,7 +32,14 @@ from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import form_page, list_page, querystring_without_page, save_form
+from yanglao.core.views import (
+    add_service_errors,
+    flash_errors,
+    form_page,
+    list_page,
+    querystring_without_page,
+    save_form,
+)
 from yanglao.elders.selectors import elder_get
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
@@ -150,8 +157,7 @@ def fill(request, pk: int):
             )
             messages.success(request, "评估记录已保存")
         except ValidationFailed as exc:
-            for reason in exc.errors.values():
-                messages.error(request, reason)
+            flash_errors(request, exc)
         return redirect("assessments:fill", pk=pk)
     draft = a.answers or {}
     items = draft.get("items", {})
@@ -253,8 +259,7 @@ def _action(request, pk: int, action, success: str):
         action(by=request.user, assessment=a)
         messages.success(request, success)
     except ValidationFailed as exc:
-        for reason in exc.errors.values():
-            messages.error(request, reason)
+        flash_errors(request, exc)
     return redirect("assessments:detail", pk=pk)
 
 
@@ -398,7 +403,6 @@ def import_history(request):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except ValidationFailed as exc:
-                for reason in exc.errors.values():
-                    form.add_error(None, reason)
+                add_service_errors(form, exc)
     context = {"nav": NAV, "form": form, "result": result}
     return render(request, "assessments/import.html", context)

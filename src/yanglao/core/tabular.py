@@ -68,16 +68,18 @@ def open_table(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table
     raise TableError("只支持 .xlsx 和 .csv 文件")
 
 
-def _open_csv(data: bytes, max_rows: int) -> Table:
-    text = None
+def decode_text(data: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without BOM) or GB18030 (what Excel saves on Chinese Windows)."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    if text is None:
-        raise TableError("无法识别文件编码（CSV 应为 UTF-8 或 GB18030）")
+    raise TableError("无法识别文件编码（CSV 应为 UTF-8 或 GB18030）")
+
+
+def _open_csv(data: bytes, max_rows: int) -> Table:
+    text = decode_text(data)
     if "\x00" in text[:4096]:
         raise TableError("文件不是文本格式的 CSV")
     total = text.count("\n")

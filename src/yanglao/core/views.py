@@ -24,6 +24,12 @@ def add_service_errors(
         form.add_error(field if field in form.fields else None, reason)
 
 
+def flash_errors(request, exc: ValidationFailed) -> None:
+    """A service's refusal as messages on the next page (for buttons without a form)."""
+    for reason in exc.errors.values():
+        messages.error(request, reason)
+
+
 def save_form(
     request,
     form: forms.Form,

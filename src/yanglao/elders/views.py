@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
-from yanglao.core.views import form_page, list_page, save_form
+from yanglao.core.views import flash_errors, form_page, list_page, save_form
 from yanglao.elders import selectors, services
 from yanglao.elders.forms import (
     CategoryForm,
@@ -221,8 +221,7 @@ def merge(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            for reason in exc.errors.values():
-                messages.error(request, reason)
+            flash_errors(request, exc)
         else:
             messages.success(
                 request, f"已将档案 #{remove.pk} 合并到 {keep.name}（#{keep.pk}）"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors
+from yanglao.core.views import add_service_errors, flash_errors
 from yanglao.imports import selectors, services, spreadsheets, tasks
 from yanglao.imports.forms import UploadForm
 from yanglao.imports.kinds import KINDS
@@ -81,8 +81,7 @@ def confirm(request, pk: int):
     try:
         services.import_confirm(by=request.user, job=job)
     except ValidationFailed as exc:
-        for reason in exc.errors.values():
-            messages.error(request, reason)
+        flash_errors(request, exc)
     else:
         tasks.run_job.enqueue(job.pk)
         messages.success(request, "已开始导入")
@@ -97,8 +96,7 @@ def cancel(request, pk: int):
         services.import_cancel(by=request.user, job=job)
         messages.success(request, "已取消，未导入任何数据")
     except ValidationFailed as exc:
-        for reason in exc.errors.values():
-            messages.error(request, reason)
+        flash_errors(request, exc)
     return redirect("imports:detail", pk=pk)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.scope import sees_everything
+from yanglao.core.tabular import TableError, decode_text
 from yanglao.regions.codes import LEVEL_BY_NAME, code_problem, parent_code_problem
 from yanglao.regions.models import Region
 
@@ -197,12 +198,10 @@ def regions_import_csv(*, by, data: bytes, dry_run: bool = False) -> ImportResul
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed({"file": "无法识别文件编码（应为 UTF-8 或 GB18030）"})
+    try:
+        return decode_text(data)
+    except TableError as exc:
+        raise ValidationFailed({"file": exc.reason}) from None
 
 
 def _parse_rows(
