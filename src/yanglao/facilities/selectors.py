@@ -282,3 +282,33 @@ def staff_export_rows(
             s.get_skill_level_display(), s.employer.name if s.employer else "",
             phone if full_pii else (mask_phone(phone) if phone else ""), s.hired_on, s.left_on,
         ]  # fmt: skip
+
+
+BED_EXPORT_HEADER = ["机构名称", "床位号", "床位类型", "状态", "是否在住", "入住日期"]
+
+
+def bed_export_rows(*, by, filters: FacilityFilter | None = None):
+    """Beds of the facilities in the filtered list (the columns of the bed import template first,
+    so the export imports back unchanged). Who lies in a bed is not exported, only whether."""
+    facilities = facility_list(by=by, filters=filters).values("pk")
+    open_stays = Admission.objects.filter(
+        bed=OuterRef("pk"), discharged_on__isnull=True
+    )
+    beds = (
+        Bed.objects.filter(facility__in=facilities)
+        .select_related("facility")
+        .annotate(
+            occupied=Exists(open_stays),
+            since=open_stays.values("admitted_on")[:1],
+        )
+        .order_by("facility__name", "code")
+    )
+    for b in beds.iterator(chunk_size=2000):
+        yield [
+            b.facility.name,
+            b.code,
+            b.get_kind_display(),
+            b.get_state_display(),
+            "是" if b.occupied else "否",
+            b.since,
+        ]

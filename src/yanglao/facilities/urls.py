@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.facility_list, name="list"),
     path("new/", views.facility_create, name="create"),
     path("export.<str:fmt>", views.facility_export, name="export"),
+    path("beds/export.<str:fmt>", views.bed_export, name="bed_export"),
     path("staff/export.<str:fmt>", views.staff_export, name="staff_export"),
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/edit/", views.facility_edit, name="edit"),

@@ -54,6 +54,21 @@ def facility_export(request, fmt: str):
 
 
 @login_required
+def bed_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
+    form = FacilityFilterForm(request.GET or None, regions=regions)
+    valid = form.is_valid()
+    filters = selectors.FacilityFilter(**form.cleaned_data) if valid else None
+    return export_response(
+        by=request.user, fmt=fmt, name="床位名单", header=selectors.BED_EXPORT_HEADER,
+        rows=selectors.bed_export_rows(by=request.user, filters=filters),
+        what="facilities.bed", filters=form.cleaned_data if valid else {}, full_pii=False,
+    )  # fmt: skip
+
+
+@login_required
 def staff_export(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404
