@@ -26,7 +26,9 @@ from yanglao.assessments.models import (
     Status,
     level_name,
 )
+from yanglao.core import pii
 from yanglao.core.errors import NotInScope
+from yanglao.core.idnumber import mask
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder, LifeEvent
@@ -335,3 +337,18 @@ def my_open_assessments(*, by) -> QuerySet[Assessment]:
         .select_related("elder__residence_region")
         .order_by("applied_on", "id")
     )
+
+
+EXPORT_HEADER = ["老年人", "身份证号", "社区/村", "评估标准", "评估原因", "申请日期", "评估机构", "状态",
+                 "总分", "初步等级", "最终等级", "评估日期", "有效期至"]  # fmt: skip
+
+
+def assessment_export_rows(*, by, filters: AssessmentFilter | None = None):
+    """The filtered assessment list for export (identity numbers masked)."""
+    for a in assessment_list(by=by, filters=filters).iterator(chunk_size=2000):
+        yield [
+            a.elder.name, mask(pii.decrypt(a.elder.id_number_enc)), a.elder.residence_region.name, a.standard,
+            a.get_reason_display(), a.applied_on, a.agency.name if a.agency else a.external_agency,
+            a.get_status_display(), a.total, a.preliminary_level_name, a.final_level_name, a.assessed_on,
+            a.valid_until,
+        ]  # fmt: skip

@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from yanglao.assessments.instrument import (
 from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 from yanglao.core.views import (
     add_service_errors,
@@ -63,6 +64,22 @@ def assessment_list(request):
         template="assessments/list.html",
         nav=NAV,
     )
+
+
+@login_required
+def export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
+    form = AssessmentFilterForm(request.GET or None, regions=regions)
+    valid = form.is_valid()
+    return export_response(
+        by=request.user, fmt=fmt, name="能力评估名单", header=selectors.EXPORT_HEADER,
+        rows=selectors.assessment_export_rows(
+            by=request.user, filters=selectors.AssessmentFilter(**form.cleaned_data) if valid else None
+        ),
+        what="assessments.assessment", filters=form.cleaned_data if valid else {}, full_pii=False,
+    )  # fmt: skip
 
 
 @login_required

@@ -260,3 +260,30 @@ def test_lists_filter_and_page(users, agency, make_elder):
     assert "首次评估" in history
     mine = client_for(agency.team[0].user).get("/assessments/").content.decode()
     assert "甄列表" in mine
+
+
+def test_export_is_scoped_and_audited(users, agency, make_elder):
+    import csv as csvmod
+
+    from yanglao.core.models import AuditEntry
+
+    a = _through_pages(users, agency, make_elder(name="甄导出"))
+    body = b"".join(
+        client_for(users["alice"]).get("/assessments/export.csv").streaming_content
+    )
+    rows = list(csvmod.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert (
+        rows[1][0] == "甄导出"
+        and rows[1][1] == a.elder.id_number_masked
+        and rows[1][7] == "评估中"
+    )
+    dave = b"".join(
+        client_for(users["dave"]).get("/assessments/export.csv").streaming_content
+    )
+    assert "甄导出" not in dave.decode("utf-8-sig")
+    assert (
+        AuditEntry.objects.filter(
+            action="export", object_type="assessments.assessment"
+        ).count()
+        == 2
+    )
