@@ -153,21 +153,7 @@ def cmd_import(opts) -> int:
         data = fh.read()
     if opts.kind == "assessments":
         return _import_assessments(by, data, opts.dry_run)
-    if opts.kind != "regions":
-        return _import_file(by, opts.kind, opts.file, data, opts.dry_run)
-    from yanglao.regions.services import regions_import_csv
-
-    result = regions_import_csv(by=by, data=data, dry_run=opts.dry_run)
-    for row, column, reason in result.errors:
-        print(f"第{row}行 {column}：{reason}", file=sys.stderr)
-    if result.errors:
-        print(f"有 {len(result.errors)} 处错误，未写入任何数据。", file=sys.stderr)
-        return 1
-    verb = "将" if opts.dry_run else "已"
-    print(
-        f"{verb}新增 {result.created} 个，更新 {result.updated} 个，未变 {result.unchanged} 个。"
-    )
-    return 0
+    return _import_file(by, opts.kind, opts.file, data, opts.dry_run)
 
 
 def _import_file(by, kind: str, path: str, data: bytes, dry_run: bool) -> int:
@@ -298,9 +284,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser(
         "import",
-        help="导入数据文件：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单、"
-        "facilities 机构名单、beds 床位名单、staff 从业人员名单（.xlsx/.csv）；"
-        "regions 区划代码 CSV；assessments 历史评估结果 CSV",
+        help="导入数据文件（.xlsx/.csv）：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单、"
+        "facilities 机构名单、beds 床位名单、staff 从业人员名单、regions 区划代码；assessments 历史评估结果（CSV）",
     )
     p.add_argument(
         "kind",

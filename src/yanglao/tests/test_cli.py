@@ -30,7 +30,7 @@ def test_import_regions_dry_run_then_for_real(users, tmp_path, capsys):
     path = tmp_path / "regions.csv"
     path.write_text(CSV, encoding="gb18030")
     assert main(["import", "regions", str(path), "--dry-run", "--user", "root"]) == 0
-    assert "将新增 1 个" in capsys.readouterr().out
+    assert "检查通过：将新增 1" in capsys.readouterr().out
     assert not Region.objects.filter(code="360222102").exists()
     assert main(["import", "regions", str(path), "--user", "root"]) == 0
     assert Region.objects.get(code="360222102").name == "鹅湖镇"
@@ -41,5 +41,8 @@ def test_import_regions_reports_row_errors_and_writes_nothing(users, tmp_path, c
     path.write_text(CSV + "360222103,某乡,360299,乡镇,农村\n", encoding="utf-8")
     assert main(["import", "regions", str(path), "--user", "root"]) == 1
     err = capsys.readouterr().err
-    assert "第3行 上级代码：上级区划 360299 不存在" in err and "未写入任何数据" in err
+    assert (
+        "CSV 第3行 上级代码“”：上级区划 360299 不存在" in err
+        and "未写入任何数据" in err
+    )
     assert not Region.objects.filter(code="360222102").exists()
