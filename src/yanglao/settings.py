@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "yanglao.elders",
     "yanglao.facilities",
     "yanglao.assessments",
+    "yanglao.visits",
     "yanglao.imports",
     "yanglao.demo",
 ]
@@ -201,6 +202,13 @@ LOGOUT_REDIRECT_URL = "login"
 ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", "12"))
 ASSESSMENT_DUE_SOON_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_DUE_SOON_DAYS", "30"))
 ASSESSMENT_REVIEW_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_REVIEW_DAYS", "30"))
+
+# Visits (探访关爱): how many people one community worker is given a month, and how far from the
+# home an 上门 check-in may be.
+VISITS_PER_VISITOR = int(os.environ.get("YANGLAO_VISITS_PER_VISITOR", "120"))
+VISIT_CHECKIN_TOLERANCE_M = int(
+    os.environ.get("YANGLAO_VISIT_CHECKIN_TOLERANCE_M", "300")
+)
 
 # Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
 LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))

@@ -174,13 +174,13 @@ def ability_level_on(
 def ability_levels_on(
     elder_ids, day: dt.date, *, standard: str = GBT_42195
 ) -> dict[int, AbilityLevel]:
-    """`ability_level_on` for many people at once (a monthly subsidy cycle): one query."""
+    """`ability_level_on` for many people at once (a monthly subsidy cycle, a visit roster): one
+    query; `elder_ids=None` means everybody."""
     latest = {}
-    rows = (
-        _completed_by(day)
-        .filter(elder_id__in=list(elder_ids), standard=standard)
-        .order_by("elder_id", "assessed_on", "id")
-    )
+    rows = _completed_by(day).filter(standard=standard)
+    if elder_ids is not None:  # None: everybody (a city-wide monthly roster)
+        rows = rows.filter(elder_id__in=list(elder_ids))
+    rows = rows.order_by("elder_id", "assessed_on", "id")
     for a in rows:
         latest[a.elder_id] = a
     return {elder_id: _as_level(a) for elder_id, a in latest.items()}
