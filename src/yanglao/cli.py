@@ -201,6 +201,31 @@ def _import_assessments(by, data: bytes, dry_run: bool) -> int:
     return 0
 
 
+def cmd_visits_roster(opts) -> int:
+    """Build (or bring up to date) a month's visit roster and plan; a daily job in production."""
+    import datetime as dt
+
+    _django()
+    from yanglao.visits.services import roster_build
+
+    try:
+        month = (
+            dt.datetime.strptime(opts.month, "%Y-%m").date()
+            if opts.month
+            else dt.date.today()
+        )
+    except ValueError:
+        print("错误：--month 的格式应为 2026-11", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    counts = roster_build(month=month)
+    print(
+        f"{month:%Y年%m月}探访名单：{counts['rostered']:,} 人（新增 {counts['added']:,}，移出 {counts['removed']:,}，"
+        f"规则变化 {counts['changed']:,}，未分配探访人 {counts['unassigned']:,}），用时 {time.monotonic() - started:.1f} 秒"
+    )
+    return 0
+
+
 def cmd_assessment_score(opts) -> int:
     """Read one answers document (JSON) on stdin, print the GB/T 42195-2022 result on stdout."""
     import json
@@ -296,6 +321,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("visits", help="探访关爱")
+    visits = p.add_subparsers(dest="visits_command", required=True)
+    roster = visits.add_parser("roster", help="生成或更新某月探访名单（默认本月）")
+    roster.add_argument("--month", default="", help="如 2026-11")
+    roster.set_defaults(func=cmd_visits_roster)
 
     p = sub.add_parser("assessment", help="老年人能力评估（GB/T 42195-2022）")
     assessment = p.add_subparsers(dest="assessment_command", required=True)

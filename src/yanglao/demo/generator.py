@@ -31,6 +31,7 @@ from yanglao.facilities.models import (
     Staff,
 )
 from yanglao.regions.models import Region
+from yanglao.visits.services import roster_build
 
 SEED = 20210301
 
@@ -156,6 +157,8 @@ def build_demo_city(
             summary=f"生成演示城市 scale={scale} seed={seed}",
         )
     refresh_planner_statistics()
+    counts = roster_build(month=city.today.replace(day=1))
+    progress(f"本月探访名单：{counts['rostered']:,} 人")
     return logins
 
 

@@ -1,0 +1,55 @@
+"""The visit pages: the worker's list, recording with a finding, the inbox, the rates table, and
+404 outside scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from yanglao.conftest import client_for
+from yanglao.visits import services
+from yanglao.visits.models import FollowUp, RosterEntry, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(users, make_elder):
+    make_elder(name="独居甲", living_arrangement="alone", lat=29.3, lng=117.2)
+    services.roster_build(month=timezone.localdate().replace(day=1))
+    return RosterEntry.objects.get()
+
+
+def test_worker_records_a_visit_and_the_inbox_shows_the_finding(users, entry):
+    carol = client_for(users["carol"])
+    page = carol.get("/visits/").content.decode()
+    assert "独居甲" in page and "已完成 0 / 1 人" in page
+    form = carol.get(f"/visits/entry/{entry.pk}/").context["form"]
+    client_id = form.initial["client_id"]
+    bad = carol.post(
+        f"/visits/entry/{entry.pk}/", {"kind": "home", "client_id": client_id}
+    )
+    assert "上门探访需要签到位置" in bad.content.decode()
+    data = {"kind": "home", "client_id": client_id, "lat": "29.3001", "lng": "117.2001",
+            "health": "良好", "findings": ["无取暖/降温"], "confirmed": "on"}  # fmt: skip
+    r = carol.post(f"/visits/entry/{entry.pk}/", data, follow=True)
+    assert "已记录对 独居甲 的探访" in r.content.decode()
+    carol.post(f"/visits/entry/{entry.pk}/", data)  # sent twice: one record
+    assert Visit.objects.count() == 1
+    inbox = carol.get("/visits/follow-ups/").content.decode()
+    assert "无取暖/降温" in inbox
+    f = FollowUp.objects.get()
+    carol.post(f"/visits/follow-ups/{f.pk}/close/", {"note": "已送取暖器"})
+    f.refresh_from_db()
+    assert f.status == "closed"
+
+
+def test_rates_page_and_scope(users, entry):
+    page = (
+        client_for(users["alice"]).get("/visits/rates/", {"level": 5}).content.decode()
+    )
+    assert "塘坪社区" in page and "月探访率" in page and "<svg" in page
+    dave = client_for(users["dave"])
+    assert dave.get(f"/visits/entry/{entry.pk}/").status_code == 404
+    assert "独居甲" not in dave.get("/visits/overdue/").content.decode()
+    assert "独居甲" in client_for(users["bob"]).get("/visits/overdue/").content.decode()

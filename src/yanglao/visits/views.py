@@ -1,0 +1,140 @@
+"""探访关爱 pages: a visitor's monthly list (phone first), the visit record, the community's
+follow-up inbox, overdue lists and the rates table with its chart."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.core.charts import bar_chart
+from yanglao.core.errors import ValidationFailed
+from yanglao.core.pagination import paginate
+from yanglao.core.views import add_service_errors, flash_errors
+from yanglao.regions.models import Region
+from yanglao.visits import selectors, services
+from yanglao.visits.forms import CloseForm, RatesForm, VisitForm
+from yanglao.visits.rules import RATE_DEFINITION
+
+NAV = "visits"
+
+
+def _month():
+    return timezone.localdate().replace(day=1)
+
+
+@login_required
+def my_list(request):
+    month = _month()
+    entries = selectors.my_list(by=request.user, month=month)
+    done = sum(1 for e in entries if e.done)
+    context = {"nav": NAV, "month": month, "entries": entries, "done": done}
+    return render(request, "visits/my_list.html", context)
+
+
+@login_required
+def record(request, pk: int):
+    entry = selectors.entry_get(by=request.user, pk=pk)
+    form = VisitForm(
+        request.POST or None, initial={"kind": "home", "client_id": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.visit_record(
+                by=request.user, entry=entry, visited_at=timezone.now(), **data
+            )
+        except ValidationFailed as exc:
+            # Location and submission id are hidden fields: their reasons go on top of the form.
+            add_service_errors(form, exc, {"lat": "__all__", "client_id": "__all__"})
+        else:
+            messages.success(request, f"已记录对 {entry.elder.name} 的探访")
+            return redirect("visits:mine")
+    context = {"nav": NAV, "entry": entry, "form": form, "last": selectors.last_visit(entry),
+               "contacts": list(entry.elder.contacts.all())}  # fmt: skip
+    return render(request, "visits/record.html", context)
+
+
+@login_required
+def follow_ups(request):
+    status = request.GET.get("status", "open")
+    page = paginate(
+        selectors.follow_ups(by=request.user, status=status),
+        page=request.GET.get("page"),
+    )
+    context = {
+        "nav": NAV,
+        "page": page,
+        "status": status,
+        "form": CloseForm(),
+        "querystring": f"status={status}&",
+    }
+    return render(request, "visits/follow_ups.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_close(request, pk: int):
+    item = selectors.follow_up_get(by=request.user, pk=pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_close(
+                by=request.user, follow_up=item, note=form.cleaned_data["note"]
+            )
+            messages.success(request, "已办结")
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+    else:
+        messages.error(request, "请填写办理情况")
+    return redirect("visits:follow_ups")
+
+
+@login_required
+def rates(request):
+    form = RatesForm(request.GET or None)
+    month = form.month_or_now(timezone.localdate())
+    level = (
+        form.cleaned_data.get("level") if form.is_valid() else None
+    ) or Region.Level.TOWNSHIP
+    rows = selectors.rates(by=request.user, month=month, level=level)
+    chart = bar_chart(
+        [(r.region.name, r.rate or 0) for r in rows if r.rostered][:40],
+        title=f"{month:%Y年%m月} 月探访率",
+        unit="%",
+    )
+    context = {"nav": NAV, "form": form, "rows": rows, "month": month, "chart": chart,
+               "definition": RATE_DEFINITION, "level": level}  # fmt: skip
+    return render(request, "visits/rates.html", context)
+
+
+@login_required
+def overdue(request):
+    page = paginate(
+        selectors.overdue(by=request.user, month=_month()), page=request.GET.get("page")
+    )
+    return render(
+        request, "visits/overdue.html", {"nav": NAV, "page": page, "querystring": ""}
+    )
+
+
+@login_required
+@require_POST
+def roster_build(request):
+    if not (
+        request.user.is_superuser or request.user.role in ("admin", "civil_affairs")
+    ):
+        messages.error(request, "只有民政局工作人员可以生成探访名单")
+    else:
+        counts = services.roster_build(month=_month(), by=request.user)
+        messages.success(
+            request,
+            f"本月探访名单已更新：共 {counts['rostered']:,} 人，新增 {counts['added']:,}，移出 {counts['removed']:,}，"
+            f"未分配探访人 {counts['unassigned']:,}",
+        )
+    return redirect(reverse("visits:rates"))
