@@ -120,6 +120,24 @@ class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin, AssessmentsMixin):
             )
         return logins
 
+    def build_grid_workers(self) -> int:
+        """One 网格员 per community/village (no log-in: they stand for the people the roster assigns
+        visits to; the demo's `community` login is the worker of its own community)."""
+        taken = set(
+            User.objects.filter(role="community").values_list("region_id", flat=True)
+        )
+        workers = []
+        for region in Region.objects.filter(level=Region.Level.VILLAGE).exclude(
+            pk__in=taken
+        ):
+            user = User(username=f"wg{region.code}", role="community", region=region,
+                        full_name=f"{region.name}网格员")  # fmt: skip
+            user.set_unusable_password()
+            workers.append(user)
+        User.objects.bulk_create(workers, batch_size=1000)
+        self.progress(f"网格员：{len(workers):,} 人")
+        return len(workers)
+
 
 def build_demo_city(
     *,
@@ -144,6 +162,7 @@ def build_demo_city(
         city.build_staff()
         teams = city.build_agencies()
         logins = city.build_accounts(welfare_home)
+        city.build_grid_workers()
     with transaction.atomic():
         city.build_assessments(teams)
         demo_assessors = list(
