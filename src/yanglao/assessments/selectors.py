@@ -181,9 +181,20 @@ def ability_levels_on(
     if elder_ids is not None:  # None: everybody (a city-wide monthly roster)
         rows = rows.filter(elder_id__in=list(elder_ids))
     rows = rows.order_by("elder_id", "assessed_on", "id")
-    for a in rows:
-        latest[a.elder_id] = a
-    return {elder_id: _as_level(a) for elder_id, a in latest.items()}
+    fields = ("elder_id", "final_level", "standard", "assessed_on", "valid_until", "pk")
+    for row in rows.values_list(*fields).iterator(chunk_size=5000):
+        latest[row[0]] = row  # ordered by date: the last one wins
+    return {
+        elder_id: AbilityLevel(
+            level=level,
+            name=level_name(std, level),
+            standard=std,
+            assessed_on=day_,
+            valid_until=valid,
+            assessment_id=pk,
+        )  # fmt: skip
+        for elder_id, level, std, day_, valid, pk in latest.values()
+    }
 
 
 def _as_level(a: Assessment) -> AbilityLevel:

@@ -75,6 +75,9 @@ def roster_build(
     levels = {k: v.level for k, v in ability_levels_on(None, day).items()}
     progress("读取档案")
     needs: dict[int, tuple[int, rules.Need, bool]] = {}
+    decided: dict[
+        rules.Facts, tuple[rules.Need | None, bool]
+    ] = {}  # few distinct fact sets
     people = Elder.objects.filter(status="active").values_list(
         "pk", "birth_date", "living_arrangement", "residence_region_id"
     )
@@ -83,9 +86,14 @@ def roster_build(
             age=age_on(birth, day), living=living, categories=frozenset(held.get(pk, ())),
             ability_level=levels.get(pk), rural=rural.get(region_id) is False,
         )  # fmt: skip
-        need = rules.need_for(facts)
-        if need is not None:
-            needs[pk] = (region_id, need, rules.is_rural_disabled(facts))
+        known = decided.get(facts)
+        if known is None:
+            known = decided[facts] = (
+                rules.need_for(facts),
+                rules.is_rural_disabled(facts),
+            )
+        if known[0] is not None:
+            needs[pk] = (region_id, known[0], known[1])
     progress("计算名单")
     existing = {
         e["elder_id"]: e
