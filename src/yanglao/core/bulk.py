@@ -1,4 +1,4 @@
-"""Inserting many rows fast: one prepared INSERT run with executemany, values prepared by each
+"""Inserting many rows fast: multi-row INSERT statements, values prepared by each
 field's own `get_db_prep_save` (so they are stored exactly as the ORM would store them), without
 building a model instance per row. Used by imports, where 100,000 people with their categories,
 contacts and audit entries are written in one transaction; building Django model instances and
@@ -32,11 +32,13 @@ def bulk_insert(
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Many rows per statement (a multi-row VALUES list): PostgreSQL takes one statement of 1,000
+    # rows far faster than 1,000 statements; SQLite's limit of 32,766 parameters bounds the batch.
+    per_statement = max(1, min(batch, 30_000 // len(fields)))
     now = timezone.now()
     stamped = {
         f.attname
@@ -47,19 +49,17 @@ def bulk_insert(
     prepare = [(f.attname, f.get_db_prep_save, f.attname in stamped) for f in fields]
     count = 0
     with connection.cursor() as cursor:
-        for chunk in _batches(rows, batch):
+        for chunk in _batches(rows, per_statement):
             params = [
-                [
-                    prep(
-                        now
-                        if stamp and row.get(name) is None
-                        else row.get(name, defaults.get(name)),
-                        connection,
-                    )
-                    for name, prep, stamp in prepare
-                ]
+                prep(
+                    now
+                    if stamp and row.get(name) is None
+                    else row.get(name, defaults.get(name)),
+                    connection,
+                )
                 for row in chunk
+                for name, prep, stamp in prepare
             ]
-            cursor.executemany(sql, params)
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
             count += len(chunk)
     return count

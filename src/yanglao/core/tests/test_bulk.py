@@ -1,0 +1,33 @@
+"""bulk_insert stores rows exactly as the ORM would, in statements of many rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from yanglao.core.bulk import bulk_insert
+from yanglao.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_rows_with_defaults_timestamps_and_json():
+    rows = [
+        {
+            "actor_name": "system",
+            "action": "event",
+            "object_type": "t",
+            "object_id": str(i),
+            "after": {"n": i},
+        }
+        for i in range(2500)  # more than one statement, and >999 parameters in one
+    ]
+    assert bulk_insert(AuditEntry, rows) == 2500
+    saved = AuditEntry.objects.order_by("pk")
+    assert saved.count() == 2500
+    last = saved.last()
+    assert (
+        last.after == {"n": 2499}
+        and last.at is not None
+        and last.summary == ""
+        and last.before is None
+    )
