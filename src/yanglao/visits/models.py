@@ -144,3 +144,43 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_route_display()} {self.finding}"
+
+
+class VisitRule(models.Model):
+    """A region's own roster rule (探访对象认定规则). A person is covered by the rules of the nearest
+    region above them that has any; with none, the platform's defaults (visits.rules)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="适用区域",
+    )
+    name = models.CharField("规则名称", max_length=60)
+    living = models.JSONField(
+        "居住情况（任一）",
+        default=list,
+        blank=True,
+        help_text='如 ["alone", "empty_nest"]',
+    )
+    categories = models.JSONField(
+        "困难类别（任一）",
+        default=list,
+        blank=True,
+        help_text='如 ["disabled", "tekun"]',
+    )
+    min_ability_level = models.PositiveSmallIntegerField(
+        "能力等级不低于", null=True, blank=True
+    )
+    min_age = models.PositiveSmallIntegerField("年龄不低于", null=True, blank=True)
+    all_required = models.BooleanField("以上条件须同时满足", default=False)
+    visits_per_month = models.PositiveSmallIntegerField("每月探访次数", default=1)
+    phone_counts = models.BooleanField("电话探访计入", default=False)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "探访对象认定规则"
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.name}"

@@ -54,6 +54,37 @@ class Rule:
             return all(any_of) and bool(any_of)
         return any(any_of)
 
+    def describe(self) -> str:
+        """The rule in plain Chinese, as the rates page shows it."""
+        parts = []
+        if self.living:
+            parts.append(
+                "居住情况为"
+                + "/".join(LIVING_NAMES.get(x, x) for x in sorted(self.living))
+            )
+        if self.categories:
+            parts.append(
+                "属于"
+                + "/".join(CATEGORY_NAMES.get(x, x) for x in sorted(self.categories))
+            )
+        if self.min_ability_level is not None:
+            parts.append(f"能力等级{self.min_ability_level}级及以上")
+        if self.min_age is not None:
+            parts.append(f"{self.min_age}岁及以上")
+        joined = ("且" if self.all_of else "或").join(parts) or "所有在册老年人"
+        phone = "（电话探访计入）" if self.phone_counts else "（须上门）"
+        return f"{self.name}：{joined}，每月探访{self.visits_per_month}次{phone}"
+
+
+LIVING_NAMES = {
+    "alone": "独居",
+    "empty_nest": "空巢",
+    "left_behind": "留守",
+    "with_children": "与子女同住",
+    "other": "其他",
+}
+CATEGORY_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘/低收入", "family_planning": "计划生育特殊家庭",
+                  "youfu": "重点优抚对象", "disabled": "重度残疾", "dementia": "失智"}  # fmt: skip
 
 # The documents' 特殊困难老年人: 空巢、留守、独居、失能、重残、计划生育特殊家庭 (plus 特困 and 失智,
 # whom every bureau visits), monthly; 独居 and 失能 together, weekly. 失能 = 能力中度受损 or worse.

@@ -142,3 +142,19 @@ def overdue(*, by, month: dt.date) -> QuerySet[RosterEntry]:
         .select_related("elder", "region", "visitor")
         .order_by("region__code", "elder__name")
     )
+
+
+def workload(*, by, month: dt.date) -> list[dict]:
+    """Visitors in the user's area this month: people assigned, done, left."""
+    qs = RosterEntry.objects.filter(month=month, visitor__isnull=False)
+    if not sees_everything(by):
+        qs = qs.filter(in_scope_q(by, "region"))
+    rows = (
+        qs.values("visitor_id", "visitor__full_name", "visitor__username")
+        .annotate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=Q(visits_done__gte=F("visits_required"))),
+        )
+        .order_by("-assigned")[:200]
+    )
+    return [r | {"left": r["assigned"] - r["done"]} for r in rows]

@@ -23,7 +23,7 @@ from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder, ElderCategory
 from yanglao.regions.models import Region
 from yanglao.visits import rules
-from yanglao.visits.models import FollowUp, RosterEntry, Visit
+from yanglao.visits.models import FollowUp, RosterEntry, Visit, VisitRule
 
 VISITOR_ROLES = {"community"}
 # Findings a visitor can tick, and where each goes (issue 8 §3).
@@ -75,9 +75,8 @@ def roster_build(
     levels = {k: v.level for k, v in ability_levels_on(None, day).items()}
     progress("读取档案")
     needs: dict[int, tuple[int, rules.Need, bool]] = {}
-    decided: dict[
-        rules.Facts, tuple[rules.Need | None, bool]
-    ] = {}  # few distinct fact sets
+    rulebook = region_rules()
+    decided: dict[tuple, tuple[rules.Need | None, bool]] = {}  # few distinct fact sets
     people = Elder.objects.filter(status="active").values_list(
         "pk", "birth_date", "living_arrangement", "residence_region_id"
     )
@@ -86,10 +85,12 @@ def roster_build(
             age=age_on(birth, day), living=living, categories=frozenset(held.get(pk, ())),
             ability_level=levels.get(pk), rural=rural.get(region_id) is False,
         )  # fmt: skip
-        known = decided.get(facts)
+        applying = rulebook(region_id)
+        key = (id(applying), facts)
+        known = decided.get(key)
         if known is None:
-            known = decided[facts] = (
-                rules.need_for(facts),
+            known = decided[key] = (
+                rules.need_for(facts, applying),
                 rules.is_rural_disabled(facts),
             )
         if known[0] is not None:
@@ -143,6 +144,39 @@ def roster_build(
         audit(by=by, action="event", object_type="visits.roster",
               summary=f"{month:%Y年%m月}探访名单：{counts}")  # fmt: skip
     return counts
+
+
+def region_rules():
+    """region id → the rules that apply there: those of the nearest region above it (or itself)
+    with active rules of its own, else the defaults."""
+    own: dict[str, list[rules.Rule]] = defaultdict(list)
+    for r in VisitRule.objects.filter(active=True).select_related("region"):
+        own[r.region.path].append(
+            rules.Rule(
+                r.name,
+                r.visits_per_month,
+                living=frozenset(r.living),
+                categories=frozenset(r.categories),
+                min_ability_level=r.min_ability_level,
+                min_age=r.min_age,
+                all_of=("all",) if r.all_required else (),
+                phone_counts=r.phone_counts,
+            )  # fmt: skip
+        )
+    frozen = {path: tuple(found) for path, found in own.items()}
+    paths = dict(Region.objects.values_list("pk", "path"))
+    cache: dict[int, tuple[rules.Rule, ...]] = {}
+
+    def lookup(region_id: int) -> tuple[rules.Rule, ...]:
+        if region_id not in cache:
+            path = paths.get(region_id, "")
+            best = rules.DEFAULT_RULES
+            for prefix in sorted((p for p in frozen if path.startswith(p)), key=len):
+                best = frozen[prefix]
+            cache[region_id] = best
+        return cache[region_id]
+
+    return lookup
 
 
 def _month_end(month: dt.date) -> dt.date:

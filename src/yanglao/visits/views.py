@@ -108,8 +108,15 @@ def rates(request):
         title=f"{month:%Y年%m月} 月探访率",
         unit="%",
     )
+    applying = (
+        services.region_rules()(request.user.region_id)
+        if request.user.region_id
+        else None
+    )
     context = {"nav": NAV, "form": form, "rows": rows, "month": month, "chart": chart,
-               "definition": RATE_DEFINITION, "level": level}  # fmt: skip
+               "definition": RATE_DEFINITION, "level": level,
+               "rules": [r.describe() for r in (applying or services.rules.DEFAULT_RULES)],
+               "workload": selectors.workload(by=request.user, month=month)}  # fmt: skip
     return render(request, "visits/rates.html", context)
 
 

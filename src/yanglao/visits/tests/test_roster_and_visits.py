@@ -149,3 +149,44 @@ def test_rates_by_hand(users, make_elder, worker, month, regions):
     zhou = next(r for r in street if r.region.code == "360203001")
     assert (zhou.rostered, zhou.visited) == (4, 2) and zhou.rate == 0.5
     assert other.pk
+
+
+def test_a_region_sets_its_own_rules(users, make_elder, regions, month):
+    from yanglao.visits.models import VisitRule
+
+    VisitRule.objects.create(
+        region=regions["fuliang"],
+        name="90岁以上老人",
+        min_age=90,
+        visits_per_month=2,
+        phone_counts=True,
+    )
+    far = make_elder(
+        name="浮梁高龄",
+        birth=dt.date(1930, 1, 1),
+        region="jiucheng",
+        living_arrangement="with_children",
+    )
+    near = make_elder(
+        name="珠山高龄", birth=dt.date(1930, 1, 1), living_arrangement="with_children"
+    )
+    far_alone = make_elder(
+        name="浮梁独居", region="jiucheng", living_arrangement="alone"
+    )
+    services.roster_build(month=month)
+    on = {e.elder_id: e for e in RosterEntry.objects.filter(month=month)}
+    assert (
+        on[far.pk].visits_required == 2
+        and on[far.pk].phone_counts
+        and on[far.pk].reasons == ["90岁以上老人"]
+    )
+    assert near.pk not in on  # 珠山区 keeps the defaults, which do not cover age alone
+    assert far_alone.pk not in on  # 浮梁县's own rules replace the defaults there
+    text = client_for_rates(users["dave"])
+    assert "90岁以上老人：90岁及以上，每月探访2次（电话探访计入）" in text
+
+
+def client_for_rates(user) -> str:
+    from yanglao.conftest import client_for
+
+    return client_for(user).get("/visits/rates/").content.decode()
