@@ -58,3 +58,35 @@ def ratio_ring(value: float | None, *, title: str, size: int = 140) -> str:
         f'<text x="{c}" y="{c + 6}" text-anchor="middle" font-size="20" font-weight="bold">{text}</text>'
         f'<text x="{c}" y="{size + 16}" text-anchor="middle" font-size="13">{escape(title)}</text></svg>'
     )
+
+
+def dot_map(
+    points: list[tuple[float, float]],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 420,
+) -> str:
+    """People as dots at their home coordinates (lat, lng), fitted to the box: where the
+    unvisited live, without map tiles (offline intranets)."""
+    pad = 16
+    if not points:
+        return (
+            f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} 60" '
+            f'xmlns="http://www.w3.org/2000/svg"><text x="{pad}" y="34" font-size="14">{escape(title)}：无</text></svg>'
+        )
+    lats = [p[0] for p in points]
+    lngs = [p[1] for p in points]
+    south, north, west, east = min(lats), max(lats), min(lngs), max(lngs)
+    span = max(north - south, east - west, 1e-6)
+    scale = min((width - 2 * pad) / span, (height - 2 * pad - 24) / span)
+    dots = "".join(
+        f'<circle cx="{pad + (lng - west) * scale:.1f}" cy="{pad + 24 + (north - lat) * scale:.1f}" r="2.5"/>'
+        for lat, lng in points
+    )
+    return (
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<text x="{pad}" y="18" font-size="14" font-weight="bold">{escape(title)}（{len(points)} 人）</text>'
+        f'<g fill="#c0392b" fill-opacity="0.6">{dots}</g></svg>'
+    )

@@ -158,3 +158,26 @@ def workload(*, by, month: dt.date) -> list[dict]:
         .order_by("-assigned")[:200]
     )
     return [r | {"left": r["assigned"] - r["done"]} for r in rows]
+
+
+def plan_entries(
+    *, by, month: dt.date, unassigned: bool = False
+) -> QuerySet[RosterEntry]:
+    qs = RosterEntry.objects.filter(entry_scope_q(by), month=month)
+    if unassigned:
+        qs = qs.filter(visitor__isnull=True)
+    return qs.select_related("elder", "region", "visitor").order_by(
+        "region__code", "elder__name", "pk"
+    )
+
+
+def visitors_for(*, by) -> list:
+    """Community workers in the user's area (who may be given visits there)."""
+    from yanglao.accounts.models import User
+
+    qs = User.objects.filter(
+        role="community", is_active=True, region__isnull=False
+    ).select_related("region")
+    if not sees_everything(by):
+        qs = qs.filter(in_scope_q(by, "region"))
+    return list(qs.order_by("region__code", "full_name")[:2000])

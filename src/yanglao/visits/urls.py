@@ -9,6 +9,9 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),
     path("rates/", views.rates, name="rates"),
+    path("rates/export.<str:fmt>", views.rates_export, name="rates_export"),
+    path("plan/", views.plan, name="plan"),
+    path("entry/<int:pk>/assign/", views.entry_assign, name="assign"),
     path("overdue/", views.overdue, name="overdue"),
     path("roster/build/", views.roster_build, name="roster_build"),
 ]

@@ -7,13 +7,15 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core.charts import bar_chart
+from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 from yanglao.core.views import add_service_errors, flash_errors
 from yanglao.regions.models import Region
@@ -122,11 +124,18 @@ def rates(request):
 
 @login_required
 def overdue(request):
-    page = paginate(
-        selectors.overdue(by=request.user, month=_month()), page=request.GET.get("page")
+    people = selectors.overdue(by=request.user, month=_month())
+    page = paginate(people, page=request.GET.get("page"))
+    points = list(
+        people.filter(elder__lat__isnull=False).values_list("elder__lat", "elder__lng")[
+            :5000
+        ]
     )
+    chart = dot_map(points, title="本月尚未完成探访的老年人分布（按住址坐标）")
     return render(
-        request, "visits/overdue.html", {"nav": NAV, "page": page, "querystring": ""}
+        request,
+        "visits/overdue.html",
+        {"nav": NAV, "page": page, "querystring": "", "map": chart},
     )
 
 
@@ -145,3 +154,75 @@ def roster_build(request):
             f"未分配探访人 {counts['unassigned']:,}",
         )
     return redirect(reverse("visits:rates"))
+
+
+@login_required
+def rates_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    form = RatesForm(request.GET or None)
+    month = form.month_or_now(timezone.localdate())
+    level = (
+        form.cleaned_data.get("level") if form.is_valid() else None
+    ) or Region.Level.TOWNSHIP
+    rows = selectors.rates(by=request.user, month=month, level=level)
+    header = [
+        "区域",
+        "区划代码",
+        "名单人数",
+        "已完成",
+        "月探访率",
+        "农村失能老人",
+        "已帮扶",
+        "帮扶率",
+        "未分配探访人",
+    ]
+
+    def share(n, d):
+        return f"{n / d:.1%}" if d else ""
+
+    return export_response(
+        by=request.user, fmt=fmt, name=f"月探访率-{month:%Y-%m}", header=header,
+        rows=([r.region.name, r.region.code, r.rostered, r.visited, share(r.visited, r.rostered), r.rural_disabled,
+               r.rural_disabled_visited, share(r.rural_disabled_visited, r.rural_disabled), r.unassigned] for r in rows),
+        what="visits.rates", filters={"month": f"{month:%Y-%m}", "level": level}, full_pii=False,
+    )  # fmt: skip
+
+
+@login_required
+def plan(request):
+    """本月探访安排: who visits whom, editable by the community (or the street/bureau)."""
+    only_unassigned = request.GET.get("unassigned") == "1"
+    entries = selectors.plan_entries(
+        by=request.user, month=_month(), unassigned=only_unassigned
+    )
+    page = paginate(entries, page=request.GET.get("page"))
+    visitors = selectors.visitors_for(by=request.user)
+    for e in page.items:
+        e.choices = [v for v in visitors if e.region.path.startswith(v.region.path)]
+    context = {"nav": NAV, "page": page, "unassigned": only_unassigned,
+               "querystring": "unassigned=1&" if only_unassigned else ""}  # fmt: skip
+    return render(request, "visits/plan.html", context)
+
+
+@login_required
+@require_POST
+def entry_assign(request, pk: int):
+    entry = selectors.entry_get(by=request.user, pk=pk)
+    visitor = next(
+        (
+            v
+            for v in selectors.visitors_for(by=request.user)
+            if str(v.pk) == request.POST.get("visitor")
+        ),
+        None,
+    )
+    if visitor is None:
+        messages.error(request, "请选择负责该社区/村的探访人")
+    else:
+        try:
+            services.entry_assign(by=request.user, entry=entry, visitor=visitor)
+            messages.success(request, f"{entry.elder.name} 的探访人已改为 {visitor}")
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+    return redirect(request.POST.get("next") or "visits:plan")

@@ -53,3 +53,36 @@ def test_rates_page_and_scope(users, entry):
     assert dave.get(f"/visits/entry/{entry.pk}/").status_code == 404
     assert "独居甲" not in dave.get("/visits/overdue/").content.decode()
     assert "独居甲" in client_for(users["bob"]).get("/visits/overdue/").content.decode()
+
+
+def test_plan_can_be_changed_by_the_community(users, entry, regions):
+    from yanglao.conftest import make_user
+
+    other = make_user("grid2", "community", regions["tangping"])
+    carol = client_for(users["carol"])
+    page = carol.get("/visits/plan/").content.decode()
+    assert "独居甲" in page and "grid2" in page
+    carol.post(f"/visits/entry/{entry.pk}/assign/", {"visitor": other.pk})
+    entry.refresh_from_db()
+    assert entry.visitor == other
+    far = make_user("farworker", "community", regions["jiucheng"])
+    carol.post(
+        f"/visits/entry/{entry.pk}/assign/", {"visitor": far.pk}
+    )  # outside: refused
+    entry.refresh_from_db()
+    assert entry.visitor == other
+
+
+def test_rates_export_and_unvisited_map(users, entry):
+    import csv
+    import io
+
+    alice = client_for(users["alice"])
+    body = b"".join(
+        alice.get("/visits/rates/export.csv", {"level": 5}).streaming_content
+    ).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    tangping = next(r for r in rows if r[0] == "塘坪社区")
+    assert tangping[2:5] == ["1", "0", "0.0%"]
+    page = alice.get("/visits/overdue/").content.decode()
+    assert "<circle" in page and "（1 人）" in page
