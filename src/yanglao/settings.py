@@ -203,6 +203,10 @@ ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", 
 ASSESSMENT_DUE_SOON_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_DUE_SOON_DAYS", "30"))
 ASSESSMENT_REVIEW_DAYS = int(os.environ.get("YANGLAO_ASSESSMENT_REVIEW_DAYS", "30"))
 
+# Uploaded files (visit photos): kept under the var directory and served only through views that
+# check the viewer's scope — never as public static files.
+MEDIA_ROOT = VAR_DIR / "media"
+
 # Visits (探访关爱): how many people one community worker is given a month, and how far from the
 # home an 上门 check-in may be.
 VISITS_PER_VISITOR = int(os.environ.get("YANGLAO_VISITS_PER_VISITOR", "120"))

@@ -31,6 +31,11 @@ class VisitForm(forms.Form):
     confirmed = forms.BooleanField(
         label="老年人（或家属）已确认本次探访", required=False
     )
+    photo = forms.FileField(
+        label="照片（选填）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -84,6 +84,7 @@ class Visit(models.Model):
     needs = models.CharField("需求", max_length=200, blank=True)
     findings = models.JSONField("发现的问题", default=list)
     confirmed = models.BooleanField("老年人（或家属）确认", default=False)
+    photo = models.FileField("照片", upload_to="visits/%Y/%m/", blank=True)
     client_id = models.CharField("提交编号", max_length=64, unique=True)
     counted = models.BooleanField("计入探访率", default=True)
     recorded_at = models.DateTimeField(auto_now_add=True)

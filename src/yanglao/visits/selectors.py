@@ -13,7 +13,7 @@ from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q
 from yanglao.visits import rules
-from yanglao.visits.models import FollowUp, RosterEntry
+from yanglao.visits.models import FollowUp, RosterEntry, Visit
 
 
 def my_list(*, by, month: dt.date) -> list[RosterEntry]:
@@ -181,3 +181,13 @@ def visitors_for(*, by) -> list:
     if not sees_everything(by):
         qs = qs.filter(in_scope_q(by, "region"))
     return list(qs.order_by("region__code", "full_name")[:2000])
+
+
+def visit_get(*, by, pk: int) -> Visit:
+    visit = Visit.objects.filter(pk=pk).select_related("entry").first()
+    if (
+        visit is None
+        or not RosterEntry.objects.filter(entry_scope_q(by), pk=visit.entry_id).exists()
+    ):
+        raise NotInScope(pk)
+    return visit

@@ -248,7 +248,7 @@ def visit_record(
     *, by, entry: RosterEntry, kind: str, visited_at: dt.datetime, client_id: str,
     lat: float | None = None, lng: float | None = None, health: str = "", safety: str = "",
     living: str = "", mood: str = "", needs: str = "", findings: list[str] | None = None,
-    confirmed: bool = False,
+    confirmed: bool = False, photo=None,
 ) -> Visit:  # fmt: skip
     """记录探访. The same submission twice (a flaky phone) returns the first record. Refused: a
     person not on the visitor's list (nor in the recorder's area), a visit in the future or
@@ -289,6 +289,10 @@ def visit_record(
                 errors["lat"] = (
                     f"签到位置距老人住址约 {distance} 米，超过 {settings.VISIT_CHECKIN_TOLERANCE_M} 米，不能记为上门探访"
                 )
+    if photo is not None:
+        problem = _photo_problem(photo)
+        if problem:
+            errors["photo"] = problem
     if errors:
         raise ValidationFailed(errors)
     counted = kind == Visit.Kind.HOME or entry.phone_counts
@@ -298,6 +302,8 @@ def visit_record(
             distance_m=distance, health=health, safety=safety, living=living, mood=mood, needs=needs,
             findings=findings, confirmed=confirmed, client_id=client_id, counted=counted,
         )  # fmt: skip
+        if photo is not None:
+            visit.photo.save(f"{visit.pk}.{_photo_type(photo)}", photo, save=True)
         if counted:
             entry.visits_done = entry.visits.filter(counted=True).count()
             entry.save(update_fields=["visits_done"])
@@ -310,6 +316,28 @@ def visit_record(
             summary=f"探访 {elder.name}（{visit.get_kind_display()}）",
         )
     return visit
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _photo_type(photo) -> str:
+    photo.seek(0)
+    head = photo.read(8)
+    photo.seek(0)
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG"):
+        return "png"
+    return ""
+
+
+def _photo_problem(photo) -> str:
+    if photo.size > PHOTO_MAX_BYTES:
+        return "照片超过 5 MB，请压缩后再上传"
+    if not _photo_type(photo):
+        return "照片应为 JPEG 或 PNG 图片"
+    return ""
 
 
 def _follow_up(by, visit: Visit, finding: str) -> FollowUp:

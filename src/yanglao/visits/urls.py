@@ -11,6 +11,7 @@ urlpatterns = [
     path("rates/", views.rates, name="rates"),
     path("rates/export.<str:fmt>", views.rates_export, name="rates_export"),
     path("plan/", views.plan, name="plan"),
+    path("visit/<int:pk>/photo/", views.photo, name="photo"),
     path("entry/<int:pk>/assign/", views.entry_assign, name="assign"),
     path("overdue/", views.overdue, name="overdue"),
     path("roster/build/", views.roster_build, name="roster_build"),

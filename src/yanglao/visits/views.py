@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,21 +42,31 @@ def my_list(request):
 @login_required
 def record(request, pk: int):
     entry = selectors.entry_get(by=request.user, pk=pk)
-    form = VisitForm(
-        request.POST or None, initial={"kind": "home", "client_id": uuid.uuid4().hex}
-    )
+    initial = {"kind": "home", "client_id": uuid.uuid4().hex}
+    form = VisitForm(request.POST or None, request.FILES or None, initial=initial)
+    wants_json = (
+        request.headers.get("Accept") == "application/json"
+    )  # the page's own script
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data["photo"] = data.get("photo") or None
         try:
             services.visit_record(
                 by=request.user, entry=entry, visited_at=timezone.now(), **data
             )
         except ValidationFailed as exc:
+            if wants_json:
+                return JsonResponse({"errors": exc.errors}, status=422)
             # Location and submission id are hidden fields: their reasons go on top of the form.
             add_service_errors(form, exc, {"lat": "__all__", "client_id": "__all__"})
         else:
             messages.success(request, f"已记录对 {entry.elder.name} 的探访")
+            if wants_json:
+                return JsonResponse({"ok": True, "next": reverse("visits:mine")})
             return redirect("visits:mine")
+    elif request.method == "POST" and wants_json:
+        errors = {k: "；".join(v) for k, v in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=422)
     context = {"nav": NAV, "entry": entry, "form": form, "last": selectors.last_visit(entry),
                "contacts": list(entry.elder.contacts.all())}  # fmt: skip
     return render(request, "visits/record.html", context)
@@ -226,3 +236,13 @@ def entry_assign(request, pk: int):
         except ValidationFailed as exc:
             flash_errors(request, exc)
     return redirect(request.POST.get("next") or "visits:plan")
+
+
+@login_required
+def photo(request, pk: int):
+    """A visit's photo, only for those who may see the visit's roster entry."""
+    visit = selectors.visit_get(by=request.user, pk=pk)
+    if not visit.photo:
+        raise Http404
+    kind = "image/jpeg" if visit.photo.name.endswith(".jpg") else "image/png"
+    return FileResponse(visit.photo.open("rb"), content_type=kind)

@@ -53,9 +53,15 @@ def test_worker_visits_on_a_phone(demo, live_server, chromium):
     page.get_by_label("身体状况").fill("血压偏高")
     page.get_by_label("无取暖/降温").check()
     page.get_by_label("老年人（或家属）已确认本次探访").check()
+    # The connection drops as the worker submits: the record waits on the phone, then goes.
+    context.set_offline(True)
     page.get_by_role("button", name="提交探访记录").click()
+    expect(page.locator("#geo-state")).to_contain_text("已暂存在本机")
+    entry.refresh_from_db()
+    assert entry.visits_done == 0
+    context.set_offline(False)
     expect(page.locator(".messages")).to_contain_text(
-        f"已记录对 {entry.elder.name} 的探访"
+        f"已记录对 {entry.elder.name} 的探访", timeout=20_000
     )
     entry.refresh_from_db()
     assert entry.visits_done == 1

@@ -86,3 +86,25 @@ def test_rates_export_and_unvisited_map(users, entry):
     assert tangping[2:5] == ["1", "0", "0.0%"]
     page = alice.get("/visits/overdue/").content.decode()
     assert "<circle" in page and "（1 人）" in page
+
+
+def test_photo_is_kept_and_shown_only_in_scope(users, entry, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    carol = client_for(users["carol"])
+    form = carol.get(f"/visits/entry/{entry.pk}/").context["form"]
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 100
+    base = {"kind": "home", "lat": "29.3", "lng": "117.2"}
+    bad = carol.post(f"/visits/entry/{entry.pk}/", base | {"client_id": "x1", "photo": SimpleUploadedFile("a.gif", b"GIF89a")},
+                     HTTP_ACCEPT="application/json")  # fmt: skip
+    assert bad.status_code == 422 and "JPEG" in bad.json()["errors"]["photo"]
+    ok = carol.post(f"/visits/entry/{entry.pk}/", base | {"client_id": form.initial["client_id"],
+                    "photo": SimpleUploadedFile("a.jpg", jpeg)}, HTTP_ACCEPT="application/json")  # fmt: skip
+    assert ok.json() == {"ok": True, "next": "/visits/"}
+    visit = Visit.objects.get()
+    assert carol.get(f"/visits/visit/{visit.pk}/photo/").status_code == 200
+    assert (
+        client_for(users["dave"]).get(f"/visits/visit/{visit.pk}/photo/").status_code
+        == 404
+    )
