@@ -108,3 +108,41 @@ def test_photo_is_kept_and_shown_only_in_scope(users, entry, settings, tmp_path)
         client_for(users["dave"]).get(f"/visits/visit/{visit.pk}/photo/").status_code
         == 404
     )
+
+
+def test_every_visit_url_outside_scope_is_404(users, entry, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    carol = client_for(users["carol"])
+    client_id = (
+        carol.get(f"/visits/entry/{entry.pk}/").context["form"].initial["client_id"]
+    )
+    carol.post(f"/visits/entry/{entry.pk}/", {"kind": "home", "lat": "29.3", "lng": "117.2", "client_id": client_id,
+               "findings": ["跌倒风险"], "photo": SimpleUploadedFile("a.png", b"\x89PNG....")})  # fmt: skip
+    visit, follow_up = Visit.objects.get(), FollowUp.objects.get()
+    dave = client_for(users["dave"])  # 浮梁县
+    assert dave.get(f"/visits/entry/{entry.pk}/").status_code == 404
+    assert (
+        dave.post(
+            f"/visits/entry/{entry.pk}/", {"kind": "phone", "client_id": "z"}
+        ).status_code
+        == 404
+    )
+    assert (
+        dave.post(
+            f"/visits/entry/{entry.pk}/assign/", {"visitor": users["dave"].pk}
+        ).status_code
+        == 404
+    )
+    assert dave.get(f"/visits/visit/{visit.pk}/photo/").status_code == 404
+    assert (
+        dave.post(
+            f"/visits/follow-ups/{follow_up.pk}/close/", {"note": "x"}
+        ).status_code
+        == 404
+    )
+    for url in ("/visits/follow-ups/", "/visits/overdue/", "/visits/plan/"):
+        assert entry.elder.name not in dave.get(url).content.decode(), url
+    follow_up.refresh_from_db()
+    assert follow_up.status == "open" and Visit.objects.count() == 1
