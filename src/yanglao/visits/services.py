@@ -265,6 +265,14 @@ def visit_record(
     )
     if not (own or in_area):
         raise NotInScope(entry.pk)
+    # Another community worker's person: refused with the reason (the community reassigns first);
+    # street and bureau staff, and anyone for a person nobody has been given, may record.
+    if not own and by.role == "community" and entry.visitor_id is not None:
+        raise ValidationFailed(
+            {
+                "__all__": f"该老人不在您的探访名单中（由 {entry.visitor} 负责）；如需代为探访，请先在探访安排中调整"
+            }
+        )
     if kind not in Visit.Kind.values:
         errors["kind"] = "探访方式应为上门或电话"
     if not client_id:

@@ -190,3 +190,21 @@ def client_for_rates(user) -> str:
     from yanglao.conftest import client_for
 
     return client_for(user).get("/visits/rates/").content.decode()
+
+
+def test_another_workers_person_is_refused_with_the_reason(
+    users, make_elder, month, regions
+):
+    from yanglao.conftest import make_user
+
+    other = make_user("grid2", "community", regions["tangping"])
+    person = make_elder(name="乙", living_arrangement="alone", lat=29.3, lng=117.2)
+    services.roster_build(month=month)
+    entry = RosterEntry.objects.get(elder=person)
+    assert entry.visitor == users["carol"]
+    with pytest.raises(ValidationFailed) as exc:
+        _visit(other, entry)
+    assert "不在您的探访名单中" in exc.value.errors["__all__"]
+    _visit(users["bob"], entry)  # 珠山区 staff may record for anyone in their area
+    entry.refresh_from_db()
+    assert entry.visits_done == 1
