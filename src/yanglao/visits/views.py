@@ -109,7 +109,8 @@ def follow_up_close(request, pk: int):
 
 @login_required
 def rates(request):
-    form = RatesForm(request.GET or None)
+    initial = {"month": _month(), "level": Region.Level.TOWNSHIP}
+    form = RatesForm(request.GET or None, initial=initial)
     month = form.month_or_now(timezone.localdate())
     level = (
         form.cleaned_data.get("level") if form.is_valid() else None
