@@ -1,0 +1,246 @@
+"""Subsidy programmes as data, and their evaluation (issue 6 §1–2). Pure module: no Django import.
+
+A policy version holds eligibility conditions and an amount rule; `evaluate` decides, for one
+person's facts on a date, whether they are eligible, the amount (integer 分) and an explanation
+listing every condition met or failed — the sentence a clerk reads to a family. Tier tables are
+checked for gaps and overlaps when a version is made, not when money is paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+CATEGORY_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘/低收入", "family_planning": "计划生育特殊家庭",
+                  "youfu": "重点优抚对象", "disabled": "重度残疾", "dementia": "失智"}  # fmt: skip
+LIVING_NAMES = {"alone": "独居", "empty_nest": "空巢", "left_behind": "留守", "with_children": "与子女同住", "other": "其他"}  # fmt: skip
+LEVEL_NAMES = {
+    0: "能力完好",
+    1: "轻度失能",
+    2: "中度失能",
+    3: "重度失能",
+    4: "完全失能",
+}
+
+
+class InvalidPolicy(ValueError):
+    """A policy that cannot be used; `errors` names each problem in Chinese."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Facts:
+    age: int
+    hukou_path: str = ""  # materialised region path, e.g. "360000/360200/360222/"
+    residence_path: str = ""
+    categories: frozenset[str] = frozenset()
+    ability_level: int | None = None  # from the latest valid GB/T 42195-2022 result
+    living: str = ""
+    in_institution: bool = False
+    receiving: frozenset[str] = (
+        frozenset()
+    )  # programme codes the person already receives
+
+
+@dataclass(frozen=True)
+class Conditions:
+    min_age: int | None = None
+    max_age: int | None = None
+    hukou_in: str = ""  # region path prefix; "" = anywhere
+    residence_in: str = ""
+    region_name: str = ""  # for the explanation ("景德镇市")
+    categories_any: frozenset[str] = frozenset()
+    min_level: int | None = None
+    max_level: int | None = None
+    living_any: frozenset[str] = frozenset()
+    in_institution: bool | None = (
+        None  # True: only residents; False: only at home; None: either
+    )
+    excludes: frozenset[str] = frozenset()  # not while receiving these programmes
+
+
+@dataclass(frozen=True)
+class Tier:
+    low: int  # inclusive (age or level), or 0 for category tiers
+    high: int | None  # inclusive; None = no upper bound
+    amount_fen: int
+    category: str = ""  # for tiers by category
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Per person per month: a flat amount, or tiers by age, level or category (the highest
+    matching category tier when a person holds several)."""
+
+    by: str = "flat"  # flat / age / level / category
+    flat_fen: int = 0
+    tiers: tuple[Tier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    programme: str  # code, e.g. "gaoling"
+    name: str  # 高龄津贴
+    version: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    conditions: Conditions
+    amount: Amount
+
+
+@dataclass
+class Decision:
+    eligible: bool
+    amount_fen: int
+    explanation: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        marks = "；".join(("✓ " if ok else "✗ ") + why for why, ok in self.explanation)
+        return marks
+
+
+def check_policy(p: Policy) -> None:
+    """Refuse a policy whose amounts cannot be paid as written: tiers with gaps or overlaps,
+    negative amounts, fractions of a fen are impossible by type (integers)."""
+    errors: dict[str, str] = {}
+    a = p.amount
+    if p.effective_to is not None and p.effective_to < p.effective_from:
+        errors["effective_to"] = "终止日期早于起始日期"
+    if a.by not in ("flat", "age", "level", "category"):
+        errors["amount.by"] = "金额规则应为统一标准、按年龄、按能力等级或按类别"
+    if a.by == "flat" and a.flat_fen < 0:
+        errors["amount.flat_fen"] = "金额不能为负数"
+    if a.by in ("age", "level"):
+        tiers = sorted(a.tiers, key=lambda t: t.low)
+        if not tiers:
+            errors["amount.tiers"] = "缺少分档"
+        for i, t in enumerate(tiers):
+            if t.amount_fen < 0:
+                errors[f"amount.tiers[{i}]"] = "金额不能为负数"
+            if t.high is not None and t.high < t.low:
+                errors[f"amount.tiers[{i}]"] = f"分档 {t.low}–{t.high} 上限小于下限"
+            if i and tiers[i - 1].high is None:
+                errors[f"amount.tiers[{i}]"] = f"分档 {t.low} 起与上一档（无上限）重叠"
+            elif i and t.low <= tiers[i - 1].high:
+                errors[f"amount.tiers[{i}]"] = (
+                    f"分档 {t.low} 起与上一档（至 {tiers[i - 1].high}）重叠"
+                )
+            elif i and t.low > tiers[i - 1].high + 1:
+                errors[f"amount.tiers[{i}]"] = (
+                    f"分档之间有空档：{tiers[i - 1].high + 1}–{t.low - 1} 没有标准"
+                )
+    if a.by == "category":
+        seen = [t.category for t in a.tiers]
+        if not seen:
+            errors["amount.tiers"] = "缺少分档"
+        if len(seen) != len(set(seen)):
+            errors["amount.tiers"] = "同一类别出现了两个标准"
+    if errors:
+        raise InvalidPolicy(errors)
+
+
+def overlapping(versions: Sequence[Policy]) -> list[tuple[str, str]]:
+    """Pairs of versions of one programme whose effective periods overlap (refused on save)."""
+    found = []
+    ordered = sorted(versions, key=lambda v: v.effective_from)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.effective_to is None or a.effective_to >= b.effective_from:
+            found.append((a.version, b.version))
+    return found
+
+
+def _age_text(c: Conditions) -> str:
+    if c.min_age is not None and c.max_age is not None:
+        return f"年龄 {c.min_age}–{c.max_age} 周岁"
+    if c.min_age is not None:
+        return f"年满 {c.min_age} 周岁"
+    return f"不超过 {c.max_age} 周岁"
+
+
+def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
+    """Eligibility, amount and explanation of one person under one policy version on `day`."""
+    c = p.conditions
+    checks: list[tuple[str, bool]] = []
+    in_force = p.effective_from <= day and (
+        p.effective_to is None or day <= p.effective_to
+    )
+    checks.append((f"{p.name}（{p.version}）在 {day:%Y年%m月%d日} 有效", in_force))
+    if c.min_age is not None or c.max_age is not None:
+        ok = (c.min_age is None or f.age >= c.min_age) and (
+            c.max_age is None or f.age <= c.max_age
+        )
+        checks.append((f"{_age_text(c)}（本人 {f.age} 周岁）", ok))
+    if c.hukou_in:
+        checks.append(
+            (f"户籍在{c.region_name or '本地'}", f.hukou_path.startswith(c.hukou_in))
+        )
+    if c.residence_in:
+        checks.append(
+            (
+                f"居住在{c.region_name or '本地'}",
+                f.residence_path.startswith(c.residence_in),
+            )
+        )
+    if c.categories_any:
+        names = "、".join(CATEGORY_NAMES.get(x, x) for x in sorted(c.categories_any))
+        checks.append((f"属于 {names} 之一", bool(c.categories_any & f.categories)))
+    if c.min_level is not None or c.max_level is not None:
+        level = f.ability_level
+        ok = (
+            level is not None
+            and (c.min_level is None or level >= c.min_level)
+            and (c.max_level is None or level <= c.max_level)
+        )
+        shown = (
+            "未评估或评估已过期"
+            if level is None
+            else f"{level}级 {LEVEL_NAMES.get(level, '')}"
+        )
+        wanted = (
+            f"{c.min_level}级及以上"
+            if c.max_level is None
+            else f"{c.min_level or 0}–{c.max_level}级"
+        )
+        checks.append((f"能力等级 {wanted}（本人：{shown}）", ok))
+    if c.living_any:
+        names = "、".join(LIVING_NAMES.get(x, x) for x in sorted(c.living_any))
+        checks.append((f"居住情况为 {names}", f.living in c.living_any))
+    if c.in_institution is not None:
+        text = "入住养老机构" if c.in_institution else "居家（未入住养老机构）"
+        checks.append((text, f.in_institution == c.in_institution))
+    for code in sorted(c.excludes):
+        checks.append((f"未同时享受 {code}", code not in f.receiving))
+    eligible = all(ok for _why, ok in checks)
+    amount, why = _amount(p.amount, f)
+    if eligible and why:
+        checks.append((why, amount > 0))
+        eligible = amount > 0
+    return Decision(eligible, amount if eligible else 0, checks)
+
+
+def _amount(a: Amount, f: Facts) -> tuple[int, str]:
+    if a.by == "flat":
+        return a.flat_fen, f"标准 {a.flat_fen / 100:.2f} 元/月"
+    if a.by == "category":
+        held = [t for t in a.tiers if t.category in f.categories]
+        if not held:
+            return 0, "不属于任何有标准的类别"
+        best = max(held, key=lambda t: t.amount_fen)
+        return (
+            best.amount_fen,
+            f"按{CATEGORY_NAMES.get(best.category, best.category)}标准 {best.amount_fen / 100:.2f} 元/月",
+        )
+    value = f.age if a.by == "age" else f.ability_level
+    if value is None:
+        return 0, "没有有效的能力评估结果"
+    for t in a.tiers:
+        if value >= t.low and (t.high is None or value <= t.high):
+            band = f"{t.low}+" if t.high is None else f"{t.low}–{t.high}"
+            unit = "岁" if a.by == "age" else "级"
+            return t.amount_fen, f"{band}{unit}档 {t.amount_fen / 100:.2f} 元/月"
+    return 0, "不在任何分档内"
