@@ -257,7 +257,11 @@ def visit_record(
     if client_id:
         earlier = Visit.objects.filter(client_id=client_id).first()
         if earlier is not None:
-            return earlier
+            if earlier.entry_id == entry.pk and earlier.visitor_id == by.pk:
+                return earlier  # the same phone sending the same record again
+            raise ValidationFailed(
+                {"client_id": "提交编号已被另一条探访记录使用，请刷新页面后重新填写"}
+            )
     errors: dict[str, str] = {}
     own = entry.visitor_id == by.pk
     in_area = (by.is_superuser or by.role in REGISTRY_WRITERS) and region_path_allowed(

@@ -208,3 +208,17 @@ def test_another_workers_person_is_refused_with_the_reason(
     _visit(users["bob"], entry)  # 珠山区 staff may record for anyone in their area
     entry.refresh_from_db()
     assert entry.visits_done == 1
+
+
+def test_a_submission_id_is_not_shared_between_visits(users, make_elder, month):
+    a = make_elder(name="甲", living_arrangement="alone", lat=29.3, lng=117.2)
+    b = make_elder(name="乙", living_arrangement="alone", lat=29.3, lng=117.2)
+    services.roster_build(month=month)
+    first = _visit(users["carol"], RosterEntry.objects.get(elder=a), client_id="same")
+    with pytest.raises(ValidationFailed) as exc:
+        _visit(users["carol"], RosterEntry.objects.get(elder=b), client_id="same")
+    assert "提交编号" in exc.value.errors["client_id"]
+    assert (
+        _visit(users["carol"], RosterEntry.objects.get(elder=a), client_id="same").pk
+        == first.pk
+    )
