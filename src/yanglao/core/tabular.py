@@ -46,7 +46,6 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
     total_rows: int | None = None  # data rows, when known up front
     merged_rows: set[int] = field(default_factory=set)
-    formula_rows: set[int] = field(default_factory=set)
 
 
 def open_table(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table:
@@ -118,9 +117,7 @@ def _open_xlsx(data: bytes, max_rows: int) -> Table:
         return [f"={v}" if (n, i) in formulas else v for i, v in enumerate(row)]
 
     numbered = ((n, mark(n, row)) for n, row in enumerate(values, start=1))
-    table = _with_header(sheet.name, numbered, len(values), merged)
-    table.formula_rows = rows_with_formulas
-    return table
+    return _with_header(sheet.name, numbered, len(values), merged)
 
 
 def _marked_rows(data: bytes) -> tuple[set[int], set[tuple[int, int]]]:
@@ -257,16 +254,3 @@ def as_date(value: Any) -> dt.date | None:
         return dt.date(*(int(g) for g in m.groups()))
     except ValueError:
         raise CellError("不是有效的日期") from None
-
-
-def as_int(value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = as_text(value).replace(",", "")
-    if not re.fullmatch(r"-?\d+", text):
-        raise CellError("应为整数")
-    return int(text)

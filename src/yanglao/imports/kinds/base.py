@@ -12,7 +12,6 @@ from yanglao.core.tabular import (
     CellError,
     Table,
     as_date,
-    as_int,
     as_text,
     match_columns,
 )
@@ -95,9 +94,6 @@ class Row:
 
     def date(self, key: str):
         return self.read(key, as_date)
-
-    def int(self, key: str):
-        return self.read(key, as_int)
 
     def required(self, key: str) -> str:
         value = self.text(key)

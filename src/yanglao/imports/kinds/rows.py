@@ -20,9 +20,6 @@ class _DryRun(Exception):
 
 
 class ServiceKind(Kind):
-    def read_row(self, row: Row) -> dict | None:
-        raise NotImplementedError
-
     def apply(self, *, by, item: dict) -> tuple[str, str]:
         """Call the service; return ("new" | "updated" | "unchanged", who) or raise
         ValidationFailed."""
