@@ -102,6 +102,13 @@ def assessment_team(assessment: Assessment) -> list:
     )
 
 
+def team_member(assessment: Assessment, user):
+    """The user's seat on the assessment's team, or None."""
+    return (
+        assessment.team.filter(assessor__user=user).select_related("assessor").first()
+    )
+
+
 @dataclass
 class HistoryRow:
     assessment: Assessment

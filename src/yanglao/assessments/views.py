@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,12 +31,12 @@ from yanglao.assessments.instrument import (
 from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 from yanglao.core.views import (
     add_service_errors,
     flash_errors,
     form_page,
+    list_export,
     list_page,
     querystring_without_page,
     save_form,
@@ -68,17 +68,12 @@ def assessment_list(request):
 
 @login_required
 def export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
     regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
-    form = AssessmentFilterForm(request.GET or None, regions=regions)
-    valid = form.is_valid()
-    return export_response(
-        by=request.user, fmt=fmt, name="能力评估名单", header=selectors.EXPORT_HEADER,
-        rows=selectors.assessment_export_rows(
-            by=request.user, filters=selectors.AssessmentFilter(**form.cleaned_data) if valid else None
-        ),
-        what="assessments.assessment", filters=form.cleaned_data if valid else {}, full_pii=False,
+    return list_export(
+        request, fmt, AssessmentFilterForm(request.GET or None, regions=regions),
+        make_filter=selectors.AssessmentFilter,
+        rows=lambda f: selectors.assessment_export_rows(by=request.user, filters=f),
+        name="能力评估名单", header=selectors.EXPORT_HEADER, what="assessments.assessment",
     )  # fmt: skip
 
 
@@ -208,7 +203,7 @@ def fill(request, pk: int):
         "answered": len(items),
         "total_items": len(GBT_42195_2022.items),
         "editable": a.status in (Status.ASSIGNED, Status.SUBMITTED)
-        and a.team.filter(assessor__user=request.user).exists(),
+        and selectors.team_member(a, request.user) is not None,
     }
     return render(request, "assessments/fill.html", context)
 

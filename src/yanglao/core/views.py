@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 
 
@@ -95,3 +96,41 @@ def querystring_without_page(params: QueryDict) -> str:
     kept.pop("page", None)
     encoded = kept.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+def list_export(
+    request,
+    fmt: str,
+    form: forms.Form,
+    *,
+    make_filter,
+    rows: Callable[[Any], Any],
+    name: str,
+    header: list[str],
+    what: str,
+    full_pii: bool = False,
+) -> HttpResponse:
+    """The one list export: the list page's filter form and selector, as .xlsx or .csv. Unlike
+    the page (which shows a wrong filter and falls back to the whole list), an export with a
+    wrong filter is refused with the reasons — a clerk must not get the whole city by mistake."""
+    if fmt not in FORMATS:
+        raise Http404
+    if form.is_bound and not form.is_valid():
+        reasons = "；".join(
+            f"{form.fields[k].label if k in form.fields else k}：{'、'.join(v)}"
+            for k, v in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"筛选条件有误，未导出：{reasons}", content_type="text/plain; charset=utf-8"
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    return export_response(
+        by=request.user,
+        fmt=fmt,
+        name=name,
+        header=header,
+        rows=rows(make_filter(**data)),
+        what=what,
+        filters=data,
+        full_pii=full_pii,
+    )

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
-from yanglao.core.views import flash_errors, form_page, list_page, save_form
+from yanglao.core.views import (
+    flash_errors,
+    form_page,
+    list_export,
+    list_page,
+    save_form,
+)
 from yanglao.elders import selectors, services
 from yanglao.elders.forms import (
     CategoryForm,
@@ -42,28 +46,14 @@ def elder_list(request):
 def elder_export(request, fmt: str):
     """The filtered list as .xlsx or .csv; full identity and phone numbers only for those who
     may see them and ask (full=1). Audited."""
-    if fmt not in FORMATS:
-        raise Http404
     regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
-    form = ElderFilterForm(request.GET or None, regions=regions)
-    filters = (
-        selectors.ElderFilter(**form.cleaned_data)
-        if form.is_valid()
-        else selectors.ElderFilter()
-    )
     full = request.user.may_view_full_pii and request.GET.get("full") == "1"
-    return export_response(
-        by=request.user,
-        fmt=fmt,
-        name="老年人名单",
-        header=selectors.EXPORT_HEADER,
-        rows=selectors.elder_export_rows(
-            by=request.user, filters=filters, full_pii=full
-        ),
-        what="elders.elder",
-        filters=form.cleaned_data if form.is_valid() else {},
-        full_pii=full,
-    )
+    return list_export(
+        request, fmt, ElderFilterForm(request.GET or None, regions=regions),
+        make_filter=selectors.ElderFilter,
+        rows=lambda f: selectors.elder_export_rows(by=request.user, filters=f, full_pii=full),
+        name="老年人名单", header=selectors.EXPORT_HEADER, what="elders.elder", full_pii=full,
+    )  # fmt: skip
 
 
 @login_required

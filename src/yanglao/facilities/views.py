@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
-from yanglao.core.views import form_page, list_page, querystring_without_page, save_form
+from yanglao.core.views import (
+    form_page,
+    list_export,
+    list_page,
+    querystring_without_page,
+    save_form,
+)
 from yanglao.facilities import selectors, services
 from yanglao.facilities.forms import (
     AdmissionForm,
@@ -38,33 +44,25 @@ def facility_list(request):
     )
 
 
-@login_required
-def facility_export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
+def _facility_list_export(request, fmt: str, **what):
     regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
     form = FacilityFilterForm(request.GET or None, regions=regions)
-    valid = form.is_valid()
-    filters = selectors.FacilityFilter(**form.cleaned_data) if valid else None
-    return export_response(
-        by=request.user, fmt=fmt, name="养老服务设施名单", header=selectors.FACILITY_EXPORT_HEADER,
-        rows=selectors.facility_export_rows(by=request.user, filters=filters),
-        what="facilities.facility", filters=form.cleaned_data if valid else {}, full_pii=False,
+    return list_export(request, fmt, form, make_filter=selectors.FacilityFilter, **what)
+
+
+@login_required
+def facility_export(request, fmt: str):
+    return _facility_list_export(
+        request, fmt, name="养老服务设施名单", header=selectors.FACILITY_EXPORT_HEADER, what="facilities.facility",
+        rows=lambda f: selectors.facility_export_rows(by=request.user, filters=f),
     )  # fmt: skip
 
 
 @login_required
 def bed_export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
-    regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
-    form = FacilityFilterForm(request.GET or None, regions=regions)
-    valid = form.is_valid()
-    filters = selectors.FacilityFilter(**form.cleaned_data) if valid else None
-    return export_response(
-        by=request.user, fmt=fmt, name="床位名单", header=selectors.BED_EXPORT_HEADER,
-        rows=selectors.bed_export_rows(by=request.user, filters=filters),
-        what="facilities.bed", filters=form.cleaned_data if valid else {}, full_pii=False,
+    return _facility_list_export(
+        request, fmt, name="床位名单", header=selectors.BED_EXPORT_HEADER, what="facilities.bed",
+        rows=lambda f: selectors.bed_export_rows(by=request.user, filters=f),
     )  # fmt: skip
 
 

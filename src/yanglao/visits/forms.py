@@ -39,7 +39,6 @@ class VisitForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    # fmt: skip
 
 
 class CloseForm(forms.Form):
@@ -62,6 +61,9 @@ class RatesForm(forms.Form):
         label="统计层级", choices=LEVELS, coerce=int, required=False
     )
 
-    def month_or_now(self, today: dt.date) -> dt.date:
-        value = self.cleaned_data.get("month") if self.is_valid() else None
-        return (value or today).replace(day=1)
+    def month_and_level(self, today: dt.date) -> tuple[dt.date, int]:
+        """The month (first day) and level asked for; this month and 乡镇/街道 when not given or
+        not valid (the page shows why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        month = (data.get("month") or today).replace(day=1)
+        return month, data.get("level") or Region.Level.TOWNSHIP

@@ -42,6 +42,7 @@ def entry_get(*, by, pk: int) -> RosterEntry:
     entry = (
         RosterEntry.objects.filter(entry_scope_q(by), pk=pk)
         .select_related("elder", "region", "visitor")
+        .prefetch_related("elder__contacts")
         .first()
     )
     if entry is None:
@@ -191,3 +192,11 @@ def visit_get(*, by, pk: int) -> Visit:
     ):
         raise NotInScope(pk)
     return visit
+
+
+def unvisited_points(
+    *, by, month: dt.date, limit: int = 5000
+) -> list[tuple[float, float]]:
+    """Home coordinates of people not yet visited as required this month (for the dot map)."""
+    located = overdue(by=by, month=month).filter(elder__lat__isnull=False)
+    return list(located.values_list("elder__lat", "elder__lng")[:limit])

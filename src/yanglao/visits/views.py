@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors, flash_errors
+from yanglao.core.views import add_service_errors, flash_errors, list_export
 from yanglao.regions.models import Region
 from yanglao.visits import selectors, services
 from yanglao.visits.forms import CloseForm, RatesForm, VisitForm
@@ -67,8 +66,7 @@ def record(request, pk: int):
     elif request.method == "POST" and wants_json:
         errors = {k: "；".join(v) for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=422)
-    context = {"nav": NAV, "entry": entry, "form": form, "last": selectors.last_visit(entry),
-               "contacts": list(entry.elder.contacts.all())}  # fmt: skip
+    context = {"nav": NAV, "entry": entry, "form": form, "last": selectors.last_visit(entry)}  # fmt: skip
     return render(request, "visits/record.html", context)
 
 
@@ -111,10 +109,7 @@ def follow_up_close(request, pk: int):
 def rates(request):
     initial = {"month": _month(), "level": Region.Level.TOWNSHIP}
     form = RatesForm(request.GET or None, initial=initial)
-    month = form.month_or_now(timezone.localdate())
-    level = (
-        form.cleaned_data.get("level") if form.is_valid() else None
-    ) or Region.Level.TOWNSHIP
+    month, level = form.month_and_level(timezone.localdate())
     rows = selectors.rates(by=request.user, month=month, level=level)
     chart = bar_chart(
         [(r.region.name, r.rate or 0) for r in rows if r.rostered][:40],
@@ -137,11 +132,7 @@ def rates(request):
 def overdue(request):
     people = selectors.overdue(by=request.user, month=_month())
     page = paginate(people, page=request.GET.get("page"))
-    points = list(
-        people.filter(elder__lat__isnull=False).values_list("elder__lat", "elder__lng")[
-            :5000
-        ]
-    )
+    points = selectors.unvisited_points(by=request.user, month=_month())
     chart = dot_map(points, title="本月尚未完成探访的老年人分布（按住址坐标）")
     return render(
         request,
@@ -167,37 +158,33 @@ def roster_build(request):
     return redirect(reverse("visits:rates"))
 
 
+RATES_HEADER = ["区域", "区划代码", "名单人数", "已完成", "月探访率", "农村失能老人", "已帮扶", "帮扶率", "未分配探访人"]  # fmt: skip
+
+
+def _share(n: int, d: int) -> str:
+    return f"{n / d:.1%}" if d else ""
+
+
 @login_required
 def rates_export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
     form = RatesForm(request.GET or None)
-    month = form.month_or_now(timezone.localdate())
-    level = (
-        form.cleaned_data.get("level") if form.is_valid() else None
-    ) or Region.Level.TOWNSHIP
-    rows = selectors.rates(by=request.user, month=month, level=level)
-    header = [
-        "区域",
-        "区划代码",
-        "名单人数",
-        "已完成",
-        "月探访率",
-        "农村失能老人",
-        "已帮扶",
-        "帮扶率",
-        "未分配探访人",
-    ]
 
-    def share(n, d):
-        return f"{n / d:.1%}" if d else ""
+    def rows(_filters):
+        month, level = form.month_and_level(timezone.localdate())
+        for r in selectors.rates(by=request.user, month=month, level=level):
+            yield [r.region.name, r.region.code, r.rostered, r.visited, _share(r.visited, r.rostered), r.rural_disabled,
+                   r.rural_disabled_visited, _share(r.rural_disabled_visited, r.rural_disabled), r.unassigned]  # fmt: skip
 
-    return export_response(
-        by=request.user, fmt=fmt, name=f"月探访率-{month:%Y-%m}", header=header,
-        rows=([r.region.name, r.region.code, r.rostered, r.visited, share(r.visited, r.rostered), r.rural_disabled,
-               r.rural_disabled_visited, share(r.rural_disabled_visited, r.rural_disabled), r.unassigned] for r in rows),
-        what="visits.rates", filters={"month": f"{month:%Y-%m}", "level": level}, full_pii=False,
-    )  # fmt: skip
+    return list_export(
+        request,
+        fmt,
+        form,
+        make_filter=dict,
+        rows=rows,
+        name="月探访率",
+        header=RATES_HEADER,
+        what="visits.rates",
+    )
 
 
 @login_required

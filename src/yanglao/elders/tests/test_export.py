@@ -88,3 +88,14 @@ def test_an_export_imports_back_unchanged(users, make_elder):
 
 def test_unknown_format_is_404(users):
     assert client_for(users["bob"]).get("/elders/export.pdf").status_code == 404
+
+
+def test_a_wrong_filter_is_refused_not_exported_whole(users, make_elder):
+    make_elder(name="甲")
+    r = client_for(users["bob"]).get("/elders/export.csv", {"age_band": "150-200"})
+    assert (
+        r.status_code == 400
+        and "筛选条件有误，未导出" in r.content.decode()
+        and "年龄段" in r.content.decode()
+    )
+    assert not AuditEntry.objects.filter(action="export").exists()
