@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ImportJob(models.Model):
@@ -65,6 +66,15 @@ class ImportJob(models.Model):
         if self.status in (self.Status.CHECKED, self.Status.DONE):
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute without a start: most likely no worker is running."""
+
+        return (
+            self.status == self.Status.UPLOADED
+            and (timezone.now() - self.created_at).total_seconds() > 60
+        )
 
     @property
     def running(self) -> bool:

@@ -135,3 +135,18 @@ def test_command_line(users, regions, tmp_path, capsys):
 def test_spreadsheet_helpers_do_not_need_a_request(users, regions):
     assert spreadsheets.template("elders")[:2] == b"PK"
     assert json.dumps(ImportJob.Status.choices, ensure_ascii=False)
+
+
+def test_a_job_nobody_picks_up_says_why(users, regions, settings):
+    import datetime as dt
+
+    from yanglao.imports import services
+
+    job = services.import_upload(
+        by=users["bob"], kind="elders", file_name="r.xlsx", data=xlsx(good_rows())
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - dt.timedelta(minutes=5)
+    )
+    page = client_for(users["bob"]).get(f"/imports/{job.pk}/").content.decode()
+    assert "后台任务进程可能没有运行" in page
