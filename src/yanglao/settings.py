@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "yanglao.facilities",
     "yanglao.assessments",
     "yanglao.visits",
+    "yanglao.benefits",
     "yanglao.imports",
     "yanglao.demo",
 ]

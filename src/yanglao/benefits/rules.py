@@ -44,6 +44,7 @@ class Facts:
     receiving: frozenset[str] = (
         frozenset()
     )  # programme codes the person already receives
+    gone: str = ""  # why the person is not in the registry on the day ("2026年08月20日死亡"), or ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,10 @@ class Policy:
     effective_to: dt.date | None
     conditions: Conditions
     amount: Amount
+    unit: str = "person"  # person: paid to the person; institution: to the institution they live in
+    other_names: tuple[
+        tuple[str, str], ...
+    ] = ()  # names of excluded programmes, for the text
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Decision:
     eligible: bool
     amount_fen: int
     explanation: list[tuple[str, bool]] = field(default_factory=list)
+    tier: str = ""  # the standard applied, e.g. "90–99岁档"
 
     @property
     def text(self) -> str:
@@ -170,6 +176,7 @@ def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
         p.effective_to is None or day <= p.effective_to
     )
     checks.append((f"{p.name}（{p.version}）在 {day:%Y年%m月%d日} 有效", in_force))
+    checks.append((f"在世且在册（{f.gone}）" if f.gone else "在世且在册", not f.gone))
     if c.min_age is not None or c.max_age is not None:
         ok = (c.min_age is None or f.age >= c.min_age) and (
             c.max_age is None or f.age <= c.max_age
@@ -213,34 +220,249 @@ def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
     if c.in_institution is not None:
         text = "入住养老机构" if c.in_institution else "居家（未入住养老机构）"
         checks.append((text, f.in_institution == c.in_institution))
+    names = dict(p.other_names)
     for code in sorted(c.excludes):
-        checks.append((f"未同时享受 {code}", code not in f.receiving))
+        checks.append((f"未同时享受{names.get(code, code)}", code not in f.receiving))
     eligible = all(ok for _why, ok in checks)
-    amount, why = _amount(p.amount, f)
+    amount, why, tier = _amount(p.amount, f)
     if eligible and why:
         checks.append((why, amount > 0))
         eligible = amount > 0
-    return Decision(eligible, amount if eligible else 0, checks)
+    return Decision(
+        eligible, amount if eligible else 0, checks, tier if eligible else ""
+    )
 
 
-def _amount(a: Amount, f: Facts) -> tuple[int, str]:
+def _amount(a: Amount, f: Facts) -> tuple[int, str, str]:
+    """(amount, the sentence saying which standard applies, the tier's short name)."""
     if a.by == "flat":
-        return a.flat_fen, f"标准 {a.flat_fen / 100:.2f} 元/月"
+        return a.flat_fen, f"标准 {a.flat_fen / 100:.2f} 元/月", "统一标准"
     if a.by == "category":
         held = [t for t in a.tiers if t.category in f.categories]
         if not held:
-            return 0, "不属于任何有标准的类别"
+            return 0, "不属于任何有标准的类别", ""
         best = max(held, key=lambda t: t.amount_fen)
-        return (
-            best.amount_fen,
-            f"按{CATEGORY_NAMES.get(best.category, best.category)}标准 {best.amount_fen / 100:.2f} 元/月",
-        )
+        name = CATEGORY_NAMES.get(best.category, best.category)
+        return best.amount_fen, f"按{name}标准 {best.amount_fen / 100:.2f} 元/月", name
     value = f.age if a.by == "age" else f.ability_level
     if value is None:
-        return 0, "没有有效的能力评估结果"
+        return 0, "能力等级：未评估或评估已过期", ""
     for t in a.tiers:
         if value >= t.low and (t.high is None or value <= t.high):
             band = f"{t.low}+" if t.high is None else f"{t.low}–{t.high}"
+            if t.high == t.low:
+                band = f"{t.low}"
             unit = "岁" if a.by == "age" else "级"
-            return t.amount_fen, f"{band}{unit}档 {t.amount_fen / 100:.2f} 元/月"
-    return 0, "不在任何分档内"
+            own = (
+                "" if a.by == "age" else f"本人{value}级{LEVEL_NAMES.get(value, '')}，"
+            )
+            return (
+                t.amount_fen,
+                f"{own}{band}{unit}档 {t.amount_fen / 100:.2f} 元/月",
+                f"{band}{unit}档",
+            )
+    return 0, "不在任何分档内", ""
+
+
+# --- rules as data (what a bureau edits and the database stores) --------------------------------
+
+AMOUNT_BY = {
+    "flat": "统一标准",
+    "age": "按年龄分档",
+    "level": "按能力等级分档",
+    "category": "按困难类别",
+}
+UNITS = {"person": "按人按月发给本人", "institution": "按入住老年人按月拨付给养老机构"}
+
+
+def _int_or_none(errors: dict, key: str, value, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[key] = "应为整数"
+        return None
+    if not low <= value <= high:
+        errors[key] = f"应在 {low}–{high} 之间"
+        return None
+    return value
+
+
+def _fen(errors: dict, key: str, value) -> int:
+    """Amounts are integer 分: 12.5 分 or a string is refused, never rounded."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[key] = "金额应为整数分（不能有不足一分的零头）"
+        return 0
+    if value < 0:
+        errors[key] = "金额不能为负数"
+    return value
+
+
+def _codes(errors: dict, key: str, values, known) -> frozenset[str]:
+    values = list(values or [])
+    wrong = [str(v) for v in values if v not in known]
+    if wrong:
+        errors[key] = f"未知的取值：{'、'.join(wrong)}"
+    return frozenset(v for v in values if v in known)
+
+
+def conditions_from_data(
+    data: dict, *, region_path: str, region_name: str, programmes=()
+) -> tuple[Conditions, dict[str, str]]:
+    """Conditions from their stored form: `hukou_local`/`residence_local` mean the programme's
+    own region (its path is only known where the programme is)."""
+    e: dict[str, str] = {}
+    c = Conditions(
+        min_age=_int_or_none(e, "conditions.min_age", data.get("min_age"), 0, 150),
+        max_age=_int_or_none(e, "conditions.max_age", data.get("max_age"), 0, 150),
+        hukou_in=region_path if data.get("hukou_local") else "",
+        residence_in=region_path if data.get("residence_local") else "",
+        region_name=region_name,
+        categories_any=_codes(e, "conditions.categories_any", data.get("categories_any"), CATEGORY_NAMES),
+        min_level=_int_or_none(e, "conditions.min_level", data.get("min_level"), 0, 4),
+        max_level=_int_or_none(e, "conditions.max_level", data.get("max_level"), 0, 4),
+        living_any=_codes(e, "conditions.living_any", data.get("living_any"), LIVING_NAMES),
+        in_institution=data.get("in_institution"),
+        excludes=_codes(e, "conditions.excludes", data.get("excludes"), set(programmes)),
+    )  # fmt: skip
+    if c.in_institution not in (None, True, False):
+        e["conditions.in_institution"] = "应为 是/否/不限"
+    if c.min_age is not None and c.max_age is not None and c.max_age < c.min_age:
+        e["conditions.max_age"] = "最高年龄小于最低年龄"
+    if (
+        c.min_level is not None
+        and c.max_level is not None
+        and c.max_level < c.min_level
+    ):
+        e["conditions.max_level"] = "最高等级小于最低等级"
+    return c, e
+
+
+def amount_from_data(data: dict) -> tuple[Amount, dict[str, str]]:
+    e: dict[str, str] = {}
+    by = data.get("by", "flat")
+    if by not in AMOUNT_BY:
+        e["amount.by"] = "金额规则应为统一标准、按年龄、按能力等级或按类别"
+    tiers = []
+    for i, t in enumerate(data.get("tiers") or []):
+        key = f"amount.tiers[{i}]"
+        low = _int_or_none(e, key, t.get("low", 0), 0, 150) or 0
+        high = _int_or_none(e, key, t.get("high"), 0, 150)
+        category = t.get("category", "") or ""
+        if by == "category" and category not in CATEGORY_NAMES:
+            e[key] = f"未知的类别：{category}"
+        tiers.append(Tier(low, high, _fen(e, key, t.get("amount_fen")), category))
+    flat = _fen(e, "amount.flat_fen", data.get("flat_fen", 0)) if by == "flat" else 0
+    return Amount(by=by, flat_fen=flat, tiers=tuple(tiers)), e
+
+
+def policy_from_data(
+    *,
+    programme: str,
+    name: str,
+    version: str,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    conditions: dict,
+    amount: dict,
+    unit: str = "person",
+    region_path: str = "",
+    region_name: str = "",
+    programmes: dict[str, str] | None = None,
+) -> Policy:
+    """The policy a stored version describes, checked: raises InvalidPolicy naming every problem."""
+    programmes = programmes or {}
+    c, errors = conditions_from_data(
+        conditions,
+        region_path=region_path,
+        region_name=region_name,
+        programmes=programmes,
+    )
+    a, amount_errors = amount_from_data(amount)
+    errors |= amount_errors
+    if unit not in UNITS:
+        errors["unit"] = "发放对象应为本人或养老机构"
+    others = tuple(sorted((k, v) for k, v in programmes.items() if k in c.excludes))
+    policy = Policy(
+        programme, name, version, effective_from, effective_to, c, a, unit, others
+    )
+    if errors:
+        raise InvalidPolicy(errors)
+    check_policy(policy)
+    return policy
+
+
+def _tier_text(by: str, t: Tier) -> str:
+    money = f"{t.amount_fen / 100:.2f} 元"
+    if by == "category":
+        return f"{CATEGORY_NAMES.get(t.category, t.category)} {money}"
+    unit = "周岁" if by == "age" else "级"
+    band = f"{t.low}{unit}及以上" if t.high is None else f"{t.low}–{t.high}{unit}"
+    if by == "level":
+        names = "、".join(
+            LEVEL_NAMES[x]
+            for x in range(t.low, (t.high if t.high is not None else 4) + 1)
+            if x in LEVEL_NAMES
+        )
+        band += f"（{names}）"
+    return f"{band} {money}"
+
+
+def describe(p: Policy) -> list[str]:
+    """The policy in plain Chinese, a line per rule — what the programme page shows back."""
+    c, a = p.conditions, p.amount
+    until = f"至 {p.effective_to:%Y年%m月%d日}" if p.effective_to else "起长期有效"
+    lines = [f"{p.effective_from:%Y年%m月%d日} {until}；{UNITS.get(p.unit, p.unit)}"]
+    if c.min_age is not None or c.max_age is not None:
+        lines.append(_age_text(c) + "（按当月1日计）")
+    if c.hukou_in:
+        lines.append(f"户籍在{c.region_name or '本地'}")
+    if c.residence_in:
+        lines.append(f"居住在{c.region_name or '本地'}")
+    if c.categories_any:
+        lines.append(
+            "属于以下类别之一："
+            + "、".join(CATEGORY_NAMES[x] for x in sorted(c.categories_any))
+        )
+    if c.min_level is not None or c.max_level is not None:
+        low = c.min_level or 0
+        high = 4 if c.max_level is None else c.max_level
+        lines.append(
+            "能力等级（有效评估结果）为："
+            + "、".join(LEVEL_NAMES[x] for x in range(low, high + 1))
+        )
+    if c.living_any:
+        lines.append(
+            "居住情况为：" + "、".join(LIVING_NAMES[x] for x in sorted(c.living_any))
+        )
+    if c.in_institution is not None:
+        lines.append("入住养老机构" if c.in_institution else "居家（未入住养老机构）")
+    names = dict(p.other_names)
+    for code in sorted(c.excludes):
+        lines.append(f"不与{names.get(code, code)}同时享受")
+    if a.by == "flat":
+        lines.append(f"标准：每月 {a.flat_fen / 100:.2f} 元")
+    else:
+        tiers = sorted(a.tiers, key=lambda t: (t.low, t.category))
+        lines.append(
+            f"标准（{AMOUNT_BY[a.by]}）："
+            + "；".join(_tier_text(a.by, t) for t in tiers)
+        )
+        if a.by == "category":
+            lines.append("同时属于多个类别的，按最高标准发放一份")
+    return lines
+
+
+FUNDING_LEVELS = ("city", "county", "town")
+
+
+def split_funding(amount_fen: int, shares: dict[str, int]) -> tuple[int, int, int]:
+    """(市级, 县级, 乡镇) parts of an amount by percentage shares; whole fen, the rounding remainder
+    to the last level that pays, so the parts always add up to the amount (negative amounts —
+    recoveries — split the same way)."""
+    sign = -1 if amount_fen < 0 else 1
+    whole = abs(amount_fen)
+    parts = [whole * shares.get(level, 0) // 100 for level in FUNDING_LEVELS]
+    payers = [i for i, level in enumerate(FUNDING_LEVELS) if shares.get(level, 0)]
+    last = payers[-1] if payers else 1
+    parts[last] += whole - sum(parts)
+    return tuple(sign * p for p in parts)  # type: ignore[return-value]

@@ -158,6 +158,9 @@ class ElderCategory(models.Model):
         help_text="重度残疾的残疾证等级，失智的诊断依据",
     )
     note = models.CharField("备注", max_length=200, blank=True)
+    # When the row last changed: a subsidy cycle re-checks earlier months of people whose
+    # categories changed after those months were paid (back-pay and recovery, issue 6 §4).
+    updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "困难类别"

@@ -1,0 +1,588 @@
+"""Every read of 补贴津贴: programmes and their rules in force, the facts of a region's people as
+columns for a cycle, what was already paid for a month, and the lists the pages show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from yanglao.assessments.selectors import completed_since, valid_levels_on
+from yanglao.benefits import rules
+from yanglao.benefits.models import (
+    Application,
+    Cycle,
+    Entitlement,
+    LedgerEntry,
+    PaymentBatch,
+    PolicyVersion,
+    Programme,
+)
+from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
+from yanglao.core.errors import NotInScope
+from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
+from yanglao.elders.models import Elder, ElderCategory, LifeEvent, Status
+from yanglao.facilities.models import Admission
+from yanglao.regions.models import Region
+
+# --- programmes and rules --------------------------------------------------------------------------
+
+
+def programmes_for(region: Region) -> list[Programme]:
+    """Active programmes that apply in `region`: those of the region itself and of the regions
+    above it (a city's 高龄津贴 applies in each of its counties), in their evaluation order."""
+    ancestors = [region.path[: i + 1] for i, ch in enumerate(region.path) if ch == "/"]
+    return list(
+        Programme.objects.filter(active=True, region__path__in=ancestors)
+        .select_related("region")
+        .order_by("order", "code")
+    )
+
+
+def programme_names() -> dict[str, str]:
+    return dict(Programme.objects.values_list("code", "name"))
+
+
+def policy_of(
+    version: PolicyVersion, names: dict[str, str] | None = None
+) -> rules.Policy:
+    """The pure policy a stored version describes."""
+    p = version.programme
+    return rules.policy_from_data(
+        programme=p.code,
+        name=p.name,
+        version=version.version,
+        effective_from=version.effective_from,
+        effective_to=version.effective_to,
+        conditions=version.conditions,
+        amount=version.amount,
+        unit=p.unit,
+        region_path=p.region.path,
+        region_name=p.region.name,
+        programmes=names if names is not None else programme_names(),
+    )
+
+
+def version_in_force(programme: Programme, day: dt.date) -> PolicyVersion | None:
+    return (
+        programme.versions.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .select_related("programme__region")
+        .first()
+    )
+
+
+def programme_get(*, by, pk: int) -> Programme:
+    p = Programme.objects.select_related("region").filter(pk=pk).first()
+    if p is None or not _sees_region(by, p.region):
+        raise NotInScope
+    return p
+
+
+def _sees_region(user, region: Region) -> bool:
+    """A programme is visible to the staff of its region, of the regions above, and below it."""
+    if sees_everything(user):
+        return True
+    own = user_region_path(user) or ""
+    return bool(own) and (region.path.startswith(own) or own.startswith(region.path))
+
+
+def programme_list(*, by) -> list[Programme]:
+    return [
+        p
+        for p in Programme.objects.select_related("region").annotate(
+            n_versions=Count("versions")
+        )
+        if _sees_region(by, p.region)
+    ]
+
+
+# --- a region's people as columns ------------------------------------------------------------------
+
+
+def _birth_yyyymmdd():
+    return (
+        ExtractYear("birth_date") * 10000
+        + ExtractMonth("birth_date") * 100
+        + ExtractDay("birth_date")
+    )
+
+
+def people_on(
+    day: dt.date,
+    *,
+    region: Region | None = None,
+    elder_ids=None,
+    progress=lambda message: None,
+) -> People:
+    """The facts of the people living in `region` (or of `elder_ids`) on `day`, as columns: age
+    from the birth date, hukou and residence, living arrangement, hardship categories in force,
+    the level of the latest valid assessment, an open admission to an institution, and whether
+    the person had died or moved away before the day. A handful of queries, whatever the size."""
+    path = region.path if region is not None else ""
+    elders = Elder.objects.exclude(status=Status.MERGED)
+    if path:
+        elders = elders.filter(residence_region__path__startswith=path)
+    if elder_ids is not None:
+        elders = elders.filter(pk__in=list(elder_ids))
+    fields = ("pk", "birth", "hukou_region_id", "residence_region_id", "living_arrangement", "status", "died_on")  # fmt: skip
+    rows = elders.annotate(birth=_birth_yyyymmdd()).order_by("pk").values_list(*fields)
+    ids, births, hukou, residence, living = [], [], [], [], []
+    gone_status: list[tuple[int, int, str, dt.date | None]] = []
+    living_code = LIVING_CODES.get
+    for i, (pk, birth, hk, res, liv, status, died) in enumerate(
+        rows.iterator(chunk_size=50000)
+    ):
+        ids.append(pk)
+        births.append(birth)
+        hukou.append(hk or 0)
+        residence.append(res)
+        living.append(living_code(liv, 0))
+        if status != Status.ACTIVE:
+            gone_status.append((i, pk, status, died))
+    progress(f"已读取 {len(ids):,} 位老年人的基本信息")
+    people = People(
+        elder_id=np.array(ids, dtype=np.int64),
+        birth=np.array(births, dtype=np.int32),
+        hukou=np.array(hukou, dtype=np.int64),
+        residence=np.array(residence, dtype=np.int64),
+        living=np.array(living, dtype=np.int8),
+        categories=np.zeros(len(ids), dtype=np.int32),
+        level=np.full(len(ids), NO_LEVEL, dtype=np.int8),
+        facility=np.zeros(len(ids), dtype=np.int64),
+    )
+    del ids, births, hukou, residence, living
+    people.gone = _gone_on(day, gone_status)
+    scope = {"elder__residence_region__path__startswith": path} if path else {}
+    if elder_ids is not None:
+        scope["elder_id__in"] = list(elder_ids)
+    _fill_categories(people, day, scope)
+    levels = valid_levels_on(day, elder_ids=elder_ids, region_path=path)
+    if levels:
+        who, level = np.array(levels, dtype=np.int64).T
+        index, found = _index_of(people, who)
+        people.level[index[found]] = level[found]
+    admissions = (
+        Admission.objects.filter(**scope, admitted_on__lte=day)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+        .values_list("elder_id", "bed__facility_id")
+    )
+    admitted = list(admissions)
+    if admitted:
+        who, facility = np.array(admitted, dtype=np.int64).T
+        index, found = _index_of(people, who)
+        people.facility[index[found]] = facility[found]
+    progress("已读取困难类别、能力等级和入住信息")
+    return people
+
+
+def _index_of(people: People, elder_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of `elder_ids` in the (sorted) id column, and which of them are there."""
+    index = np.searchsorted(people.elder_id, elder_ids)
+    index = np.minimum(index, max(len(people) - 1, 0))
+    found = (
+        people.elder_id[index] == elder_ids
+        if len(people)
+        else np.zeros(len(elder_ids), bool)
+    )
+    return index, found
+
+
+def _fill_categories(people: People, day: dt.date, scope: dict) -> None:
+    rows = (
+        ElderCategory.objects.filter(**scope, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .values_list("elder_id", "category")
+    )
+    pairs = [
+        (e, CATEGORY_BITS[c])
+        for e, c in rows.iterator(chunk_size=50000)
+        if c in CATEGORY_BITS
+    ]
+    if not pairs:
+        return
+    who, bits = np.array(pairs, dtype=np.int64).T
+    index, found = _index_of(people, who)
+    np.bitwise_or.at(people.categories, index[found], bits[found].astype(np.int32))
+
+
+def _gone_on(day: dt.date, gone_status) -> dict[int, str]:
+    """Reasons for the people who had died or moved away before `day` (they are paid for the
+    month in which it happened, not after)."""
+    moved = {pk for _i, pk, status, _d in gone_status if status == Status.MOVED_OUT}
+    moved_on = dict(
+        LifeEvent.objects.filter(elder_id__in=moved, kind=LifeEvent.Kind.MOVE_OUT)
+        .order_by("elder_id", "date")
+        .values_list("elder_id", "date")
+    ) if moved else {}  # fmt: skip
+    gone = {}
+    for i, pk, status, died in gone_status:
+        if status == Status.DECEASED:
+            if died is None:
+                gone[i] = "已登记死亡（日期未登记）"
+            elif died < day:
+                gone[i] = f"{died:%Y年%m月%d日}死亡"
+        elif status == Status.MOVED_OUT:
+            on = moved_on.get(pk)
+            if on is None or on < day:
+                gone[i] = f"{on:%Y年%m月%d日}迁出" if on else "已迁出"
+    return gone
+
+
+def person_facts(
+    elder: Elder, day: dt.date, receiving: frozenset[str] = frozenset()
+) -> rules.Facts:
+    """One person's facts on `day`, read the same way a cycle reads them."""
+    people = people_on(day, elder_ids=[elder.pk])
+    paths = region_paths()
+    return people.facts(0, day, paths, receiving)
+
+
+def region_paths() -> dict[int, str]:
+    return dict(Region.objects.values_list("pk", "path"))
+
+
+# --- what earlier cycles decided ------------------------------------------------------------------
+
+
+def approved_cycles(region: Region, months) -> list[Cycle]:
+    """Approved cycles of `months` whose region overlaps `region` (the same, above or below)."""
+    return [
+        c
+        for c in Cycle.objects.filter(month__in=list(months), status=Cycle.Status.APPROVED).select_related("region")
+        if c.region.path.startswith(region.path) or region.path.startswith(c.region.path)
+    ]  # fmt: skip
+
+
+def paid_for(
+    months, elder_ids=None, region: Region | None = None
+) -> dict[tuple[int, int, dt.date], int]:
+    """What approved cycles decided for (elder, programme, month), back-pay and recovery included."""
+    rows = Entitlement.objects.filter(
+        month__in=list(months), cycle__status=Cycle.Status.APPROVED
+    )
+    if elder_ids is not None:
+        rows = rows.filter(elder_id__in=list(elder_ids))
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    totals = rows.values_list("elder_id", "programme_id", "month").annotate(
+        total=Sum("amount_fen")
+    )
+    return {(e, p, m): t for e, p, m, t in totals}
+
+
+def previous_regular(
+    cycle_month: dt.date, region: Region
+) -> dict[tuple[int, int], int]:
+    """Last month's regular entitlements (elder, programme) → amount, from its approved cycle."""
+    from yanglao.core.dates import add_months
+
+    month = add_months(cycle_month, -1)
+    rows = Entitlement.objects.filter(
+        cycle__status=Cycle.Status.APPROVED,
+        cycle__month=month,
+        month=month,
+        kind=Entitlement.Kind.REGULAR,
+        region__path__startswith=region.path,
+    ).values_list("elder_id", "programme_id", "amount_fen")
+    return {(e, p): a for e, p, a in rows.iterator(chunk_size=50000)}
+
+
+def changed_since(moment, region: Region) -> set[int]:
+    """People whose facts changed after `moment`: a late death or move notice, a category added
+    or ended, a new assessment result, an application approved. Their earlier paid months are
+    re-checked (back-pay and recovery)."""
+    path = region.path
+    changed = set(
+        Elder.objects.filter(residence_region__path__startswith=path, updated_at__gt=moment).values_list("pk", flat=True)
+    )  # fmt: skip
+    changed |= set(
+        LifeEvent.objects.filter(elder__residence_region__path__startswith=path, recorded_at__gt=moment).values_list("elder_id", flat=True)
+    )  # fmt: skip
+    changed |= set(
+        ElderCategory.objects.filter(elder__residence_region__path__startswith=path, updated_at__gt=moment).values_list("elder_id", flat=True)
+    )  # fmt: skip
+    changed |= completed_since(moment, region_path=path)
+    changed |= set(
+        Application.objects.filter(elder__residence_region__path__startswith=path, decided_at__gt=moment).values_list("elder_id", flat=True)
+    )  # fmt: skip
+    return changed
+
+
+def enrolled(programme: Programme, month: dt.date, elder_ids=None) -> np.ndarray:
+    """People with an approved application covering `month` (programmes that need one)."""
+    rows = Application.objects.filter(
+        programme=programme, from_month__lte=month
+    ).filter(
+        Q(status=Application.Status.APPROVED)
+        | Q(status=Application.Status.ENDED, ended_month__gt=month)
+    )  # fmt: skip
+    if elder_ids is not None:
+        rows = rows.filter(elder_id__in=list(elder_ids))
+    return np.array(sorted(rows.values_list("elder_id", flat=True)), dtype=np.int64)
+
+
+# --- pages: cycles ---------------------------------------------------------------------------------
+
+
+def cycle_list(*, by) -> list[Cycle]:
+    return [
+        c
+        for c in Cycle.objects.select_related("region", "run_by", "approved_by")
+        if _sees_region(by, c.region)
+    ]
+
+
+def cycle_get(*, by, pk: int) -> Cycle:
+    c = (
+        Cycle.objects.select_related("region", "run_by", "approved_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None or not _sees_region(by, c.region):
+        raise NotInScope
+    return c
+
+
+def entitlements(
+    *,
+    by,
+    cycle: Cycle,
+    programme: int | None = None,
+    kind: str = "",
+    change: str = "",
+    q: str = "",
+) -> QuerySet[Entitlement]:
+    rows = cycle.entitlements.select_related("elder", "programme", "facility", "region")
+    own = user_region_path(by)
+    if not sees_everything(by) and own:
+        rows = rows.filter(region__path__startswith=own)
+    if programme:
+        rows = rows.filter(programme_id=programme)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if change:
+        rows = rows.filter(change=change)
+    if q:
+        rows = rows.filter(
+            Q(elder__name__icontains=q)
+            | Q(explanation__icontains=q)
+            | Q(tier__icontains=q)
+        )
+    return rows.order_by("programme__order", "region__path", "elder__name", "month")
+
+
+def cycle_diff(cycle: Cycle) -> list[dict]:
+    """New, changed and stopped people against last month, per programme (the cycle page)."""
+    rows = (
+        cycle.entitlements.filter(
+            change__in=["new", "changed", "stopped", "correction"]
+        )
+        .values("programme__name", "change")
+        .annotate(n=Count("id"), total=Sum("amount_fen"), before=Sum("previous_fen"))
+        .order_by("programme__name", "change")
+    )
+    return list(rows)
+
+
+def person_history(*, by, elder: Elder) -> list[Entitlement]:
+    return list(
+        Entitlement.objects.filter(elder=elder)
+        .exclude(cycle__status=Cycle.Status.RUNNING)
+        .select_related("programme", "cycle", "facility")
+        .order_by("-month", "programme__order", "-id")[:240]
+    )
+
+
+def spending_by_month(*, by, months: int = 12) -> list[tuple[dt.date, str, int]]:
+    """Approved amounts per month and programme (the spending chart)."""
+    rows = Entitlement.objects.filter(cycle__status=Cycle.Status.APPROVED)
+    own = user_region_path(by)
+    if not sees_everything(by) and own:
+        rows = rows.filter(region__path__startswith=own)
+    totals = (
+        rows.values_list("cycle__month", "programme__name")
+        .annotate(total=Sum("amount_fen"))
+        .order_by("-cycle__month", "programme__name")
+    )
+    recent = sorted({m for m, _p, _t in totals}, reverse=True)[:months]
+    return [(m, p, t) for m, p, t in totals if m in recent]
+
+
+# --- pages: applications ---------------------------------------------------------------------------
+
+
+def application_get(*, by, pk: int) -> Application:
+    a = (
+        Application.objects.select_related(
+            "programme__region", "elder__residence_region", "submitted_by"
+        )
+        .prefetch_related("decisions__by", "attachments")
+        .filter(pk=pk)
+        .first()
+    )
+    if a is None or not region_path_allowed(by, a.elder.residence_region.path):
+        raise NotInScope
+    return a
+
+
+def applications(
+    *,
+    by,
+    status: str = "",
+    mine: bool = False,
+    q: str = "",
+    programme: int | None = None,
+):
+    """Applications in the user's area; `mine` keeps those waiting at a step the user decides."""
+    rows = Application.objects.select_related(
+        "programme", "elder__residence_region", "submitted_by"
+    )
+    own = user_region_path(by)
+    if not sees_everything(by):
+        if not own:
+            return rows.none()
+        rows = rows.filter(elder__residence_region__path__startswith=own)
+    if status:
+        rows = rows.filter(status=status)
+    if programme:
+        rows = rows.filter(programme_id=programme)
+    if q:
+        rows = rows.filter(Q(elder__name__icontains=q) | Q(applicant_name__icontains=q))
+    if mine:
+        rows = [
+            a
+            for a in rows.filter(status=Application.Status.PENDING)
+            if waiting_for(a, by)
+        ]
+    return rows
+
+
+def waiting_for(application: Application, user) -> bool:
+    """Whether `user` may decide the application's current step (role, and not a step already
+    decided or filed by the same person)."""
+    steps = application.programme.steps
+    if application.status != Application.Status.PENDING or application.step >= len(
+        steps
+    ):
+        return False
+    if application.submitted_by_id == user.pk:
+        return False
+    role = steps[application.step]
+    return user.role == role and not any(
+        d.by_id == user.pk for d in application.decisions.all()
+    )
+
+
+# --- payments --------------------------------------------------------------------------------------
+
+
+def balances(region: Region | None = None) -> dict[tuple[str, int], int]:
+    """What each payee is owed now: everything approved cycles decided for them, less what has
+    gone out (issued and not failed) plus what was returned. Negative: to be recovered."""
+    owed: dict[tuple[str, int], int] = defaultdict(int)
+    rows = Entitlement.objects.filter(cycle__status=Cycle.Status.APPROVED)
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    for elder, facility, total in (
+        rows.values_list("elder_id", "facility_id")
+        .annotate(total=Sum("amount_fen"))
+        .iterator()
+    ):
+        owed[("facility", facility) if facility else ("elder", elder)] += total
+    for key, amount in ledger_out().items():
+        if key in owed or region is None:
+            owed[key] -= amount
+    return dict(owed)
+
+
+def ledger_out() -> dict[tuple[str, int], int]:
+    """Money out per payee: payments issued whose latest state is not failed, less returns."""
+    issued: dict[str, tuple[tuple[str, int], int]] = {}
+    failed: set[str] = set()
+    returned: dict[tuple[str, int], int] = defaultdict(int)
+    rows = LedgerEntry.objects.order_by("id").values_list(
+        "ref", "event", "elder_id", "facility_id", "amount_fen"
+    )
+    for ref, event, elder, facility, amount in rows.iterator(chunk_size=20000):
+        key = ("facility", facility) if facility else ("elder", elder)
+        if event == LedgerEntry.Event.ISSUED:
+            issued[ref] = (key, amount)
+        elif event == LedgerEntry.Event.FAILED:
+            failed.add(ref)
+        elif event == LedgerEntry.Event.PAID:
+            failed.discard(ref)
+        else:  # RETURNED: money back from an overpaid payee
+            returned[key] += amount
+    out: dict[tuple[str, int], int] = defaultdict(int)
+    for ref, (key, amount) in issued.items():
+        if ref not in failed:
+            out[key] += amount
+    for key, amount in returned.items():
+        out[key] -= amount
+    return dict(out)
+
+
+def batch_get(*, by, pk: int) -> PaymentBatch:
+    b = PaymentBatch.objects.select_related("cycle__region").filter(pk=pk).first()
+    if b is None or (b.cycle and not _sees_region(by, b.cycle.region)):
+        raise NotInScope
+    return b
+
+
+def batch_payments(batch: PaymentBatch) -> list[dict]:
+    """The batch's payments with their latest state."""
+    state: dict[str, str] = {}
+    reason: dict[str, str] = {}
+    issued = []
+    for e in batch.entries.order_by("id"):
+        issued.append(e)
+    refs = [e.ref for e in issued]
+    for ref, event, why in LedgerEntry.objects.filter(ref__in=refs).exclude(event=LedgerEntry.Event.ISSUED).order_by("id").values_list("ref", "event", "reason"):  # fmt: skip
+        state[ref], reason[ref] = event, why
+    return [
+        {
+            "entry": e,
+            "state": state.get(e.ref, "issued"),
+            "reason": reason.get(e.ref, ""),
+        }
+        for e in issued
+        if e.event == LedgerEntry.Event.ISSUED
+    ]
+
+
+def batch_banks(batch: PaymentBatch) -> list[dict]:
+    return list(
+        batch.entries.filter(event=LedgerEntry.Event.ISSUED)
+        .values("bank")
+        .annotate(n=Count("id"), total=Sum("amount_fen"))
+        .order_by("bank")
+    )
+
+
+def recovery_list(region: Region | None = None) -> list[dict]:
+    """Payees who were paid more than they were due (a late death notice): amounts to recover."""
+    rows = []
+    for (kind, pk), balance in balances(region).items():
+        if balance < 0:
+            rows.append({"kind": kind, "pk": pk, "amount_fen": -balance})
+    elders = {
+        e.pk: e
+        for e in Elder.objects.filter(
+            pk__in=[r["pk"] for r in rows if r["kind"] == "elder"]
+        )
+    }
+    for r in rows:
+        r["elder"] = elders.get(r["pk"]) if r["kind"] == "elder" else None
+    return sorted(rows, key=lambda r: -r["amount_fen"])
+
+
+def totals_by(cycle: Cycle, field: str) -> list[dict]:
+    return list(
+        cycle.entitlements.values(field)
+        .annotate(n=Count("id"), total=Sum("amount_fen"))
+        .order_by(field)
+    )
