@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/", include("yanglao.assessments.urls")),
     path("imports/", include("yanglao.imports.urls")),
     path("visits/", include("yanglao.visits.urls")),
+    path("benefits/", include("yanglao.benefits.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -119,3 +119,43 @@ def test_overlapping_versions():
 def test_an_amount_is_paid_only_when_eligible(age):
     d = evaluate(gaoling(), Facts(age=age, hukou_path=JDZ), DAY)
     assert (d.amount_fen > 0) == d.eligible == (age >= 80)
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(__import__("yanglao.benefits.examples", fromlist=["TEMPLATES"]).TEMPLATES),
+)
+def test_shipped_templates_are_valid_and_read_back_in_chinese(key):
+    from yanglao.benefits.examples import TEMPLATES
+    from yanglao.benefits.rules import describe, policy_from_data
+
+    t = TEMPLATES[key]
+    p = policy_from_data(
+        programme=key, name="模板", version="t", effective_from=DAY, effective_to=None,
+        conditions=t["conditions"], amount=t["amount"], region_path="11/", region_name="北京市",
+    )  # fmt: skip
+    text = "；".join(describe(p))
+    assert "户籍在北京市" in text and "元" in text
+
+
+def test_stored_rules_refuse_bad_values_naming_the_field():
+    from yanglao.benefits.rules import policy_from_data
+
+    with pytest.raises(InvalidPolicy) as exc:
+        policy_from_data(
+            programme="x", name="x", version="1", effective_from=DAY, effective_to=None,
+            conditions={"min_age": "八十", "categories_any": ["rich"]},
+            amount={"by": "age", "tiers": [{"low": 80, "high": None, "amount_fen": 99.5}]},
+        )  # fmt: skip
+    errors = exc.value.errors
+    assert errors["conditions.min_age"] == "应为整数"
+    assert "rich" in errors["conditions.categories_any"]
+    assert "不足一分" in errors["amount.tiers[0]"]
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(0, 100))
+def test_funding_parts_add_up(amount, city):
+    from yanglao.benefits.rules import split_funding
+
+    parts = split_funding(amount, {"city": city, "county": 100 - city})
+    assert sum(parts) == amount and parts[2] == 0
