@@ -226,6 +226,48 @@ def cmd_visits_roster(opts) -> int:
     return 0
 
 
+def cmd_benefits_cycle(opts) -> int:
+    """Compute a month's subsidy cycle for a region (it still needs approval on the cycle page)."""
+    import datetime as dt
+
+    _django()
+    from yanglao.accounts.models import User
+    from yanglao.benefits import services
+    from yanglao.core.errors import ValidationFailed
+    from yanglao.regions.models import Region
+
+    try:
+        month = (
+            dt.datetime.strptime(opts.month, "%Y-%m").date()
+            if opts.month
+            else dt.date.today()
+        )
+    except ValueError:
+        print("错误：--month 的格式应为 2026-11", file=sys.stderr)
+        return 2
+    user = User.objects.filter(username=opts.user).first()
+    region = Region.objects.filter(code=opts.region).first()
+    if user is None or region is None:
+        print(
+            f"错误：账户 {opts.user} 或区划代码 {opts.region} 不存在", file=sys.stderr
+        )
+        return 2
+    try:
+        cycle = services.cycle_start(by=user, month=month, region=region)
+    except ValidationFailed as exc:
+        print("错误：" + "；".join(exc.errors.values()), file=sys.stderr)
+        return 2
+    cycle = services.cycle_run(cycle.pk)
+    if cycle.status != cycle.Status.COMPUTED:
+        print(f"计算失败：{cycle.error}", file=sys.stderr)
+        return 1
+    total = cycle.totals.get("total_fen", 0)
+    print(
+        f"{cycle}：复核 {cycle.people:,} 人，合计 {total / 100:,.2f} 元，用时 {cycle.seconds:.1f} 秒；待审批"
+    )
+    return 0
+
+
 def cmd_assessment_score(opts) -> int:
     """Read one answers document (JSON) on stdin, print the GB/T 42195-2022 result on stdout."""
     import json
@@ -327,6 +369,16 @@ def main(argv: list[str] | None = None) -> int:
     roster = visits.add_parser("roster", help="生成或更新某月探访名单（默认本月）")
     roster.add_argument("--month", default="", help="如 2026-11")
     roster.set_defaults(func=cmd_visits_roster)
+
+    p = sub.add_parser("benefits", help="补贴津贴")
+    benefits = p.add_subparsers(dest="benefits_command", required=True)
+    cycle = benefits.add_parser("cycle", help="计算某月某地区的发放周期（默认本月）")
+    cycle.add_argument("--month", default="", help="如 2026-11")
+    cycle.add_argument("--region", default="360200", help="区划代码（默认景德镇市）")
+    cycle.add_argument(
+        "--user", default="city", help="计算人账户（须为民政局工作人员）"
+    )
+    cycle.set_defaults(func=cmd_benefits_cycle)
 
     p = sub.add_parser("assessment", help="老年人能力评估（GB/T 42195-2022）")
     assessment = p.add_subparsers(dest="assessment_command", required=True)

@@ -220,7 +220,9 @@ def valid_levels_on(
     ordered = rows.order_by("elder_id", "assessed_on", "id").values_list(*fields)
     for elder_id, level, valid in ordered.iterator(chunk_size=20000):
         latest[elder_id] = (level, valid)  # ordered by date: the last one wins
-    return [(e, lvl) for e, (lvl, valid) in latest.items() if valid is None or valid >= day]
+    return [
+        (e, lvl) for e, (lvl, valid) in latest.items() if valid is None or valid >= day
+    ]
 
 
 def completed_since(moment, *, region_path: str = "") -> set[int]:

@@ -22,6 +22,7 @@ from yanglao.accounts.services import user_create
 from yanglao.assessments.models import Agency, Assessor
 from yanglao.core.audit import audit
 from yanglao.demo.assessments import AssessmentsMixin
+from yanglao.demo.benefits import build_benefits
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
@@ -178,6 +179,7 @@ def build_demo_city(
     refresh_planner_statistics()
     counts = roster_build(month=city.today.replace(day=1))
     progress(f"本月探访名单：{counts['rostered']:,} 人")
+    build_benefits(today=city.today, seed=seed, progress=progress)
     return logins
 
 

@@ -130,3 +130,29 @@ def test_demo_assessments_are_scored_by_the_standard(logins):
         assert a.team.filter(confirmed_at__isnull=False).count() == 2
     levels = set(done.values_list("final_level", flat=True))
     assert len(levels) >= 4  # the demo shows the whole range of levels
+
+
+def test_demo_cycles_trace_to_each_explanation(logins):
+    """Two approved, paid cycles and this month's waiting for approval; each total is the sum of
+    the entitlements behind it, and each entitlement says why."""
+    from yanglao.benefits.models import Cycle, Entitlement, LedgerEntry
+
+    cycles = list(Cycle.objects.order_by("month"))
+    assert [c.status for c in cycles] == ["approved", "approved", "computed"]
+    for c in cycles:
+        rows = Entitlement.objects.filter(cycle=c).exclude(kind="stopped")
+        assert c.totals["total_fen"] == rows.aggregate(t=Sum("amount_fen"))["t"] > 0
+        for name, (n, total) in c.totals["programmes"].items():
+            mine = rows.filter(programme__name=name)
+            assert (mine.count(), mine.aggregate(t=Sum("amount_fen"))["t"]) == (
+                n,
+                total,
+            )
+        assert not rows.filter(explanation="").exists()
+    assert Entitlement.objects.filter(
+        cycle=cycles[-1], kind="recovery"
+    ).exists()  # the late death notice
+    assert (
+        LedgerEntry.objects.filter(event="paid").exists()
+        and LedgerEntry.objects.filter(event="issued").count() > 0
+    )
