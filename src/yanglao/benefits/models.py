@@ -262,7 +262,13 @@ class Cycle(models.Model):
 
 class Entitlement(models.Model):
     """What a cycle decided for one person under one programme, with the reasons. `month` is the
-    month paid for: a back-pay or recovery row carries the earlier month it corrects."""
+    month paid for: a back-pay or recovery row carries the earlier month it corrects.
+
+    A cycle writes ~175,000 of these for a million people in one transaction. The references to
+    the programme, version, institution and region are not database constraints (the rows come
+    from those tables in the same transaction, and the ORM still refuses deleting what they
+    point to): checking 4 × 175,000 deferred constraints at commit took 8 of the cycle's seconds
+    on PostgreSQL. The cycle and the person are constrained."""
 
     class Kind(models.TextChoices):
         REGULAR = "regular", "当月"
@@ -280,9 +286,15 @@ class Entitlement(models.Model):
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="entitlements"
     )
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     version = models.ForeignKey(
-        PolicyVersion, null=True, on_delete=models.PROTECT, related_name="+"
+        PolicyVersion,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     elder = models.ForeignKey(
         "elders.Elder", on_delete=models.PROTECT, related_name="entitlements"
@@ -293,9 +305,13 @@ class Entitlement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="拨付机构",
+        db_constraint=False,
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     month = models.DateField("所属月份")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

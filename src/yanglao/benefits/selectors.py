@@ -7,8 +7,8 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from yanglao.assessments.selectors import completed_since, valid_levels_on
 from yanglao.benefits import rules
@@ -103,12 +103,37 @@ def programme_list(*, by) -> list[Programme]:
 # --- a region's people as columns ------------------------------------------------------------------
 
 
-def _birth_yyyymmdd():
-    return (
-        ExtractYear("birth_date") * 10000
-        + ExtractMonth("birth_date") * 100
-        + ExtractDay("birth_date")
+# The birth date as a yyyymmdd integer, computed by the database (on SQLite, Django's own date
+# functions run in Python once per row: a million calls).
+BIRTH_SQL = {
+    "sqlite": "CAST(strftime('%%Y%%m%%d', e.birth_date) AS INTEGER)",
+    "postgresql": "CAST(to_char(e.birth_date, 'YYYYMMDD') AS INTEGER)",
+}
+
+
+def _elder_rows(path: str, elder_ids):
+    """(id, birth yyyymmdd, hukou, residence, living, status, died_on) of the people living under
+    `path` (or of `elder_ids`): one plain query, no join (the region subtree is a sub-select),
+    rows fetched in chunks, in no particular order."""
+    elder, region = Elder._meta.db_table, Region._meta.db_table
+    sql = (
+        f"SELECT e.id, {BIRTH_SQL[connection.vendor]}, e.hukou_region_id, e.residence_region_id,"
+        f" e.living_arrangement, e.status, e.died_on FROM {elder} e WHERE e.status <> %s"
     )
+    params: list = [Status.MERGED.value]
+    if path:
+        sql += f" AND e.residence_region_id IN (SELECT id FROM {region} WHERE path LIKE %s)"
+        params.append(path + "%")
+    if elder_ids is not None:
+        ids = [int(x) for x in elder_ids] or [0]
+        sql += f" AND e.id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, params
+        )  # unordered: sorted in memory, far cheaper than in SQL
+        while chunk := cursor.fetchmany(50000):
+            yield from chunk
 
 
 def people_on(
@@ -123,18 +148,11 @@ def people_on(
     the level of the latest valid assessment, an open admission to an institution, and whether
     the person had died or moved away before the day. A handful of queries, whatever the size."""
     path = region.path if region is not None else ""
-    elders = Elder.objects.exclude(status=Status.MERGED)
-    if path:
-        elders = elders.filter(residence_region__path__startswith=path)
-    if elder_ids is not None:
-        elders = elders.filter(pk__in=list(elder_ids))
-    fields = ("pk", "birth", "hukou_region_id", "residence_region_id", "living_arrangement", "status", "died_on")  # fmt: skip
-    rows = elders.annotate(birth=_birth_yyyymmdd()).order_by("pk").values_list(*fields)
     ids, births, hukou, residence, living = [], [], [], [], []
     gone_status: list[tuple[int, int, str, dt.date | None]] = []
     living_code = LIVING_CODES.get
     for i, (pk, birth, hk, res, liv, status, died) in enumerate(
-        rows.iterator(chunk_size=50000)
+        _elder_rows(path, elder_ids)
     ):
         ids.append(pk)
         births.append(birth)
@@ -142,25 +160,33 @@ def people_on(
         residence.append(res)
         living.append(living_code(liv, 0))
         if status != Status.ACTIVE:
+            if isinstance(died, str):  # SQLite gives a plain cursor dates as text
+                died = dt.date.fromisoformat(died)
             gone_status.append((i, pk, status, died))
     progress(f"已读取 {len(ids):,} 位老年人的基本信息")
+    order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
     people = People(
-        elder_id=np.array(ids, dtype=np.int64),
-        birth=np.array(births, dtype=np.int32),
-        hukou=np.array(hukou, dtype=np.int64),
-        residence=np.array(residence, dtype=np.int64),
-        living=np.array(living, dtype=np.int8),
+        elder_id=np.array(ids, dtype=np.int64)[order],
+        birth=np.array(births, dtype=np.int32)[order],
+        hukou=np.array(hukou, dtype=np.int64)[order],
+        residence=np.array(residence, dtype=np.int64)[order],
+        living=np.array(living, dtype=np.int8)[order],
         categories=np.zeros(len(ids), dtype=np.int32),
         level=np.full(len(ids), NO_LEVEL, dtype=np.int8),
         facility=np.zeros(len(ids), dtype=np.int64),
     )
+    row_of = np.empty(len(ids), dtype=np.int64)  # where each fetched row went
+    row_of[order] = np.arange(len(ids))
+    gone_status = [
+        (int(row_of[i]), pk, status, died) for i, pk, status, died in gone_status
+    ]
     del ids, births, hukou, residence, living
     people.gone = _gone_on(day, gone_status)
-    scope = {"elder__residence_region__path__startswith": path} if path else {}
-    if elder_ids is not None:
-        scope["elder_id__in"] = list(elder_ids)
+    # Categories, levels and admissions are read for everybody (or the given people) without a
+    # join and matched to the rows by id: people outside the region simply find no row.
+    scope = {"elder_id__in": list(elder_ids)} if elder_ids is not None else {}
     _fill_categories(people, day, scope)
-    levels = valid_levels_on(day, elder_ids=elder_ids, region_path=path)
+    levels = valid_levels_on(day, elder_ids=elder_ids)
     if levels:
         who, level = np.array(levels, dtype=np.int64).T
         index, found = _index_of(people, who)
@@ -292,24 +318,39 @@ def previous_regular(
 
 
 def changed_since(moment, region: Region) -> set[int]:
-    """People whose facts changed after `moment`: a late death or move notice, a category added
-    or ended, a new assessment result, an application approved. Their earlier paid months are
-    re-checked (back-pay and recovery)."""
-    path = region.path
+    """People of `region` whose facts changed after `moment`: a late death or move notice, a
+    category added or ended, a new assessment result, an application decided. Their earlier paid
+    months are re-checked (back-pay and recovery). Each table is read by its timestamp alone, and
+    the few people found are then kept to the region."""
     changed = set(
-        Elder.objects.filter(residence_region__path__startswith=path, updated_at__gt=moment).values_list("pk", flat=True)
-    )  # fmt: skip
+        Elder.objects.filter(updated_at__gt=moment).values_list("pk", flat=True)
+    )
     changed |= set(
-        LifeEvent.objects.filter(elder__residence_region__path__startswith=path, recorded_at__gt=moment).values_list("elder_id", flat=True)
-    )  # fmt: skip
+        LifeEvent.objects.filter(recorded_at__gt=moment).values_list(
+            "elder_id", flat=True
+        )
+    )
     changed |= set(
-        ElderCategory.objects.filter(elder__residence_region__path__startswith=path, updated_at__gt=moment).values_list("elder_id", flat=True)
-    )  # fmt: skip
-    changed |= completed_since(moment, region_path=path)
+        ElderCategory.objects.filter(updated_at__gt=moment).values_list(
+            "elder_id", flat=True
+        )
+    )
+    changed |= completed_since(moment)
     changed |= set(
-        Application.objects.filter(elder__residence_region__path__startswith=path, decided_at__gt=moment).values_list("elder_id", flat=True)
-    )  # fmt: skip
-    return changed
+        Application.objects.filter(decided_at__gt=moment).values_list(
+            "elder_id", flat=True
+        )
+    )
+    if not changed:
+        return set()
+    subtree = Region.objects.filter(path__startswith=region.path).values("pk")
+    found: set[int] = set()
+    ids = sorted(changed)
+    for start in range(0, len(ids), 5000):
+        found |= set(
+            Elder.objects.filter(pk__in=ids[start : start + 5000], residence_region_id__in=subtree).values_list("pk", flat=True)
+        )  # fmt: skip
+    return found
 
 
 def enrolled(programme: Programme, month: dt.date, elder_ids=None) -> np.ndarray:

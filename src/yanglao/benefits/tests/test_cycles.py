@@ -213,17 +213,17 @@ def test_a_cycle_that_fails_midway_leaves_nothing_and_can_be_rerun(
     users, regions, programmes, person, monkeypatch
 ):
     person(name="老寿星", birth=dt.date(1930, 1, 1))
-    real = services.bulk_insert
+    real = services.bulk_insert_values
 
-    def half_then_fail(model, rows, **kw):
-        real(model, list(rows)[:1], **kw)
+    def half_then_fail(model, columns, rows, **kw):
+        real(model, columns, list(rows)[:1], **kw)
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(services, "bulk_insert", half_then_fail)
+    monkeypatch.setattr(services, "bulk_insert_values", half_then_fail)
     cycle = run_cycle(users["alice"], months_ago(1), regions["city"])
     assert cycle.status == Cycle.Status.FAILED and "磁盘已满" in cycle.error
     assert not Entitlement.objects.exists()
-    monkeypatch.setattr(services, "bulk_insert", real)
+    monkeypatch.setattr(services, "bulk_insert_values", real)
     again = run_cycle(users["alice"], months_ago(1), regions["city"])
     assert again.pk == cycle.pk and again.status == Cycle.Status.COMPUTED
     assert Entitlement.objects.count() == 1
@@ -262,3 +262,44 @@ def test_region_scope(users, programmes, person):
         services.cycle_start(
             by=users["bob"], month=months_ago(1), region=programmes["gaoling"].region
         )
+
+
+def test_the_cycle_command(users, staff, programmes, person, capsys):
+    from yanglao.cli import main
+
+    person(name="老寿星", birth=dt.date(1930, 1, 1))
+    month = months_ago(1).strftime("%Y-%m")
+    assert (
+        main(
+            [
+                "benefits",
+                "cycle",
+                "--month",
+                month,
+                "--region",
+                "360200",
+                "--user",
+                "alice",
+            ]
+        )
+        == 0
+    )
+    assert "复核 1 人，合计 100.00 元" in capsys.readouterr().out
+    services.cycle_approve(by=staff["amy"], cycle=Cycle.objects.get())
+    assert (
+        main(
+            [
+                "benefits",
+                "cycle",
+                "--month",
+                month,
+                "--region",
+                "360203",
+                "--user",
+                "alice",
+            ]
+        )
+        == 2
+    )
+    assert "已审批，不能重新计算" in capsys.readouterr().err
+    assert main(["benefits", "cycle", "--month", "2026/11", "--user", "alice"]) == 2
