@@ -40,7 +40,9 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
-SETUP = PRELUDE + r"""
+SETUP = (
+    PRELUDE
+    + r"""
 import random
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
@@ -126,8 +128,11 @@ with connection.cursor() as cursor:  # statistics, as a live database keeps them
     cursor.execute("ANALYZE")
 print(f"ROW setup: categories {len(cats):,}, levels {len(levels):,}, residents {len(residents):,}, applications {len(apps):,} | {time.monotonic() - t0:.0f} s")
 """
+)
 
-CYCLE = PRELUDE + r"""
+CYCLE = (
+    PRELUDE
+    + r"""
 from yanglao.accounts.models import User
 from yanglao.benefits import services
 from yanglao.regions.models import Region
@@ -143,8 +148,11 @@ print(f"ROW cycle {month:%Y-%m} over {cycle.people:,} people → {n:,} entitleme
 if month == LAST:
     services.cycle_approve(by=User.objects.get(username="amy"), cycle=cycle)
 """
+)
 
-BASELINE = PRELUDE + r"""
+BASELINE = (
+    PRELUDE
+    + r"""
 from django.db.models import Q
 from yanglao.benefits import rules, selectors
 from yanglao.benefits.models import Application, Cycle, Entitlement, Programme
@@ -197,10 +205,13 @@ print(f"ROW baseline extrapolated to {total:,} people | {seconds * total / SAMPL
 print(f"ROW identical entitlements on the {SAMPLE:,} (amount, tier, payee, explanation) | {'yes' if same else 'NO: ' + str(len(theirs ^ ours)) + ' differ'}")
 Entitlement.objects.filter(cycle=cycle).delete(); cycle.delete()
 """
+)
 
 
 def run(case: str, env: dict) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", case], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", case], env=env, capture_output=True, text=True
+    )
     if out.returncode:
         print(out.stderr[-4000:], file=sys.stderr)
         raise SystemExit(1)
@@ -209,7 +220,12 @@ def run(case: str, env: dict) -> list[str]:
 
 def bench(label: str, env: dict) -> None:
     rows = []
-    for case, extra in ((SETUP, {}), (CYCLE, {"BENCH_WHICH": "last"}), (CYCLE, {"BENCH_WHICH": "this"}), (BASELINE, {})):
+    for case, extra in (
+        (SETUP, {}),
+        (CYCLE, {"BENCH_WHICH": "last"}),
+        (CYCLE, {"BENCH_WHICH": "this"}),
+        (BASELINE, {}),
+    ):
         rows += run(case, env | extra)
         print(f"  … {rows[-1]}", file=sys.stderr, flush=True)
     print(f"\n| database | case | figure |\n|---|---|---:|")
@@ -226,7 +242,12 @@ def main() -> int:
     parser.add_argument("--skip-sqlite", action="store_true")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-benefits-") as tmp:
-        env = dict(os.environ, YANGLAO_VAR_DIR=tmp, BENCH_PEOPLE=str(opts.people), BENCH_BASELINE=str(opts.baseline))
+        env = dict(
+            os.environ,
+            YANGLAO_VAR_DIR=tmp,
+            BENCH_PEOPLE=str(opts.people),
+            BENCH_BASELINE=str(opts.baseline),
+        )
         env.pop("YANGLAO_DATABASE_URL", None)
         if not opts.skip_sqlite:
             bench("SQLite", env)

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from yanglao.accounts.api import BearerToken
 from yanglao.accounts.api import router as auth_router
 from yanglao.assessments.api import router as assessments_router
+from yanglao.benefits.api import router as benefits_router
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
@@ -51,3 +52,4 @@ api.add_router("/v1/elders", elders_router)
 api.add_router("/v1", facilities_router)
 api.add_router("/v1/assessments", assessments_router)
 api.add_router("/v1/imports", imports_router)
+api.add_router("/v1/benefits", benefits_router)
