@@ -228,7 +228,7 @@ def bench(label: str, env: dict) -> None:
     ):
         rows += run(case, env | extra)
         print(f"  … {rows[-1]}", file=sys.stderr, flush=True)
-    print(f"\n| database | case | figure |\n|---|---|---:|")
+    print("\n| database | case | figure |\n|---|---|---:|")
     for r in rows:
         case, value = r.split(" | ")
         print(f"| {label} | {case} | {value} |")
