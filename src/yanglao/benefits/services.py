@@ -249,6 +249,7 @@ def application_submit(*, by, programme: Programme, elder: Elder, applicant_kind
     return a
 
 
+@transaction.atomic
 def application_decide(
     *, by, application: Application, approved: bool, note: str = ""
 ) -> Application:
