@@ -204,17 +204,13 @@ def ability_levels_on(
     }
 
 
-def valid_levels_on(
-    day: dt.date, *, elder_ids=None, region_path: str = ""
-) -> list[tuple[int, int]]:
+def valid_levels_on(day: dt.date, *, elder_ids=None) -> list[tuple[int, int]]:
     """(elder_id, level) of everyone whose latest GB/T 42195-2022 result made by `day` is still
     valid on it — the level a subsidy rule may rely on (an expired result counts as none). One
-    query over the region (or the given people), for monthly cycles of a million people."""
+    query over everybody (or the given people), for monthly cycles of a million people."""
     rows = _completed_by(day).filter(standard=GBT_42195)
     if elder_ids is not None:
         rows = rows.filter(elder_id__in=list(elder_ids))
-    if region_path:
-        rows = rows.filter(elder__residence_region__path__startswith=region_path)
     latest: dict[int, tuple[int, dt.date | None]] = {}
     fields = ("elder_id", "final_level", "valid_until")
     ordered = rows.order_by("elder_id", "assessed_on", "id").values_list(*fields)
@@ -225,12 +221,10 @@ def valid_levels_on(
     ]
 
 
-def completed_since(moment, *, region_path: str = "") -> set[int]:
+def completed_since(moment) -> set[int]:
     """People with an assessment result completed after `moment` (a subsidy cycle re-checks the
     months already paid for them)."""
     rows = Assessment.objects.filter(status=Status.COMPLETED, completed_at__gt=moment)
-    if region_path:
-        rows = rows.filter(elder__residence_region__path__startswith=region_path)
     return set(rows.values_list("elder_id", flat=True))
 
 

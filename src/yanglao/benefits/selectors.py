@@ -22,6 +22,7 @@ from yanglao.benefits.models import (
     Programme,
 )
 from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
+from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
 from yanglao.elders.models import Elder, ElderCategory, LifeEvent, Status
@@ -304,8 +305,6 @@ def previous_regular(
     cycle_month: dt.date, region: Region
 ) -> dict[tuple[int, int], int]:
     """Last month's regular entitlements (elder, programme) → amount, from its approved cycle."""
-    from yanglao.core.dates import add_months
-
     month = add_months(cycle_month, -1)
     rows = Entitlement.objects.filter(
         cycle__status=Cycle.Status.APPROVED,

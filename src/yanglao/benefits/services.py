@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -191,8 +192,6 @@ def check_person(
 
 
 def _with_receiving(facts: rules.Facts, receiving) -> rules.Facts:
-    from dataclasses import replace
-
     return replace(facts, receiving=frozenset(receiving))
 
 

@@ -30,7 +30,7 @@ from yanglao.core.views import (
     querystring_without_page,
 )
 from yanglao.elders.models import Elder
-from yanglao.elders.selectors import elder_get
+from yanglao.elders.selectors import ElderFilter, elder_get, elder_list
 from yanglao.regions.models import Region
 
 NAV = "benefits"
@@ -125,18 +125,12 @@ def _programme_or_404(request, pk: int):
 
 
 def _find_elder(request, who: str) -> Elder | None:
-    who = who.strip()
-    rows = Elder.objects.select_related("residence_region")
-    if len(who) == 18:
-        rows = rows.filter(id_number_hash=pii.lookup_hash(who.upper()))
-    else:
-        rows = rows.filter(name=who)
-    for elder in rows[:20]:
-        try:
-            return elder_get(by=request.user, pk=elder.pk)
-        except NotInScope:
-            continue
-    return None
+    """The person by full identity number, phone or name, in the user's area (the registry's own
+    search), or None."""
+    found = elder_list(
+        by=request.user, filters=ElderFilter(q=who, status="")
+    ).select_related("residence_region")
+    return found.first()
 
 
 @login_required
