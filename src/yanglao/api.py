@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from yanglao.accounts.api import BearerToken
 from yanglao.accounts.api import router as auth_router
+from yanglao.alarms.api import router as alarms_router
 from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -53,3 +54,4 @@ api.add_router("/v1", facilities_router)
 api.add_router("/v1/assessments", assessments_router)
 api.add_router("/v1/imports", imports_router)
 api.add_router("/v1/benefits", benefits_router)
+api.add_router("/v1", alarms_router)

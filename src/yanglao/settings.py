@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "yanglao.assessments",
     "yanglao.visits",
     "yanglao.benefits",
+    "yanglao.alarms",
     "yanglao.imports",
     "yanglao.demo",
 ]
@@ -214,6 +215,19 @@ VISITS_PER_VISITOR = int(os.environ.get("YANGLAO_VISITS_PER_VISITOR", "120"))
 VISIT_CHECKIN_TOLERANCE_M = int(
     os.environ.get("YANGLAO_VISIT_CHECKIN_TOLERANCE_M", "300")
 )
+
+# Alarms (docs/alarms.md): an alarm not acknowledged within ALARM_ACK_SECONDS escalates to the
+# supervisor; readings are kept TELEMETRY_RETENTION_DAYS; NOTIFY_BACKEND delivers family
+# notifications (the default writes them to the notification log); MQTT_URL is the broker the
+# bridge subscribes to.
+ALARM_ACK_SECONDS = int(os.environ.get("YANGLAO_ALARM_ACK_SECONDS", "60"))
+TELEMETRY_RETENTION_DAYS = int(
+    os.environ.get("YANGLAO_TELEMETRY_RETENTION_DAYS", "180")
+)
+NOTIFY_BACKEND = os.environ.get(
+    "YANGLAO_NOTIFY_BACKEND", "yanglao.alarms.notify.LogBackend"
+)
+MQTT_URL = os.environ.get("YANGLAO_MQTT_URL", "mqtt://127.0.0.1:1883")
 
 # Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
 LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))

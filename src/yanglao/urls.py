@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("yanglao.imports.urls")),
     path("visits/", include("yanglao.visits.urls")),
     path("benefits/", include("yanglao.benefits.urls")),
+    path("alarms/", include("yanglao.alarms.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

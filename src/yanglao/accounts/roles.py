@@ -14,6 +14,8 @@ class Role(StrEnum):
     PROVIDER_ADMIN = "provider_admin"
     LEADER = "leader"
     ASSESSOR = "assessor"
+    OPERATOR = "operator"
+    DISPATCH_LEAD = "dispatch_lead"
 
 
 ROLE_NAMES = {
@@ -25,10 +27,19 @@ ROLE_NAMES = {
     Role.PROVIDER_ADMIN: "服务商管理员",
     Role.LEADER: "领导（只读）",
     Role.ASSESSOR: "评估员",
+    Role.OPERATOR: "接警员（坐席）",
+    Role.DISPATCH_LEAD: "接警值班长",
 }
 
 # Roles whose scope is a region subtree (the others are scoped to a facility or a provider).
-REGION_ROLES = {Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY, Role.LEADER}
+REGION_ROLES = {
+    Role.CIVIL_AFFAIRS,
+    Role.STREET,
+    Role.COMMUNITY,
+    Role.LEADER,
+    Role.OPERATOR,
+    Role.DISPATCH_LEAD,
+}
 # Roles that may change the registry of older people within their region.
 REGISTRY_WRITERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY}
 # Roles that may see identity and phone numbers in full (each full view is still audited).
@@ -45,3 +56,15 @@ ASSESSMENT_APPLICANTS = {
 }
 # Roles that assign assessments to an agency's team and keep the agencies' registers.
 ASSESSMENT_MANAGERS = {Role.ADMIN, Role.CIVIL_AFFAIRS}
+# Roles that answer alarms at the emergency response centre (一键呼救 / "智能终端+人工服务").
+ALARM_HANDLERS = {Role.ADMIN, Role.OPERATOR, Role.DISPATCH_LEAD}
+# Roles that receive escalations and see the centre's SLA (the supervisor of the shift).
+ALARM_SUPERVISORS = {Role.ADMIN, Role.DISPATCH_LEAD, Role.CIVIL_AFFAIRS}
+# Roles that register terminals, bind them to older people and set personal thresholds.
+DEVICE_MANAGERS = {
+    Role.ADMIN,
+    Role.CIVIL_AFFAIRS,
+    Role.DISPATCH_LEAD,
+    Role.STREET,
+    Role.COMMUNITY,
+}

@@ -394,3 +394,23 @@ def assessment_export_rows(*, by, filters: AssessmentFilter | None = None):
             a.get_status_display(), a.total, a.preliminary_level_name, a.final_level_name, a.assessed_on,
             a.valid_until,
         ]  # fmt: skip
+
+
+def latest_diagnoses(elder_id: int) -> tuple[dt.date | None, list[str]]:
+    """The diseases (A.4.1, ICD-10) recorded at the person's latest completed assessment, named
+    where the form offers the code — for the alarm operator's card."""
+    from yanglao.assessments.instrument import COMMON_DIAGNOSES
+
+    row = (
+        Assessment.objects.filter(elder_id=elder_id, completed_at__isnull=False)
+        .order_by("-assessed_on", "-pk")
+        .values_list("assessed_on", "answers")
+        .first()
+    )
+    if not row:
+        return None, []
+    names = {code: name for name, _range, code in COMMON_DIAGNOSES}
+    codes = (row[1] or {}).get("diagnoses") or []
+    return row[0], [
+        f"{names.get(c, '')} {c}".strip() for c in codes if isinstance(c, str)
+    ]

@@ -90,3 +90,69 @@ def dot_map(
         f'<text x="{pad}" y="18" font-size="14" font-weight="bold">{escape(title)}（{len(points)} 人）</text>'
         f'<g fill="#c0392b" fill-opacity="0.6">{dots}</g></svg>'
     )
+
+
+def line_chart(
+    series: list[tuple[str, list[tuple[float, float]]]],
+    *,
+    title: str,
+    unit: str = "",
+    bands: list[tuple[float, str]] = (),
+    x_labels: tuple[str, str] = ("", ""),
+    width: int = 560,
+    height: int = 220,
+) -> str:
+    """Lines over time: each series is (name, [(x, y), …]) with x in any increasing unit (seconds).
+    `bands` draws dashed reference lines (a threshold, with its label); `x_labels` are printed under
+    the first and last x (e.g. the times they stand for)."""
+    pad_l, pad_r, pad_t, pad_b = 44, 12, 28, 30
+    points = [p for _, pts in series for p in pts]
+    head = (
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<text x="8" y="16" font-size="14" font-weight="bold">{escape(title)}</text>'
+    )
+    if not points:
+        return (
+            head
+            + f'<text x="8" y="44" font-size="13">{escape("暂无数据")}</text></svg>'
+        )
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points] + [v for v, _ in bands]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    margin = max((y1 - y0) * 0.1, 1)
+    y0, y1 = y0 - margin, y1 + margin
+    plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
+
+    def px(x: float) -> float:
+        return pad_l + (0 if x1 == x0 else (x - x0) / (x1 - x0) * plot_w)
+
+    def py(y: float) -> float:
+        return pad_t + (y1 - y) / (y1 - y0) * plot_h
+
+    parts = [head]
+    for tick in (y0 + margin, (y0 + y1) / 2, y1 - margin):
+        parts.append(
+            f'<text x="{pad_l - 4}" y="{py(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:,.0f}</text>'
+        )
+    for value, label in bands:
+        parts.append(
+            f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{py(value):.1f}" y2="{py(value):.1f}" '
+            f'stroke="#b03a48" stroke-dasharray="4 3"/>'
+            f'<text x="{width - pad_r}" y="{py(value) - 3:.1f}" text-anchor="end" font-size="11" fill="#b03a48">{escape(label)}</text>'
+        )
+    legend_x = pad_l + 160
+    for i, (name, pts) in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="1.8" points="{path}"/>'
+            f'<text x="{legend_x}" y="16" font-size="12" fill="{colour}">{escape(name)}{escape(unit)}</text>'
+        )
+        legend_x += _text_width(name + unit, 12) + 18
+    parts.append(
+        f'<text x="{pad_l}" y="{height - 8}" font-size="11">{escape(x_labels[0])}</text>'
+        f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end" font-size="11">{escape(x_labels[1])}</text></svg>'
+    )
+    return "".join(parts)

@@ -9,9 +9,10 @@ most frequent; the reasons are all the rules that matched.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from yanglao.core.geo import distance_m  # noqa: F401  (re-exported for visits.services)
 
 
 @dataclass(frozen=True)
@@ -163,18 +164,6 @@ def rate(rows: Iterable[tuple[int, int]]) -> Rate:
 # --- walking order -------------------------------------------------------------------------------
 
 
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat = math.radians((a[0] + b[0]) / 2)
-    dy = (a[0] - b[0]) * 111_320
-    dx = (a[1] - b[1]) * 111_320 * math.cos(lat)
-    return math.hypot(dx, dy)
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Ground distance in metres (equirectangular: exact enough within a town)."""
-    return _metres(a, b)
-
-
 def walking_order(points: list[tuple[int, float | None, float | None]]) -> list[int]:
     """Ids in a short walking order: nearest neighbour from the northernmost home; people without
     a location come last, in the order given."""
@@ -192,7 +181,7 @@ def walking_order(points: list[tuple[int, float | None, float | None]]) -> list[
         here = (order[-1][1], order[-1][2])
         nearest = min(
             range(len(located)),
-            key=lambda i: _metres(here, (located[i][1], located[i][2])),
+            key=lambda i: distance_m(here, (located[i][1], located[i][2])),
         )
         order.append(located.pop(nearest))
     return [pid for pid, _lat, _lng in order] + rest
