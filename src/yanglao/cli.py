@@ -10,6 +10,13 @@ import sys
 import time
 
 
+def _var_path(name: str):
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parent.parent.parent
+    return Path(os.environ.get("YANGLAO_VAR_DIR", project / "var")) / name
+
+
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
     import django
@@ -26,7 +33,12 @@ def _call(*args: str, **options) -> None:
 def cmd_demo(opts) -> int:
     _django()
     from yanglao.accounts.models import User
-    from yanglao.demo.generator import build_demo_city, logins_path, write_logins
+    from yanglao.demo.generator import (
+        build_demo_city,
+        logins_path,
+        write_devices,
+        write_logins,
+    )
 
     address = f"http://{opts.host}:{opts.port}/"
     print("· 数据库迁移 …", flush=True)
@@ -34,12 +46,15 @@ def cmd_demo(opts) -> int:
     if not User.objects.exists():
         started = time.monotonic()
         print(f"· 生成演示城市（景德镇，scale={opts.scale}）…", flush=True)
+        devices: dict = {}
         logins = build_demo_city(
             scale=opts.scale,
             seed=opts.seed,
             progress=lambda m: print(f"  {m}", flush=True),
+            devices_out=devices,
         )
         write_logins(logins, address)
+        write_devices(devices)
         print(f"  完成，用时 {time.monotonic() - started:.1f} 秒", flush=True)
     elif not logins_path().exists():
         print(
@@ -74,7 +89,7 @@ def cmd_serve(opts) -> int:
     print(f"正在启动：http://{opts.host}:{opts.port}/  （Ctrl-C 停止）", flush=True)
     args = [
         sys.executable, "-m", "gunicorn", "yanglao.wsgi:application",
-        "--bind", f"{opts.host}:{opts.port}", "--workers", str(opts.workers), "--threads", "4",
+        "--bind", f"{opts.host}:{opts.port}", "--workers", str(opts.workers), "--threads", "16",
         "--access-logfile", "-", "--timeout", "120",
     ]  # fmt: skip
     if getattr(opts, "no_worker", False):
@@ -84,10 +99,22 @@ def cmd_serve(opts) -> int:
     import signal
 
     worker = subprocess.Popen([sys.executable, "-m", "yanglao.cli", "worker"])
+    # The alarm clock (escalations, offline devices) beside it; in the demo, simulated terminals.
+    clock = subprocess.Popen([sys.executable, "-m", "yanglao.cli", "alarm-clock"])
+    helpers = [worker, clock]
+    if getattr(opts, "simulate", False) and _var_path("demo-devices.json").exists():
+        print(
+            "· 模拟终端正在上报（约每分钟出现一条告警；--no-simulate 关闭）", flush=True
+        )
+        helpers.append(subprocess.Popen(
+            [sys.executable, "-m", "yanglao.cli", "simulate-devices", "--url", f"http://{opts.host}:{opts.port}",
+             "--rate", "3", "--duration", "31536000", "--per-device", "--threads", "1", "--sos", "0.01"],
+            stdout=subprocess.DEVNULL,
+        ))  # fmt: skip
     web = subprocess.Popen(args)
 
     def stop(*_args) -> None:
-        for proc in (web, worker):
+        for proc in (web, *helpers):
             if proc.poll() is None:
                 proc.terminate()
 
@@ -95,10 +122,11 @@ def cmd_serve(opts) -> int:
     signal.signal(signal.SIGINT, stop)
     code = web.wait()
     stop()
-    try:
-        worker.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+    for proc in helpers:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     return code
 
 
@@ -296,6 +324,97 @@ def cmd_assessment_score(opts) -> int:
     return 0
 
 
+def cmd_mqtt_bridge(opts) -> int:
+    """Subscribe to the broker (shared subscription) and store device messages; Ctrl-C stops."""
+    import signal
+    import socket
+    import threading
+
+    _django()
+    from django.conf import settings
+
+    from yanglao.alarms.mqtt import Bridge
+
+    client_id = opts.client_id or f"yanglao-bridge-{socket.gethostname()}"
+    bridge = Bridge(
+        opts.url or settings.MQTT_URL, client_id=client_id, batch=opts.batch
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(
+        f"MQTT 桥接：{bridge.host}:{bridge.port}，客户端 {client_id}，订阅 $share/{bridge.group}/yanglao/devices/+/up",
+        flush=True,
+    )
+    bridge.run(stop)
+    return 0
+
+
+def cmd_alarm_clock(opts) -> int:
+    """The alarm timers: escalate unacknowledged alarms, raise offline/no-activity alarms, and once
+    an hour delete readings past the retention period."""
+    import signal
+    import threading
+
+    _django()
+    from django.db import close_old_connections
+
+    from yanglao.alarms import services
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    next_prune = 0.0
+    while not stop.is_set():
+        try:
+            services.tick()
+            if time.monotonic() >= next_prune:
+                services.prune_readings()
+                next_prune = time.monotonic() + 3600
+        except Exception as exc:  # the database restarting must not stop the clock
+            print(f"alarm-clock: {exc}", file=sys.stderr, flush=True)
+        close_old_connections()
+        stop.wait(opts.interval)
+    return 0
+
+
+def cmd_simulate_devices(opts) -> int:
+    """Send realistic telemetry from the devices in --devices-file (the demo writes one)."""
+    from yanglao.alarms import simulate
+
+    devices, gateway = simulate.load_devices(opts.devices_file)
+    if opts.devices:
+        devices = devices[: opts.devices]
+    if not devices:
+        print("错误：设备清单为空", file=sys.stderr)
+        return 2
+    stream = simulate.Telemetry(
+        opts.seed,
+        sos=opts.sos,
+        fall=opts.sos / 2,
+        episode=opts.sos,
+        high_bp=opts.sos / 3,
+    )
+    print(
+        f"模拟 {len(devices)} 台终端，{opts.rate} 条读数/秒，经 {opts.via}，{opts.duration} 秒 …",
+        flush=True,
+    )
+    started = time.monotonic()
+    if opts.via == "http":
+        counts = simulate.run_http(devices, url=opts.url, rate=opts.rate, duration=opts.duration,
+                                   batch=opts.batch, gateway=gateway if not opts.per_device else None,
+                                   threads=opts.threads, seed=opts.seed, stream=stream)  # fmt: skip
+    else:
+        counts = simulate.run_mqtt(devices, broker=opts.broker, rate=opts.rate, duration=opts.duration,
+                                   per_message=opts.per_message, seed=opts.seed, stream=stream)  # fmt: skip
+    seconds = time.monotonic() - started
+    print(
+        f"已确认 {counts.acked:,} 条消息（{counts.readings_acked:,} 条读数，{counts.readings_acked / seconds:,.0f} 条/秒），"
+        f"其中应报警 {len(counts.alarm_worthy)} 条；失败重试 {counts.failed} 次"
+    )
+    return 0
+
+
 def cmd_manage(opts) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
     from django.core.management import execute_from_command_line
@@ -331,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seed", type=int, default=20210301)
     p.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
+    p.add_argument("--no-simulate", dest="simulate", action="store_false",
+                   help="不启动模拟终端（演示中默认每秒上报几条读数）")  # fmt: skip
     server_options(p)
     p.set_defaults(func=cmd_demo)
 
@@ -385,6 +506,50 @@ def main(argv: list[str] | None = None) -> int:
     assessment.add_parser(
         "score", help="从标准输入读取评估答案（JSON），输出评分和等级"
     ).set_defaults(func=cmd_assessment_score)
+
+    p = sub.add_parser(
+        "mqtt-bridge", help="从 MQTT 代理接收终端消息并保存（可多个并行）"
+    )
+    p.add_argument(
+        "--url", default="", help="如 mqtt://127.0.0.1:1883（默认 YANGLAO_MQTT_URL）"
+    )
+    p.add_argument(
+        "--client-id", default="", help="固定的客户端编号（重启后取回未确认消息）"
+    )
+    p.add_argument("--batch", type=int, default=500)
+    p.set_defaults(func=cmd_mqtt_bridge)
+
+    p = sub.add_parser(
+        "alarm-clock", help="告警定时检查：超时升级、设备离线、长时间无活动"
+    )
+    p.add_argument("--interval", type=float, default=5.0, help="检查间隔（秒）")
+    p.set_defaults(func=cmd_alarm_clock)
+
+    p = sub.add_parser("simulate-devices", help="模拟智能终端上报（演示和压测）")
+    p.add_argument(
+        "--devices", type=int, default=0, help="使用清单中的前 N 台（默认全部）"
+    )
+    p.add_argument("--rate", type=float, default=5.0, help="每秒读数条数")
+    p.add_argument("--via", choices=["http", "mqtt"], default="http")
+    p.add_argument("--duration", type=float, default=60.0, help="持续秒数")
+    p.add_argument("--devices-file", default=str(_var_path("demo-devices.json")))
+    p.add_argument("--url", default="http://127.0.0.1:8000")
+    p.add_argument(
+        "--broker", default=os.environ.get("YANGLAO_MQTT_URL", "mqtt://127.0.0.1:1883")
+    )
+    p.add_argument(
+        "--batch", type=int, default=200, help="HTTP 每批消息数（经厂商网关）"
+    )
+    p.add_argument(
+        "--per-device", action="store_true", help="HTTP 不经网关，每台终端用自己的密钥"
+    )
+    p.add_argument(
+        "--per-message", type=int, default=1, help="MQTT 每条消息携带的缓存读数组数"
+    )
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--sos", type=float, default=0.0005, help="每条消息为一键呼叫的概率")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_simulate_devices)
 
     p = sub.add_parser("manage", help="Django 管理命令")
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -270,7 +270,8 @@ def _quarantine_fields(source, reason, serial, msg_id, payload, remote) -> dict:
 
 def ingest(objs: list, *, vendor: str, source: str, device: Device | None = None,
            gateway: Gateway | None = None, serial_hint: str | None = None,
-           remote: str = "", received_ms: int | None = None) -> IngestResult:  # fmt: skip
+           hints: list[str] | None = None, remote: str = "",
+           received_ms: int | None = None) -> IngestResult:  # fmt: skip
     """Store a batch of vendor messages; return what was accepted, duplicated and refused.
 
     Authentication has happened (device or gateway, or the broker for MQTT, where the serial comes
@@ -282,6 +283,8 @@ def ingest(objs: list, *, vendor: str, source: str, device: Device | None = None
     good: dict[tuple[str, str], tuple[int, telemetry.Message]] = {}
     refused: list[tuple[int, str, str, str, object]] = []
     for index, obj in enumerate(objs):
+        if hints is not None:  # MQTT: each message's device comes from its topic
+            serial_hint = hints[index]
         try:
             serial, msg_id, ts_ms, readings = adapters.decode(vendor, obj, serial_hint)
             message = telemetry.check_message(

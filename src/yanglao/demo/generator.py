@@ -21,6 +21,7 @@ from yanglao.accounts.models import User
 from yanglao.accounts.services import user_create
 from yanglao.assessments.models import Agency, Assessor
 from yanglao.core.audit import audit
+from yanglao.demo.alarms import build_alarm_centre
 from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.benefits import build_benefits
 from yanglao.demo.institutions import InstitutionsMixin
@@ -146,8 +147,10 @@ def build_demo_city(
     seed: int = SEED,
     today: dt.date | None = None,
     progress=print,
+    devices_out: dict | None = None,
 ) -> list[dict]:
-    """Create the whole demo city in an empty database; returns the demo logins."""
+    """Create the whole demo city in an empty database; returns the demo logins (and puts the
+    simulated terminals' secrets into `devices_out`, for var/demo-devices.json)."""
     if not 0 < scale <= 2:
         raise ValueError("scale 应在 0 到 2 之间")
     if Region.objects.exists() or User.objects.exists():
@@ -180,7 +183,12 @@ def build_demo_city(
     counts = roster_build(month=city.today.replace(day=1))
     progress(f"本月探访名单：{counts['rostered']:,} 人")
     build_benefits(today=city.today, seed=seed, progress=progress)
-    return logins
+    alarm_logins, devices = build_alarm_centre(
+        today=city.today, seed=seed, progress=progress
+    )
+    if devices_out is not None:
+        devices_out.update(devices)
+    return logins + alarm_logins
 
 
 def refresh_planner_statistics() -> None:
@@ -196,6 +204,15 @@ def refresh_planner_statistics() -> None:
 
 def logins_path() -> Path:
     return Path(settings.VAR_DIR) / "demo-logins.json"
+
+
+def write_devices(doc: dict) -> Path:
+    """var/demo-devices.json: the demo terminals' serials and secrets, for `yanglao
+    simulate-devices` (readable by the owner only, like the logins)."""
+    path = Path(settings.VAR_DIR) / "demo-devices.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    path.chmod(0o600)
+    return path
 
 
 def write_logins(logins: list[dict], address: str) -> Path:
