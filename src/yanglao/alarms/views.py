@@ -368,7 +368,7 @@ def alarm_list(request, fmt: str | None = None):
     form = forms.AlarmFilterForm(request.GET or None)
     if fmt:
         return list_export(
-            request, fmt, form, make_filter=_alarm_filter,
+            request, fmt, form, make_filter=selectors.AlarmFilter,
             rows=lambda f: _alarm_rows(selectors.alarm_list(by=request.user, filters=f)),
             name="告警记录", header=ALARM_HEADER, what="告警记录",
         )  # fmt: skip
@@ -377,7 +377,7 @@ def alarm_list(request, fmt: str | None = None):
         alarms, page=request.GET.get("page"), per_page=request.GET.get("per_page")
     )
     return render(request, "alarms/list.html", _shared(
-        request, form=form, page=page, querystring=querystring_without_page(request)))  # fmt: skip
+        request, form=form, page=page, querystring=querystring_without_page(request.GET)))  # fmt: skip
 
 
 def _sla_chart(per_region, title: str) -> str:
@@ -449,7 +449,7 @@ def device_list(request, fmt: str | None = None):
     now = services.now_ms()
     if fmt:
         return list_export(
-            request, fmt, form, make_filter=_device_filter,
+            request, fmt, form, make_filter=selectors.DeviceFilter,
             rows=lambda f: ([d.serial, d.get_type_display(), d.model, d.region.name,
                              d.elder.name if d.elder else "", "在线" if d.is_online(now) else "离线",
                              d.battery if d.battery is not None else ""]
@@ -470,7 +470,7 @@ def device_list(request, fmt: str | None = None):
     rows = [(d, d.is_online(now)) for d in page.items]
     return render(request, "alarms/devices.html", _shared(
         request, form=form, page=page, rows=rows, chart=chart, counts=counts,
-        querystring=querystring_without_page(request)))  # fmt: skip
+        querystring=querystring_without_page(request.GET)))  # fmt: skip
 
 
 @login_required
@@ -611,7 +611,7 @@ def quarantine(request):
         selectors.quarantine_list(by=request.user, q=q), page=request.GET.get("page")
     )
     return render(request, "alarms/quarantine.html", _shared(
-        request, page=page, q=q, querystring=querystring_without_page(request)))  # fmt: skip
+        request, page=page, q=q, querystring=querystring_without_page(request.GET)))  # fmt: skip
 
 
 @login_required
@@ -620,4 +620,4 @@ def notifications(request):
         selectors.notification_list(by=request.user), page=request.GET.get("page")
     )
     return render(request, "alarms/notifications.html", _shared(
-        request, page=page, querystring=querystring_without_page(request)))  # fmt: skip
+        request, page=page, querystring=querystring_without_page(request.GET)))  # fmt: skip
