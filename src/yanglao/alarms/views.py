@@ -230,20 +230,23 @@ def _events(user, last: int, seconds: float):
     try:
         yield "retry: 1000\n\n"
         deadline = time.monotonic() + seconds
-        next_beat = 0.0
+        next_beat = last_write = 0.0
         while time.monotonic() < deadline:
             batch = selectors.events_since(by=user, after_id=last)
             for event in batch:
                 last = event.id
                 yield f"id: {event.id}\nevent: alarm\ndata: {json.dumps(_event_json(event), ensure_ascii=False)}\n\n"
+                last_write = time.monotonic()
             if time.monotonic() >= next_beat:
                 if handler:
                     services.presence_beat(user)
                 services.escalate_overdue()
-                yield ": ping\n\n"
                 next_beat = time.monotonic() + 5
             if len(batch) < 200:
-                listener.wait(timeout=min(5.0, max(deadline - time.monotonic(), 0.01)))
+                listener.wait(timeout=min(1.0, max(deadline - time.monotonic(), 0.01)))
+            if time.monotonic() - last_write >= 1.0:
+                yield ": \n\n"  # a keep-alive, and how a closed console is noticed within a second
+                last_write = time.monotonic()
     finally:
         listener.close()
 
