@@ -350,6 +350,14 @@ class AlarmEvent(models.Model):
         related_name="+",
     )
     note = models.CharField("说明", max_length=300, blank=True)
+    device = models.ForeignKey(
+        Device,
+        verbose_name="信号来自终端",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     msg_id = models.CharField("消息编号", max_length=64, blank=True)
     signal_ts_ms = models.BigIntegerField(null=True, blank=True)
 

@@ -57,6 +57,7 @@ class Bridge:
             protocol=mqtt.MQTTv311, manual_ack=True,
         )  # fmt: skip
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_disconnect = lambda *a: self.connected.clear()
         self.client.on_message = lambda _c, _u, message: self.inbox.put(message)
         self.client.reconnect_delay_set(min_delay=0.2, max_delay=5)
@@ -65,8 +66,10 @@ class Bridge:
     def _on_connect(self, client, _userdata, _flags, reason_code, _properties=None):
         if reason_code == 0:
             client.subscribe(f"$share/{self.group}/{TOPIC}", qos=1)
-            self.connected.set()
             log.info("MQTT bridge connected to %s:%s", self.host, self.port)
+
+    def _on_subscribe(self, _client, _userdata, _mid, _reason_codes, _properties=None):
+        self.connected.set()  # the broker has the subscription: from now on nothing is dropped
 
     def start(self) -> None:
         self.client.connect_async(self.host, self.port, keepalive=30)

@@ -541,7 +541,7 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
         alarm.save(update_fields=fields)
         AlarmEvent.objects.create(
             alarm=alarm, at=now, kind=AlarmEvent.Kind.REPEATED, note=trig.text,
-            msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms,
+            msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms, device_id=dev["id"],
         )  # fmt: skip
         return alarm.pk
     with (
@@ -555,7 +555,7 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
         )  # fmt: skip
     AlarmEvent.objects.create(
         alarm=alarm, at=now, kind=AlarmEvent.Kind.RAISED, note=trig.text,
-        msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms,
+        msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms, device_id=dev["id"],
     )  # fmt: skip
     if trig.severity != rules.NORMAL:
         _notify_family(alarm, f"【养老服务】{alarm.elder.name} 的{rules.KINDS[trig.kind][0]}：{trig.text}。"

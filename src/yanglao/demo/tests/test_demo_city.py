@@ -93,6 +93,8 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         "community",
         "facility",
         "provider",
+        "operator",
+        "lead",
         "leader",
         "assessor1",
         "assessor2",
