@@ -337,13 +337,16 @@ def cmd_mqtt_bridge(opts) -> int:
 
     client_id = opts.client_id or f"yanglao-bridge-{socket.gethostname()}"
     bridge = Bridge(
-        opts.url or settings.MQTT_URL, client_id=client_id, batch=opts.batch
+        opts.url or settings.MQTT_URL,
+        client_id=client_id,
+        batch=opts.batch,
+        group=opts.group,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(
-        f"MQTT 桥接：{bridge.host}:{bridge.port}，客户端 {client_id}，订阅 $share/{bridge.group}/yanglao/devices/+/up",
+        f"MQTT 桥接：{bridge.host}:{bridge.port}，客户端 {client_id}，订阅 {bridge.topic}",
         flush=True,
     )
     bridge.run(stop)
@@ -517,6 +520,9 @@ def main(argv: list[str] | None = None) -> int:
         "--client-id", default="", help="固定的客户端编号（重启后取回未确认消息）"
     )
     p.add_argument("--batch", type=int, default=500)
+    p.add_argument(
+        "--group", default="", help="共享订阅组名（多个桥接进程分担负载时使用）"
+    )
     p.set_defaults(func=cmd_mqtt_bridge)
 
     p = sub.add_parser(

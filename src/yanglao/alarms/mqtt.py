@@ -1,9 +1,13 @@
 """The MQTT bridge (`yanglao mqtt-bridge`): devices publish to `yanglao/devices/<serial>/up` at
-QoS 1 on a real broker (Mosquitto, EMQX); the bridge takes them from a shared subscription (so
-several bridges split the load), stores each batch through the same ingest as HTTP, and only then
-acknowledges the messages (PUBACK). If the bridge dies before that, the broker redelivers them to
-the restarted bridge (persistent session, fixed client id), and ingest recognises any that were
-stored already: no message is lost and none is stored twice (docs/alarms.md "MQTT")."""
+QoS 1 on a real broker (Mosquitto, EMQX); the bridge stores each batch through the same ingest as
+HTTP, and only then acknowledges the messages (PUBACK). If the bridge dies before that, the broker
+redelivers them to the restarted bridge (persistent session, fixed client id), and ingest
+recognises any that were stored already: no message is lost and none is stored twice.
+
+With `--group NAME` several bridges share one subscription ($share/NAME/…) and split the load.
+Mosquitto 2.0 does not restore a shared subscription of a disconnected session after a broker
+restart, so messages published then, before a bridge resubscribes, are dropped by the broker;
+one bridge with a plain subscription (the default) has no such gap (docs/alarms.md "MQTT")."""
 
 from __future__ import annotations
 
@@ -43,12 +47,15 @@ def serial_of(topic: str) -> str | None:
 class Bridge:
     """One bridge process: a paho network thread fills a queue; `run` stores and acknowledges."""
 
-    def __init__(self, url: str, *, client_id: str, group: str = "yanglao", batch: int = 500,
+    def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
                  max_wait: float = 0.02):  # fmt: skip
         import paho.mqtt.client as mqtt
 
         self.host, self.port = broker_address(url)
         self.group, self.batch, self.max_wait = group, batch, max_wait
+        # One bridge: a plain subscription, which a persistent session keeps across a broker restart.
+        # Several bridges: a shared subscription ($share/<group>/…) splits the messages among them.
+        self.topic = f"$share/{group}/{TOPIC}" if group else TOPIC
         self.inbox: queue.Queue = queue.Queue()
         self.connected = threading.Event()
         self.stored = 0  # messages acknowledged after storing (for logs and tests)
@@ -65,7 +72,7 @@ class Bridge:
 
     def _on_connect(self, client, _userdata, _flags, reason_code, _properties=None):
         if reason_code == 0:
-            client.subscribe(f"$share/{self.group}/{TOPIC}", qos=1)
+            client.subscribe(self.topic, qos=1)
             log.info("MQTT bridge connected to %s:%s", self.host, self.port)
 
     def _on_subscribe(self, _client, _userdata, _mid, _reason_codes, _properties=None):

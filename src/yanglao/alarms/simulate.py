@@ -27,6 +27,9 @@ class SimDevice:
     lng: float = 117.21
     type: str = "watch"
     counter: int = 0
+    last_ts: int = (
+        0  # device clocks only move forward: two messages never share a timestamp
+    )
     battery: float = 100.0
     episode: int = 0  # readings left in an abnormal heart-rate episode
 
@@ -55,6 +58,7 @@ class Telemetry:
     def message(self, d: SimDevice, ts_ms: int) -> tuple[dict, str | None]:
         r = self.rnd
         d.counter += 1
+        d.last_ts = ts_ms = max(ts_ms, d.last_ts + 1)
         msg = {"device": d.serial, "id": str(d.counter), "ts": ts_ms / 1000}
         alarm = None
         if d.type == "sos_pager":
@@ -108,6 +112,11 @@ class Pacer:
         )
         self.issued = 0.0
         self.lock = threading.Lock()
+
+    def adjust(self, readings: float) -> None:
+        """Correct an estimate given to `take` once the real count is known."""
+        with self.lock:
+            self.issued += readings
 
     def take(self, readings: float) -> bool:
         """Wait until `readings` more may be sent; False when the run is over."""
@@ -172,11 +181,14 @@ def run_http(devices: list[SimDevice], *, url: str, rate: float, duration: float
 
     def worker():
         box = [None]
+        estimate = (batch if gateway else max(1, min(batch, 5))) * 3.3
         while not (stop and stop.is_set()):
+            # Wait first, then stamp the messages: their device time is their send time.
+            if not pacer.take(estimate):
+                break
             items = make_batch()
             n = sum(readings_in(m) for _, m, _ in items)
-            if not pacer.take(n):
-                break
+            pacer.adjust(n - estimate)
             if gateway:
                 headers = {"X-Gateway-Code": gateway[0], "X-Gateway-Secret": gateway[1]}
             else:
@@ -199,7 +211,9 @@ def run_http(devices: list[SimDevice], *, url: str, rate: float, duration: float
                         if a
                     ]
                     if keep_ids:
-                        counts.acked_ids += [(d.serial, m["id"]) for d, m, _ in items]
+                        counts.acked_ids += [
+                            (d.serial, m["id"], m["ts"]) for d, m, _ in items
+                        ]
                 else:
                     counts.failed += 1
         if box[0] is not None:
@@ -217,8 +231,9 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
              seed: int = 1, counts: Counts | None = None, keep_ids: bool = False, client_id: str = "",
              stream: Telemetry | None = None, stop: threading.Event | None = None) -> Counts:  # fmt: skip
     """Publish to yanglao/devices/<serial>/up at QoS 1 (one connection standing in for many devices,
-    as a vendor's MQTT gateway does). `per_message` buffered readings go in one payload (a watch
-    that reports every minute sends its last readings together). A message counts as acknowledged
+    as a vendor's MQTT gateway does). `per_message` messages go in one payload, stamped a
+    millisecond apart at the moment of sending (so an alarm's delay is measured from when it left
+    the device). A message counts as acknowledged
     when the broker's PUBACK arrives; paho resends unacknowledged ones after a reconnect."""
     import paho.mqtt.client as mqtt
 
@@ -241,7 +256,7 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
                 (dev.serial, m["id"], int(m["ts"] * 1000), a) for m, a in msgs if a
             ]
             if keep_ids:
-                counts.acked_ids += [(dev.serial, m["id"]) for m, _ in msgs]
+                counts.acked_ids += [(dev.serial, m["id"], m["ts"]) for m, _ in msgs]
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or f"sim-{seed}",
                          clean_session=False, protocol=mqtt.MQTTv311)  # fmt: skip
@@ -253,17 +268,19 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
     client.loop_start()
     pacer = Pacer(rate, duration)
     rnd = random.Random(seed + 7)
+    estimate = per_message * 3.3
     try:
         while not (stop and stop.is_set()):
+            if not pacer.take(estimate):
+                break
             dev = rnd.choice(devices)
             now = int(time.time() * 1000)
             msgs = [
-                stream.message(dev, now - (per_message - 1 - i) * 1000)
+                stream.message(dev, now - (per_message - 1 - i))
                 for i in range(per_message)
             ]
             n = sum(readings_in(m) for m, _ in msgs)
-            if not pacer.take(n):
-                break
+            pacer.adjust(n - estimate)
             payload = json.dumps(
                 [m for m, _ in msgs] if per_message > 1 else msgs[0][0]
             )

@@ -24,32 +24,57 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Broker:
+    """A private Mosquitto with persistence (so sessions survive a restart), on a free port."""
+
+    def __init__(self, binary: str):
+        import tempfile
+        from pathlib import Path
+
+        self.binary, self.port = binary, _free_port()
+        # Started as root, Mosquitto drops to its own user, which must reach and write this folder
+        # (pytest's tmp_path lies under a root-only folder).
+        directory = self.directory = Path(tempfile.mkdtemp(prefix="yanglao-mosquitto-"))
+        directory.chmod(0o777)
+        self.conf = directory / "mosquitto.conf"
+        self.conf.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+            f"persistence_location {directory}/\nmax_inflight_messages 1000\nmax_queued_messages 100000\n"
+        )
+        self.url = f"mqtt://127.0.0.1:{self.port}"
+        self.start()
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)  # fmt: skip
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()  # graceful: Mosquitto writes its sessions to disk
+        self.proc.wait(timeout=10)
+
+
 @pytest.fixture
-def broker(tmp_path):
-    """A private Mosquitto with persistence (so sessions survive a broker restart)."""
+def mosquitto():
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not os.path.exists(binary):
         if os.environ.get("CI"):
             raise RuntimeError("mosquitto is missing in CI")
         pytest.skip("needs mosquitto (apt-get install mosquitto)")
-    port = _free_port()
-    conf = tmp_path / "mosquitto.conf"
-    conf.write_text(
-        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-        f"persistence_location {tmp_path}/\nmax_inflight_messages 1000\nmax_queued_messages 100000\n"
-    )
-    proc = subprocess.Popen(
-        [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"mqtt://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    broker = Broker(binary)
+    yield broker
+    broker.stop()
+    shutil.rmtree(broker.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def broker(mosquitto):
+    return mosquitto.url
 
 
 def publish(url: str, items: list[tuple[str, str]]) -> None:
@@ -85,7 +110,7 @@ def start(bridge: Bridge) -> tuple[threading.Thread, threading.Event]:
 
 @pytest.mark.django_db(transaction=True)
 def test_messages_through_mosquitto_are_stored_and_bad_ones_quarantined(broker, watch):
-    bridge = Bridge(broker, client_id="bridge-a")
+    bridge = Bridge(broker, client_id="bridge-a", group="yanglao")
     thread, stop = start(bridge)
     now = time.time()
     topic = f"yanglao/devices/{watch.serial}/up"
@@ -163,3 +188,38 @@ def test_unacknowledged_messages_are_redelivered_and_stored_once(broker, watch):
     thread.join(10)
     assert Reading.objects.count() == 31  # every message once
     assert Alarm.objects.get().signals == 1  # the SOS raised one alarm, not two
+
+
+@pytest.mark.django_db(transaction=True)
+def test_messages_published_while_the_bridge_and_the_broker_were_down_arrive(
+    mosquitto, watch
+):
+    """The bridge's persistent session (plain subscription) outlives both its own crash and a
+    broker restart: what devices sent meanwhile is delivered when the bridge is back."""
+    bridge = Bridge(mosquitto.url, client_id="bridge-p")
+    thread, stop = start(bridge)
+    stop.set()
+    thread.join(10)  # the bridge is gone; its session stays with the broker
+    topic = f"yanglao/devices/{watch.serial}/up"
+    now = time.time()
+    publish(
+        mosquitto.url,
+        [
+            (topic, json.dumps({"id": f"a{i}", "ts": now - 20 + i, "hr": 70}))
+            for i in range(10)
+        ],
+    )
+    mosquitto.stop()
+    mosquitto.start()
+    publish(
+        mosquitto.url,
+        [
+            (topic, json.dumps({"id": f"b{i}", "ts": now - 5 + i * 0.1, "hr": 71}))
+            for i in range(10)
+        ],
+    )
+    back = Bridge(mosquitto.url, client_id="bridge-p")
+    thread, stop = start(back)
+    assert wait_for(lambda: Reading.objects.count() == 20), Reading.objects.count()
+    stop.set()
+    thread.join(10)
