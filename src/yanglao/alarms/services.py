@@ -16,6 +16,7 @@ import json
 import re
 import secrets
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -493,6 +494,9 @@ def _triggers(fresh) -> list[tuple[dict, rules.Trigger]]:
             .values_list("id")
         )
     out = []
+    in_batch: dict[int, set[str]] = defaultdict(set)
+    for dev, message in fresh:
+        in_batch[dev["id"]].add(message.msg_id)
     candidates.sort(key=lambda c: (c[1].ts_ms, c[0]["id"]))
     for dev, message, metric, value, value2, thr in candidates:
         previous = 0
@@ -502,6 +506,37 @@ def _triggers(fresh) -> list[tuple[dict, rules.Trigger]]:
                               msg_id=message.msg_id, thr=thr, previous_abnormal=previous)  # fmt: skip
         if trig is not None:
             out.append((dev, trig))
+        if metric == Metric.HEART_RATE:
+            out += [
+                (dev, t)
+                for t in _completed_later(
+                    dev["id"], message.ts_ms, previous, thr, in_batch[dev["id"]]
+                )
+            ]
+    return out
+
+
+def _completed_later(
+    device_id: int, ts_ms: int, before: int, thr, skip: set[str]
+) -> list:
+    """A heart-rate reading that arrives late (after readings taken after it) may complete a run
+    of abnormal readings: the later reading whose run now reaches the limit raises the alarm it
+    would have raised had the messages arrived in order (readings of this batch are judged on
+    their own turn)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT value, msg_id, ts_ms FROM alarms_reading WHERE device_id = %s AND metric = %s "
+            "AND ts_ms > %s ORDER BY ts_ms LIMIT %s",
+            [device_id, int(Metric.HEART_RATE), ts_ms, thr.hr_consecutive + len(skip)],
+        )
+        later = [row for row in cursor.fetchall() if row[1] not in skip]
+    out = []
+    for j, (value, msg_id, later_ts) in enumerate(later):
+        if not rules.abnormal(Metric.HEART_RATE, value, None, thr):
+            break
+        if before + j + 2 == thr.hr_consecutive:
+            out.append(rules.evaluate(Metric.HEART_RATE, value, None, ts_ms=later_ts, msg_id=msg_id, thr=thr,
+                                      previous_abnormal=thr.hr_consecutive - 1))  # fmt: skip
     return out
 
 

@@ -160,6 +160,22 @@ def test_abnormal_heart_rate_twice_in_a_row_across_batches(watch):
 
 
 @pytest.mark.django_db
+def test_a_late_heart_rate_reading_completes_the_run(watch):
+    """Messages can arrive out of order (two gateway batches in parallel): the run is judged in
+    device time, and the alarm belongs to the reading that completes it."""
+    t = now_ms()
+    post(
+        watch, [msg(1, t - 4000, hr=70), msg(3, t - 2000, hr=150)]
+    )  # the second abnormal arrives first
+    assert not Alarm.objects.exists()
+    post(watch, [msg(2, t - 3000, hr=148)])
+    alarm = Alarm.objects.get()
+    assert alarm.events.get(kind="raised").msg_id == "m3"
+    post(watch, [msg(2, t - 3000, hr=148)])  # a resend changes nothing
+    assert Alarm.objects.get().signals == 1
+
+
+@pytest.mark.django_db
 def test_urgent_alarms_notify_the_emergency_contact(
     watch, django_capture_on_commit_callbacks
 ):
