@@ -48,7 +48,7 @@ class Bridge:
     """One bridge process: a paho network thread fills a queue; `run` stores and acknowledges."""
 
     def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
-                 max_wait: float = 0.02):  # fmt: skip
+                 max_wait: float = 0.005):  # fmt: skip
         import paho.mqtt.client as mqtt
 
         self.host, self.port = broker_address(url)

@@ -241,13 +241,20 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
     stream = stream or Telemetry(seed)
     parts = urlparse(broker if "://" in broker else f"mqtt://{broker}")
     pending: dict[int, tuple] = {}
-    plock = threading.Lock()
+    early: set[int] = set()  # PUBACKs that came back before publish() returned
+    plock = (
+        threading.Lock()
+    )  # never held while calling paho (its network thread calls us back)
 
     def on_publish(_client, _userdata, mid, _reason=None, _props=None):
         with plock:
             item = pending.pop(mid, None)
-        if item is None:
-            return
+            if item is None:
+                early.add(mid)
+                return
+        acknowledged(item)
+
+    def acknowledged(item) -> None:
         dev, msgs, n = item
         with counts.lock:
             counts.acked += len(msgs)
@@ -284,11 +291,15 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
             payload = json.dumps(
                 [m for m, _ in msgs] if per_message > 1 else msgs[0][0]
             )
+            info = client.publish(f"yanglao/devices/{dev.serial}/up", payload, qos=1)
             with plock:
-                info = client.publish(
-                    f"yanglao/devices/{dev.serial}/up", payload, qos=1
-                )
-                pending[info.mid] = (dev, msgs, n)
+                done = info.mid in early
+                if done:
+                    early.discard(info.mid)
+                else:
+                    pending[info.mid] = (dev, msgs, n)
+            if done:
+                acknowledged((dev, msgs, n))
             with counts.lock:
                 counts.sent += len(msgs)
         deadline = time.monotonic() + 30
