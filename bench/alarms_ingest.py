@@ -295,18 +295,21 @@ def db_counts(since_ms: int) -> tuple[int, int]:
 
 
 def check_alarms(alarm_worthy: list) -> tuple[int, int, int]:
-    """(alarm-worthy acknowledged messages, linked to exactly one alarm event, linked to none)."""
+    """(alarm-worthy acknowledged messages, linked to exactly one alarm event per alarm kind they
+    are worth, linked to none). A message may be worth two alarms (an SOS pressed during a
+    heart-rate episode): then it must have exactly two events."""
     from collections import Counter
 
     from yanglao.alarms.models import AlarmEvent
 
-    wanted = {(s, m) for s, m, _, _ in alarm_worthy}
+    expected = {(s, m): len(kinds.split("+")) for s, m, _, kinds in alarm_worthy}
+    wanted = set(expected)
     serials = {s for s, _ in wanted}
     seen = Counter(
         (s, m) for s, m in AlarmEvent.objects.filter(device__serial__in=serials, kind__in=["raised", "repeated"])
         .exclude(msg_id="").values_list("device__serial", "msg_id") if (s, m) in wanted
     )  # fmt: skip
-    once = sum(1 for k in wanted if seen[k] == 1)
+    once = sum(1 for k in wanted if seen[k] == expected[k])
     none = sum(1 for k in wanted if seen[k] == 0)
     return len(wanted), once, none
 

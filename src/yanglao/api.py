@@ -13,6 +13,7 @@ from yanglao.benefits.api import router as benefits_router
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
+from yanglao.homecare.api import router as homecare_router
 from yanglao.imports.api import router as imports_router
 from yanglao.regions.api import router as regions_router
 
@@ -55,3 +56,4 @@ api.add_router("/v1/assessments", assessments_router)
 api.add_router("/v1/imports", imports_router)
 api.add_router("/v1/benefits", benefits_router)
 api.add_router("/v1", alarms_router)
+api.add_router("/v1/homecare", homecare_router)

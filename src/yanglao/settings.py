@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "yanglao.visits",
     "yanglao.benefits",
     "yanglao.alarms",
+    "yanglao.homecare",
     "yanglao.imports",
     "yanglao.demo",
 ]
@@ -228,6 +229,20 @@ NOTIFY_BACKEND = os.environ.get(
     "YANGLAO_NOTIFY_BACKEND", "yanglao.alarms.notify.LogBackend"
 )
 MQTT_URL = os.environ.get("YANGLAO_MQTT_URL", "mqtt://127.0.0.1:1883")
+
+# Home services (docs/homecare.md): how far from the home a carer's check-in may be; ratings at or
+# below HOMECARE_LOW_RATING stars open a follow-up for the community; the subsidy per meal (分) by
+# diner category (助餐, editable per deployment as JSON).
+HOMECARE_CHECKIN_TOLERANCE_M = int(
+    os.environ.get("YANGLAO_HOMECARE_CHECKIN_TOLERANCE_M", "300")
+)
+HOMECARE_LOW_RATING = int(os.environ.get("YANGLAO_HOMECARE_LOW_RATING", "2"))
+HOMECARE_MEAL_SUBSIDY_FEN = json.loads(
+    os.environ.get(
+        "YANGLAO_HOMECARE_MEAL_SUBSIDY_FEN",
+        '{"tekun": 1500, "dibao": 500, "age80": 300, "general": 100}',
+    )
+)
 
 # Lock an account for YANGLAO_LOCKOUT_MINUTES after YANGLAO_LOCKOUT_ATTEMPTS failed log-ins.
 LOCKOUT_ATTEMPTS = int(os.environ.get("YANGLAO_LOCKOUT_ATTEMPTS", "5"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/", include("yanglao.visits.urls")),
     path("benefits/", include("yanglao.benefits.urls")),
     path("alarms/", include("yanglao.alarms.urls")),
+    path("homecare/", include("yanglao.homecare.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yanglao.assessments.instrument import SHORT_LEVEL_NAMES
@@ -41,6 +41,8 @@ def _home_figures(user) -> dict:
 
 @login_required
 def home(request):
+    if request.user.role in ("carer", "family", "elder"):
+        return redirect("homecare:index")  # phone-first pages of their own
     figures = _home_figures(request.user)
     elders, facilities = figures["elders"], figures["facilities"]
     context = {

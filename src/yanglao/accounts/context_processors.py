@@ -18,4 +18,5 @@ def navigation(request) -> dict:
         "can_apply_assessment": user.is_superuser or user.role in ASSESSMENT_APPLICANTS,
         "can_manage_assessments": user.is_superuser or user.role in ASSESSMENT_MANAGERS,
         "is_assessor": user.role == "assessor",
+        "home_service_only": user.role in ("carer", "family", "elder"),
     }

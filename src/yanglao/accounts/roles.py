@@ -16,6 +16,9 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     OPERATOR = "operator"
     DISPATCH_LEAD = "dispatch_lead"
+    CARER = "carer"
+    FAMILY = "family"
+    ELDER = "elder"
 
 
 ROLE_NAMES = {
@@ -29,6 +32,9 @@ ROLE_NAMES = {
     Role.ASSESSOR: "评估员",
     Role.OPERATOR: "接警员（坐席）",
     Role.DISPATCH_LEAD: "接警值班长",
+    Role.CARER: "护理员/服务人员",
+    Role.FAMILY: "家属",
+    Role.ELDER: "老年人本人",
 }
 
 # Roles whose scope is a region subtree (the others are scoped to a facility or a provider).
@@ -68,3 +74,9 @@ DEVICE_MANAGERS = {
     Role.STREET,
     Role.COMMUNITY,
 }
+# Roles that place home-service orders for the older people of their area (代下单, "数字鸿沟").
+ORDER_PLACERS = {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY}
+# Roles acting only for the older people they are linked to (home-service orders, ratings).
+LINKED_ROLES = {Role.FAMILY, Role.ELDER}
+# Roles that approve providers' monthly settlements and keep the service catalogue and quotas.
+SERVICE_MANAGERS = {Role.ADMIN, Role.CIVIL_AFFAIRS}

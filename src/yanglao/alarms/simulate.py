@@ -48,7 +48,8 @@ class Counts:
 
 
 class Telemetry:
-    """The stream of messages: `message(device, ts_ms)` → (native JSON object, alarm kind|None)."""
+    """The stream of messages: `message(device, ts_ms)` → (native JSON object, the alarm kinds it
+    is worth joined by "+", or None)."""
 
     def __init__(self, seed: int = 1, *, sos: float = 0.0005, fall: float = 0.0003,
                  episode: float = 0.0005, high_bp: float = 0.0002):  # fmt: skip
@@ -69,11 +70,12 @@ class Telemetry:
             return msg, alarm
         if d.episode == 0 and r.random() < self.p_episode:
             d.episode = 2
+        kinds = []  # one message may be worth several alarms (an SOS pressed during an episode)
         if d.episode:
             d.episode -= 1
             msg["hr"] = r.randint(140, 165)
             if d.episode == 0:
-                alarm = "heart_rate"
+                kinds.append("heart_rate")
         else:
             msg["hr"] = max(48, min(118, round(r.gauss(75, 8))))
         msg["spo2"] = r.randint(95, 99)
@@ -85,16 +87,16 @@ class Telemetry:
                 round(d.lng + r.uniform(-0.001, 0.001), 6),
             ]
         if r.random() < self.p_bp:
-            msg["bp"], alarm = (
-                [r.randint(182, 200), r.randint(95, 115)],
-                alarm or "blood_pressure",
-            )
+            msg["bp"] = [r.randint(182, 200), r.randint(95, 115)]
+            kinds.append("blood_pressure")
         roll = r.random()
         if roll < self.p_sos:
-            msg["event"], alarm = "sos", "sos"
+            msg["event"] = "sos"
+            kinds.append("sos")
         elif roll < self.p_sos + self.p_fall:
-            msg["event"], alarm = "fall", "fall"
-        return msg, alarm
+            msg["event"] = "fall"
+            kinds.append("fall")
+        return msg, "+".join(kinds) or None
 
 
 def readings_in(msg: dict) -> int:

@@ -626,3 +626,16 @@ def totals_by(cycle: Cycle, field: str) -> list[dict]:
         .annotate(n=Count("id"), total=Sum("amount_fen"))
         .order_by(field)
     )
+
+
+def decided_amount_fen(programme_code: str, elder_id: int, month: dt.date) -> int:
+    """What approved cycles decided for one person under a programme for `month` (regular
+    entitlements only), for a subsidy that is used as a service voucher (homecare quotas)."""
+    total = Entitlement.objects.filter(
+        programme__code=programme_code,
+        elder_id=elder_id,
+        month=month,
+        kind=Entitlement.Kind.REGULAR,
+        cycle__status=Cycle.Status.APPROVED,
+    ).aggregate(t=Sum("amount_fen"))["t"]
+    return total or 0

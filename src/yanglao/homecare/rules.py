@@ -1,0 +1,304 @@
+"""Pure rules of home and community services: the order state machine, who may take which step,
+ranking carers for an order, splitting the price among voucher, family and the person, the
+problems a supervisor must see, plan occurrences and meal subsidies. No Django import.
+
+The order process follows GB/T 43153-2023 (咨询接待 → … → 服务实施 → 服务评价与改进) as a work
+order: 待受理 → 已受理 → 已派单 → 已接单 → 已到达 → 服务中 → 已完成 → 已评价, with 已取消 / 已拒单 / 异常."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from yanglao.core.geo import distance_m
+
+
+class OrderState(StrEnum):
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    TAKEN = "taken"
+    ARRIVED = "arrived"
+    SERVING = "serving"
+    COMPLETED = "completed"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    ABNORMAL = "abnormal"
+
+
+STATE_NAMES = {
+    OrderState.NEW: "待受理",
+    OrderState.ACCEPTED: "已受理",
+    OrderState.DISPATCHED: "已派单",
+    OrderState.TAKEN: "已接单",
+    OrderState.ARRIVED: "已到达",
+    OrderState.SERVING: "服务中",
+    OrderState.COMPLETED: "已完成",
+    OrderState.RATED: "已评价",
+    OrderState.CANCELLED: "已取消",
+    OrderState.REJECTED: "已拒单",
+    OrderState.ABNORMAL: "异常",
+}
+STATE_CHOICES = [(s.value, n) for s, n in STATE_NAMES.items()]
+
+S = OrderState
+BEFORE_ARRIVAL = (S.NEW, S.ACCEPTED, S.DISPATCHED, S.TAKEN)
+OPEN_STATES = (*BEFORE_ARRIVAL, S.ARRIVED, S.SERVING)
+DONE_STATES = (S.COMPLETED, S.RATED)
+
+
+class Actor(StrEnum):
+    """The part a user plays for one order."""
+
+    PROVIDER = "provider"  # the provider's administrator
+    CARER = "carer"  # the carer the order is dispatched to
+    PLACER = "placer"  # the older person's side: the family member linked, or a community worker
+    STAFF = "staff"  # civil-affairs staff of the area (street, bureau)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # Chinese label of the button
+    sources: tuple[OrderState, ...]
+    target: OrderState | None  # None: the state does not change (a record is added)
+    actors: frozenset[Actor]
+    needs_reason: bool = False
+
+
+A = Actor
+STEPS: dict[str, Step] = {
+    "accept": Step("受理", (S.NEW,), S.ACCEPTED, frozenset({A.PROVIDER})),
+    "reject": Step("拒单", (S.NEW, S.ACCEPTED), S.REJECTED, frozenset({A.PROVIDER}), True),
+    "dispatch": Step("派单", (S.ACCEPTED, S.DISPATCHED), S.DISPATCHED, frozenset({A.PROVIDER})),
+    "take": Step("接单", (S.DISPATCHED,), S.TAKEN, frozenset({A.CARER})),
+    "decline": Step("退回派单", (S.DISPATCHED, S.TAKEN), S.ACCEPTED, frozenset({A.CARER}), True),
+    "arrive": Step("到达签到", (S.TAKEN,), S.ARRIVED, frozenset({A.CARER, A.PROVIDER})),
+    "start": Step("开始服务", (S.ARRIVED,), S.SERVING, frozenset({A.CARER})),
+    "complete": Step("完成签退", (S.SERVING,), S.COMPLETED, frozenset({A.CARER})),
+    "confirm": Step("确认服务", (S.COMPLETED,), None, frozenset({A.PLACER, A.STAFF})),
+    "rate": Step("评价", (S.COMPLETED,), S.RATED, frozenset({A.PLACER})),
+    "cancel": Step("取消", BEFORE_ARRIVAL, S.CANCELLED, frozenset({A.PLACER, A.PROVIDER, A.STAFF}), True),
+    "abnormal": Step("报告异常", (S.TAKEN, S.ARRIVED, S.SERVING), S.ABNORMAL,
+                     frozenset({A.CARER, A.PROVIDER}), True),
+    "dispute": Step("提出争议", DONE_STATES, None, frozenset({A.PLACER, A.STAFF, A.PROVIDER}), True),
+    "settle_dispute": Step("争议处理完毕", DONE_STATES, None, frozenset({A.STAFF})),
+}  # fmt: skip
+
+
+ACTION_NAMES = {"place": "下单", **{k: s.name for k, s in STEPS.items()}}
+
+
+def step_refusal(step: str, state: str, actors: set[Actor]) -> str:
+    """Why `actors` may not take `step` on an order in `state` ('' when they may)."""
+    known = STEPS.get(step)
+    if known is None:
+        return f"未知的操作：{step}"
+    if not (actors & known.actors):
+        return f"您不能对该工单执行“{known.name}”"
+    if state not in known.sources:
+        return f"工单当前为“{STATE_NAMES[OrderState(state)]}”，不能{known.name}"
+    return ""
+
+
+def steps_open_to(state: str, actors: set[Actor]) -> list[str]:
+    return [k for k, s in STEPS.items() if state in s.sources and actors & s.actors]
+
+
+# --- carer suggestions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarerFacts:
+    id: int
+    name: str
+    lat: float | None
+    lng: float | None
+    qualifications: frozenset[str]
+    skills: frozenset[str]
+    works_that_day: bool
+    within_hours: bool
+    busy: bool  # another order overlaps the slot
+    orders_that_day: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    carer_id: int
+    name: str
+    distance_m: int | None
+    orders_that_day: int
+    capacity: int
+    skilled: bool
+    score: float
+    reasons: tuple[str, ...]
+
+
+QUALIFIED_BY = {
+    "": frozenset(),
+    "carer": frozenset({"carer", "carer_l4", "nurse"}),
+    "carer_l4": frozenset({"carer_l4", "nurse"}),
+    "nurse": frozenset({"nurse"}),
+    "doctor": frozenset({"doctor"}),
+}
+
+
+def qualified(needed: str, held: frozenset[str] | set[str]) -> bool:
+    """Whether a carer holding `held` may deliver an item needing `needed`."""
+    return not needed or bool(QUALIFIED_BY.get(needed, frozenset({needed})) & set(held))
+
+
+def rank_carers(
+    carers: list[CarerFacts],
+    *,
+    home: tuple[float, float] | None,
+    needed: str,
+    item_code: str,
+    limit: int = 10,
+) -> list[Suggestion]:
+    """Suggested carers for one order, best first. Hard limits: the qualification the item needs,
+    working that day within working hours, not busy at the slot, below the day's capacity.
+    Among those, nearer is better (1 km ≈ one order of load) and so is a lighter day; a carer
+    who lists the item as a skill gets a 2 km bonus."""
+    out: list[Suggestion] = []
+    for c in carers:
+        if not qualified(needed, c.qualifications):
+            continue
+        if not (c.works_that_day and c.within_hours) or c.busy:
+            continue
+        if c.orders_that_day >= c.capacity:
+            continue
+        dist = None
+        if home is not None and c.lat is not None and c.lng is not None:
+            dist = distance_m(home, (c.lat, c.lng))
+        skilled = item_code in c.skills
+        km = dist / 1000 if dist is not None else 10.0
+        score = km + c.orders_that_day - (2.0 if skilled else 0.0)
+        reasons = []
+        if dist is not None:
+            reasons.append(f"距离约 {dist / 1000:.1f} 公里")
+        reasons.append(f"当天已有 {c.orders_that_day}/{c.capacity} 单")
+        if skilled:
+            reasons.append("擅长该项服务")
+        out.append(Suggestion(c.id, c.name, None if dist is None else round(dist), c.orders_that_day,
+                              c.capacity, skilled, round(score, 3), tuple(reasons)))  # fmt: skip
+    out.sort(key=lambda s: (s.score, s.carer_id))
+    return out[:limit]
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Split:
+    amount_fen: int
+    voucher_fen: int
+    voucher_minutes: int
+    family_fen: int
+    self_fen: int
+
+
+def price_of(unit_price_fen: int, quantity: int) -> int:
+    return unit_price_fen * quantity
+
+
+def split_payment(
+    amount_fen: int,
+    minutes: int,
+    *,
+    quota_kind: str | None,
+    left_fen: int = 0,
+    left_minutes: int = 0,
+    rest_paid_by: str = "self",
+) -> Split:
+    """Who pays an order: the voucher/purchased-service quota first (an amount, or hours valued
+    pro rata), then the family or the person for the rest."""
+    voucher_fen = voucher_min = 0
+    if quota_kind == "amount":
+        voucher_fen = max(0, min(amount_fen, left_fen))
+    elif quota_kind == "hours" and minutes > 0:
+        voucher_min = max(0, min(minutes, left_minutes))
+        voucher_fen = amount_fen * voucher_min // minutes
+    rest = amount_fen - voucher_fen
+    family = rest if rest_paid_by == "family" else 0
+    return Split(amount_fen, voucher_fen, voucher_min, family, rest - family)
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+NO_CHECKIN_AFTER = dt.timedelta(minutes=30)
+
+
+def late_for_checkin(state: str, slot_start: dt.datetime, now: dt.datetime) -> bool:
+    """未按时签到: nobody has checked in 30 minutes after the slot began."""
+    return state in BEFORE_ARRIVAL and now > slot_start + NO_CHECKIN_AFTER
+
+
+def service_problems(
+    *,
+    checkin_distance_m: int | None,
+    checkout_distance_m: int | None,
+    minutes_served: int | None,
+    min_minutes: int,
+    tolerance_m: int,
+) -> list[str]:
+    """What a finished service shows that a supervisor must look at."""
+    problems = []
+    if checkin_distance_m is None:
+        problems.append("签到未定位")
+    if checkout_distance_m is not None and checkout_distance_m > tolerance_m:
+        problems.append(f"签退位置距住址约 {checkout_distance_m} 米")
+    if minutes_served is not None and minutes_served < min_minutes:
+        problems.append(f"服务时长 {minutes_served} 分钟，短于最短 {min_minutes} 分钟")
+    return problems
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def occurrences(
+    weekdays: list[int], at: dt.time, start: dt.date, end: dt.date | None, week: dt.date
+) -> list[dt.datetime]:
+    """The (naive, local) times a weekly plan falls on in the week beginning `week` (a Monday)."""
+    out = []
+    for wd in sorted(set(weekdays)):
+        if not 1 <= wd <= 7:
+            continue
+        day = week + dt.timedelta(days=wd - 1)
+        if day < start or (end is not None and day > end):
+            continue
+        out.append(dt.datetime.combine(day, at))
+    return out
+
+
+# --- meals ---------------------------------------------------------------------------------------
+
+MEAL_CATEGORY_NAMES = {
+    "tekun": "特困供养",
+    "dibao": "低保/低收入",
+    "age80": "80周岁以上",
+    "general": "60周岁以上",
+}
+
+
+def meal_category(age: int, categories: set[str]) -> str:
+    """The subsidy category of a diner (the most favourable that applies)."""
+    if "tekun" in categories:
+        return "tekun"
+    if categories & {"dibao", "low_income"}:
+        return "dibao"
+    if age >= 80:
+        return "age80"
+    return "general"
+
+
+def meal_subsidy(price_fen: int, category: str, table: dict[str, int]) -> int:
+    """Subsidy for one meal: the category's amount, never more than the price."""
+    return max(0, min(price_fen, int(table.get(category, 0))))

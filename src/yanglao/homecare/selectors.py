@@ -1,0 +1,507 @@
+"""Every read of home and community services, given the acting user: civil-affairs staff see
+their area, a provider its own orders, a carer the orders dispatched to them, a family member the
+orders of the people they are linked to. Outside scope is 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
+from yanglao.core.errors import NotInScope
+from yanglao.core.scope import sees_everything
+from yanglao.core.search import name_prefix_q
+from yanglao.elders.models import Elder
+from yanglao.facilities.models import Facility, FacilityType, Provider
+from yanglao.homecare import rules
+from yanglao.homecare.models import (
+    CareBed,
+    Carer,
+    Concern,
+    Meal,
+    Menu,
+    Order,
+    Price,
+    ProviderArea,
+    Rating,
+    ServiceItem,
+    Settlement,
+    VoucherProgramme,
+)
+from yanglao.homecare.services import carer_of, linked_elder_ids, provider_of
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import in_scope_q
+
+
+def order_scope_q(by) -> Q:
+    if sees_everything(by):
+        return Q()
+    if by.role == Role.PROVIDER_ADMIN:
+        p = provider_of(by)
+        return Q(provider=p) if p else Q(pk__in=[])
+    if by.role == Role.CARER:
+        c = carer_of(by)
+        return Q(carer=c) if c else Q(pk__in=[])
+    if by.role in LINKED_ROLES:
+        return Q(elder_id__in=linked_elder_ids(by))
+    if by.region_id:
+        return in_scope_q(by, "region")
+    return Q(pk__in=[])
+
+
+@dataclass
+class OrderFilter:
+    q: str = ""
+    state: str = ""
+    provider: int | None = None
+    item: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    problem: bool = False
+
+
+def _day_bounds(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), timezone.get_current_timezone())
+
+
+def orders(*, by, filters: OrderFilter | None = None) -> QuerySet[Order]:
+    f = filters or OrderFilter()
+    qs = Order.objects.filter(order_scope_q(by)).select_related(
+        "elder", "provider", "item", "carer__staff", "region"
+    )
+    if f.q:
+        cond = name_prefix_q("elder__name", f.q)
+        if f.q.isdigit():
+            cond |= Q(pk=int(f.q))
+        qs = qs.filter(cond)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.provider:
+        qs = qs.filter(provider_id=f.provider)
+    if f.item:
+        qs = qs.filter(item__code=f.item)
+    if f.since:
+        qs = qs.filter(slot_start__gte=_day_bounds(f.since))
+    if f.until:
+        qs = qs.filter(slot_start__lt=_day_bounds(f.until + dt.timedelta(days=1)))
+    if f.problem:
+        qs = qs.exclude(problems=[])
+    return qs.order_by("-slot_start", "-id")
+
+
+def order_get(*, by, pk: int) -> Order:
+    order = (
+        Order.objects.filter(order_scope_q(by), pk=pk)
+        .select_related(
+            "elder", "provider", "item", "carer__staff", "region", "voucher"
+        )
+        .first()
+    )
+    if order is None:
+        raise NotInScope(pk)
+    return order
+
+
+def order_events(order: Order):
+    return order.events.select_related("by").order_by("at", "id")
+
+
+# --- dispatch ----------------------------------------------------------------------------------------
+
+
+def suggestions(*, by, order: Order, limit: int = 10) -> list[rules.Suggestion]:
+    """Suggested carers for an order (rules.rank_carers), from the provider's active carers: one
+    query for the carers, one for their orders that day."""
+    local = timezone.localtime(order.slot_start)
+    day0 = _day_bounds(local.date())
+    start, end = (
+        order.slot_start,
+        order.slot_start + dt.timedelta(minutes=order.minutes),
+    )
+    counts: dict[int, int] = defaultdict(int)
+    busy: set[int] = set()
+    day_orders = Order.objects.filter(
+        provider_id=order.provider_id, carer__isnull=False, slot_start__gte=day0,
+        slot_start__lt=day0 + dt.timedelta(days=1), state__in=(*rules.OPEN_STATES, *rules.DONE_STATES),
+    ).exclude(pk=order.pk).values_list("carer_id", "slot_start", "minutes")  # fmt: skip
+    for carer_id, s, m in day_orders:
+        counts[carer_id] += 1
+        if s < end and s + dt.timedelta(minutes=m) > start:
+            busy.add(carer_id)
+    weekday = local.isoweekday()
+    t0, t1 = local.time(), (local + dt.timedelta(minutes=order.minutes)).time()
+    facts = [
+        rules.CarerFacts(
+            id=pk,
+            name=name,
+            lat=lat,
+            lng=lng,
+            qualifications=frozenset(quals),
+            skills=frozenset(skills),
+            works_that_day=weekday in (days or []),
+            within_hours=ws <= t0 and t1 <= we and t0 < t1,
+            busy=pk in busy,
+            orders_that_day=counts.get(pk, 0),
+            capacity=cap,
+        )  # fmt: skip
+        for pk, name, lat, lng, quals, skills, days, ws, we, cap in Carer.objects.filter(
+            provider_id=order.provider_id, active=True
+        ).values_list(
+            "pk",
+            "staff__name",
+            "base_lat",
+            "base_lng",
+            "qualifications",
+            "skills",
+            "workdays",
+            "work_start",
+            "work_end",
+            "daily_capacity",
+        )  # fmt: skip
+    ]
+    home = (
+        (order.lat, order.lng)
+        if order.lat is not None and order.lng is not None
+        else None
+    )
+    return rules.rank_carers(facts, home=home, needed=order.item.qualification, item_code=order.item.code,
+                             limit=limit)  # fmt: skip
+
+
+def carers(*, by, provider: Provider) -> QuerySet[Carer]:
+    return (
+        Carer.objects.filter(provider=provider, active=True)
+        .select_related("staff")
+        .order_by("staff__name")
+    )
+
+
+def carer_day(*, by, day: dt.date) -> list[Order]:
+    """A carer's day in visiting order (by appointment time)."""
+    c = carer_of(by)
+    if c is None:
+        return []
+    d0 = _day_bounds(day)
+    return list(
+        Order.objects.filter(
+            carer=c, slot_start__gte=d0, slot_start__lt=d0 + dt.timedelta(days=1)
+        )
+        .exclude(state__in=(rules.S.CANCELLED, rules.S.REJECTED))
+        .select_related("elder", "item", "region")
+        .order_by("slot_start", "id")
+    )
+
+
+# --- places to order from ---------------------------------------------------------------------------
+
+
+def family_elders(*, by) -> list[Elder]:
+    ids = linked_elder_ids(by)
+    return list(
+        Elder.objects.filter(pk__in=ids)
+        .select_related("residence_region")
+        .order_by("name")
+    )
+
+
+def offers_for(elder: Elder) -> list[tuple[Provider, list[tuple[ServiceItem, int]]]]:
+    """Providers serving the person's community, each with its items and prices."""
+    path = elder.residence_region.path
+    providers = {
+        a.provider_id
+        for a in ProviderArea.objects.select_related("region")
+        if path.startswith(a.region.path)
+    }
+    out: dict[int, list] = defaultdict(list)
+    for price in Price.objects.filter(provider_id__in=providers, active=True, item__active=True).select_related(
+        "item"
+    ).order_by("item__content", "item__code"):  # fmt: skip
+        out[price.provider_id].append((price.item, price.price_fen))
+    named = {
+        p.pk: p
+        for p in Provider.objects.filter(pk__in=providers).exclude(terms__active=False)
+    }
+    return [(named[pk], items) for pk, items in sorted(out.items()) if pk in named]
+
+
+def vouchers_for(elder: Elder) -> list[VoucherProgramme]:
+    path = elder.residence_region.path
+    return [
+        v
+        for v in VoucherProgramme.objects.filter(active=True).select_related("region")
+        if path.startswith(v.region.path)
+    ]
+
+
+# --- supervision ----------------------------------------------------------------------------------------
+
+
+def overdue(*, by, now: dt.datetime | None = None) -> QuerySet[Order]:
+    """未按时签到: nobody checked in 30 minutes after the slot (today and the last 7 days)."""
+    now = now or timezone.now()
+    return (
+        Order.objects.filter(
+            order_scope_q(by),
+            state__in=rules.BEFORE_ARRIVAL,
+            slot_start__lt=now - rules.NO_CHECKIN_AFTER,
+            slot_start__gte=now - dt.timedelta(days=7),
+        )  # fmt: skip
+        .select_related("elder", "provider", "item", "carer__staff", "region")
+        .order_by("slot_start")
+    )
+
+
+def concerns(*, by, status: str = "open", kind: str = "") -> QuerySet[Concern]:
+    qs = Concern.objects.filter(
+        order__in=Order.objects.filter(order_scope_q(by)).values("pk")
+    )
+    if by.role in (Role.CARER, *LINKED_ROLES):
+        qs = qs.filter(opened_by=by)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related(
+        "order__elder", "order__provider", "order__item", "region"
+    ).order_by("-created_at")
+
+
+def concern_get(*, by, pk: int) -> Concern:
+    c = concerns(by=by, status="").filter(pk=pk).first()
+    if c is None:
+        raise NotInScope(pk)
+    return c
+
+
+# --- settlement ------------------------------------------------------------------------------------------
+
+
+def settlements(*, by) -> QuerySet[Settlement]:
+    qs = Settlement.objects.select_related("provider", "approved_by").order_by(
+        "-month", "provider__name"
+    )
+    if sees_everything(by):
+        return qs
+    if by.role == Role.PROVIDER_ADMIN:
+        p = provider_of(by)
+        return qs.filter(provider=p) if p else qs.none()
+    if by.role in SERVICE_MANAGERS and by.region_id:
+        return qs.filter(in_scope_q(by, "provider__region"))
+    return qs.none()
+
+
+def settlement_get(*, by, pk: int) -> Settlement:
+    s = settlements(by=by).filter(pk=pk).first()
+    if s is None:
+        raise NotInScope(pk)
+    return s
+
+
+SETTLEMENT_HEADER = ["工单号", "服务日期", "老年人", "社区/村", "服务项目", "数量", "服务人员", "签到", "签退",
+                     "服务时长（分钟）", "金额（元）", "政府购买/服务券（元）", "家属支付（元）", "本人支付（元）", "评分"]  # fmt: skip
+
+
+def settlement_rows(settlement: Settlement):
+    """One row per order of the settlement, for the page and the .xlsx file (streamed)."""
+    ratings = dict(
+        Rating.objects.filter(order__settlement=settlement).values_list(
+            "order_id", "score"
+        )
+    )
+    rows = (
+        Order.objects.filter(settlement=settlement)
+        .order_by("slot_start", "id")
+        .values_list(
+            "pk",
+            "slot_start",
+            "elder__name",
+            "region__name",
+            "item__name",
+            "quantity",
+            "carer__staff__name",
+            "checkin_at",
+            "checkout_at",
+            "amount_fen",
+            "voucher_fen",
+            "family_fen",
+            "self_fen",
+        )  # fmt: skip
+    )
+    for pk, slot, elder, region, item, qty, carer, cin, cout, amount, voucher, family, own in rows.iterator(
+        chunk_size=5000
+    ):  # fmt: skip
+        minutes = round((cout - cin).total_seconds() / 60) if cin and cout else ""
+        yield [pk, timezone.localtime(slot).date(), elder, region, item, qty, carer or "",
+               timezone.localtime(cin).strftime("%H:%M") if cin else "",
+               timezone.localtime(cout).strftime("%H:%M") if cout else "", minutes,
+               amount / 100, voucher / 100, family / 100, own / 100, ratings.get(pk, "")]  # fmt: skip
+
+
+# --- figures -----------------------------------------------------------------------------------------------
+
+
+def figures(*, by, since: dt.date, until: dt.date) -> dict:
+    """Orders, service hours and ratings per region (the level below the user's) and per
+    provider, for the charts."""
+    base = Order.objects.filter(order_scope_q(by), slot_start__gte=_day_bounds(since),
+                                slot_start__lt=_day_bounds(until + dt.timedelta(days=1)))  # fmt: skip
+    done = base.filter(state__in=rules.DONE_STATES)
+    by_provider = list(
+        done.values("provider__name").annotate(n=Count("id"), minutes=Sum("minutes"), amount=Sum("amount_fen"))
+        .order_by("-n")[:20]
+    )  # fmt: skip
+    rating_by_provider = dict(
+        Rating.objects.filter(order__in=done.values("pk"))
+        .values_list("provider__name")
+        .annotate(a=Avg("score"))
+    )
+    for row in by_provider:
+        row["rating"] = rating_by_provider.get(row["provider__name"])
+    level = _child_level(by)
+    by_region: dict[str, dict] = {}
+    paths = dict(Region.objects.filter(level=level).values_list("path", "name"))
+    for path, n, minutes in done.values_list("region__path").annotate(
+        n=Count("id"), m=Sum("minutes")
+    ):
+        name = next((nm for p, nm in paths.items() if path.startswith(p)), "其他")
+        row = by_region.setdefault(name, {"n": 0, "minutes": 0})
+        row["n"] += n
+        row["minutes"] += minutes or 0
+    states = dict(base.values_list("state").annotate(n=Count("id")))
+    rated = Rating.objects.filter(order__in=base.values("pk")).aggregate(
+        a=Avg("score"), n=Count("id")
+    )
+    return {"by_provider": by_provider, "by_region": sorted(by_region.items(), key=lambda kv: -kv[1]["n"]),
+            "states": states, "total": sum(states.values()), "rating": rated["a"], "rated": rated["n"]}  # fmt: skip
+
+
+def _child_level(by) -> int:
+    region = by.region if by.region_id else None
+    return (
+        min(region.level + 1, Region.Level.VILLAGE) if region else Region.Level.COUNTY
+    )
+
+
+def provider_ratings(provider: Provider) -> dict:
+    r = Rating.objects.filter(provider=provider).aggregate(
+        a=Avg("score"), n=Count("id")
+    )
+    return {"avg": r["a"], "n": r["n"]}
+
+
+def carer_ratings(provider: Provider) -> dict[int, tuple[float, int]]:
+    rows = Rating.objects.filter(provider=provider, carer__isnull=False).values_list("carer_id").annotate(
+        a=Avg("score"), n=Count("id")
+    )  # fmt: skip
+    return {c: (a, n) for c, a, n in rows}
+
+
+# --- family care beds and meals ------------------------------------------------------------------------
+
+
+def care_beds(*, by) -> QuerySet[CareBed]:
+    qs = CareBed.objects.select_related("elder", "facility", "provider").order_by(
+        "-signed_on"
+    )
+    if sees_everything(by):
+        return qs
+    if by.role == Role.PROVIDER_ADMIN:
+        p = provider_of(by)
+        return qs.filter(provider=p) if p else qs.none()
+    if by.role == Role.FACILITY_ADMIN:
+        return qs.filter(facility__staff__user=by)
+    if by.region_id:
+        return qs.filter(in_scope_q(by, "elder__residence_region"))
+    return qs.none()
+
+
+def care_bed_get(*, by, pk: int) -> CareBed:
+    bed = care_beds(by=by).filter(pk=pk).first()
+    if bed is None:
+        raise NotInScope(pk)
+    return bed
+
+
+def bed_report(bed: CareBed, since: dt.date, until: dt.date) -> list[dict]:
+    """Plan vs delivered per care-plan line over [since, until]: visits planned by the weekly plan,
+    orders made, and those delivered (completed or rated)."""
+    out = []
+    for plan in bed.plans.select_related("item").order_by("pk"):
+        planned = 0
+        week = rules.week_start(since)
+        while week <= until:
+            planned += sum(1 for o in rules.occurrences(plan.weekdays, plan.at, plan.start, plan.end, week)
+                           if since <= o.date() <= until)  # fmt: skip
+            week += dt.timedelta(days=7)
+        made = plan.orders.filter(slot_start__gte=_day_bounds(since),
+                                  slot_start__lt=_day_bounds(until + dt.timedelta(days=1)))  # fmt: skip
+        delivered = made.filter(state__in=rules.DONE_STATES).count()
+        out.append({"plan": plan, "planned": planned, "made": made.count(), "delivered": delivered,
+                    "rate": delivered / planned if planned else None})  # fmt: skip
+    return out
+
+
+def canteens(*, by) -> QuerySet[Facility]:
+    qs = Facility.objects.filter(
+        type=FacilityType.CANTEEN, closed_on__isnull=True
+    ).select_related("region")
+    if sees_everything(by):
+        return qs.order_by("name")
+    if by.role == Role.FACILITY_ADMIN:
+        return qs.filter(staff__user=by)
+    if by.region_id:
+        return qs.filter(in_scope_q(by, "region")).order_by("name")
+    return qs.none()
+
+
+def canteen_get(*, by, pk: int) -> Facility:
+    c = canteens(by=by).filter(pk=pk).first()
+    if c is None:
+        raise NotInScope(pk)
+    return c
+
+
+def menu_of(canteen: Facility, day: dt.date) -> Menu | None:
+    return Menu.objects.filter(canteen=canteen, day=day).first()
+
+
+def meals(
+    *, by, canteen: Facility | None = None, day: dt.date | None = None
+) -> QuerySet[Meal]:
+    qs = Meal.objects.filter(canteen__in=canteens(by=by).values("pk")).select_related(
+        "elder", "canteen"
+    )
+    if canteen is not None:
+        qs = qs.filter(canteen=canteen)
+    if day is not None:
+        qs = qs.filter(day=day)
+    return qs.order_by("-day", "-at")
+
+
+def meal_counts(*, by, since: dt.date, until: dt.date) -> dict:
+    """Meals per canteen and per region (the level below the user's) with subsidies, over a period."""
+    qs = meals(by=by).filter(day__gte=since, day__lte=until)
+    per_canteen = list(
+        qs.values("canteen__name")
+        .annotate(
+            n=Count("id"),
+            delivered=Count("id", filter=Q(mode="delivered")),
+            subsidy=Sum("subsidy_fen"),
+        )
+        .order_by("-n")  # fmt: skip
+    )
+    paths = dict(
+        Region.objects.filter(level=_child_level(by)).values_list("path", "name")
+    )
+    per_region: dict[str, int] = defaultdict(int)
+    for path, n in qs.values_list("region__path").annotate(n=Count("id")):
+        per_region[
+            next((nm for p, nm in paths.items() if path.startswith(p)), "其他")
+        ] += n
+    per_day = list(qs.values_list("day").annotate(n=Count("id")).order_by("day"))
+    return {"per_canteen": per_canteen, "per_region": sorted(per_region.items(), key=lambda kv: -kv[1]),
+            "per_day": per_day, "total": sum(r["n"] for r in per_canteen)}  # fmt: skip

@@ -1,0 +1,911 @@
+"""Every write of home and community services: providers' areas and carers, family links, prices,
+quotas, orders and each step of them (one transaction each, refused with the reason and nothing
+written), recurring plans and family care beds, settlement and meals. docs/homecare.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from yanglao.accounts.roles import (
+    LINKED_ROLES,
+    ORDER_PLACERS,
+    SERVICE_MANAGERS,
+    Role,
+)
+from yanglao.assessments.selectors import ability_level_on
+from yanglao.benefits.selectors import decided_amount_fen
+from yanglao.core.audit import audit
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.geo import distance_m
+from yanglao.core.idnumber import age_on
+from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.elders.models import Elder
+from yanglao.elders.selectors import elder_categories_active
+from yanglao.facilities.models import Facility, FacilityType, Provider, Staff, StaffRole
+from yanglao.homecare import rules
+from yanglao.homecare.models import (
+    CareBed,
+    Carer,
+    Concern,
+    FamilyLink,
+    Meal,
+    Menu,
+    Order,
+    OrderEvent,
+    Price,
+    ProviderArea,
+    ProviderTerms,
+    Rating,
+    RecurringPlan,
+    ServiceItem,
+    Settlement,
+    VoucherGrant,
+    VoucherProgramme,
+    VoucherUse,
+)
+from yanglao.homecare.rules import Actor, OrderState
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import in_scope_q
+
+S = OrderState
+
+
+def _refuse(field: str, reason: str):
+    raise ValidationFailed({field: reason})
+
+
+def _is_staff_for(by, region: Region) -> bool:
+    """Civil-affairs staff (street, community, bureau) whose area holds `region`."""
+    return (by.is_superuser or by.role in ORDER_PLACERS) and region_path_allowed(
+        by, region.path
+    )
+
+
+def provider_of(user) -> Provider | None:
+    """The provider a 服务商管理员 works for (through their staff record)."""
+    if user.role != Role.PROVIDER_ADMIN:
+        return None
+    staff = (
+        Staff.objects.filter(user=user, provider__isnull=False)
+        .select_related("provider")
+        .first()
+    )
+    return staff.provider if staff else None
+
+
+def carer_of(user) -> Carer | None:
+    if user.role != Role.CARER:
+        return None
+    return Carer.objects.filter(staff__user=user, active=True).first()
+
+
+def linked_elder_ids(user) -> set[int]:
+    if user.role not in LINKED_ROLES:
+        return set()
+    return set(
+        FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
+            "elder_id", flat=True
+        )
+    )
+
+
+def actors_for(by, order: Order) -> set[Actor]:
+    """The parts `by` plays for `order` (possibly none: then the order is out of their scope)."""
+    actors: set[Actor] = set()
+    if sees_everything(by):
+        return {Actor.PROVIDER, Actor.STAFF, Actor.PLACER}
+    if by.role in ORDER_PLACERS and region_path_allowed(by, order.region.path):
+        actors |= {Actor.STAFF, Actor.PLACER}
+    if by.role == Role.PROVIDER_ADMIN:
+        p = provider_of(by)
+        if p is not None and p.pk == order.provider_id:
+            actors.add(Actor.PROVIDER)
+    if by.role == Role.CARER and order.carer_id is not None:
+        c = carer_of(by)
+        if c is not None and c.pk == order.carer_id:
+            actors.add(Actor.CARER)
+    if by.role in LINKED_ROLES and order.elder_id in linked_elder_ids(by):
+        actors.add(Actor.PLACER)
+    return actors
+
+
+# --- providers, carers, family --------------------------------------------------------------------
+
+
+def _ensure_manager(by) -> None:
+    if not (by.is_superuser or by.role in SERVICE_MANAGERS):
+        _refuse("__all__", "只有民政部门工作人员可以维护服务商、服务目录和服务额度")
+
+
+def provider_area_set(*, by, provider: Provider, regions: list[Region]) -> None:
+    """服务区域: replace the regions a provider serves."""
+    _ensure_manager(by)
+    outside = [r.name for r in regions if not region_path_allowed(by, r.path)]
+    if outside:
+        _refuse("regions", f"不在您的管辖范围内：{'、'.join(outside)}")
+    with transaction.atomic():
+        ProviderArea.objects.filter(provider=provider).delete()
+        ProviderArea.objects.bulk_create(
+            [ProviderArea(provider=provider, region=r) for r in regions]
+        )
+        audit(by=by, action="update", obj=provider,
+              summary=f"服务区域：{'、'.join(r.name for r in regions)}")  # fmt: skip
+
+
+def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerms:
+    _ensure_manager(by)
+    start, end = values.get("contract_start"), values.get("contract_end")
+    if start and end and end < start:
+        _refuse("contract_end", "协议截止日期早于起始日期")
+    terms, _ = ProviderTerms.objects.get_or_create(provider=provider)
+    for k, v in values.items():
+        setattr(terms, k, v)
+    terms.save()
+    audit(by=by, action="update", obj=provider, summary="资质与购买服务协议")
+    return terms
+
+
+def provider_serves(provider: Provider, region: Region) -> bool:
+    paths = ProviderArea.objects.filter(provider=provider).values_list(
+        "region__path", flat=True
+    )
+    return any(region.path.startswith(p) for p in paths)
+
+
+def carer_enrol(
+    *, by, staff: Staff, qualifications: list[str] | None = None, skills: list[str] | None = None,
+    base_lat: float | None = None, base_lng: float | None = None, work_start: dt.time = dt.time(8),
+    work_end: dt.time = dt.time(18), workdays: list[int] | None = None, daily_capacity: int = 8,
+) -> Carer:  # fmt: skip
+    """Make a provider's staff member a carer who can be dispatched (资质、技能、工作时间)."""
+    if staff.provider_id is None:
+        _refuse("staff", "只有服务商的从业人员可以登记为上门服务人员")
+    mine = provider_of(by)
+    if not (
+        by.is_superuser
+        or by.role in SERVICE_MANAGERS
+        or (mine and mine.pk == staff.provider_id)
+    ):
+        raise NotInScope(staff.pk)
+    quals = set(qualifications or [])
+    if staff.role == StaffRole.CARER:
+        quals.add("carer")
+        if staff.skill_level and staff.skill_level <= "4":
+            quals.add("carer_l4")
+    if staff.role == StaffRole.NURSE:
+        quals.add("nurse")
+    if staff.role == StaffRole.DOCTOR:
+        quals.add("doctor")
+    bad = [d for d in (workdays or []) if d not in range(1, 8)]
+    if bad:
+        _refuse("workdays", "工作日应为 1（周一）到 7（周日）")
+    if work_end <= work_start:
+        _refuse("work_end", "下班时间应晚于上班时间")
+    carer, _ = Carer.objects.update_or_create(
+        staff=staff,
+        defaults=dict(provider_id=staff.provider_id, qualifications=sorted(quals), skills=skills or [],
+                      base_lat=base_lat, base_lng=base_lng, work_start=work_start, work_end=work_end,
+                      workdays=workdays or [1, 2, 3, 4, 5], daily_capacity=daily_capacity, active=True),
+    )  # fmt: skip
+    audit(by=by, action="update", obj=carer, summary=f"登记上门服务人员 {staff.name}")
+    return carer
+
+
+def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> FamilyLink:
+    """家属关联, made by the community after checking with the older person (or in their name)."""
+    if not _is_staff_for(by, elder.residence_region):
+        raise NotInScope(elder.pk)
+    if user.role not in LINKED_ROLES:
+        _refuse("user", "只能关联家属或老年人本人的账户")
+    if consent not in FamilyLink.Consent.values:
+        _refuse("consent", "请选择老年人本人同意或社区核实同意")
+    if not relation.strip():
+        _refuse("relation", "请填写与老人的关系")
+    if FamilyLink.objects.filter(
+        user=user, elder=elder, revoked_at__isnull=True
+    ).exists():
+        _refuse("user", "该账户已关联这位老人")
+    link = FamilyLink.objects.create(user=user, elder=elder, relation=relation.strip()[:20],
+                                     consent=consent, consent_by=by)  # fmt: skip
+    audit(
+        by=by,
+        action="create",
+        obj=link,
+        summary=f"{user} 关联 {elder.name}（{relation}）",
+    )
+    return link
+
+
+def family_unlink(*, by, link: FamilyLink) -> None:
+    if not (_is_staff_for(by, link.elder.residence_region) or link.user_id == by.pk):
+        raise NotInScope(link.pk)
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    audit(by=by, action="update", obj=link, summary="解除家属关联")
+
+
+def price_set(*, by, provider: Provider, item: ServiceItem, price_fen: int) -> Price:
+    mine = provider_of(by)
+    if not (
+        by.is_superuser
+        or by.role in SERVICE_MANAGERS
+        or (mine and mine.pk == provider.pk)
+    ):
+        raise NotInScope(provider.pk)
+    if price_fen <= 0:
+        _refuse("price", "单价应大于 0")
+    price, _ = Price.objects.update_or_create(
+        provider=provider, item=item, defaults={"price_fen": price_fen, "active": True}
+    )
+    audit(
+        by=by,
+        action="update",
+        obj=price,
+        summary=f"{item.name} 单价 {price_fen / 100:.2f} 元",
+    )
+    return price
+
+
+# --- quotas -------------------------------------------------------------------------------------------
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def voucher_grant(
+    *, by, programme: VoucherProgramme, elder: Elder, monthly_fen: int = 0, monthly_minutes: int = 0,
+    start: dt.date, end: dt.date | None = None,
+) -> VoucherGrant:  # fmt: skip
+    """核定服务额度 for one person."""
+    _ensure_manager(by)
+    if not region_path_allowed(by, elder.residence_region.path):
+        raise NotInScope(elder.pk)
+    if programme.kind == VoucherProgramme.Kind.AMOUNT and monthly_fen <= 0:
+        _refuse("monthly_fen", "按金额的项目须填写每月金额")
+    if programme.kind == VoucherProgramme.Kind.HOURS and monthly_minutes <= 0:
+        _refuse("monthly_minutes", "按时长的项目须填写每月时长")
+    grant = VoucherGrant.objects.create(programme=programme, elder=elder, monthly_fen=monthly_fen,
+                                        monthly_minutes=monthly_minutes, start=month_of(start),
+                                        end=end)  # fmt: skip
+    audit(
+        by=by, action="create", obj=grant, summary=f"{elder.name} {programme.name} 额度"
+    )
+    return grant
+
+
+def quota_for(
+    elder_id: int, programme: VoucherProgramme, month: dt.date
+) -> tuple[int, int]:
+    """(amount fen, minutes) a person may use under a programme in `month`: their grants, plus —
+    where the programme stands for a subsidy (benefit_code) — that month's decided amount."""
+    month = month_of(month)
+    fen = minutes = 0
+    for g in VoucherGrant.objects.filter(
+        programme=programme, elder_id=elder_id, start__lte=month
+    ):
+        if g.end is None or g.end >= month:
+            fen += g.monthly_fen
+            minutes += g.monthly_minutes
+    if programme.benefit_code:
+        fen += decided_amount_fen(programme.benefit_code, elder_id, month)
+    return fen, minutes
+
+
+def quota_left(
+    elder_id: int, programme: VoucherProgramme, month: dt.date
+) -> tuple[int, int]:
+    fen, minutes = quota_for(elder_id, programme, month)
+    used = VoucherUse.objects.filter(
+        elder_id=elder_id, programme=programme, month=month_of(month)
+    ).aggregate(f=Sum("amount_fen"), m=Sum("minutes"))
+    return fen - (used["f"] or 0), minutes - (used["m"] or 0)
+
+
+# --- orders ---------------------------------------------------------------------------------------------
+
+
+def _placer_channel(by, elder: Elder) -> str:
+    if by.role in LINKED_ROLES:
+        if elder.pk not in linked_elder_ids(by):
+            raise NotInScope(elder.pk)
+        return Order.Channel.ELDER if by.role == Role.ELDER else Order.Channel.FAMILY
+    if _is_staff_for(by, elder.residence_region):
+        return Order.Channel.COMMUNITY
+    raise NotInScope(elder.pk)
+
+
+def order_place(
+    *, by, elder: Elder, provider: Provider, item: ServiceItem, slot_start: dt.datetime,
+    quantity: int = 1, note: str = "", voucher: VoucherProgramme | None = None,
+    rest_paid_by: str = "self", plan: RecurringPlan | None = None, now: dt.datetime | None = None,
+) -> Order:  # fmt: skip
+    """下单. Refused with the reason, writing nothing: a person the orderer may not act for, a
+    provider that does not serve the person's community or has no price for the item, a time in
+    the past, a quota used up."""
+    channel = Order.Channel.PLAN if plan is not None else _placer_channel(by, elder)
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    if elder.status != "active":
+        errors["elder"] = "该老人不在册（已迁出或已故），不能下单"
+    terms = ProviderTerms.objects.filter(provider=provider).first()
+    if terms is not None and not terms.active:
+        errors["provider"] = f"{provider.name} 暂停接单"
+    elif not provider_serves(provider, elder.residence_region):
+        errors["provider"] = (
+            f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
+        )
+    price = Price.objects.filter(provider=provider, item=item, active=True).first()
+    if price is None or not item.active:
+        errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
+    if not 1 <= quantity <= 12:
+        errors["quantity"] = "数量应在 1 到 12 之间"
+    if plan is None and slot_start < now - dt.timedelta(minutes=5):
+        errors["slot_start"] = "预约时间已过，请选择以后的时间"
+    elif slot_start > now + dt.timedelta(days=90):
+        errors["slot_start"] = "只能预约 90 天以内的服务"
+    if rest_paid_by not in ("self", "family"):
+        errors["rest_paid_by"] = "自付部分应由本人或家属支付"
+    if errors:
+        raise ValidationFailed(errors)
+    minutes = (60 if item.unit == "hour" else item.typical_minutes) * quantity
+    amount = rules.price_of(price.price_fen, quantity)
+    left_fen = left_min = 0
+    month = month_of(timezone.localtime(slot_start).date())
+    with transaction.atomic():
+        if voucher is not None:
+            # One order at a time draws on a person's quota (the elder row is the lock).
+            Elder.objects.select_for_update().filter(pk=elder.pk).first()
+            if voucher.items and item.code not in voucher.items:
+                _refuse("voucher", f"{voucher.name} 不能用于“{item.name}”")
+            left_fen, left_min = quota_left(elder.pk, voucher, month)
+            left = left_fen if voucher.kind == "amount" else left_min
+            if left <= 0:
+                total_fen, total_min = quota_for(elder.pk, voucher, month)
+                if total_fen == 0 and total_min == 0:
+                    _refuse(
+                        "voucher",
+                        f"{elder.name} 没有 {month:%Y年%m月} 的{voucher.name}额度",
+                    )
+                _refuse(
+                    "voucher",
+                    f"{elder.name} {month:%Y年%m月}的{voucher.name}额度已用完",
+                )
+        split = rules.split_payment(amount, minutes, quota_kind=voucher.kind if voucher else None,
+                                    left_fen=left_fen, left_minutes=left_min,
+                                    rest_paid_by=rest_paid_by)  # fmt: skip
+        order = Order(
+            elder=elder, region_id=elder.residence_region_id, provider=provider, item=item,
+            quantity=quantity, slot_start=slot_start, minutes=minutes, address=elder.address,
+            lat=elder.lat, lng=elder.lng, note=note[:200], channel=channel, placed_by=by, plan=plan,
+            amount_fen=split.amount_fen, voucher=voucher if split.voucher_fen or split.voucher_minutes else None,
+            voucher_fen=split.voucher_fen, voucher_minutes=split.voucher_minutes,
+            family_fen=split.family_fen, self_fen=split.self_fen,
+        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError:
+            _refuse("slot_start", "该计划在这一时间已有工单")
+        if order.voucher_id:
+            VoucherUse.objects.create(programme=voucher, elder=elder, order=order, month=month,
+                                      amount_fen=split.voucher_fen, minutes=split.voucher_minutes)  # fmt: skip
+        OrderEvent.objects.create(order=order, to_state=S.NEW, action="place", by=by, at=now,
+                                  note=Order.Channel(channel).label)  # fmt: skip
+    return order
+
+
+def _release_voucher(order: Order) -> None:
+    """A cancelled, refused or failed order gives its quota back (a negative ledger row)."""
+    drawn = order.voucher_uses.aggregate(f=Sum("amount_fen"), m=Sum("minutes"))
+    if (drawn["f"] or 0) or (drawn["m"] or 0):
+        VoucherUse.objects.create(programme_id=order.voucher_id, elder_id=order.elder_id, order=order,
+                                  month=month_of(timezone.localtime(order.slot_start).date()),
+                                  amount_fen=-(drawn["f"] or 0), minutes=-(drawn["m"] or 0))  # fmt: skip
+
+
+def order_step(
+    *, by, order_id: int, step: str, version: int | None = None, now: dt.datetime | None = None,
+    **data: Any,
+) -> Order:  # fmt: skip
+    """Move an order one step (rules.STEPS). The order row is locked for the step, and the
+    update is conditional on the version read, so two people pressing at once give one
+    transition and one refusal — never two."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .select_related("region", "item", "elder")
+            .filter(pk=order_id)
+            .first()
+        )
+        if order is None:
+            raise NotInScope(order_id)
+        actors = actors_for(by, order)
+        if not actors:
+            raise NotInScope(order_id)
+        if version is not None and version != order.version:
+            _refuse("version", "工单已被他人更新，请刷新后再操作")
+        refusal = rules.step_refusal(step, order.state, actors)
+        if refusal:
+            _refuse("__all__", refusal)
+        spec = rules.STEPS[step]
+        reason = str(data.get("reason") or "").strip()
+        if spec.needs_reason and not reason:
+            _refuse("reason", f"请填写{spec.name}的原因")
+        before = order.state
+        changed = _STEP_EFFECTS[step](by, order, now, data, actors)
+        if spec.target is not None:
+            order.state = spec.target
+        if reason:
+            order.reason = reason[:200]
+            changed = {*changed, "reason"}
+        fields = {f: getattr(order, f) for f in {*changed, "state"}}
+        fields["updated_at"] = now
+        fields["version"] = order.version + 1
+        if (
+            Order.objects.filter(pk=order.pk, version=order.version).update(**fields)
+            != 1
+        ):
+            _refuse("version", "工单已被他人更新，请刷新后再操作")
+        order.version += 1
+        OrderEvent.objects.create(order=order, from_state=before, to_state=order.state, action=step,
+                                  by=by, at=now, note=reason[:200], lat=data.get("lat"),
+                                  lng=data.get("lng"))  # fmt: skip
+    return order
+
+
+def _no_effect(by, order, now, data, actors) -> set[str]:
+    return set()
+
+
+def _dispatch(by, order: Order, now, data, actors) -> set[str]:
+    carer = data.get("carer")
+    if carer is None:
+        _refuse("carer", "请选择服务人员")
+    if carer.provider_id != order.provider_id or not carer.active:
+        _refuse("carer", f"{carer} 不是 {order.provider} 的在岗服务人员")
+    if not rules.qualified(order.item.qualification, set(carer.qualifications)):
+        _refuse(
+            "carer",
+            f"{carer} 没有“{order.item.get_qualification_display()}”资质，不能提供{order.item.name}",
+        )
+    start = order.slot_start
+    end = start + dt.timedelta(minutes=order.minutes)
+    clash = (
+        Order.objects.filter(
+            carer=carer, state__in=rules.OPEN_STATES, slot_start__lt=end
+        )
+        .exclude(pk=order.pk)
+        .only("slot_start", "minutes")
+    )
+    for other in clash.filter(slot_start__gte=start - dt.timedelta(hours=12)):
+        if other.slot_start + dt.timedelta(minutes=other.minutes) > start:
+            when = timezone.localtime(other.slot_start)
+            _refuse("carer", f"{carer} 在 {when:%m月%d日 %H:%M} 已有工单，时间冲突")
+    order.carer = carer
+    return {"carer"}
+
+
+def _arrive(by, order: Order, now, data, actors) -> set[str]:
+    """到达签到: with the phone's location, checked against the home within the tolerance. A
+    provider may sign in for a carer whose phone has no location; that shows as 签到未定位."""
+    lat, lng = data.get("lat"), data.get("lng")
+    tolerance = settings.HOMECARE_CHECKIN_TOLERANCE_M
+    if lat is None or lng is None:
+        if Actor.CARER in actors and Actor.PROVIDER not in actors:
+            _refuse("lat", "签到需要手机定位，请允许定位后重试")
+        order.checkin_distance_m = None
+    elif order.lat is not None and order.lng is not None:
+        d = round(distance_m((lat, lng), (order.lat, order.lng)))
+        if d > tolerance:
+            _refuse(
+                "lat",
+                f"签到位置距老人住址约 {d} 米，超过 {tolerance} 米，请到达后再签到",
+            )
+        order.checkin_distance_m = d
+    else:
+        order.checkin_distance_m = 0
+    order.checkin_at = now
+    return {"checkin_at", "checkin_distance_m"}
+
+
+def _complete(by, order: Order, now, data, actors) -> set[str]:
+    """完成签退 with the service record (what was done, notes, an optional photo)."""
+    lat, lng = data.get("lat"), data.get("lng")
+    done = [str(x)[:50] for x in (data.get("done_items") or [])]
+    if not done:
+        _refuse("done_items", "请填写完成的服务内容")
+    distance = None
+    if (
+        lat is not None
+        and lng is not None
+        and order.lat is not None
+        and order.lng is not None
+    ):
+        distance = round(distance_m((lat, lng), (order.lat, order.lng)))
+    order.checkout_at, order.checkout_distance_m = now, distance
+    order.done_items, order.record_note = done, str(data.get("note") or "")[:500]
+    served = (
+        round((now - order.checkin_at).total_seconds() / 60)
+        if order.checkin_at
+        else None
+    )
+    min_minutes = order.item.min_minutes * (
+        order.quantity if order.item.unit == "hour" else 1
+    )
+    order.problems = rules.service_problems(
+        checkin_distance_m=order.checkin_distance_m, checkout_distance_m=distance,
+        minutes_served=served, min_minutes=min_minutes,
+        tolerance_m=settings.HOMECARE_CHECKIN_TOLERANCE_M,
+    )  # fmt: skip
+    if order.problems:
+        _concern(by, order, Concern.Kind.ABNORMAL, "；".join(order.problems))
+    return {
+        "checkout_at",
+        "checkout_distance_m",
+        "done_items",
+        "record_note",
+        "problems",
+    }
+
+
+def _confirm(by, order: Order, now, data, actors) -> set[str]:
+    if order.confirmed_at is not None:
+        _refuse("__all__", "该服务已确认")
+    order.confirmed_at, order.confirmed_by = now, by
+    return {"confirmed_at", "confirmed_by"}
+
+
+def _rate(by, order: Order, now, data, actors) -> set[str]:
+    """评价 (1–5, with text); rating also confirms the service. Two stars or fewer opens a
+    follow-up for the community."""
+    try:
+        score = int(data.get("score"))
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        _refuse("score", "评分应为 1 到 5 星")
+    text = str(data.get("text") or "").strip()[:300]
+    Rating.objects.create(order=order, score=score, text=text, by=by, provider_id=order.provider_id,
+                          carer_id=order.carer_id)  # fmt: skip
+    changed: set[str] = set()
+    if order.confirmed_at is None:
+        order.confirmed_at, order.confirmed_by = now, by
+        changed = {"confirmed_at", "confirmed_by"}
+    if score <= settings.HOMECARE_LOW_RATING:
+        _concern(
+            by, order, Concern.Kind.LOW_RATING, f"{score} 星：{text or '（无文字）'}"
+        )
+    return changed
+
+
+def _cancel(by, order: Order, now, data, actors) -> set[str]:
+    _release_voucher(order)
+    return set()
+
+
+def _abnormal(by, order: Order, now, data, actors) -> set[str]:
+    _release_voucher(order)
+    _concern(by, order, Concern.Kind.ABNORMAL, str(data.get("reason") or "")[:300])
+    return set()
+
+
+def _dispute(by, order: Order, now, data, actors) -> set[str]:
+    if order.settlement_id and order.settlement.status == Settlement.Status.APPROVED:
+        _refuse("__all__", "该工单所在的结算已审核，请通过投诉渠道处理")
+    order.disputed = True
+    _concern(by, order, Concern.Kind.DISPUTE, str(data.get("reason") or "")[:300])
+    return {"disputed"}
+
+
+def _settle_dispute(by, order: Order, now, data, actors) -> set[str]:
+    if not order.disputed:
+        _refuse("__all__", "该工单没有争议")
+    order.disputed = False
+    return {"disputed"}
+
+
+_STEP_EFFECTS = {
+    "accept": _no_effect, "reject": _cancel, "dispatch": _dispatch, "take": _no_effect,
+    "decline": lambda by, o, now, d, a: (setattr(o, "carer", None) or {"carer"}),
+    "arrive": _arrive, "start": _no_effect, "complete": _complete, "confirm": _confirm,
+    "rate": _rate, "cancel": _cancel, "abnormal": _abnormal, "dispute": _dispute,
+    "settle_dispute": _settle_dispute,
+}  # fmt: skip
+
+
+def _concern(by, order: Order, kind: str, text: str) -> Concern:
+    return Concern.objects.create(order=order, region_id=order.region_id, kind=kind, text=text[:300] or "—",
+                                  opened_by=by)  # fmt: skip
+
+
+def complaint_file(*, by, order: Order, text: str) -> Concern:
+    """投诉 about a service: opens a follow-up for the community."""
+    if Actor.PLACER not in actors_for(by, order):
+        raise NotInScope(order.pk)
+    if not text.strip():
+        _refuse("text", "请填写投诉内容")
+    concern = _concern(by, order, Concern.Kind.COMPLAINT, text.strip())
+    audit(by=by, action="create", obj=concern, summary=f"投诉工单 {order.pk}")
+    return concern
+
+
+def concern_close(*, by, concern: Concern, note: str) -> Concern:
+    if not (by.is_superuser or by.role in ORDER_PLACERS) or not region_path_allowed(
+        by, concern.region.path
+    ):
+        raise NotInScope(concern.pk)
+    if concern.status == Concern.Status.CLOSED:
+        _refuse("__all__", "该事项已办结")
+    if not note.strip():
+        _refuse("note", "请填写办理情况")
+    concern.status, concern.note = Concern.Status.CLOSED, note.strip()[:300]
+    concern.closed_at, concern.closed_by = timezone.now(), by
+    concern.save()
+    audit(by=by, action="update", obj=concern, summary=f"办结：{concern.note}")
+    return concern
+
+
+# --- recurring plans and family care beds --------------------------------------------------------------
+
+
+def plan_create(
+    *, by, elder: Elder, provider: Provider, item: ServiceItem, weekdays: list[int], at: dt.time,
+    start: dt.date, end: dt.date | None = None, quantity: int = 1, bed: CareBed | None = None,
+    voucher: VoucherProgramme | None = None,
+) -> RecurringPlan:  # fmt: skip
+    """周期服务 (e.g. 每周二上午助浴)."""
+    if bed is None:
+        _placer_channel(by, elder)
+    errors = {}
+    if not weekdays or any(d not in range(1, 8) for d in weekdays):
+        errors["weekdays"] = "请选择每周的服务日（周一到周日）"
+    if end is not None and end < start:
+        errors["end"] = "截止日期早于起始日期"
+    if not provider_serves(provider, elder.residence_region):
+        errors["provider"] = (
+            f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
+        )
+    if not Price.objects.filter(provider=provider, item=item, active=True).exists():
+        errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
+    if errors:
+        raise ValidationFailed(errors)
+    plan = RecurringPlan.objects.create(elder=elder, provider=provider, item=item, weekdays=sorted(set(weekdays)),
+                                        at=at, quantity=quantity, start=start, end=end, bed=bed, placed_by=by,
+                                        voucher=voucher)  # fmt: skip
+    audit(
+        by=by, action="create", obj=plan, summary=f"{elder.name} 周期服务 {item.name}"
+    )
+    return plan
+
+
+def plans_generate(
+    *, week: dt.date, by=None, progress=lambda m: None
+) -> dict[str, int]:
+    """Orders of every active plan for the week beginning `week` (a Monday). Run again, it adds
+    only what is missing; an occurrence the plan cannot serve (quota used up, provider no longer
+    serving the area) is counted and reported, the rest still made."""
+    week = rules.week_start(week)
+    made = existing = refused = 0
+    problems: list[str] = []
+    plans = RecurringPlan.objects.filter(
+        active=True, start__lte=week + dt.timedelta(days=6)
+    )
+    if by is not None:  # a community or street makes its own area's orders
+        plans = plans.filter(in_scope_q(by, "elder__residence_region"))
+    plans = plans.select_related(
+        "elder", "elder__residence_region", "provider", "item", "voucher", "placed_by"
+    )  # fmt: skip
+    tz = timezone.get_current_timezone()
+    for plan in plans:
+        if plan.end is not None and plan.end < week:
+            continue
+        for when in rules.occurrences(
+            plan.weekdays, plan.at, plan.start, plan.end, week
+        ):
+            slot = when.replace(tzinfo=tz)
+            if Order.objects.filter(plan=plan, slot_start=slot).exists():
+                existing += 1
+                continue
+            try:
+                order_place(by=plan.placed_by, elder=plan.elder, provider=plan.provider, item=plan.item,
+                            slot_start=slot, quantity=plan.quantity, voucher=plan.voucher, plan=plan)  # fmt: skip
+                made += 1
+            except ValidationFailed as exc:
+                refused += 1
+                problems.append(
+                    f"{plan.elder.name} {when:%m-%d}：{'；'.join(exc.errors.values())}"
+                )
+        progress(f"{plan.pk}")
+    counts = {"made": made, "existing": existing, "refused": refused}
+    audit(by=by, action="event", object_type="homecare.plans",
+          summary=f"{week:%Y-%m-%d} 周工单：{counts} {'；'.join(problems[:5])}")  # fmt: skip
+    return {**counts, "problems": problems}
+
+
+def care_bed_sign(
+    *, by, elder: Elder, facility: Facility, provider: Provider, signed_on: dt.date,
+    modifications: list[str] | None = None,
+) -> CareBed:  # fmt: skip
+    """家庭养老床位签约: the person must have an ability assessment at level ≥ 1 (轻度失能 or more)."""
+    if not _is_staff_for(by, elder.residence_region):
+        raise NotInScope(elder.pk)
+    level = ability_level_on(elder.pk, signed_on)
+    if level is None or level.level < 1:
+        _refuse(
+            "elder",
+            f"{elder.name} 没有能力等级为轻度失能及以上的有效评估，不能签约家庭养老床位",
+        )
+    if CareBed.objects.filter(elder=elder, ended_on__isnull=True).exists():
+        _refuse("elder", f"{elder.name} 已签约家庭养老床位")
+    if facility.type not in (
+        set(FacilityType.values) - {FacilityType.CANTEEN, FacilityType.CHILDCARE}
+    ):
+        _refuse("facility", "签约机构应为养老机构或养老服务中心")
+    bed = CareBed.objects.create(elder=elder, facility=facility, provider=provider, ability_level=level.level,
+                                 signed_on=signed_on, modifications=modifications or [], signed_by=by)  # fmt: skip
+    audit(
+        by=by,
+        action="create",
+        obj=bed,
+        summary=f"{elder.name} 签约家庭养老床位（{facility.name}）",
+    )
+    return bed
+
+
+def care_plan_add(
+    *,
+    by,
+    bed: CareBed,
+    item: ServiceItem,
+    weekdays: list[int],
+    at: dt.time,
+    quantity: int = 1,
+) -> RecurringPlan:
+    """One line of the bed's care plan (visits per week by service item)."""
+    if (
+        not _is_staff_for(by, bed.elder.residence_region)
+        and (provider_of(by) or Provider()).pk != bed.provider_id
+    ):
+        raise NotInScope(bed.pk)
+    return plan_create(by=by, elder=bed.elder, provider=bed.provider, item=item, weekdays=weekdays, at=at,
+                       start=max(bed.signed_on, timezone.localdate()), quantity=quantity, bed=bed)  # fmt: skip
+
+
+# --- settlement -----------------------------------------------------------------------------------------
+
+
+def settlement_build(*, by, provider: Provider, month: dt.date) -> Settlement:
+    """月度结算: the provider's orders served in `month` that are completed (or rated), confirmed by
+    the older person's side and not disputed. A draft is rebuilt in place; an approved one is final."""
+    mine = provider_of(by)
+    if not (
+        by.is_superuser
+        or by.role in SERVICE_MANAGERS
+        or (mine and mine.pk == provider.pk)
+    ):
+        raise NotInScope(provider.pk)
+    month = month_of(month)
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    lo, hi = (
+        dt.datetime.combine(month, dt.time(), tz),
+        dt.datetime.combine(nxt, dt.time(), tz),
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        settlement = (
+            Settlement.objects.select_for_update()
+            .filter(provider=provider, month=month)
+            .first()
+        )
+        if settlement is not None and settlement.status == Settlement.Status.APPROVED:
+            _refuse("month", f"{month:%Y年%m月}的结算已审核，不能重新生成")
+        if settlement is None:
+            settlement = Settlement.objects.create(
+                provider=provider, month=month, built_at=now, built_by=by
+            )
+        base = Order.objects.filter(provider=provider, slot_start__gte=lo, slot_start__lt=hi,
+                                    state__in=rules.DONE_STATES, confirmed_at__isnull=False)  # fmt: skip
+        Order.objects.filter(settlement=settlement).update(settlement=None)
+        eligible = base.filter(disputed=False, settlement__isnull=True)
+        eligible.update(settlement=settlement)
+        totals = Order.objects.filter(settlement=settlement).aggregate(
+            amount=Sum("amount_fen"), voucher=Sum("voucher_fen"), family=Sum("family_fen"),
+            own=Sum("self_fen"), minutes=Sum("minutes"),
+        )  # fmt: skip
+        settlement.orders_count = Order.objects.filter(settlement=settlement).count()
+        settlement.amount_fen = totals["amount"] or 0
+        settlement.voucher_fen = totals["voucher"] or 0
+        settlement.family_fen = totals["family"] or 0
+        settlement.self_fen = totals["own"] or 0
+        settlement.minutes = totals["minutes"] or 0
+        settlement.excluded_disputed = base.filter(disputed=True).count()
+        settlement.built_at, settlement.built_by = now, by
+        settlement.save()
+        audit(by=by, action="event", obj=settlement,
+              summary=f"{provider.name} {month:%Y年%m月}结算：{settlement.orders_count} 单")  # fmt: skip
+    return settlement
+
+
+def settlement_approve(*, by, settlement: Settlement) -> Settlement:
+    _ensure_manager(by)
+    if not region_path_allowed(by, settlement.provider.region.path):
+        raise NotInScope(settlement.pk)
+    if settlement.status == Settlement.Status.APPROVED:
+        _refuse("__all__", "该结算已审核")
+    settlement.status = Settlement.Status.APPROVED
+    settlement.approved_at, settlement.approved_by = timezone.now(), by
+    settlement.save(update_fields=["status", "approved_at", "approved_by"])
+    audit(by=by, action="update", obj=settlement, summary="审核通过")
+    return settlement
+
+
+# --- meals ------------------------------------------------------------------------------------------------
+
+
+def _ensure_canteen_staff(by, canteen: Facility) -> None:
+    if canteen.type != FacilityType.CANTEEN:
+        _refuse("canteen", f"{canteen.name} 不是老年助餐点/幸福食堂")
+    if by.is_superuser or (
+        by.role in ORDER_PLACERS and region_path_allowed(by, canteen.region.path)
+    ):
+        return
+    if by.role == Role.FACILITY_ADMIN and canteen.staff.filter(user=by).exists():
+        return
+    raise NotInScope(canteen.pk)
+
+
+def menu_set(
+    *, by, canteen: Facility, day: dt.date, dishes: str, price_fen: int
+) -> Menu:
+    _ensure_canteen_staff(by, canteen)
+    if not dishes.strip():
+        _refuse("dishes", "请填写菜品")
+    if price_fen <= 0:
+        _refuse("price", "标准价应大于 0")
+    menu, _ = Menu.objects.update_or_create(canteen=canteen, day=day,
+                                            defaults={"dishes": dishes.strip()[:300], "price_fen": price_fen})  # fmt: skip
+    return menu
+
+
+def meal_serve(
+    *, by, canteen: Facility, elder: Elder, day: dt.date, kind: str, mode: str
+) -> Meal:
+    """助餐记录: one meal, priced from the day's menu with the subsidy of the person's category
+    (settings.HOMECARE_MEAL_SUBSIDY_FEN)."""
+    _ensure_canteen_staff(by, canteen)
+    errors = {}
+    if kind not in Meal.Kind.values:
+        errors["kind"] = "餐次应为午餐或晚餐"
+    if mode not in Meal.Mode.values:
+        errors["mode"] = "方式应为堂食或送餐上门"
+    if day > timezone.localdate():
+        errors["day"] = "不能登记以后日期的用餐"
+    menu = Menu.objects.filter(canteen=canteen, day=day).first()
+    if menu is None:
+        errors["day"] = f"{day:%Y-%m-%d} 没有菜单，请先录入当日菜单"
+    if elder.status != "active":
+        errors["elder"] = "该老人不在册"
+    if errors:
+        raise ValidationFailed(errors)
+    held = {c.category for c in elder_categories_active(elder, day)}
+    category = rules.meal_category(age_on(elder.birth_date, day), held)
+    subsidy = rules.meal_subsidy(
+        menu.price_fen, category, settings.HOMECARE_MEAL_SUBSIDY_FEN
+    )
+    try:
+        with transaction.atomic():
+            meal = Meal.objects.create(canteen=canteen, elder=elder, region_id=elder.residence_region_id, day=day,
+                                       kind=kind, mode=mode, category=category, price_fen=menu.price_fen,
+                                       subsidy_fen=subsidy, paid_fen=menu.price_fen - subsidy, by=by)  # fmt: skip
+    except IntegrityError:
+        _refuse("elder", f"{elder.name} 当天的{Meal.Kind(kind).label}已登记")
+    return meal

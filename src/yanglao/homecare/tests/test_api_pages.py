@@ -1,0 +1,185 @@
+"""The API and the pages for each role, and scope: outside it is 404 and never listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from yanglao.conftest import client_for
+from yanglao.homecare import services
+from yanglao.homecare.models import Order
+from yanglao.homecare.tests.conftest import NEAR, next_weekday_at
+
+pytestmark = pytest.mark.django_db
+
+
+def _order(hc, **kw):
+    return services.order_place(by=hc["family"], elder=hc["elder"], provider=hc["provider"],
+                                item=hc["items"]["bath"], slot_start=next_weekday_at(9), **kw)  # fmt: skip
+
+
+def test_the_whole_order_through_the_api(hc, api_token, users):
+    family, boss, li = (
+        api_token(hc["family"]),
+        api_token(hc["boss"]),
+        api_token(hc["carer_users"]["li"]),
+    )
+    slot = next_weekday_at(10)
+    r = family.post("/api/v1/homecare/orders", {"elder_id": hc["elder"].pk, "provider_id": hc["provider"].pk,
+                    "item": "bath", "slot_start": slot.isoformat(), "voucher": "svc"}, content_type="application/json")  # fmt: skip
+    assert r.status_code == 201, r.content
+    order = r.json()
+    assert (
+        order["state"] == "new"
+        and order["voucher_fen"] == 5000
+        and order["next_steps"] == ["cancel"]
+    )
+    oid = order["id"]
+
+    def step(client, name, **body):
+        return client.post(
+            f"/api/v1/homecare/orders/{oid}/steps/{name}",
+            body,
+            content_type="application/json",
+        )
+
+    assert step(boss, "accept", version=0).json()["state"] == "accepted"
+    r = step(boss, "accept", version=0)  # a second press with the old version
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "version"
+    sugg = boss.get(f"/api/v1/homecare/orders/{oid}/suggestions").json()
+    assert sugg[0]["name"] == "李护理" and sugg[0]["reasons"]
+    assert family.get(f"/api/v1/homecare/orders/{oid}/suggestions").status_code == 404
+    assert (
+        step(boss, "dispatch", carer_id=sugg[0]["carer_id"]).json()["carer_name"]
+        == "李护理"
+    )
+    day = li.get(
+        f"/api/v1/homecare/carer/day?day={timezone.localtime(slot).date()}"
+    ).json()
+    assert [o["id"] for o in day] == [oid] and day[0]["next_steps"] == [
+        "take",
+        "decline",
+    ]
+    step(li, "take")
+    r = step(li, "arrive")
+    assert r.status_code == 422 and "定位" in r.json()["detail"][0]["msg"]
+    step(li, "arrive", lat=NEAR[0], lng=NEAR[1])
+    step(li, "start")
+    r = step(li, "complete", lat=NEAR[0], lng=NEAR[1])
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "done_items"
+    assert (
+        step(
+            li, "complete", lat=NEAR[0], lng=NEAR[1], done_items=["助浴", "更衣"]
+        ).json()["state"]
+        == "completed"
+    )
+    assert step(family, "rate", score=4, text="好").json()["state"] == "rated"
+    listed = family.get("/api/v1/homecare/orders?state=rated").json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == oid
+    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk,
+                  "month": str(timezone.localtime(slot).date())}, content_type="application/json")  # fmt: skip
+    assert s.status_code == 201 and s.json()["orders_count"] == 1
+    x = boss.get(f"/api/v1/homecare/settlements/{s.json()['id']}/export.xlsx")
+    sheet = load_workbook(
+        io.BytesIO(b"".join(x.streaming_content) if x.streaming else x.content)
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "工单号" and oid in [row[0] for row in rows[1:]]
+    assert (
+        boss.post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve").status_code
+        == 422
+    )  # bureau approves
+    assert api_token(users["alice"]).post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve").json()[
+        "status"] == "approved"  # fmt: skip
+
+
+def test_scope_is_404_and_lists_hold_only_what_is_in_scope(
+    hc, api_token, users, make_elder
+):
+    order = _order(hc)
+    dave = api_token(users["dave"])  # 浮梁县
+    assert dave.get(f"/api/v1/homecare/orders/{order.pk}").status_code == 404
+    assert dave.post(f"/api/v1/homecare/orders/{order.pk}/steps/cancel", {"reason": "x"},
+                     content_type="application/json").status_code == 404  # fmt: skip
+    assert dave.get("/api/v1/homecare/orders").json()["total"] == 0
+    assert (
+        api_token(hc["carer_users"]["qian"])
+        .get(f"/api/v1/homecare/orders/{order.pk}")
+        .status_code
+        == 404
+    )
+    stranger = services.family_link  # another family account, linked to someone else
+    other = make_elder(name="邻居", lat=29.3, lng=117.2)
+    from yanglao.conftest import make_user
+
+    nosy = make_user("nosy", "family", None)
+    stranger(
+        by=users["carol"], user=nosy, elder=other, relation="儿子", consent="community"
+    )
+    assert api_token(nosy).get(f"/api/v1/homecare/orders/{order.pk}").status_code == 404
+    r = api_token(nosy).post("/api/v1/homecare/orders", {"elder_id": hc["elder"].pk, "provider_id": hc["provider"].pk,
+                             "item": "bath", "slot_start": next_weekday_at(11).isoformat()},
+                             content_type="application/json")  # fmt: skip
+    assert r.status_code == 404 and Order.objects.count() == 1
+    for path in (
+        f"/homecare/orders/{order.pk}/",
+        "/homecare/orders/",
+        "/homecare/supervision/",
+    ):
+        r = client_for(users["dave"]).get(path)
+        assert r.status_code == 404 or order.elder.name not in r.content.decode()
+
+
+def test_pages_for_each_role(hc, users):
+    order = _order(hc)
+    services.order_step(by=hc["boss"], order_id=order.pk, step="accept")
+    family = client_for(hc["family"])
+    page = family.get("/homecare/").url
+    assert page == "/homecare/family/"
+    body = family.get(page).content.decode()
+    assert "王秀英" in body and "助浴" in body
+    assert (
+        "为王秀英预约服务"
+        in family.get(f"/homecare/order/new/?elder={hc['elder'].pk}").content.decode()
+    )
+    boss_page = (
+        client_for(hc["boss"]).get(f"/homecare/orders/{order.pk}/").content.decode()
+    )
+    assert "推荐服务人员" in boss_page and "李护理" in boss_page and "<svg" in boss_page
+    r = client_for(hc["boss"]).post(f"/homecare/orders/{order.pk}/step/dispatch/",
+                                     {"carer": hc["carers"]["zhao"].pk, "version": 1})  # fmt: skip
+    assert r.status_code == 302
+    assert "资质" in "".join(m.message for m in r.wsgi_request._messages)
+    client_for(hc["boss"]).post(
+        f"/homecare/orders/{order.pk}/step/dispatch/", {"carer": hc["carers"]["li"].pk}
+    )
+    li = client_for(hc["carer_users"]["li"])
+    assert li.get("/").url == "/homecare/"
+    day = li.get(
+        f"/homecare/carer/?day={timezone.localtime(order.slot_start).date()}"
+    ).content.decode()
+    assert "王秀英" in day and "接单" in day
+    carol = client_for(users["carol"])
+    for path in (
+        "/homecare/orders/",
+        "/homecare/supervision/",
+        "/homecare/beds/",
+        "/homecare/meals/",
+        "/homecare/figures/",
+        "/homecare/settlements/",
+        f"/homecare/order/new/?elder={hc['elder'].pk}",
+    ):
+        assert carol.get(path).status_code == 200, path  # fmt: skip
+    listed = carol.get("/homecare/orders/?q=王").content.decode()
+    assert "王秀英" in listed
+    export = carol.get("/homecare/orders/export.csv")
+    assert "王秀英" in b"".join(export.streaming_content).decode("utf-8-sig")
+    # A family member ordering with a past date gets the reason in Chinese, on the form.
+    r = family.post("/homecare/order/new/", {"elder": hc["elder"].pk, "offer": f"{hc['provider'].pk}:{hc['items']['bath'].pk}",
+                    "day": str(timezone.localdate() - dt.timedelta(days=2)), "time": "09:00", "quantity": 1,
+                    "rest_paid_by": "family"})  # fmt: skip
+    assert r.status_code == 200 and "预约时间已过" in r.content.decode()

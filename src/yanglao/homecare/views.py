@@ -1,0 +1,651 @@
+"""居家服务 pages: ordering (large type, for the older person, family or a community worker), the
+order with its timeline and the buttons each role may press, dispatch with suggested carers and a
+map, the carer's day (phone), supervision of overdue and abnormal orders, settlement, family care
+beds, meal service and the figures with charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.accounts.roles import LINKED_ROLES, ORDER_PLACERS, SERVICE_MANAGERS, Role
+from yanglao.core.charts import bar_chart, dot_map
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.export import export_response
+from yanglao.core.pagination import paginate
+from yanglao.core.scope import sees_everything
+from yanglao.core.views import (
+    add_service_errors,
+    flash_errors,
+    list_export,
+    list_page,
+    querystring_without_page,
+)
+from yanglao.elders.selectors import elder_get
+from yanglao.facilities.models import Facility, Provider
+from yanglao.homecare import forms, rules, selectors, services
+from yanglao.homecare.models import Carer, ServiceItem, VoucherProgramme
+from yanglao.regions.selectors import in_scope_q
+
+NAV = "homecare"
+
+
+def _staff(user) -> bool:
+    return (
+        sees_everything(user) or user.role in ORDER_PLACERS or user.role == Role.LEADER
+    )
+
+
+@login_required
+def index(request):
+    role = request.user.role
+    if role in LINKED_ROLES:
+        return redirect("homecare:family")
+    if role == Role.CARER:
+        return redirect("homecare:carer_day")
+    return redirect("homecare:orders")
+
+
+# --- ordering ---------------------------------------------------------------------------------------
+
+
+@login_required
+def family(request):
+    """The family member's (or the older person's own) home page: the people they act for and
+    their orders."""
+    elders = selectors.family_elders(by=request.user)
+    page = paginate(
+        selectors.orders(by=request.user), page=request.GET.get("page"), per_page=10
+    )
+    context = {"nav": NAV, "elders": elders, "page": page, "querystring": ""}
+    return render(request, "homecare/family.html", context)
+
+
+def _order_elders(request):
+    """Whom the user may order for on the form: a family member's linked people; for community
+    staff the person named by ?elder= (checked against their area)."""
+    if request.user.role in LINKED_ROLES:
+        return selectors.family_elders(by=request.user)
+    pk = request.POST.get("elder") or request.GET.get("elder")
+    if (
+        not (pk and str(pk).isdigit())
+        or request.user.role not in ORDER_PLACERS
+        and not sees_everything(request.user)
+    ):
+        return []
+    return [elder_get(by=request.user, pk=int(pk))]
+
+
+@login_required
+def order_new(request):
+    try:
+        elders = _order_elders(request)
+    except NotInScope:
+        raise Http404 from None
+    if not elders:
+        if request.user.role in LINKED_ROLES:
+            messages.error(
+                request, "您的账户尚未关联老人，请联系老人所在社区办理家属关联"
+            )
+            return redirect("homecare:family")
+        return render(request, "homecare/order_pick.html", {"nav": NAV})
+    wanted = request.POST.get("elder") or request.GET.get("elder")
+    elder = next((e for e in elders if str(e.pk) == str(wanted)), elders[0])
+    offers = selectors.offers_for(elder)
+    vouchers = selectors.vouchers_for(elder)
+    initial = {"elder": elder.pk, "day": timezone.localdate() + dt.timedelta(days=1), "time": dt.time(9),
+               "rest_paid_by": "family" if request.user.role == Role.FAMILY else "self"}  # fmt: skip
+    form = forms.OrderForm(
+        request.POST or None,
+        elders=elders,
+        offers=offers,
+        vouchers=vouchers,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        provider_id, item_id = (int(x) for x in data["offer"].split(":"))
+        try:
+            order = services.order_place(
+                by=request.user, elder=elder, provider=Provider.objects.get(pk=provider_id),
+                item=ServiceItem.objects.get(pk=item_id), slot_start=data["slot_start"],
+                quantity=data["quantity"], note=data["note"], rest_paid_by=data["rest_paid_by"],
+                voucher=VoucherProgramme.objects.get(pk=data["voucher"]) if data["voucher"] else None,
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            add_service_errors(
+                form, exc, {"slot_start": "day", "provider": "offer", "item": "offer"}
+            )
+        except NotInScope:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                f"已下单：{order.item.name}，{timezone.localtime(order.slot_start):%m月%d日 %H:%M}",
+            )
+            return redirect("homecare:order", order.pk)
+    quotas = []
+    month = timezone.localdate().replace(day=1)
+    for v in vouchers:
+        fen, minutes = services.quota_left(elder.pk, v, month)
+        total_fen, total_min = services.quota_for(elder.pk, v, month)
+        if total_fen or total_min:
+            quotas.append({"name": v.name, "kind": v.kind, "left_fen": fen, "left_minutes": minutes,
+                           "total_fen": total_fen, "total_minutes": total_min})  # fmt: skip
+    context = {
+        "nav": NAV,
+        "form": form,
+        "elder": elder,
+        "elders": elders,
+        "offers": offers,
+        "quotas": quotas,
+    }
+    return render(request, "homecare/order_new.html", context)
+
+
+# --- one order ----------------------------------------------------------------------------------------
+
+
+def _order_or_404(request, pk):
+    try:
+        return selectors.order_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+
+
+@login_required
+def order_detail(request, pk: int):
+    order = _order_or_404(request, pk)
+    actors = services.actors_for(request.user, order)
+    steps = rules.steps_open_to(order.state, actors)
+    suggestions, carers, map_svg = [], [], ""
+    if "dispatch" in steps:
+        suggestions = selectors.suggestions(by=request.user, order=order)
+        carers = selectors.carers(by=request.user, provider=order.provider)
+        named = {
+            c.pk: c
+            for c in Carer.objects.filter(pk__in=[s.carer_id for s in suggestions])
+        }
+        points = [(order.lat, order.lng)] if order.lat is not None else []
+        points += [(named[s.carer_id].base_lat, named[s.carer_id].base_lng) for s in suggestions
+                   if named[s.carer_id].base_lat is not None]  # fmt: skip
+        if len(points) > 1:
+            map_svg = dot_map(
+                points, title="老人住址与推荐服务人员位置", width=480, height=300
+            )
+    context = {
+        "nav": NAV, "order": order, "steps": steps, "step_names": {k: rules.STEPS[k].name for k in steps},
+        "events": selectors.order_events(order), "suggestions": suggestions, "carers": carers,
+        "map_svg": map_svg, "rating": getattr(order, "rating", None) if order.state == "rated" else None,
+        "is_placer": rules.Actor.PLACER in actors, "tolerance": services.settings.HOMECARE_CHECKIN_TOLERANCE_M,
+        "state_name": rules.STATE_NAMES[rules.OrderState(order.state)],
+    }  # fmt: skip
+    return render(request, "homecare/order.html", context)
+
+
+@login_required
+@require_POST
+def order_step(request, pk: int, step: str):
+    if step not in rules.STEPS:
+        raise Http404
+    form = forms.StepForm(request.POST)
+    form.is_valid()
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    if "carer" in data:
+        data["carer"] = (
+            Carer.objects.filter(pk=data["carer"]).select_related("staff").first()
+        )
+    done = request.POST.getlist("done_items")
+    if done:
+        data["done_items"] = [d for d in done if d.strip()]
+    version = data.pop("version", None)
+    try:
+        services.order_step(
+            by=request.user, order_id=pk, step=step, version=version, **data
+        )
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, f"已{rules.STEPS[step].name}")
+    back = request.POST.get("next", "")
+    return redirect(
+        back if back.startswith("/homecare/") else reverse("homecare:order", args=[pk])
+    )
+
+
+@login_required
+@require_POST
+def complaint(request, pk: int):
+    order = _order_or_404(request, pk)
+    form = forms.ComplaintForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed({"text": "请填写投诉内容"})
+        services.complaint_file(
+            by=request.user, order=order, text=form.cleaned_data["text"]
+        )
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, "投诉已提交，社区将跟进处理")
+    return redirect("homecare:order", pk)
+
+
+# --- lists ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def orders(request):
+    form = forms.OrderFilterForm(request.GET or None)
+    return list_page(request, form, make_filter=selectors.OrderFilter, select=selectors.orders,
+                     template="homecare/orders.html", nav=NAV)  # fmt: skip
+
+
+ORDER_HEADER = ["工单号", "预约时间", "老年人", "社区/村", "服务项目", "服务商", "服务人员", "状态", "金额（元）",
+                "服务券（元）", "异常"]  # fmt: skip
+
+
+@login_required
+def orders_export(request, fmt: str):
+    form = forms.OrderFilterForm(request.GET or None)
+
+    def rows(filters):
+        for o in selectors.orders(by=request.user, filters=filters).iterator(
+            chunk_size=2000
+        ):
+            yield [o.pk, timezone.localtime(o.slot_start).strftime("%Y-%m-%d %H:%M"), o.elder.name, o.region.name,
+                   o.item.name, o.provider.name, o.carer.staff.name if o.carer else "", o.get_state_display(),
+                   o.amount_fen / 100, o.voucher_fen / 100, "；".join(o.problems)]  # fmt: skip
+
+    return list_export(request, fmt, form, make_filter=selectors.OrderFilter, rows=rows, name="服务工单",
+                       header=ORDER_HEADER, what="服务工单")  # fmt: skip
+
+
+@login_required
+def carer_day(request):
+    day = timezone.localdate()
+    if request.GET.get("day"):
+        try:
+            day = dt.date.fromisoformat(request.GET["day"])
+        except ValueError:
+            messages.error(request, "日期格式应为 YYYY-MM-DD")
+    todo = selectors.carer_day(by=request.user, day=day)
+    steps = {o.pk: [(k, rules.STEPS[k].name) for k in rules.steps_open_to(o.state, {rules.Actor.CARER})
+                    if k in ("take", "arrive", "start", "complete")] for o in todo}  # fmt: skip
+    context = {"nav": NAV, "day": day, "orders": todo, "steps": steps,
+               "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1)}  # fmt: skip
+    return render(request, "homecare/carer_day.html", context)
+
+
+@login_required
+def supervision(request):
+    """监管: orders nobody checked in to 30 minutes after the slot, orders with problems, and the
+    open follow-ups (low ratings, complaints, abnormal orders, disputes)."""
+    if not _staff(request.user) and request.user.role != Role.PROVIDER_ADMIN:
+        raise Http404
+    late = paginate(
+        selectors.overdue(by=request.user), page=request.GET.get("late"), per_page=20
+    )
+    flagged = paginate(selectors.orders(by=request.user, filters=selectors.OrderFilter(problem=True)),
+                       page=request.GET.get("flagged"), per_page=20)  # fmt: skip
+    kind = request.GET.get("kind", "")
+    open_concerns = paginate(
+        selectors.concerns(by=request.user, kind=kind), page=request.GET.get("page")
+    )
+    context = {"nav": NAV, "late": late, "flagged": flagged, "concerns": open_concerns, "kind": kind,
+               "querystring": querystring_without_page(request.GET), "close_form": forms.CloseForm()}  # fmt: skip
+    return render(request, "homecare/supervision.html", context)
+
+
+@login_required
+@require_POST
+def concern_close(request, pk: int):
+    try:
+        concern = selectors.concern_get(by=request.user, pk=pk)
+        services.concern_close(
+            by=request.user, concern=concern, note=request.POST.get("note", "")
+        )
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, "已办结")
+    return redirect("homecare:supervision")
+
+
+# --- settlement -----------------------------------------------------------------------------------------
+
+
+def _providers_for(user):
+    if sees_everything(user):
+        return list(Provider.objects.order_by("name"))
+    mine = services.provider_of(user)
+    if mine is not None:
+        return [mine]
+    if user.role in SERVICE_MANAGERS and user.region_id:
+        return list(
+            Provider.objects.filter(in_scope_q(user, "region")).order_by("name")
+        )
+    return []
+
+
+@login_required
+def settlements(request):
+    providers = _providers_for(request.user)
+    if not providers and not _staff(request.user):
+        raise Http404
+    form = forms.SettlementForm(request.POST or None, providers=providers,
+                                initial={"month": timezone.localdate().replace(day=1) - dt.timedelta(days=1)})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        provider = next(p for p in providers if p.pk == form.cleaned_data["provider"])
+        try:
+            s = services.settlement_build(
+                by=request.user, provider=provider, month=form.cleaned_data["month"]
+            )
+        except NotInScope:
+            raise Http404 from None
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已生成 {provider.name} {s.month:%Y年%m月}结算：{s.orders_count} 单",
+            )
+            return redirect("homecare:settlement", s.pk)
+    page = paginate(
+        selectors.settlements(by=request.user), page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "homecare/settlements.html",
+        {"nav": NAV, "form": form, "page": page, "querystring": ""},
+    )
+
+
+def _settlement_or_404(request, pk):
+    try:
+        return selectors.settlement_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+
+
+@login_required
+def settlement_detail(request, pk: int):
+    s = _settlement_or_404(request, pk)
+    page = paginate(s.orders.select_related("elder", "item", "carer__staff", "region").order_by("slot_start", "id"),
+                    page=request.GET.get("page"))  # fmt: skip
+    can_approve = (
+        sees_everything(request.user) or request.user.role in SERVICE_MANAGERS
+    ) and s.status == "draft"
+    context = {
+        "nav": NAV,
+        "s": s,
+        "page": page,
+        "querystring": "",
+        "can_approve": can_approve,
+    }
+    return render(request, "homecare/settlement.html", context)
+
+
+@login_required
+def settlement_export(request, pk: int):
+    s = _settlement_or_404(request, pk)
+    return export_response(by=request.user, fmt="xlsx", name=f"{s.provider.name}{s.month:%Y年%m月}服务结算",
+                           header=selectors.SETTLEMENT_HEADER, rows=selectors.settlement_rows(s), what="服务结算",
+                           filters={"settlement": s.pk}, full_pii=False)  # fmt: skip
+
+
+@login_required
+@require_POST
+def settlement_approve(request, pk: int):
+    s = _settlement_or_404(request, pk)
+    try:
+        services.settlement_approve(by=request.user, settlement=s)
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, "结算已审核")
+    return redirect("homecare:settlement", pk)
+
+
+# --- family care beds ---------------------------------------------------------------------------------------
+
+
+@login_required
+def beds(request):
+    page = paginate(selectors.care_beds(by=request.user), page=request.GET.get("page"))
+    week_form = forms.WeekForm(
+        initial={"week": timezone.localdate() + dt.timedelta(days=7)}
+    )
+    context = {"nav": NAV, "page": page, "querystring": "", "week_form": week_form,
+               "can_sign": _staff(request.user) and request.user.role != Role.LEADER}  # fmt: skip
+    return render(request, "homecare/beds.html", context)
+
+
+@login_required
+def bed_new(request):
+    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+        raise Http404
+    facilities = Facility.objects.filter(in_scope_q(request.user, "region"), closed_on__isnull=True).exclude(
+        type__in=("canteen", "childcare")).order_by("name")  # fmt: skip
+    form = forms.BedForm(request.POST or None, facilities=facilities, providers=_all_providers(request.user),
+                         initial={"signed_on": timezone.localdate(), "elder_id": request.GET.get("elder")})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            elder = elder_get(by=request.user, pk=d["elder_id"])
+            bed = services.care_bed_sign(by=request.user, elder=elder, facility=Facility.objects.get(pk=d["facility"]),
+                                         provider=Provider.objects.get(pk=d["provider"]), signed_on=d["signed_on"],
+                                         modifications=d["modifications"])  # fmt: skip
+        except NotInScope:
+            form.add_error("elder_id", "没有这个档案号，或该老人不在您的管辖范围内")
+        except ValidationFailed as exc:
+            add_service_errors(form, exc, {"elder": "elder_id"})
+        else:
+            messages.success(
+                request, f"{elder.name} 已签约家庭养老床位，请添加照护计划"
+            )
+            return redirect("homecare:bed", bed.pk)
+    return render(request, "homecare/bed_new.html", {"nav": NAV, "form": form})
+
+
+def _all_providers(user):
+    if sees_everything(user) or not user.region_id:
+        return Provider.objects.order_by("name")
+    return Provider.objects.filter(
+        areas__region__path__in=_ancestor_paths(user.region.path)
+    ).distinct()
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+
+
+@login_required
+def bed_detail(request, pk: int):
+    try:
+        bed = selectors.care_bed_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    items = [
+        (p.item, p.price_fen)
+        for p in bed.provider.prices.filter(active=True).select_related("item")
+    ]
+    form = forms.PlanLineForm(
+        request.POST or None, items=items, initial={"at": dt.time(9), "quantity": 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.care_plan_add(by=request.user, bed=bed, item=ServiceItem.objects.get(pk=d["item"]),
+                                   weekdays=d["weekdays"], at=d["at"], quantity=d["quantity"])  # fmt: skip
+        except NotInScope:
+            raise Http404 from None
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已添加到照护计划")
+            return redirect("homecare:bed", pk)
+    today = timezone.localdate()
+    since = (
+        dt.date.fromisoformat(request.GET["since"])
+        if _iso(request.GET.get("since"))
+        else today.replace(day=1)
+    )
+    until = (
+        dt.date.fromisoformat(request.GET["until"])
+        if _iso(request.GET.get("until"))
+        else today
+    )
+    report = selectors.bed_report(bed, since, until)
+    chart = bar_chart([(f"{r['plan'].item.name}（计划）", r["planned"]) for r in report]
+                      + [(f"{r['plan'].item.name}（已完成）", r["delivered"]) for r in report],
+                      title="照护计划与实际完成", unit="次") if report else ""  # fmt: skip
+    context = {"nav": NAV, "bed": bed, "form": form, "report": report, "since": since, "until": until,
+               "chart": chart, "weekday_names": dict(forms.WEEKDAYS)}  # fmt: skip
+    return render(request, "homecare/bed.html", context)
+
+
+def _iso(text) -> bool:
+    try:
+        dt.date.fromisoformat(text or "")
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def plans_generate(request):
+    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+        raise Http404
+    form = forms.WeekForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择日期")
+        return redirect("homecare:beds")
+    result = services.plans_generate(week=form.cleaned_data["week"], by=request.user)
+    messages.success(
+        request,
+        f"已生成 {result['made']} 张工单（已有 {result['existing']} 张，未能生成 {result['refused']} 张）",
+    )
+    for problem in result["problems"][:10]:
+        messages.warning(request, problem)
+    return redirect("homecare:beds")
+
+
+# --- meals ------------------------------------------------------------------------------------------------------
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    form = forms.PeriodForm(request.GET or None)
+    if (
+        form.is_valid()
+        and form.cleaned_data.get("since")
+        and form.cleaned_data.get("until")
+    ):
+        return form.cleaned_data["since"], form.cleaned_data["until"]
+    return today - dt.timedelta(days=29), today
+
+
+@login_required
+def meals(request):
+    since, until = _period(request)
+    counts = selectors.meal_counts(by=request.user, since=since, until=until)
+    context = {
+        "nav": NAV, "since": since, "until": until, "counts": counts,
+        "canteens": selectors.canteens(by=request.user)[:200],
+        "canteen_chart": bar_chart([(r["canteen__name"], r["n"]) for r in counts["per_canteen"][:15]],
+                                   title="各助餐点用餐人次", unit="人次"),
+        "region_chart": bar_chart(counts["per_region"][:15], title="各地区用餐人次", unit="人次"),
+    }  # fmt: skip
+    return render(request, "homecare/meals.html", context)
+
+
+@login_required
+def canteen(request, pk: int):
+    try:
+        place = selectors.canteen_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    today = timezone.localdate()
+    menu = selectors.menu_of(place, today)
+    menu_form = forms.MenuForm(request.POST if "dishes" in request.POST else None,
+                               initial={"day": today, "dishes": menu.dishes if menu else "",
+                                        "price": Decimal(menu.price_fen) / 100 if menu else None})  # fmt: skip
+    meal_form = forms.MealForm(request.POST if "elder_id" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if menu_form.is_bound and menu_form.is_valid():
+                d = menu_form.cleaned_data
+                services.menu_set(by=request.user, canteen=place, day=d["day"], dishes=d["dishes"],
+                                  price_fen=int(d["price"] * 100))  # fmt: skip
+                messages.success(request, "菜单已保存")
+                return redirect("homecare:canteen", pk)
+            if meal_form.is_bound and meal_form.is_valid():
+                d = meal_form.cleaned_data
+                try:
+                    elder = elder_get(by=request.user, pk=d["elder_id"])
+                except NotInScope:
+                    raise ValidationFailed(
+                        {"elder_id": "没有这个档案号，或该老人不在您的管辖范围内"}
+                    ) from None
+                meal = services.meal_serve(by=request.user, canteen=place, elder=elder, day=today, kind=d["kind"],
+                                           mode=d["mode"])  # fmt: skip
+                messages.success(request, f"{elder.name}：标准价 {meal.price_fen / 100:.2f} 元，补贴 "
+                                          f"{meal.subsidy_fen / 100:.2f} 元，个人支付 {meal.paid_fen / 100:.2f} 元")  # fmt: skip
+                return redirect("homecare:canteen", pk)
+        except NotInScope:
+            raise Http404 from None
+        except ValidationFailed as exc:
+            add_service_errors(
+                meal_form if meal_form.is_bound else menu_form,
+                exc,
+                {"elder": "elder_id"},
+            )
+    served = paginate(
+        selectors.meals(by=request.user, canteen=place, day=today),
+        page=request.GET.get("page"),
+    )
+    context = {"nav": NAV, "place": place, "menu": menu, "menu_form": menu_form, "meal_form": meal_form,
+               "page": served, "querystring": "", "today": today}  # fmt: skip
+    return render(request, "homecare/canteen.html", context)
+
+
+# --- figures ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request):
+    if not _staff(request.user) and request.user.role != Role.PROVIDER_ADMIN:
+        raise Http404
+    since, until = _period(request)
+    f = selectors.figures(by=request.user, since=since, until=until)
+    charts = {
+        "region_orders": bar_chart([(n, r["n"]) for n, r in f["by_region"]], title="各地区完成工单", unit="单"),
+        "region_hours": bar_chart([(n, round(r["minutes"] / 60, 1)) for n, r in f["by_region"]],
+                                  title="各地区服务时长", unit="小时"),
+        "provider_orders": bar_chart([(r["provider__name"], r["n"]) for r in f["by_provider"]],
+                                     title="各服务商完成工单", unit="单"),
+        "provider_rating": bar_chart([(r["provider__name"], round(r["rating"], 2)) for r in f["by_provider"]
+                                      if r["rating"] is not None], title="各服务商平均评分", unit="星"),
+        "states": bar_chart([(rules.STATE_NAMES[rules.OrderState(k)], v) for k, v in f["states"].items()],
+                            title="工单状态", unit="单"),
+    }  # fmt: skip
+    context = {"nav": NAV, "f": f, "charts": charts, "since": since, "until": until}
+    return render(request, "homecare/figures.html", context)
