@@ -488,7 +488,10 @@ def _triggers(fresh) -> list[tuple[dict, rules.Trigger]]:
     )
     if needing and connection.vendor == "postgresql":
         list(
-            Device.objects.select_for_update()
+            # NO KEY UPDATE: it does not block the KEY SHARE locks that the deferred foreign-key
+            # checks of other batches take on device rows at COMMIT (FOR UPDATE did, and two
+            # batches could deadlock: PostgreSQL broke it after a second, stalling both).
+            Device.objects.select_for_update(no_key=True)
             .filter(id__in=needing)
             .order_by("id")
             .values_list("id")
@@ -646,7 +649,7 @@ def _update_device_status(status: dict[int, list]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT 1 FROM alarms_device WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                "SELECT 1 FROM alarms_device WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
                 [ids],
             )
             cols = [list(c) for c in zip(*rows, strict=True)]

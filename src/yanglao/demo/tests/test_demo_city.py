@@ -98,6 +98,8 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         "leader",
         "assessor1",
         "assessor2",
+        "carer",
+        "family",
     }
     totals = {}
     for username, account in by_name.items():
@@ -114,7 +116,14 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         ).count()
     )
     assert 0 < totals["facility"] < 50  # the welfare home's residents only
-    assert totals["provider"] == 0
+    assert totals["provider"] == totals["carer"] == totals["family"] == 0
+    # The daughter sees her mother at 居家服务, and the carer has orders dispatched to them.
+    family = Client()
+    family.login(username="family", password=by_name["family"]["password"])
+    assert len(family.get("/homecare/family/").context["elders"]) == 1
+    carer = Client()
+    carer.login(username="carer", password=by_name["carer"]["password"])
+    assert carer.get("/homecare/carer/").status_code == 200
     # Assessors see only the people whose assessment teams they sit on: their open work.
     assert totals["assessor1"] == totals["assessor2"] == 6
 
