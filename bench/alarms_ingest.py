@@ -9,9 +9,11 @@ moments (10 trials) and the broker is restarted once.
 What runs, all on this machine (the load generator shares the 2 cores with the platform):
   setup     a fresh database: the demo city (scale 0.03), a vendor gateway and --devices watches,
             each bound to a different older person; an API token for the push-stream client;
-  server    `gunicorn yanglao.wsgi` (--workers, 16 threads), as `yanglao serve` runs it;
+  server    `gunicorn yanglao.wsgi` (--workers, 16 threads), as `yanglao serve` runs it, for
+            ingest; the console's push stream from its own gunicorn process (one worker), as
+            docs/deployment.md advises, unless --shared-console;
   broker    a private Mosquitto (persistence on; max_inflight_messages 1000) for the MQTT runs,
-            with 2 `yanglao mqtt-bridge` processes sharing one subscription;
+            with one `yanglao mqtt-bridge` (plain subscription; --bridges N share one);
   load      --procs processes of the device simulator (bench-side copy of `yanglao simulate-devices`):
             HTTP batches of 500 messages through the gateway, or MQTT QoS 1 with 10 buffered
             readings per message; mostly normal vitals, rare SOS/falls/abnormal readings;
@@ -413,7 +415,7 @@ def baseline(data: dict, seconds: float) -> dict:
 def throughput(
     kind: str, data: dict, env: dict, a, tmp: Path, port: int, broker: str = ""
 ) -> dict:
-    console = Console(port, data["token"])
+    console = Console(a.console_port or port, data["token"])
     console.start()
     time.sleep(1.0)
     since = int(time.time() * 1000)
@@ -564,6 +566,11 @@ def main() -> int:
         default=0,
         help="MQTT bridges (default: 1 on SQLite, whose writes are serial; 2 on PostgreSQL)",
     )
+    p.add_argument(
+        "--shared-console",
+        action="store_true",
+        help="serve the console's push stream from the ingest server's processes",
+    )
     p.add_argument("--trials", type=int, default=10)
     p.add_argument("--trial-seconds", type=float, default=60)
     p.add_argument("--trial-rate", type=float, default=5000)
@@ -589,6 +596,7 @@ def main() -> int:
     data = setup(a.devices)
     results = {
         "db": a.db,
+        "console": "shared" if a.shared_console else "own process",
         "devices": a.devices,
         "rate_offered": a.rate,
         "duration": a.duration,
@@ -602,6 +610,11 @@ def main() -> int:
     connections.close_all()
     port = free_port()
     server = start_server(env, port, a.workers)
+    console_server = None
+    a.console_port = 0
+    if not a.shared_console:
+        a.console_port = free_port()
+        console_server = start_server(env, a.console_port, 1)
     try:
         if "http" in a.via:
             results["http"] = throughput("http", data, env, a, tmp, port)
@@ -626,6 +639,9 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(20)
+        if console_server is not None:
+            console_server.terminate()
+            console_server.wait(20)
     out = tmp / "results.json"
     out.write_text(json.dumps(results, indent=2, default=str))
     print(json.dumps(results, indent=2, default=str))

@@ -252,8 +252,11 @@ class Api:
         raise AssertionError
 
 
-def client_loop(port, data, me, until, slot0, out, lock):
-    """One client: its own person and carer; orders one after another, each through 8 steps."""
+def client_loop(port, data, me, until, slot0, out, lock, think=0.0):
+    """One client: its own person and carer; orders one after another, each through 8 steps,
+    pausing `think` seconds between requests as a person at a phone does. (200 clients with no
+    pause at all would make every latency 200 / throughput: the issue's 300/s at p95 ≤ 200 ms
+    implies about half a second between one client's requests.)"""
     worker, boss, carer = (
         Api(port, data["worker"]),
         Api(port, data["boss"]),
@@ -265,6 +268,7 @@ def client_loop(port, data, me, until, slot0, out, lock):
         k += 1
         steps = [(worker, "/api/v1/homecare/orders", {"elder_id": me["elder"], "provider_id": data["provider"],
                                                       "item": "cleaning", "slot_start": slot})]  # fmt: skip
+        time.sleep(think)
         t = time.perf_counter()
         status, body = steps[0][0].post(steps[0][1], steps[0][2])
         _record(out, lock, "place", status, t)
@@ -276,6 +280,7 @@ def client_loop(port, data, me, until, slot0, out, lock):
                 (carer, "complete", {"lat": me["lat"], "lng": me["lng"], "done_items": ["居家保洁"]}),
                 (worker, "rate", {"score": 5})]  # fmt: skip
         for who, step, payload in plan:
+            time.sleep(think)
             t = time.perf_counter()
             status, _ = who.post(base + step, payload)
             _record(out, lock, step, status, t, oid)
@@ -314,7 +319,7 @@ def race(port, data, me, slot) -> tuple[int, int]:
 
 
 def bench_api(
-    data: dict, env: dict, clients: int, seconds: float, workers: int
+    data: dict, env: dict, clients: int, seconds: float, workers: int, think: float
 ) -> dict:
     from django.db import connections
 
@@ -341,7 +346,7 @@ def bench_api(
         out: list = []
         until = time.monotonic() + seconds
         threads = [threading.Thread(target=client_loop, args=(port, data, data["clients"][i], until,
-                                                              slot0 + dt.timedelta(days=60 + i), out, lock))
+                                                              slot0 + dt.timedelta(days=60 + i), out, lock, think))
                    for i in range(clients)]  # fmt: skip
         t0 = time.monotonic()
         for th in threads:
@@ -374,7 +379,7 @@ def bench_api(
                   "p95_ms": pct(lat, 95), "p99_ms": pct(lat, 99), "events": n_events, "orders_rated": rated,
                   "baseline_rate": solo_rate, "races_one_winner": sum(1 for w, r in races if (w, r) == (1, 1)),
                   "races": len(races)}  # fmt: skip
-        log(f"api: {clients} clients, {len(ok):,} transitions in {elapsed:.0f} s = {rate:.0f}/s "
+        log(f"api: {clients} clients ({think} s between one client's requests), {len(ok):,} transitions in {elapsed:.0f} s = {rate:.0f}/s "
             f"(steady {result['steady_rate']:.0f}/s), p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
             f"p99 {result['p99_ms']:.0f} ms; {len(refused)} refused; events in the database {n_events:,} for "
             f"{len(ok) + len(ok_solo):,} acknowledged transitions; races with one winner and one refusal "
@@ -462,7 +467,13 @@ def main() -> int:
     )
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.5,
+        help="seconds each client waits between requests",
+    )
     p.add_argument("--settle", type=int, default=20_000)
     p.add_argument("--parts", default="suggest,api,settle")
     a = p.parse_args()
@@ -483,7 +494,7 @@ def main() -> int:
     if "suggest" in a.parts:
         results["suggest"] = bench_suggestions(data, a.orders)
     if "api" in a.parts:
-        results["api"] = bench_api(data, env, a.clients, a.seconds, a.workers)
+        results["api"] = bench_api(data, env, a.clients, a.seconds, a.workers, a.think)
     if "settle" in a.parts:
         results["settle"] = bench_settlement(data, a.settle)
     (tmp / "results.json").write_text(json.dumps(results, indent=2, default=str))

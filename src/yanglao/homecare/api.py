@@ -178,7 +178,7 @@ def order_step(request, order_id: int, step: str, body: StepIn):
     order = services.order_step(
         by=request.user, order_id=order_id, step=step, version=version, **data
     )
-    return _out(selectors.order_get(by=request.user, pk=order.pk), request.user)
+    return _out(order, request.user)  # as the step left it, read under its lock
 
 
 class SuggestionOut(Schema):

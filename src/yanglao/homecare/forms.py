@@ -184,3 +184,13 @@ class MealForm(forms.Form):
 class PeriodForm(forms.Form):
     since = forms.DateField(label="自", required=False, widget=DateInput())
     until = forms.DateField(label="至", required=False, widget=DateInput())
+
+
+class FamilyLinkForm(forms.Form):
+    username = forms.CharField(label="家属账户（用户名）", max_length=150)
+    elder_id = forms.IntegerField(label="老年人档案号")
+    relation = forms.CharField(label="与老人的关系", max_length=20)
+    consent = forms.ChoiceField(
+        label="同意方式",
+        choices=[("elder", "老年人本人同意"), ("community", "社区核实同意")],
+    )

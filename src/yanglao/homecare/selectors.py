@@ -505,3 +505,19 @@ def meal_counts(*, by, since: dt.date, until: dt.date) -> dict:
     per_day = list(qs.values_list("day").annotate(n=Count("id")).order_by("day"))
     return {"per_canteen": per_canteen, "per_region": sorted(per_region.items(), key=lambda kv: -kv[1]),
             "per_day": per_day, "total": sum(r["n"] for r in per_canteen)}  # fmt: skip
+
+
+def family_links(*, by, q: str = "") -> QuerySet:
+    """Live family links of the people in the user's area."""
+    from yanglao.homecare.models import FamilyLink
+
+    qs = FamilyLink.objects.filter(revoked_at__isnull=True).select_related(
+        "user", "elder", "consent_by"
+    )
+    if not sees_everything(by):
+        if not by.region_id or by.role not in ("civil_affairs", "street", "community"):
+            return qs.none()
+        qs = qs.filter(in_scope_q(by, "elder__residence_region"))
+    if q:
+        qs = qs.filter(name_prefix_q("elder__name", q))
+    return qs.order_by("-created_at")

@@ -68,31 +68,40 @@ def _is_staff_for(by, region: Region) -> bool:
 
 
 def provider_of(user) -> Provider | None:
-    """The provider a 服务商管理员 works for (through their staff record)."""
+    """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
+    for the request: one page or API call asks several times."""
     if user.role != Role.PROVIDER_ADMIN:
         return None
-    staff = (
-        Staff.objects.filter(user=user, provider__isnull=False)
-        .select_related("provider")
-        .first()
-    )
-    return staff.provider if staff else None
+    if not hasattr(user, "_homecare_provider"):
+        staff = (
+            Staff.objects.filter(user=user, provider__isnull=False)
+            .select_related("provider")
+            .first()
+        )
+        user._homecare_provider = staff.provider if staff else None
+    return user._homecare_provider
 
 
 def carer_of(user) -> Carer | None:
     if user.role != Role.CARER:
         return None
-    return Carer.objects.filter(staff__user=user, active=True).first()
+    if not hasattr(user, "_homecare_carer"):
+        user._homecare_carer = Carer.objects.filter(
+            staff__user=user, active=True
+        ).first()
+    return user._homecare_carer
 
 
 def linked_elder_ids(user) -> set[int]:
     if user.role not in LINKED_ROLES:
         return set()
-    return set(
-        FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
-            "elder_id", flat=True
+    if not hasattr(user, "_homecare_linked"):
+        user._homecare_linked = set(
+            FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
+                "elder_id", flat=True
+            )
         )
-    )
+    return user._homecare_linked
 
 
 def actors_for(by, order: Order) -> set[Actor]:
@@ -211,6 +220,7 @@ def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> Famil
         user=user, elder=elder, revoked_at__isnull=True
     ).exists():
         _refuse("user", "该账户已关联这位老人")
+    user.__dict__.pop("_homecare_linked", None)
     link = FamilyLink.objects.create(user=user, elder=elder, relation=relation.strip()[:20],
                                      consent=consent, consent_by=by)  # fmt: skip
     audit(
@@ -225,6 +235,7 @@ def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> Famil
 def family_unlink(*, by, link: FamilyLink) -> None:
     if not (_is_staff_for(by, link.elder.residence_region) or link.user_id == by.pk):
         raise NotInScope(link.pk)
+    link.user.__dict__.pop("_homecare_linked", None)
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     audit(by=by, action="update", obj=link, summary="解除家属关联")
@@ -420,8 +431,8 @@ def order_step(
     now = now or timezone.now()
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update()
-            .select_related("region", "item", "elder")
+            Order.objects.select_for_update(of=("self",))
+            .select_related("region", "item", "elder", "provider", "carer__staff")
             .filter(pk=order_id)
             .first()
         )

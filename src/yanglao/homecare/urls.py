@@ -34,4 +34,6 @@ urlpatterns = [
     path("meals/", views.meals, name="meals"),
     path("meals/<int:pk>/", views.canteen, name="canteen"),
     path("figures/", views.figures, name="figures"),
+    path("family-links/", views.family_links, name="family_links"),
+    path("family-links/<int:pk>/end/", views.family_unlink, name="family_unlink"),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, ORDER_PLACERS, SERVICE_MANAGERS, Role
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -649,3 +650,61 @@ def figures(request):
     }  # fmt: skip
     context = {"nav": NAV, "f": f, "charts": charts, "since": since, "until": until}
     return render(request, "homecare/figures.html", context)
+
+
+# --- family links ------------------------------------------------------------------------------------------
+
+
+@login_required
+def family_links(request):
+    """家属关联: the community links a family member's account to an older person, after checking
+    with the person (or in their name), and can end the link."""
+    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+        raise Http404
+    form = forms.FamilyLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            user = User.objects.filter(username=d["username"]).first()
+            if user is None:
+                raise ValidationFailed(
+                    {"username": "没有这个账户（家属账户由系统管理员开通）"}
+                )
+            elder = elder_get(by=request.user, pk=d["elder_id"])
+            services.family_link(
+                by=request.user,
+                user=user,
+                elder=elder,
+                relation=d["relation"],
+                consent=d["consent"],
+            )
+        except NotInScope:
+            form.add_error("elder_id", "没有这个档案号，或该老人不在您的管辖范围内")
+        except ValidationFailed as exc:
+            add_service_errors(form, exc, {"user": "username", "elder": "elder_id"})
+        else:
+            messages.success(request, f"已将 {user} 关联到 {elder.name}")
+            return redirect("homecare:family_links")
+    q = request.GET.get("q", "").strip()
+    page = paginate(
+        selectors.family_links(by=request.user, q=q), page=request.GET.get("page")
+    )
+    context = {
+        "nav": NAV,
+        "form": form,
+        "page": page,
+        "q": q,
+        "querystring": querystring_without_page(request.GET),
+    }
+    return render(request, "homecare/family_links.html", context)
+
+
+@login_required
+@require_POST
+def family_unlink(request, pk: int):
+    link = selectors.family_links(by=request.user).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    services.family_unlink(by=request.user, link=link)
+    messages.success(request, "已解除关联")
+    return redirect("homecare:family_links")

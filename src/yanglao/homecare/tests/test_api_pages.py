@@ -183,3 +183,39 @@ def test_pages_for_each_role(hc, users):
                     "day": str(timezone.localdate() - dt.timedelta(days=2)), "time": "09:00", "quantity": 1,
                     "rest_paid_by": "family"})  # fmt: skip
     assert r.status_code == 200 and "预约时间已过" in r.content.decode()
+
+
+def test_the_community_links_and_unlinks_a_family_account(hc, users):
+    from yanglao.conftest import make_user
+    from yanglao.homecare.models import FamilyLink
+
+    son = make_user("son", "family", None)
+    carol = client_for(users["carol"])
+    r = carol.post("/homecare/family-links/", {"username": "nobody", "elder_id": hc["elder"].pk, "relation": "儿子",
+                                               "consent": "elder"})  # fmt: skip
+    assert "没有这个账户" in r.content.decode()
+    r = carol.post("/homecare/family-links/", {"username": "son", "elder_id": hc["far_elder"].pk,
+                                               "relation": "儿子", "consent": "elder"})  # fmt: skip
+    assert "不在您的管辖范围内" in r.content.decode()
+    r = carol.post("/homecare/family-links/", {"username": "son", "elder_id": hc["elder"].pk, "relation": "儿子",
+                                               "consent": "community"})  # fmt: skip
+    assert r.status_code == 302
+    link = FamilyLink.objects.get(user=son, revoked_at__isnull=True)
+    assert "儿子" in carol.get("/homecare/family-links/?q=王").content.decode()
+    assert (
+        "儿子"
+        not in client_for(users["dave"]).get("/homecare/family-links/").content.decode()
+    )
+    assert (
+        client_for(users["dave"])
+        .post(f"/homecare/family-links/{link.pk}/end/")
+        .status_code
+        == 404
+    )
+    carol.post(f"/homecare/family-links/{link.pk}/end/")
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert (
+        client_for(son).get(f"/homecare/order/new/?elder={hc['elder'].pk}").status_code
+        == 302
+    )  # no one to order for
