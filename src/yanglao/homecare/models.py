@@ -102,7 +102,12 @@ class Carer(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "护理员/服务人员"
-        indexes = [models.Index(fields=["provider", "active"])]
+        indexes = [
+            models.Index(fields=["provider", "active"]),
+            models.Index(
+                fields=["provider", "base_lat"]
+            ),  # suggestions read the carers near a home
+        ]
 
     def __str__(self) -> str:
         return self.staff.name

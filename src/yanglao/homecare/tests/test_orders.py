@@ -295,3 +295,31 @@ def test_meals_are_priced_by_category(hc, users, regions):
                             mode="dine_in")  # fmt: skip
     counts = selectors.meal_counts(by=users["bob"], since=today, until=today)
     assert counts["total"] == 1 and counts["per_canteen"][0]["subsidy"] == 300
+
+
+def test_suggestions_read_near_carers_first_and_stay_exact(hc, users):
+    """Reading carers within 3/10/30 km first gives the same list as reading all of them."""
+    import random
+
+    from yanglao.facilities.services import staff_hire
+    from yanglao.homecare.selectors import _rank
+
+    rng = random.Random(4)
+    from yanglao.conftest import valid_id
+
+    for i in range(40):
+        staff = staff_hire(by=users["admin"], name=f"护理{i}", id_number=valid_id("360203", dt.date(1970, 1, 1), 101 + i * 2),
+                           role="carer", hired_on=dt.date(2024, 1, 1), provider=hc["provider"])  # fmt: skip
+        services.carer_enrol(by=users["admin"], staff=staff, base_lat=29.295 + rng.uniform(-0.4, 0.4),
+                             base_lng=117.21 + rng.uniform(-0.4, 0.4), workdays=[1, 2, 3, 4, 5, 6, 7],
+                             skills=["bath"] if i % 5 == 0 else [])  # fmt: skip
+    order = _place(hc)
+    local = timezone.localtime(order.slot_start)
+    from yanglao.homecare.models import Carer
+
+    everyone = _rank(order, local, Carer.objects.filter(provider=hc["provider"], active=True),
+                     (order.lat, order.lng), 10)  # fmt: skip
+    assert [s.carer_id for s in selectors.suggestions(by=hc["boss"], order=order)] == [
+        s.carer_id for s in everyone
+    ]
+    assert len(everyone) == 10
