@@ -107,7 +107,7 @@ def order_place(request, body: OrderIn):
         note=body.note, rest_paid_by=body.rest_paid_by,
         voucher=_lookup(VoucherProgramme, "voucher", code=body.voucher) if body.voucher else None,
     )  # fmt: skip
-    return 201, _out(selectors.order_get(by=request.user, pk=order.pk), request.user)
+    return 201, _out(order, request.user)  # the order as written (no second read)
 
 
 def elder_get_for(user, pk: int):
