@@ -53,6 +53,7 @@ def build_home_services(*, today: dt.date, seed: int, progress) -> list[dict]:
     rng = random.Random(seed + 11)
     admin = User.objects.get(username="admin")
     city = Region.objects.get(code="360200")
+    services.catalogue_load()
     items = {i.code: i for i in ServiceItem.objects.all()}
     with transaction.atomic():
         providers = _providers(rng, items)

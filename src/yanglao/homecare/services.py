@@ -241,6 +241,23 @@ def family_unlink(*, by, link: FamilyLink) -> None:
     audit(by=by, action="update", obj=link, summary="解除家属关联")
 
 
+def catalogue_load() -> int:
+    """Make sure the starting catalogue (homecare/catalogue.py) is there; adds what is missing,
+    changes nothing that exists (the migration loads it; a database flushed by tests does not
+    have it). Returns how many items were added."""
+    from yanglao.homecare.catalogue import ITEMS
+
+    have = set(ServiceItem.objects.values_list("code", flat=True))
+    new = [
+        ServiceItem(code=code, name=name, content=content, tags=tags, unit=unit, qualification=qual,
+                    typical_minutes=typical, min_minutes=shortest)
+        for code, name, content, tags, unit, qual, typical, shortest in ITEMS
+        if code not in have
+    ]  # fmt: skip
+    ServiceItem.objects.bulk_create(new)
+    return len(new)
+
+
 def price_set(*, by, provider: Provider, item: ServiceItem, price_fen: int) -> Price:
     mine = provider_of(by)
     if not (

@@ -52,6 +52,7 @@ def hc(users, regions, make_elder):
         s.save()
         carers[username] = services.carer_enrol(by=admin, staff=s, base_lat=base[0], base_lng=base[1],
                                                 workdays=[1, 2, 3, 4, 5, 6, 7], skills=["bath"] if i == 0 else [])  # fmt: skip
+    services.catalogue_load()
     items = {i.code: i for i in ServiceItem.objects.all()}
     for code, fen in (
         ("bath", 5000),
