@@ -214,7 +214,6 @@ def _history(rng, providers, carers, items, voucher, today, admin) -> int:
                 confirmed_at=cin + dt.timedelta(minutes=served + 30) if state == "rated" or (state == "completed" and roll < 0.85) else None,
                 confirmed_by=admin if state != "cancelled" else None, reason="老人临时外出" if state == "cancelled" else "",
             )  # fmt: skip
-            order._cin = cin
             count += 1
             _save_with_events(order, rng, admin)
     return count
@@ -230,7 +229,7 @@ def _save_with_events(order: Order, rng, admin) -> None:
     if order.state == "cancelled":
         steps.append(("cancel", "accepted", "cancelled", t + dt.timedelta(hours=3)))
     else:
-        cin = order._cin
+        cin = order.checkin_at
         steps += [("dispatch", "accepted", "dispatched", t + dt.timedelta(minutes=40)),
                   ("take", "dispatched", "taken", t + dt.timedelta(hours=1)),
                   ("arrive", "taken", "arrived", cin), ("start", "arrived", "serving", cin + dt.timedelta(minutes=1)),

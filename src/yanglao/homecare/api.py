@@ -12,19 +12,18 @@ from ninja import Query, Router, Schema
 from yanglao.accounts.roles import ORDER_PLACERS
 from yanglao.core.api import PageOut, paged
 from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.core.export import export_response
 from yanglao.core.scope import sees_everything
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import elder_get
 from yanglao.facilities.models import Provider
 from yanglao.homecare import rules, selectors, services
 from yanglao.homecare.models import (
-    Carer,
     Order,
     ServiceItem,
     Settlement,
     VoucherProgramme,
 )
+from yanglao.homecare.views import settlement_xlsx
 
 router = Router(tags=["居家社区养老服务"])
 
@@ -112,7 +111,7 @@ def order_place(request, body: OrderIn):
 
 def elder_get_for(user, pk: int):
     """The person an order is for: a family member's linked person, or one in the staff's area."""
-    if pk in services.linked_elder_ids(user):
+    if pk in selectors.linked_elder_ids(user):
         return Elder.objects.select_related("residence_region").get(pk=pk)
     return elder_get(by=user, pk=pk)
 
@@ -171,9 +170,6 @@ class StepIn(Schema):
 )
 def order_step(request, order_id: int, step: str, body: StepIn):
     data = body.dict(exclude_none=True)
-    carer_id = data.pop("carer_id", None)
-    if carer_id is not None:
-        data["carer"] = _lookup(Carer, "carer_id", pk=carer_id)
     version = data.pop("version", None)
     order = services.order_step(
         by=request.user, order_id=order_id, step=step, version=version, **data
@@ -262,9 +258,7 @@ def settlement_read(request, settlement_id: int):
 @router.get("/settlements/{settlement_id}/export.xlsx", summary="结算明细（Excel）")
 def settlement_export(request, settlement_id: int) -> HttpResponse:
     s = selectors.settlement_get(by=request.user, pk=settlement_id)
-    return export_response(by=request.user, fmt="xlsx", name=f"{s.provider.name}{s.month:%Y年%m月}服务结算",
-                           header=selectors.SETTLEMENT_HEADER, rows=selectors.settlement_rows(s), what="服务结算",
-                           filters={"settlement": s.pk}, full_pii=False)  # fmt: skip
+    return settlement_xlsx(request.user, s)
 
 
 @router.post(

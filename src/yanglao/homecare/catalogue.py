@@ -35,3 +35,18 @@ MODIFICATIONS = [
     "护理床", "防褥疮床垫", "卫生间扶手", "防滑地面", "淋浴椅", "坐便椅", "一键呼叫器",
     "跌倒检测雷达", "烟感报警器", "燃气报警器", "门磁/活动传感器", "夜间感应灯", "轮椅",
 ]  # fmt: skip
+
+
+def item_fields() -> list[dict]:
+    """ITEMS as ServiceItem field values (for the migration and for `services.catalogue_load`)."""
+    names = (
+        "code",
+        "name",
+        "content",
+        "tags",
+        "unit",
+        "qualification",
+        "typical_minutes",
+        "min_minutes",
+    )
+    return [dict(zip(names, row, strict=True)) for row in ITEMS]

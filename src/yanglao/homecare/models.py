@@ -9,7 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yanglao.homecare.rules import ACTION_NAMES, STATE_CHOICES, OrderState
+from yanglao.homecare.rules import (
+    ACTION_NAMES,
+    MEAL_CATEGORY_NAMES,
+    STATE_CHOICES,
+    OrderState,
+)
 
 
 class Content(models.TextChoices):
@@ -670,6 +675,10 @@ class Meal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.day} {self.kind}"
+
+    @property
+    def category_name(self) -> str:
+        return MEAL_CATEGORY_NAMES.get(self.category, self.category)
 
 
 class Menu(models.Model):

@@ -134,6 +134,8 @@ class Suggestion:
     skilled: bool
     score: float
     reasons: tuple[str, ...]
+    lat: float | None = None  # the carer's base, for the dispatch map
+    lng: float | None = None
 
 
 QUALIFIED_BY = {
@@ -183,7 +185,7 @@ def rank_carers(
         if skilled:
             reasons.append("擅长该项服务")
         out.append(Suggestion(c.id, c.name, None if dist is None else round(dist), c.orders_that_day,
-                              c.capacity, skilled, round(score, 3), tuple(reasons)))  # fmt: skip
+                              c.capacity, skilled, round(score, 3), tuple(reasons), c.lat, c.lng))  # fmt: skip
     out.sort(key=lambda s: (s.score, s.carer_id))
     return out[:limit]
 

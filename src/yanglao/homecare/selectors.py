@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder
-from yanglao.facilities.models import Facility, FacilityType, Provider
+from yanglao.facilities.models import Facility, FacilityType, Provider, Staff
 from yanglao.homecare import rules
 from yanglao.homecare.models import (
     CareBed,
     Carer,
     Concern,
+    FamilyLink,
     Meal,
     Menu,
     Order,
@@ -33,9 +35,45 @@ from yanglao.homecare.models import (
     Settlement,
     VoucherProgramme,
 )
-from yanglao.homecare.services import carer_of, linked_elder_ids, provider_of
 from yanglao.regions.models import Region
-from yanglao.regions.selectors import in_scope_q
+from yanglao.regions.selectors import in_scope_q, region_ancestors
+
+
+def provider_of(user) -> Provider | None:
+    """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
+    for the request: one page or API call asks several times."""
+    if user.role != Role.PROVIDER_ADMIN:
+        return None
+    if not hasattr(user, "_homecare_provider"):
+        staff = (
+            Staff.objects.filter(user=user, provider__isnull=False)
+            .select_related("provider")
+            .first()
+        )
+        user._homecare_provider = staff.provider if staff else None
+    return user._homecare_provider
+
+
+def carer_of(user) -> Carer | None:
+    if user.role != Role.CARER:
+        return None
+    if not hasattr(user, "_homecare_carer"):
+        user._homecare_carer = Carer.objects.filter(
+            staff__user=user, active=True
+        ).first()
+    return user._homecare_carer
+
+
+def linked_elder_ids(user) -> set[int]:
+    if user.role not in LINKED_ROLES:
+        return set()
+    if not hasattr(user, "_homecare_linked"):
+        user._homecare_linked = set(
+            FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
+                "elder_id", flat=True
+            )
+        )
+    return user._homecare_linked
 
 
 def order_scope_q(by) -> Q:
@@ -254,6 +292,16 @@ def offers_for(elder: Elder) -> list[tuple[Provider, list[tuple[ServiceItem, int
         for p in Provider.objects.filter(pk__in=providers).exclude(terms__active=False)
     }
     return [(named[pk], items) for pk, items in sorted(out.items()) if pk in named]
+
+
+def provider_items(provider: Provider) -> list[tuple[ServiceItem, int]]:
+    """A provider's active items with their prices (分)."""
+    return [
+        (p.item, p.price_fen)
+        for p in provider.prices.filter(active=True, item__active=True).select_related(
+            "item"
+        )
+    ]
 
 
 def vouchers_for(elder: Elder) -> list[VoucherProgramme]:
@@ -537,8 +585,6 @@ def meal_counts(*, by, since: dt.date, until: dt.date) -> dict:
 
 def family_links(*, by, q: str = "") -> QuerySet:
     """Live family links of the people in the user's area."""
-    from yanglao.homecare.models import FamilyLink
-
     qs = FamilyLink.objects.filter(revoked_at__isnull=True).select_related(
         "user", "elder", "consent_by"
     )
@@ -549,3 +595,66 @@ def family_links(*, by, q: str = "") -> QuerySet:
     if q:
         qs = qs.filter(name_prefix_q("elder__name", q))
     return qs.order_by("-created_at")
+
+
+# --- choices for the pages' forms ---------------------------------------------------------------------
+
+
+def providers_to_settle(*, by) -> list[Provider]:
+    """Providers whose settlements the user may build: their own, or those of the bureau's area."""
+    if sees_everything(by):
+        return list(Provider.objects.order_by("name"))
+    mine = provider_of(by)
+    if mine is not None:
+        return [mine]
+    if by.role in SERVICE_MANAGERS and by.region_id:
+        return list(Provider.objects.filter(in_scope_q(by, "region")).order_by("name"))
+    return []
+
+
+def providers_serving_area(*, by) -> QuerySet[Provider]:
+    """Providers whose service area holds the user's region (or lies above it)."""
+    if sees_everything(by) or not by.region_id:
+        return Provider.objects.order_by("name")
+    regions = [
+        r.pk for r in region_ancestors(by.region)
+    ]  # the region and those above it
+    return (
+        Provider.objects.filter(areas__region_id__in=regions)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def bed_facilities(*, by) -> QuerySet[Facility]:
+    """Institutions of the user's area that may sign family care beds."""
+    return (
+        Facility.objects.filter(in_scope_q(by, "region"), closed_on__isnull=True)
+        .exclude(type__in=(FacilityType.CANTEEN, FacilityType.CHILDCARE))
+        .order_by("name")
+    )
+
+
+def offer_get(provider_id: int, item_id: int) -> tuple[Provider, ServiceItem]:
+    """The provider and item of an offer picked on the order form (the service checks the price
+    and the area)."""
+    return Provider.objects.get(pk=provider_id), ServiceItem.objects.get(pk=item_id)
+
+
+def voucher_get(pk: int | None) -> VoucherProgramme | None:
+    return VoucherProgramme.objects.filter(pk=pk).first() if pk else None
+
+
+def provider_carer(provider_id: int, pk: int | None) -> Carer | None:
+    """A carer of this provider (None for anyone else's: the service then says why)."""
+    if pk is None:
+        return None
+    return (
+        Carer.objects.filter(pk=pk, provider_id=provider_id)
+        .select_related("staff")
+        .first()
+    )
+
+
+def account_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()

@@ -29,6 +29,7 @@ from yanglao.elders.models import Elder
 from yanglao.elders.selectors import elder_categories_active
 from yanglao.facilities.models import Facility, FacilityType, Provider, Staff, StaffRole
 from yanglao.homecare import rules
+from yanglao.homecare.catalogue import item_fields
 from yanglao.homecare.models import (
     CareBed,
     Carer,
@@ -50,6 +51,12 @@ from yanglao.homecare.models import (
     VoucherUse,
 )
 from yanglao.homecare.rules import Actor, OrderState
+from yanglao.homecare.selectors import (
+    carer_of,
+    linked_elder_ids,
+    provider_carer,
+    provider_of,
+)
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q
 
@@ -65,43 +72,6 @@ def _is_staff_for(by, region: Region) -> bool:
     return (by.is_superuser or by.role in ORDER_PLACERS) and region_path_allowed(
         by, region.path
     )
-
-
-def provider_of(user) -> Provider | None:
-    """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
-    for the request: one page or API call asks several times."""
-    if user.role != Role.PROVIDER_ADMIN:
-        return None
-    if not hasattr(user, "_homecare_provider"):
-        staff = (
-            Staff.objects.filter(user=user, provider__isnull=False)
-            .select_related("provider")
-            .first()
-        )
-        user._homecare_provider = staff.provider if staff else None
-    return user._homecare_provider
-
-
-def carer_of(user) -> Carer | None:
-    if user.role != Role.CARER:
-        return None
-    if not hasattr(user, "_homecare_carer"):
-        user._homecare_carer = Carer.objects.filter(
-            staff__user=user, active=True
-        ).first()
-    return user._homecare_carer
-
-
-def linked_elder_ids(user) -> set[int]:
-    if user.role not in LINKED_ROLES:
-        return set()
-    if not hasattr(user, "_homecare_linked"):
-        user._homecare_linked = set(
-            FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
-                "elder_id", flat=True
-            )
-        )
-    return user._homecare_linked
 
 
 def actors_for(by, order: Order) -> set[Actor]:
@@ -245,15 +215,8 @@ def catalogue_load() -> int:
     """Make sure the starting catalogue (homecare/catalogue.py) is there; adds what is missing,
     changes nothing that exists (the migration loads it; a database flushed by tests does not
     have it). Returns how many items were added."""
-    from yanglao.homecare.catalogue import ITEMS
-
     have = set(ServiceItem.objects.values_list("code", flat=True))
-    new = [
-        ServiceItem(code=code, name=name, content=content, tags=tags, unit=unit, qualification=qual,
-                    typical_minutes=typical, min_minutes=shortest)
-        for code, name, content, tags, unit, qual, typical, shortest in ITEMS
-        if code not in have
-    ]  # fmt: skip
+    new = [ServiceItem(**f) for f in item_fields() if f["code"] not in have]
     ServiceItem.objects.bulk_create(new)
     return len(new)
 
@@ -494,9 +457,9 @@ def _no_effect(by, order, now, data, actors) -> set[str]:
 
 
 def _dispatch(by, order: Order, now, data, actors) -> set[str]:
-    carer = data.get("carer")
+    carer = data.get("carer") or provider_carer(order.provider_id, data.get("carer_id"))
     if carer is None:
-        _refuse("carer", "请选择服务人员")
+        _refuse("carer", "请选择本服务商的服务人员")
     if carer.provider_id != order.provider_id or not carer.active:
         _refuse("carer", f"{carer} 不是 {order.provider} 的在岗服务人员")
     if not rules.qualified(order.item.qualification, set(carer.qualifications)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, ORDER_PLACERS, SERVICE_MANAGERS, Role
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -31,10 +31,7 @@ from yanglao.core.views import (
     querystring_without_page,
 )
 from yanglao.elders.selectors import elder_get
-from yanglao.facilities.models import Facility, Provider
 from yanglao.homecare import forms, rules, selectors, services
-from yanglao.homecare.models import Carer, ServiceItem, VoucherProgramme
-from yanglao.regions.selectors import in_scope_q
 
 NAV = "homecare"
 
@@ -113,13 +110,14 @@ def order_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        provider_id, item_id = (int(x) for x in data["offer"].split(":"))
+        provider, item = selectors.offer_get(
+            *(int(x) for x in data["offer"].split(":"))
+        )
         try:
             order = services.order_place(
-                by=request.user, elder=elder, provider=Provider.objects.get(pk=provider_id),
-                item=ServiceItem.objects.get(pk=item_id), slot_start=data["slot_start"],
+                by=request.user, elder=elder, provider=provider, item=item, slot_start=data["slot_start"],
                 quantity=data["quantity"], note=data["note"], rest_paid_by=data["rest_paid_by"],
-                voucher=VoucherProgramme.objects.get(pk=data["voucher"]) if data["voucher"] else None,
+                voucher=selectors.voucher_get(data["voucher"]),
             )  # fmt: skip
         except ValidationFailed as exc:
             add_service_errors(
@@ -171,13 +169,8 @@ def order_detail(request, pk: int):
     if "dispatch" in steps:
         suggestions = selectors.suggestions(by=request.user, order=order)
         carers = selectors.carers(by=request.user, provider=order.provider)
-        named = {
-            c.pk: c
-            for c in Carer.objects.filter(pk__in=[s.carer_id for s in suggestions])
-        }
         points = [(order.lat, order.lng)] if order.lat is not None else []
-        points += [(named[s.carer_id].base_lat, named[s.carer_id].base_lng) for s in suggestions
-                   if named[s.carer_id].base_lat is not None]  # fmt: skip
+        points += [(s.lat, s.lng) for s in suggestions if s.lat is not None]
         if len(points) > 1:
             map_svg = dot_map(
                 points, title="老人住址与推荐服务人员位置", width=480, height=300
@@ -186,7 +179,7 @@ def order_detail(request, pk: int):
         "nav": NAV, "order": order, "steps": steps, "step_names": {k: rules.STEPS[k].name for k in steps},
         "events": selectors.order_events(order), "suggestions": suggestions, "carers": carers,
         "map_svg": map_svg, "rating": getattr(order, "rating", None) if order.state == "rated" else None,
-        "is_placer": rules.Actor.PLACER in actors, "tolerance": services.settings.HOMECARE_CHECKIN_TOLERANCE_M,
+        "is_placer": rules.Actor.PLACER in actors, "tolerance": settings.HOMECARE_CHECKIN_TOLERANCE_M,
         "state_name": rules.STATE_NAMES[rules.OrderState(order.state)],
     }  # fmt: skip
     return render(request, "homecare/order.html", context)
@@ -201,9 +194,9 @@ def order_step(request, pk: int, step: str):
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     if "carer" in data:
-        data["carer"] = (
-            Carer.objects.filter(pk=data["carer"]).select_related("staff").first()
-        )
+        data["carer_id"] = data.pop(
+            "carer"
+        )  # the service takes it among the order's provider's carers
     done = request.POST.getlist("done_items")
     if done:
         data["done_items"] = [d for d in done if d.strip()]
@@ -330,22 +323,9 @@ def concern_close(request, pk: int):
 # --- settlement -----------------------------------------------------------------------------------------
 
 
-def _providers_for(user):
-    if sees_everything(user):
-        return list(Provider.objects.order_by("name"))
-    mine = services.provider_of(user)
-    if mine is not None:
-        return [mine]
-    if user.role in SERVICE_MANAGERS and user.region_id:
-        return list(
-            Provider.objects.filter(in_scope_q(user, "region")).order_by("name")
-        )
-    return []
-
-
 @login_required
 def settlements(request):
-    providers = _providers_for(request.user)
+    providers = selectors.providers_to_settle(by=request.user)
     if not providers and not _staff(request.user):
         raise Http404
     form = forms.SettlementForm(request.POST or None, providers=providers,
@@ -403,8 +383,12 @@ def settlement_detail(request, pk: int):
 
 @login_required
 def settlement_export(request, pk: int):
-    s = _settlement_or_404(request, pk)
-    return export_response(by=request.user, fmt="xlsx", name=f"{s.provider.name}{s.month:%Y年%m月}服务结算",
+    return settlement_xlsx(request.user, _settlement_or_404(request, pk))
+
+
+def settlement_xlsx(by, s):
+    """The settlement's detail as .xlsx (the page's and the API's download)."""
+    return export_response(by=by, fmt="xlsx", name=f"{s.provider.name}{s.month:%Y年%m月}服务结算",
                            header=selectors.SETTLEMENT_HEADER, rows=selectors.settlement_rows(s), what="服务结算",
                            filters={"settlement": s.pk}, full_pii=False)  # fmt: skip
 
@@ -442,16 +426,16 @@ def beds(request):
 def bed_new(request):
     if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
         raise Http404
-    facilities = Facility.objects.filter(in_scope_q(request.user, "region"), closed_on__isnull=True).exclude(
-        type__in=("canteen", "childcare")).order_by("name")  # fmt: skip
-    form = forms.BedForm(request.POST or None, facilities=facilities, providers=_all_providers(request.user),
+    facilities = selectors.bed_facilities(by=request.user)
+    providers = selectors.providers_serving_area(by=request.user)
+    form = forms.BedForm(request.POST or None, facilities=facilities, providers=providers,
                          initial={"signed_on": timezone.localdate(), "elder_id": request.GET.get("elder")})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             elder = elder_get(by=request.user, pk=d["elder_id"])
-            bed = services.care_bed_sign(by=request.user, elder=elder, facility=Facility.objects.get(pk=d["facility"]),
-                                         provider=Provider.objects.get(pk=d["provider"]), signed_on=d["signed_on"],
+            bed = services.care_bed_sign(by=request.user, elder=elder, facility=facilities.get(pk=d["facility"]),
+                                         provider=providers.get(pk=d["provider"]), signed_on=d["signed_on"],
                                          modifications=d["modifications"])  # fmt: skip
         except NotInScope:
             form.add_error("elder_id", "没有这个档案号，或该老人不在您的管辖范围内")
@@ -465,35 +449,20 @@ def bed_new(request):
     return render(request, "homecare/bed_new.html", {"nav": NAV, "form": form})
 
 
-def _all_providers(user):
-    if sees_everything(user) or not user.region_id:
-        return Provider.objects.order_by("name")
-    return Provider.objects.filter(
-        areas__region__path__in=_ancestor_paths(user.region.path)
-    ).distinct()
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-
-
 @login_required
 def bed_detail(request, pk: int):
     try:
         bed = selectors.care_bed_get(by=request.user, pk=pk)
     except NotInScope:
         raise Http404 from None
-    items = [
-        (p.item, p.price_fen)
-        for p in bed.provider.prices.filter(active=True).select_related("item")
-    ]
+    items = selectors.provider_items(bed.provider)
     form = forms.PlanLineForm(
         request.POST or None, items=items, initial={"at": dt.time(9), "quantity": 1}
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.care_plan_add(by=request.user, bed=bed, item=ServiceItem.objects.get(pk=d["item"]),
+            services.care_plan_add(by=request.user, bed=bed, item=next(i for i, _fen in items if i.pk == d["item"]),
                                    weekdays=d["weekdays"], at=d["at"], quantity=d["quantity"])  # fmt: skip
         except NotInScope:
             raise Http404 from None
@@ -503,16 +472,7 @@ def bed_detail(request, pk: int):
             messages.success(request, "已添加到照护计划")
             return redirect("homecare:bed", pk)
     today = timezone.localdate()
-    since = (
-        dt.date.fromisoformat(request.GET["since"])
-        if _iso(request.GET.get("since"))
-        else today.replace(day=1)
-    )
-    until = (
-        dt.date.fromisoformat(request.GET["until"])
-        if _iso(request.GET.get("until"))
-        else today
-    )
+    since, until = _period(request, first=today.replace(day=1))
     report = selectors.bed_report(bed, since, until)
     chart = bar_chart([(f"{r['plan'].item.name}（计划）", r["planned"]) for r in report]
                       + [(f"{r['plan'].item.name}（已完成）", r["delivered"]) for r in report],
@@ -520,14 +480,6 @@ def bed_detail(request, pk: int):
     context = {"nav": NAV, "bed": bed, "form": form, "report": report, "since": since, "until": until,
                "chart": chart, "weekday_names": dict(forms.WEEKDAYS)}  # fmt: skip
     return render(request, "homecare/bed.html", context)
-
-
-def _iso(text) -> bool:
-    try:
-        dt.date.fromisoformat(text or "")
-    except ValueError:
-        return False
-    return True
 
 
 @login_required
@@ -552,7 +504,8 @@ def plans_generate(request):
 # --- meals ------------------------------------------------------------------------------------------------------
 
 
-def _period(request) -> tuple[dt.date, dt.date]:
+def _period(request, first: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The ?since=&until= of a figures page; by default the last 30 days (or from `first`)."""
     today = timezone.localdate()
     form = forms.PeriodForm(request.GET or None)
     if (
@@ -561,7 +514,7 @@ def _period(request) -> tuple[dt.date, dt.date]:
         and form.cleaned_data.get("until")
     ):
         return form.cleaned_data["since"], form.cleaned_data["until"]
-    return today - dt.timedelta(days=29), today
+    return first or today - dt.timedelta(days=29), today
 
 
 @login_required
@@ -665,7 +618,7 @@ def family_links(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            user = User.objects.filter(username=d["username"]).first()
+            user = selectors.account_by_username(d["username"])
             if user is None:
                 raise ValidationFailed(
                     {"username": "没有这个账户（家属账户由系统管理员开通）"}

@@ -4,15 +4,11 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from yanglao.homecare.catalogue import ITEMS
+    from yanglao.homecare.catalogue import item_fields
 
     ServiceItem = apps.get_model("homecare", "ServiceItem")
-    for code, name, content, tags, unit, qual, typical, shortest in ITEMS:
-        ServiceItem.objects.update_or_create(
-            code=code,
-            defaults=dict(name=name, content=content, tags=tags, unit=unit, qualification=qual,
-                          typical_minutes=typical, min_minutes=shortest),
-        )  # fmt: skip
+    for fields in item_fields():
+        ServiceItem.objects.update_or_create(code=fields.pop("code"), defaults=fields)
 
 
 class Migration(migrations.Migration):
