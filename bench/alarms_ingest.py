@@ -241,10 +241,12 @@ def pct(values: list[float], q: float) -> float:
 # --- processes -----------------------------------------------------------------------------------
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, workers: int, threads: int = 16
+) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "16", "--timeout", "120", "--graceful-timeout", "5"],
+         "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "5"],
         env=env, stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / "gunicorn.log", "a"),  # noqa: SIM115
     )  # fmt: skip
     wait_port(port)

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from alarms_ingest import free_port, log, pct, start_server  # noqa: E402
+from alarms_ingest import free_port, log, pct, start_server, worker_pids  # noqa: E402
 
 
 def setup(carers: int) -> dict:
@@ -295,6 +295,31 @@ def _record(out, lock, step, status, t, oid=None):
         )
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (from /proc; 0 for one that has gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the web server (gunicorn master and workers), PostgreSQL's
+    processes and this load generator — to see where a transition's cost goes."""
+    import subprocess
+
+    pg = subprocess.run(
+        ["pgrep", "-x", "postgres"], capture_output=True, text=True
+    ).stdout.split()
+    me = os.times()
+    return {"server": cpu_seconds([server_pid, *worker_pids(server_pid)]),
+            "postgres": cpu_seconds([int(x) for x in pg]), "load generator": me.user + me.system}  # fmt: skip
+
+
 def race(port, data, me, slot) -> tuple[int, int]:
     """Two clients press 受理 on the same order at the same moment, with the version both read."""
     worker = Api(port, data["worker"])
@@ -319,7 +344,13 @@ def race(port, data, me, slot) -> tuple[int, int]:
 
 
 def bench_api(
-    data: dict, env: dict, clients: int, seconds: float, workers: int, think: float
+    data: dict,
+    env: dict,
+    clients: int,
+    seconds: float,
+    workers: int,
+    think: float,
+    threads: int = 16,
 ) -> dict:
     from django.db import connections
 
@@ -327,12 +358,16 @@ def bench_api(
 
     connections.close_all()
     port = free_port()
-    server = start_server(env, port, workers)
+    server = start_server(env, port, workers, threads)
     try:
         slot0 = dt.datetime.now().astimezone().replace(
             minute=0, second=0, microsecond=0
         ) + dt.timedelta(days=1)
         lock = threading.Lock()
+        # Orders made from here on are this run's (a reused database holds earlier runs').
+        first_new = (
+            Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ) + 1
         # Warm-up (each gunicorn worker imports and connects on its first requests), not counted.
         warm: list = []
         client_loop(
@@ -359,17 +394,20 @@ def bench_api(
         threads = [threading.Thread(target=client_loop, args=(port, data, data["clients"][i], until,
                                                               slot0 + dt.timedelta(days=2 + i % 60, hours=i // 60), out, lock, think))
                    for i in range(clients)]  # fmt: skip
+        cpu0 = cpu_by_part(server.pid)
         t0 = time.monotonic()
         for th in threads:
             th.start()
         for th in threads:
             th.join()
         elapsed = time.monotonic() - t0
+        cpu1 = cpu_by_part(server.pid)
         ok = [r for r in out if r[1] in (200, 201)]
         ok_warm = [r for r in warm if r[1] in (200, 201)]
         refused = [r for r in out if r[1] not in (200, 201)]
         steady = [r for r in ok if t0 + 5 <= r[3] <= t0 + elapsed - 2]
         rate = len(ok) / elapsed
+        cpu_ms = {k: (cpu1[k] - cpu0[k]) * 1000 / max(len(out), 1) for k in cpu0}
         lat = [r[2] for r in ok]
         races = [
             race(
@@ -382,7 +420,7 @@ def bench_api(
         ]
         # Lost or doubled: every acknowledged transition is exactly one event; no other event exists.
         acked_orders = {r[4] for r in ok if r[4]}
-        events = OrderEvent.objects.filter(order__provider_id=data["provider"], order__slot_start__gte=slot0).exclude(
+        events = OrderEvent.objects.filter(order__provider_id=data["provider"], order__pk__gte=first_new).exclude(
             order__item__code="chatting")  # fmt: skip
         n_events = events.count()
         rated = Order.objects.filter(pk__in=acked_orders, state="rated").count()
@@ -390,12 +428,16 @@ def bench_api(
                   "rate": rate, "steady_rate": len(steady) / max(elapsed - 7, 1), "p50_ms": pct(lat, 0.50),
                   "p95_ms": pct(lat, 0.95), "p99_ms": pct(lat, 0.99), "events": n_events, "orders_rated": rated,
                   "baseline_rate": solo_rate, "races_one_winner": sum(1 for w, r in races if (w, r) == (1, 1)),
-                  "races": len(races)}  # fmt: skip
+                  "races": len(races), "cpu_ms_per_request": cpu_ms}  # fmt: skip
         log(f"api: {clients} clients ({think} s between one client's requests), {len(ok):,} transitions in {elapsed:.0f} s = {rate:.0f}/s "
             f"(steady {result['steady_rate']:.0f}/s), p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
             f"p99 {result['p99_ms']:.0f} ms; {len(refused)} refused; events in the database {n_events:,} for "
             f"{len(ok) + len(ok_solo) + len(ok_warm):,} acknowledged transitions; races with one winner and one refusal "
             f"{result['races_one_winner']}/{len(races)}")  # fmt: skip
+        log(
+            "api: CPU per request: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu_ms.items())
+        )
         return result
     finally:
         server.terminate()
@@ -486,6 +528,9 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     p.add_argument(
+        "--threads", type=int, default=16, help="threads per gunicorn worker"
+    )
+    p.add_argument(
         "--think",
         type=float,
         default=0.5,
@@ -493,6 +538,12 @@ def main() -> int:
     )
     p.add_argument("--settle", type=int, default=20_000)
     p.add_argument("--parts", default="suggest,api,settle")
+    p.add_argument(
+        "--reuse",
+        default="",
+        help="a JSON file: written after setting up, read instead of setting up again "
+        "(the same database, for repeated runs of one part)",
+    )
     a = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yanglao-homecare-bench-"))
     env = {**os.environ, "YANGLAO_VAR_DIR": str(tmp), "YANGLAO_DEBUG": "0", "YANGLAO_LOG_LEVEL": "WARNING",
@@ -506,12 +557,23 @@ def main() -> int:
     os.environ.clear()
     os.environ.update(env)
     log(f"setup: {a.db}, data in {tmp}")
-    data = setup(a.carers)
+    if a.reuse and Path(a.reuse).exists():
+        import django
+
+        django.setup()
+        data = json.loads(Path(a.reuse).read_text())
+        log(f"setup: reusing the data of {a.reuse}")
+    else:
+        data = setup(a.carers)
+        if a.reuse:
+            Path(a.reuse).write_text(json.dumps(data))
     results: dict = {"db": a.db}
     if "suggest" in a.parts:
         results["suggest"] = bench_suggestions(data, a.orders)
     if "api" in a.parts:
-        results["api"] = bench_api(data, env, a.clients, a.seconds, a.workers, a.think)
+        results["api"] = bench_api(
+            data, env, a.clients, a.seconds, a.workers, a.think, a.threads
+        )
     if "settle" in a.parts:
         results["settle"] = bench_settlement(data, a.settle)
     (tmp / "results.json").write_text(json.dumps(results, indent=2, default=str))

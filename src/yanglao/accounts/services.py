@@ -15,6 +15,7 @@ from yanglao.accounts.models import ApiToken, User
 from yanglao.accounts.roles import REGION_ROLES, Role
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.queries import first_unordered
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
 
@@ -95,10 +96,10 @@ def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
 
 
 def api_token_user(key: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user", "user__region")
-        .filter(key_hash=_token_hash(key))
-        .first()
+    token = first_unordered(
+        ApiToken.objects.select_related("user", "user__region").filter(
+            key_hash=_token_hash(key)
+        )
     )
     now = timezone.now()
     if token is None or token.expires_at <= now or not token.user.is_active:

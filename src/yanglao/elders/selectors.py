@@ -10,6 +10,7 @@ from yanglao.core import pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import age_on, mask, normalize
 from yanglao.core.phone import mask_phone
+from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
@@ -146,10 +147,10 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
 
 
 def elder_get(*, by, pk: int) -> Elder:
-    elder = (
-        Elder.objects.filter(elder_scope_q(by), pk=pk)
-        .select_related("residence_region", "hukou_region")
-        .first()
+    elder = first_unordered(
+        Elder.objects.filter(elder_scope_q(by), pk=pk).select_related(
+            "residence_region", "hukou_region"
+        )
     )
     if elder is None:
         raise NotInScope(pk)

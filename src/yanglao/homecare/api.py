@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from yanglao.accounts.roles import ORDER_PLACERS
 from yanglao.core.api import PageOut, paged
 from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import elder_get
@@ -89,7 +90,7 @@ def _out(order: Order, user=None) -> dict:
 
 
 def _lookup(model, field: str, **where):
-    obj = model.objects.filter(**where).first()
+    obj = first_unordered(model.objects.filter(**where))
     if obj is None:
         raise ValidationFailed({field: "不存在"})
     return obj

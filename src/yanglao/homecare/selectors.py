@@ -15,6 +15,7 @@ from django.utils import timezone
 from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
 from yanglao.core.errors import NotInScope
+from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder
@@ -45,10 +46,10 @@ def provider_of(user) -> Provider | None:
     if user.role != Role.PROVIDER_ADMIN:
         return None
     if not hasattr(user, "_homecare_provider"):
-        staff = (
+        staff = first_unordered(
             Staff.objects.filter(user=user, provider__isnull=False)
             .select_related("provider")
-            .first()
+            .only("provider")
         )
         user._homecare_provider = staff.provider if staff else None
     return user._homecare_provider
@@ -58,9 +59,9 @@ def carer_of(user) -> Carer | None:
     if user.role != Role.CARER:
         return None
     if not hasattr(user, "_homecare_carer"):
-        user._homecare_carer = Carer.objects.filter(
-            staff__user=user, active=True
-        ).first()
+        user._homecare_carer = first_unordered(
+            Carer.objects.filter(staff__user=user, active=True)
+        )
     return user._homecare_carer
 
 

@@ -15,7 +15,17 @@ def test_postgres_urls_become_a_database_entry():
         "db.example",
         "6543",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    # Statements a connection repeats are prepared (planned once) unless the URL says not to.
+    assert db["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+def test_postgres_url_can_turn_prepared_statements_off_for_poolers():
+    db = database_from_url("postgresql://yl@db/yanglao?server_side_binding=false")
+    assert db["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
 
 
 def test_money_is_fen_and_shown_in_yuan():
