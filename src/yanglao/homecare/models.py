@@ -104,14 +104,14 @@ class Carer(models.Model):
     workdays = models.JSONField("工作日（1=周一）", default=list, blank=True)
     daily_capacity = models.PositiveSmallIntegerField("每日最多单数", default=8)
     active = models.BooleanField("在岗", default=True)
+    # Dispatch suggestions keep a provider's carers in memory and re-read them when this moves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "护理员/服务人员"
         indexes = [
             models.Index(fields=["provider", "active"]),
-            models.Index(
-                fields=["provider", "base_lat"]
-            ),  # suggestions read the carers near a home
+            models.Index(fields=["provider", "updated_at"]),
         ]
 
     def __str__(self) -> str:

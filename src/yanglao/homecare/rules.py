@@ -7,9 +7,13 @@ order: 待受理 → 已受理 → 已派单 → 已接单 → 已到达 → 服
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from yanglao.core.geo import distance_m
 
@@ -109,19 +113,20 @@ def steps_open_to(state: str, actors: set[Actor]) -> list[str]:
 # --- carer suggestions ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CarerFacts:
+@dataclass(frozen=True, slots=True)
+class CarerStanding:
+    """What a carer's suggestion depends on that does not change from order to order."""
+
     id: int
-    name: str
     lat: float | None
     lng: float | None
     qualifications: frozenset[str]
     skills: frozenset[str]
-    works_that_day: bool
-    within_hours: bool
-    busy: bool  # another order overlaps the slot
-    orders_that_day: int
+    workdays: frozenset[int]  # 1 = Monday
+    work_start: dt.time
+    work_end: dt.time
     capacity: int
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,42 +157,155 @@ def qualified(needed: str, held: frozenset[str] | set[str]) -> bool:
     return not needed or bool(QUALIFIED_BY.get(needed, frozenset({needed})) & set(held))
 
 
+@dataclass(frozen=True)
+class CarerDay:
+    """A carer's day as far as one order is concerned."""
+
+    orders: int = 0  # orders already on that day
+    busy: bool = False  # one of them overlaps the order's slot
+
+
+class CarerIndex:
+    """A provider's carers by latitude, to find those near a home without measuring every one."""
+
+    def __init__(self, carers: Iterable[CarerStanding]):
+        everyone = list(carers)
+        self.located = sorted((c for c in everyone if c.lat is not None and c.lng is not None),
+                              key=lambda c: (c.lat, c.id))  # fmt: skip
+        self.lats = [c.lat for c in self.located]
+        self.unlocated = [c for c in everyone if c.lat is None or c.lng is None]
+
+    def near(
+        self, home: tuple[float, float], km: float
+    ) -> tuple[list[CarerStanding], bool]:
+        """Every located carer within `km` of `home` (and some a little farther), and whether
+        that is every located carer. distance_m ≥ the north–south distance, and ≥ the east–west
+        distance at the band's latitude farthest from the equator."""
+        dlat = km * 1000 / 111_320
+        lo = bisect.bisect_left(self.lats, home[0] - dlat)
+        hi = bisect.bisect_right(self.lats, home[0] + dlat)
+        edge = max(abs(home[0] - dlat), abs(home[0] + dlat))
+        dlng = (
+            km * 1000 / (111_320 * max(math.cos(math.radians(min(edge, 89.0))), 1e-3))
+        )
+        band = [c for c in self.located[lo:hi] if abs(c.lng - home[1]) <= dlng]
+        return band, len(band) == len(self.located)
+
+
+SEARCH_KM = 3.0  # the first radius searched; tripled until the list is certain
+
+
 def rank_carers(
-    carers: list[CarerFacts],
+    carers: CarerIndex | Iterable[CarerStanding],
     *,
+    slot_start: dt.datetime,
+    minutes: int,
     home: tuple[float, float] | None,
     needed: str,
     item_code: str,
+    days_of: Callable[[list[int]], Mapping[int, CarerDay]],
     limit: int = 10,
 ) -> list[Suggestion]:
-    """Suggested carers for one order, best first. Hard limits: the qualification the item needs,
-    working that day within working hours, not busy at the slot, below the day's capacity.
-    Among those, nearer is better (1 km ≈ one order of load) and so is a lighter day; a carer
-    who lists the item as a skill gets a 2 km bonus."""
-    out: list[Suggestion] = []
+    """Suggested carers for an order at `slot_start` (local time) lasting `minutes`, best first.
+    Hard limits: the qualification the item needs, working that day within working hours, below
+    the day's capacity, not busy at the slot. Among those, nearer is better (1 km ≈ one order of
+    load) and so is a lighter day; a carer who lists the item as a skill gets a 2 km bonus:
+    score = km + orders that day − 2 if skilled.
+
+    A provider may have thousands of carers, so their days are asked (`days_of(ids)`, a few at a
+    time) only while they can still make the list: carers are taken in order of the score they
+    would have with an empty day, and once the `limit`-th best found scores below the next
+    carer's empty-day score nobody further can enter. Exact (the threshold algorithm).
+
+    Carers are first looked for within 3 km of the home, then 9, 27, …: a carer r km away scores
+    at least r − 2, so when the list's last scores less than that nobody farther can enter."""
+    index = carers if isinstance(carers, CarerIndex) else CarerIndex(carers)
+    known: dict[
+        int, CarerDay
+    ] = {}  # a wider search does not ask again for the same days
+
+    def days_once(ids: list[int]) -> Mapping[int, CarerDay]:
+        if missing := [pk for pk in ids if pk not in known]:
+            got = days_of(missing)
+            known.update((pk, got.get(pk) or CarerDay()) for pk in missing)
+        return known
+
+    rank = partial(_rank_pool, slot_start=slot_start, minutes=minutes, home=home, needed=needed,
+                   item_code=item_code, days_of=days_once, limit=limit)  # fmt: skip
+    if home is None:
+        return rank([*index.located, *index.unlocated])[0]
+    km = SEARCH_KM
+    while True:
+        near, everyone = index.near(home, km)
+        ranked, last = rank([*near, *index.unlocated])
+        if everyone or (last is not None and last < km - 2):
+            return ranked
+        km *= 3
+
+
+def _rank_pool(
+    carers: Iterable[CarerStanding],
+    *,
+    slot_start: dt.datetime,
+    minutes: int,
+    home: tuple[float, float] | None,
+    needed: str,
+    item_code: str,
+    days_of: Callable[[list[int]], Mapping[int, CarerDay]],
+    limit: int = 10,
+) -> tuple[list[Suggestion], float | None]:
+    """rank_carers among `carers`; also returns the score of the last on the list (or None if
+    the list is short)."""
+    weekday = slot_start.isoweekday()
+    t0 = slot_start.time()
+    t1 = (slot_start + dt.timedelta(minutes=minutes)).time()
+    accepted = QUALIFIED_BY.get(needed, frozenset({needed})) if needed else None
+    candidates: list[tuple[float, int, CarerStanding, float | None]] = []
     for c in carers:
-        if not qualified(needed, c.qualifications):
+        if weekday not in c.workdays or not (
+            c.work_start <= t0 and t1 <= c.work_end and t0 < t1
+        ):
             continue
-        if not (c.works_that_day and c.within_hours) or c.busy:
-            continue
-        if c.orders_that_day >= c.capacity:
+        if accepted is not None and accepted.isdisjoint(c.qualifications):
             continue
         dist = None
         if home is not None and c.lat is not None and c.lng is not None:
             dist = distance_m(home, (c.lat, c.lng))
-        skilled = item_code in c.skills
         km = dist / 1000 if dist is not None else 10.0
-        score = km + c.orders_that_day - (2.0 if skilled else 0.0)
-        reasons = []
-        if dist is not None:
-            reasons.append(f"距离约 {dist / 1000:.1f} 公里")
-        reasons.append(f"当天已有 {c.orders_that_day}/{c.capacity} 单")
-        if skilled:
-            reasons.append("擅长该项服务")
-        out.append(Suggestion(c.id, c.name, None if dist is None else round(dist), c.orders_that_day,
-                              c.capacity, skilled, round(score, 3), tuple(reasons), c.lat, c.lng))  # fmt: skip
-    out.sort(key=lambda s: (s.score, s.carer_id))
-    return out[:limit]
+        candidates.append((km - (2.0 if item_code in c.skills else 0.0), c.id, c, dist))
+    candidates.sort()  # by score, then id (ids are unique: nothing further is compared)
+    found: list[tuple[float, int, CarerStanding, float | None, int]] = []
+    i, batch = 0, max(4 * limit, 40)
+    while i < len(candidates):
+        if len(found) >= limit and found[limit - 1][:2] < candidates[i][:2]:
+            break  # everyone left scores more than the list's last, even with an empty day
+        chunk = candidates[i : i + batch]
+        i += len(chunk)
+        days = days_of([x[1] for x in chunk])
+        for base, pk, c, dist in chunk:
+            day = days.get(pk) or CarerDay()
+            if not day.busy and day.orders < c.capacity:
+                found.append((base + day.orders, pk, c, dist, day.orders))
+        found.sort()
+    last = found[limit - 1][0] if len(found) >= limit else None
+    return [
+        _suggestion(c, score, dist, n, item_code)
+        for score, _, c, dist, n in found[:limit]
+    ], last
+
+
+def _suggestion(
+    c: CarerStanding, score: float, dist: float | None, n: int, item_code: str
+) -> Suggestion:
+    skilled = item_code in c.skills
+    reasons = []
+    if dist is not None:
+        reasons.append(f"距离约 {dist / 1000:.1f} 公里")
+    reasons.append(f"当天已有 {n}/{c.capacity} 单")
+    if skilled:
+        reasons.append("擅长该项服务")
+    return Suggestion(c.id, c.name, None if dist is None else round(dist), n, c.capacity,
+                      skilled, round(score, 3), tuple(reasons), c.lat, c.lng)  # fmt: skip
 
 
 # --- money ------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ orders of the people they are linked to. Outside scope is 404."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yanglao.accounts.models import User
@@ -153,90 +152,82 @@ def order_events(order: Order):
 # --- dispatch ----------------------------------------------------------------------------------------
 
 
-SEARCH_KM = (3.0, 10.0, 30.0)  # radii tried in turn before every carer of the provider
+@dataclass(frozen=True)
+class _Roster:
+    stamp: tuple
+    carers: rules.CarerIndex
+
+
+# A provider's carers' standing facts, per process (a large provider has thousands; reading and
+# decoding them on every dispatch was most of a suggestion's time — bench/homecare.py).
+_ROSTERS: dict[int, _Roster] = {}
+
+
+def _roster(provider_id: int) -> rules.CarerIndex:
+    """The provider's active carers' standing facts, re-read whenever any of its carers was
+    added, changed or removed (their count and newest `updated_at`, from one index)."""
+    stamp = tuple(
+        Carer.objects.filter(provider_id=provider_id)
+        .aggregate(n=Count("id"), at=Max("updated_at"))
+        .values()
+    )
+    cached = _ROSTERS.get(provider_id)
+    if cached is not None and cached.stamp == stamp:
+        return cached.carers
+    carers = rules.CarerIndex(
+        rules.CarerStanding(pk, lat, lng, frozenset(quals or ()), frozenset(skills or ()),
+                            frozenset(days or ()), ws, we, cap)
+        for pk, lat, lng, quals, skills, days, ws, we, cap in Carer.objects.filter(
+            provider_id=provider_id, active=True
+        ).values_list("pk", "base_lat", "base_lng", "qualifications", "skills", "workdays", "work_start",
+                      "work_end", "daily_capacity")
+    )  # fmt: skip
+    _ROSTERS[provider_id] = _Roster(stamp, carers)
+    return carers
 
 
 def suggestions(*, by, order: Order, limit: int = 10) -> list[rules.Suggestion]:
-    """Suggested carers for an order (rules.rank_carers), exact but without reading every carer
-    of a large provider: a carer r km away scores at least r − 2 (no load, the skill bonus), so
-    once the `limit`-th best within r km scores ≤ r − 2 nobody farther can enter the list. Tries
-    3, 10, 30 km, then everyone; carers without a location are always read (they score 8+)."""
+    """Suggested carers for an order (rules.rank_carers) among all of the provider's carers:
+    their standing facts from the roster, their day (orders, a clash with the slot) read only
+    for those who can still make the list."""
     local = timezone.localtime(order.slot_start)
     home = (
         (order.lat, order.lng)
         if order.lat is not None and order.lng is not None
         else None
     )
-    carers = Carer.objects.filter(provider_id=order.provider_id, active=True)
-    for km in SEARCH_KM if home is not None else ():
-        dlat = km / 111.32
-        dlng = km / (111.32 * max(0.2, math.cos(math.radians(home[0]))))
-        near = carers.filter(
-            Q(base_lat__isnull=True)
-            | Q(base_lat__range=(home[0] - dlat, home[0] + dlat), base_lng__range=(home[1] - dlng, home[1] + dlng))
-        )  # fmt: skip
-        ranked = _rank(order, local, near, home, limit)
-        if len(ranked) >= limit and ranked[-1].score <= km - 2:
-            return ranked
-    return _rank(order, local, carers, home, limit)
-
-
-def _rank(order: Order, local, carers, home, limit: int) -> list[rules.Suggestion]:
-    rows = list(
-        carers.values_list(
-            "pk",
-            "staff__name",
-            "base_lat",
-            "base_lng",
-            "qualifications",
-            "skills",
-            "workdays",
-            "work_start",
-            "work_end",
-            "daily_capacity",
-        )  # fmt: skip
-    )
-    if not rows:
-        return []
     day0 = _day_bounds(local.date())
-    start, end = (
-        order.slot_start,
-        order.slot_start + dt.timedelta(minutes=order.minutes),
+    day1 = day0 + dt.timedelta(days=1)
+    start = order.slot_start
+    end = start + dt.timedelta(minutes=order.minutes)
+    since = min(
+        day0, start - dt.timedelta(hours=12)
+    )  # an order before the day may run into the slot
+
+    def days_of(ids: list[int]) -> dict[int, rules.CarerDay]:
+        orders: dict[int, int] = defaultdict(int)
+        busy: set[int] = set()
+        for carer_id, s, m in (
+            Order.objects.filter(carer_id__in=ids, slot_start__gte=since, slot_start__lt=max(day1, end),
+                                 state__in=(*rules.OPEN_STATES, *rules.DONE_STATES))
+            .exclude(pk=order.pk).values_list("carer_id", "slot_start", "minutes")
+        ):  # fmt: skip
+            if day0 <= s < day1:
+                orders[carer_id] += 1
+            if s < end and s + dt.timedelta(minutes=m) > start:
+                busy.add(carer_id)
+        return {pk: rules.CarerDay(orders[pk], pk in busy) for pk in {*orders, *busy}}
+
+    ranked = rules.rank_carers(
+        _roster(order.provider_id), slot_start=local, minutes=order.minutes, home=home,
+        needed=order.item.qualification, item_code=order.item.code, days_of=days_of, limit=limit,
+    )  # fmt: skip
+    names = dict(
+        Carer.objects.filter(pk__in=[s.carer_id for s in ranked]).values_list(
+            "pk", "staff__name"
+        )
     )
-    ids = [r[0] for r in rows]
-    day = Order.objects.filter(
-        provider_id=order.provider_id, carer_id__in=ids, slot_start__gte=day0,
-        slot_start__lt=day0 + dt.timedelta(days=1), state__in=(*rules.OPEN_STATES, *rules.DONE_STATES),
-    ).exclude(pk=order.pk)  # fmt: skip
-    counts = dict(
-        day.values_list("carer_id").annotate(n=Count("id")).values_list("carer_id", "n")
-    )
-    busy = {
-        carer_id
-        for carer_id, s, m in day.filter(slot_start__lt=end, slot_start__gte=start - dt.timedelta(hours=12))
-        .values_list("carer_id", "slot_start", "minutes")
-        if s + dt.timedelta(minutes=m) > start
-    }  # fmt: skip
-    weekday = local.isoweekday()
-    t0, t1 = local.time(), (local + dt.timedelta(minutes=order.minutes)).time()
-    facts = [
-        rules.CarerFacts(
-            id=pk,
-            name=name,
-            lat=lat,
-            lng=lng,
-            qualifications=frozenset(quals),
-            skills=frozenset(skills),
-            works_that_day=weekday in (days or []),
-            within_hours=ws <= t0 and t1 <= we and t0 < t1,
-            busy=pk in busy,
-            orders_that_day=counts.get(pk, 0),
-            capacity=cap,
-        )  # fmt: skip
-        for pk, name, lat, lng, quals, skills, days, ws, we, cap in rows
-    ]
-    return rules.rank_carers(facts, home=home, needed=order.item.qualification, item_code=order.item.code,
-                             limit=limit)  # fmt: skip
+    return [replace(s, name=names.get(s.carer_id, "")) for s in ranked]
 
 
 def carers(*, by, provider: Provider) -> QuerySet[Carer]:

@@ -12,7 +12,14 @@ from yanglao.assessments.services import assessment_record_historical
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.facilities.models import Facility
 from yanglao.homecare import selectors, services
-from yanglao.homecare.models import Concern, Order, OrderEvent, Rating, VoucherUse
+from yanglao.homecare.models import (
+    Carer,
+    Concern,
+    Order,
+    OrderEvent,
+    Rating,
+    VoucherUse,
+)
 from yanglao.homecare.tests.conftest import FAR, NEAR, next_weekday_at
 
 pytestmark = pytest.mark.django_db
@@ -297,29 +304,37 @@ def test_meals_are_priced_by_category(hc, users, regions):
     assert counts["total"] == 1 and counts["per_canteen"][0]["subsidy"] == 300
 
 
-def test_suggestions_read_near_carers_first_and_stay_exact(hc, users):
-    """Reading carers within 3/10/30 km first gives the same list as reading all of them."""
-    import random
-
-    from yanglao.facilities.services import staff_hire
-    from yanglao.homecare.selectors import _rank
-
-    rng = random.Random(4)
+def test_suggestions_follow_changes_to_carers_at_once(hc, users):
+    """Suggestions keep a provider's carers in memory; adding, changing or busying one shows in
+    the very next list."""
     from yanglao.conftest import valid_id
+    from yanglao.facilities.services import staff_hire
 
-    for i in range(40):
+    def hire(i, lat, lng, **kw):
         staff = staff_hire(by=users["admin"], name=f"护理{i}", id_number=valid_id("360203", dt.date(1970, 1, 1), 101 + i * 2),
-                           role="carer", hired_on=dt.date(2024, 1, 1), provider=hc["provider"])  # fmt: skip
-        services.carer_enrol(by=users["admin"], staff=staff, base_lat=29.295 + rng.uniform(-0.4, 0.4),
-                             base_lng=117.21 + rng.uniform(-0.4, 0.4), workdays=[1, 2, 3, 4, 5, 6, 7],
-                             skills=["bath"] if i % 5 == 0 else [])  # fmt: skip
-    order = _place(hc)
-    local = timezone.localtime(order.slot_start)
-    from yanglao.homecare.models import Carer
+                           role="carer", hired_on=dt.date(2024, 1, 1), provider=hc["provider"], skill_level="4")  # fmt: skip
+        return services.carer_enrol(by=users["admin"], staff=staff, base_lat=lat, base_lng=lng, skills=["bath"],
+                                    workdays=kw.pop("workdays", [1, 2, 3, 4, 5, 6, 7]), **kw)  # fmt: skip
 
-    everyone = _rank(order, local, Carer.objects.filter(provider=hc["provider"], active=True),
-                     (order.lat, order.lng), 10)  # fmt: skip
-    assert [s.carer_id for s in selectors.suggestions(by=hc["boss"], order=order)] == [
-        s.carer_id for s in everyone
-    ]
-    assert len(everyone) == 10
+    order = _place(hc)
+    for i in range(12):  # 11 m, 22 m, … from the home: nearer than the fixture's carers
+        hire(i, order.lat + 0.0001 * (i + 1), order.lng)
+    first = [s.name for s in selectors.suggestions(by=hc["boss"], order=order, limit=3)]
+    assert first == ["护理0", "护理1", "护理2"]
+    near = hire(20, order.lat + 0.00005, order.lng)  # a new carer next door
+    assert (
+        selectors.suggestions(by=hc["boss"], order=order, limit=1)[0].carer_id
+        == near.pk
+    )
+    services.carer_enrol(by=users["admin"], staff=near.staff, base_lat=near.base_lat, base_lng=near.base_lng,
+                         skills=["bath"], workdays=[d for d in range(1, 8) if d != order.slot_start.isoweekday()])  # fmt: skip
+    assert [
+        s.name for s in selectors.suggestions(by=hc["boss"], order=order, limit=3)
+    ] == first
+    # 护理0 is sent to another home at the same hour: the list moves up, still three long.
+    other = _place(hc, when=order.slot_start)
+    _step(hc, other, "accept", "boss")
+    _step(hc, other, "dispatch", "boss", carer=Carer.objects.get(staff__name="护理0"))
+    assert [
+        s.name for s in selectors.suggestions(by=hc["boss"], order=order, limit=3)
+    ] == ["护理1", "护理2", "护理3"]
