@@ -154,7 +154,9 @@ def bench_suggestions(data: dict, orders: int) -> dict:
     admin = User.objects.get(username="admin")
     people = data["people"]
     workload = "压测：当天已有工单"
-    Order.objects.filter(provider_id=provider, note=workload).delete()  # an earlier run's (--reuse)
+    Order.objects.filter(
+        provider_id=provider, note=workload
+    ).delete()  # an earlier run's (--reuse)
     rows = []
     for _ in range(10_000):  # the day's existing workload
         pk, lat, lng = rng.choice(people)
@@ -173,6 +175,9 @@ def bench_suggestions(data: dict, orders: int) -> dict:
     for r in rows:
         r["region_id"] = region_of[r["elder_id"]]
     bulk_insert(Order, rows)
+    from yanglao.demo.generator import refresh_planner_statistics
+
+    refresh_planner_statistics()  # as autovacuum would have by the time anyone dispatches
     targets = []
     for _ in range(orders):
         pk, lat, lng = rng.choice(people)
@@ -529,9 +534,7 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    p.add_argument(
-        "--threads", type=int, default=16, help="threads per gunicorn worker"
-    )
+    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     p.add_argument(
         "--think",
         type=float,
