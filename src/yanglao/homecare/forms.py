@@ -185,6 +185,15 @@ class PeriodForm(forms.Form):
     since = forms.DateField(label="自", required=False, widget=DateInput())
     until = forms.DateField(label="至", required=False, widget=DateInput())
 
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "结束日期不能早于开始日期")
+        if since and until and (until - since).days > 366:
+            self.add_error("until", "时段最长一年")
+        return data
+
 
 class FamilyLinkForm(forms.Form):
     username = forms.CharField(label="家属账户（用户名）", max_length=150)

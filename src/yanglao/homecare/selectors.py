@@ -18,6 +18,7 @@ from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder
+from yanglao.elders.selectors import elder_get
 from yanglao.facilities.models import Facility, FacilityType, Provider, Staff
 from yanglao.homecare import rules
 from yanglao.homecare.models import (
@@ -531,6 +532,23 @@ def canteen_get(*, by, pk: int) -> Facility:
     if c is None:
         raise NotInScope(pk)
     return c
+
+
+def canteen_diner(*, by, canteen: Facility, pk: int) -> Elder:
+    """The older person a meal is registered for. A 幸福食堂's own staff (机构管理员) serve anyone
+    registered in the canteen's county — people eat at the canteen near them, and are nobody's
+    residents there; community and bureau staff serve the people of their area."""
+    if by.role == Role.FACILITY_ADMIN:
+        county = "/".join(canteen.region.path.split("/")[:3]) + "/"
+        elder = first_unordered(
+            Elder.objects.filter(
+                pk=pk, status="active", residence_region__path__startswith=county
+            ).select_related("residence_region")
+        )
+        if elder is None:
+            raise NotInScope(pk)
+        return elder
+    return elder_get(by=by, pk=pk)
 
 
 def menu_of(canteen: Facility, day: dt.date) -> Menu | None:

@@ -514,7 +514,17 @@ def _period(request, first: dt.date | None = None) -> tuple[dt.date, dt.date]:
         and form.cleaned_data.get("until")
     ):
         return form.cleaned_data["since"], form.cleaned_data["until"]
-    return first or today - dt.timedelta(days=29), today
+    since = first or today - dt.timedelta(days=29)
+    if (
+        form.is_bound and form.errors
+    ):  # say so, rather than quietly showing another period
+        reasons = "；".join(f"{form.fields[f].label if f in form.fields else ''}：{e}"
+                           for f, errs in form.errors.items() for e in errs)  # fmt: skip
+        messages.error(
+            request,
+            f"日期有误（{reasons}），以下显示 {since:%Y-%m-%d} 至 {today:%Y-%m-%d}",
+        )
+    return since, today
 
 
 @login_required
@@ -554,10 +564,16 @@ def canteen(request, pk: int):
             if meal_form.is_bound and meal_form.is_valid():
                 d = meal_form.cleaned_data
                 try:
-                    elder = elder_get(by=request.user, pk=d["elder_id"])
+                    elder = selectors.canteen_diner(
+                        by=request.user, canteen=place, pk=d["elder_id"]
+                    )
                 except NotInScope:
                     raise ValidationFailed(
-                        {"elder_id": "没有这个档案号，或该老人不在您的管辖范围内"}
+                        {
+                            "elder_id": "没有这个档案号，或该老人不在本助餐点所在县（区）的在册老人中"
+                        }
+                        if request.user.role == Role.FACILITY_ADMIN
+                        else {"elder_id": "没有这个档案号，或该老人不在您的管辖范围内"}
                     ) from None
                 meal = services.meal_serve(by=request.user, canteen=place, elder=elder, day=today, kind=d["kind"],
                                            mode=d["mode"])  # fmt: skip

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -219,3 +220,53 @@ def test_the_community_links_and_unlinks_a_family_account(hc, users):
         client_for(son).get(f"/homecare/order/new/?elder={hc['elder'].pk}").status_code
         == 302
     )  # no one to order for
+
+
+def test_canteen_staff_register_meals_for_people_of_the_county(hc, users, regions):
+    """A 幸福食堂's own 机构管理员 registers lunch for a community elder (nobody's resident) on the
+    canteen page; a person from another county is refused with the reason, nothing written."""
+    from yanglao.conftest import make_user, valid_id
+    from yanglao.facilities.models import Facility
+    from yanglao.facilities.services import staff_hire
+    from yanglao.homecare.models import Meal
+
+    canteen = Facility.objects.create(
+        name="塘坪幸福食堂",
+        type="canteen",
+        ownership="public",
+        region=regions["tangping"],
+    )
+    cook = staff_hire(by=users["admin"], name="食堂负责人", id_number=valid_id("360203", dt.date(1980, 3, 3), 51),
+                      role="director", hired_on=dt.date(2024, 1, 1), facility=canteen)  # fmt: skip
+    cook.user = make_user("cook", "facility_admin", None)
+    cook.save()
+    services.menu_set(by=users["carol"], canteen=canteen, day=timezone.localdate(),
+                      dishes="红烧鱼、青菜、米饭", price_fen=1200)  # fmt: skip
+    page = client_for(cook.user)
+    url = reverse("homecare:canteen", args=[canteen.pk])
+    r = page.post(url, {"elder_id": hc["elder"].pk, "kind": "lunch", "mode": "dine_in"})
+    assert r.status_code == 302
+    assert Meal.objects.get(canteen=canteen, elder=hc["elder"]).subsidy_fen == 300
+    r = page.post(
+        url, {"elder_id": hc["far_elder"].pk, "kind": "lunch", "mode": "dine_in"}
+    )
+    assert r.status_code == 200
+    assert "不在本助餐点所在县（区）的在册老人中" in r.content.decode()
+    assert not Meal.objects.filter(elder=hc["far_elder"]).exists()
+
+
+def test_a_wrong_period_is_said_not_silently_replaced(hc, users):
+    page = client_for(users["carol"])
+    url = reverse("homecare:meals")
+    body = page.get(
+        url, {"since": "2026-10-20", "until": "2026-10-01"}
+    ).content.decode()
+    assert "结束日期不能早于开始日期" in body and "以下显示" in body
+    body = page.get(
+        url, {"since": "2026-13-01", "until": "2026-10-01"}
+    ).content.decode()
+    assert "日期有误" in body
+    body = page.get(
+        url, {"since": "2026-10-01", "until": "2026-10-20"}
+    ).content.decode()
+    assert "日期有误" not in body and "2026-10-20" in body
