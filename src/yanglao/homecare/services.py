@@ -538,6 +538,9 @@ def _complete(by, order: Order, now, data, actors) -> set[str]:
         and order.lng is not None
     ):
         distance = round(distance_m((lat, lng), (order.lat, order.lng)))
+    photo = data.get("photo")
+    if photo is not None:
+        _keep_photo(order, photo, now)
     order.checkout_at, order.checkout_distance_m = now, distance
     order.done_items, order.record_note = done, str(data.get("note") or "")[:500]
     served = (
@@ -561,7 +564,33 @@ def _complete(by, order: Order, now, data, actors) -> set[str]:
         "done_items",
         "record_note",
         "problems",
+        *(("photo",) if photo is not None else ()),
     }
+
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+_PHOTO_KINDS = (
+    (b"\xff\xd8\xff", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"RIFF", "webp"),
+)
+
+
+def _keep_photo(order: Order, photo, now: dt.datetime) -> None:
+    """现场照片 of the service record (optional): a JPG, PNG or WebP from the phone's camera,
+    stored under the media folder and shown only to those who may see the order."""
+    if photo.size > PHOTO_MAX_BYTES:
+        _refuse("photo", f"照片不能超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB")
+    head = photo.read(12)
+    photo.seek(0)
+    kind = next((ext for magic, ext in _PHOTO_KINDS if head.startswith(magic)), None)
+    if kind == "webp" and head[8:12] != b"WEBP":
+        kind = None
+    if kind is None:
+        _refuse("photo", "照片应为 JPG、PNG 或 WebP 图片")
+    order.photo.save(
+        f"{order.pk}-{timezone.localtime(now):%Y%m%d%H%M%S}.{kind}", photo, save=False
+    )
 
 
 def _confirm(by, order: Order, now, data, actors) -> set[str]:

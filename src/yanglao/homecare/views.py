@@ -11,16 +11,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.accounts.roles import LINKED_ROLES, ORDER_PLACERS, SERVICE_MANAGERS, Role
+from yanglao.core.audit import audit
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
+from yanglao.core.models import AuditEntry
 from yanglao.core.pagination import paginate
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
@@ -200,6 +202,8 @@ def order_step(request, pk: int, step: str):
     done = request.POST.getlist("done_items")
     if done:
         data["done_items"] = [d for d in done if d.strip()]
+    if request.FILES.get("photo"):
+        data["photo"] = request.FILES["photo"]
     version = data.pop("version", None)
     try:
         services.order_step(
@@ -214,6 +218,23 @@ def order_step(request, pk: int, step: str):
     back = request.POST.get("next", "")
     return redirect(
         back if back.startswith("/homecare/") else reverse("homecare:order", args=[pk])
+    )
+
+
+@login_required
+def order_photo(request, pk: int):
+    """The service record's photo, to those who may see the order (audited: it shows a home)."""
+    order = _order_or_404(request, pk)
+    if not order.photo:
+        raise Http404
+    audit(
+        by=request.user,
+        action=AuditEntry.Action.VIEW_PII,
+        obj=order,
+        summary="查看服务现场照片",
+    )
+    return FileResponse(
+        order.photo.open("rb"), filename=order.photo.name.rsplit("/", 1)[-1]
     )
 
 

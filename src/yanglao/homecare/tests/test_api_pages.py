@@ -270,3 +270,56 @@ def test_a_wrong_period_is_said_not_silently_replaced(hc, users):
         url, {"since": "2026-10-01", "until": "2026-10-20"}
     ).content.decode()
     assert "日期有误" not in body and "2026-10-20" in body
+
+
+def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
+    hc, users, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanglao.core.models import AuditEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    order = _order(hc)
+    li = hc["carer_users"]["li"]
+    for by, step, data in [
+        (hc["boss"], "accept", {}),
+        (hc["boss"], "dispatch", {"carer": hc["carers"]["li"]}),
+        (li, "take", {}),
+        (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
+        (li, "start", {}),
+    ]:
+        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+    page = client_for(li)
+    url = reverse("homecare:order_step", args=[order.pk, "complete"])
+    fields = {"lat": NEAR[0], "lng": NEAR[1], "done_items": ["助浴"]}
+    r = page.post(
+        url,
+        {**fields, "photo": SimpleUploadedFile("a.png", b"not an image", "image/png")},
+        follow=True,
+    )
+    assert "照片应为 JPG、PNG 或 WebP 图片" in r.content.decode()
+    order.refresh_from_db()
+    assert order.state == "serving" and not order.photo  # refused, nothing written
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = page.post(
+        url,
+        {**fields, "photo": SimpleUploadedFile("现场.png", png, "image/png")},
+        follow=True,
+    )
+    assert "照片应为" not in r.content.decode() and "已完成签退" in r.content.decode()
+    order.refresh_from_db()
+    assert order.state == "completed" and order.photo.name.endswith(".png")
+    photo = reverse("homecare:order_photo", args=[order.pk])
+    family = client_for(hc["family"])
+    assert (
+        photo in family.get(reverse("homecare:order", args=[order.pk])).content.decode()
+    )
+    got = family.get(photo)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == png
+    assert AuditEntry.objects.filter(
+        actor=hc["family"], action="view_pii", object_id=str(order.pk)
+    ).exists()
+    assert (
+        client_for(users["dave"]).get(photo).status_code == 404
+    )  # 浮梁县: not their area
