@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from yanglao.accounts.roles import ORDER_PLACERS
 from yanglao.core.api import PageOut, paged
@@ -176,6 +176,17 @@ def order_step(request, order_id: int, step: str, body: StepIn):
         by=request.user, order_id=order_id, step=step, version=version, **data
     )
     return _out(order, request.user)  # as the step left it, read under its lock
+
+
+@router.post(
+    "/orders/{order_id}/photo",
+    response=OrderOut,
+    summary="上传现场照片（完成签退后，服务人员或服务商；multipart 字段 photo）",
+    description="JPG、PNG 或 WebP，8 MB 以内；工单结算后不能再上传。",
+)
+def order_photo(request, order_id: int, photo: File[UploadedFile]):
+    order = services.order_photo_add(by=request.user, order_id=order_id, photo=photo)
+    return _out(order, request.user)
 
 
 class SuggestionOut(Schema):

@@ -91,7 +91,11 @@ STEPS: dict[str, Step] = {
 }  # fmt: skip
 
 
-ACTION_NAMES = {"place": "下单", **{k: s.name for k, s in STEPS.items()}}
+ACTION_NAMES = {
+    "place": "下单",
+    "photo": "补传现场照片",
+    **{k: s.name for k, s in STEPS.items()},
+}
 
 
 def step_refusal(step: str, state: str, actors: set[Actor]) -> str:

@@ -568,6 +568,31 @@ def _complete(by, order: Order, now, data, actors) -> set[str]:
     }
 
 
+def order_photo_add(
+    *, by, order_id: int, photo, now: dt.datetime | None = None
+) -> Order:
+    """现场照片 sent after check-out (the phone had no signal at the door, or the app posts it
+    separately): by the order's carer or provider, on a completed order not yet settled. Logged
+    as an event; a later photo replaces the earlier one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _order_locked(order_id)
+        actors = actors_for(by, order)
+        if not actors:
+            raise NotInScope(order_id)
+        if not actors & {Actor.CARER, Actor.PROVIDER}:
+            _refuse("__all__", "只有服务人员或服务商可以上传现场照片")
+        if order.state not in rules.DONE_STATES:
+            _refuse("__all__", "完成签退后才能上传现场照片")
+        if order.settlement_id is not None:
+            _refuse("__all__", "该工单已结算，不能再更改服务记录")
+        _keep_photo(order, photo, now)
+        Order.objects.filter(pk=order.pk).update(photo=order.photo.name, updated_at=now)
+        OrderEvent.objects.create(order=order, from_state=order.state, to_state=order.state, action="photo",
+                                  by=by, at=now)  # fmt: skip
+    return order
+
+
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 _PHOTO_KINDS = (
     (b"\xff\xd8\xff", "jpg"),

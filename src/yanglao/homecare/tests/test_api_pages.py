@@ -323,3 +323,49 @@ def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
     assert (
         client_for(users["dave"]).get(photo).status_code == 404
     )  # 浮梁县: not their area
+
+
+def test_the_api_takes_a_photo_after_check_out(hc, api_token, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yanglao.homecare.models import OrderEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    order = _order(hc)
+    li = hc["carer_users"]["li"]
+    url = f"/api/v1/homecare/orders/{order.pk}/photo"
+    jpg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+    def send(client):
+        return client.post(
+            url, {"photo": SimpleUploadedFile("p.jpg", jpg, "image/jpeg")}
+        )
+
+    for by, step, data in [
+        (hc["boss"], "accept", {}),
+        (hc["boss"], "dispatch", {"carer": hc["carers"]["li"]}),
+        (li, "take", {}),
+        (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
+        (li, "start", {}),
+    ]:
+        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+    r = send(api_token(li))
+    assert r.status_code == 422 and "完成签退后" in r.json()["detail"][0]["msg"]
+    services.order_step(
+        by=li,
+        order_id=order.pk,
+        step="complete",
+        lat=NEAR[0],
+        lng=NEAR[1],
+        done_items=["助浴"],
+    )
+    r = send(api_token(hc["family"]))
+    assert r.status_code == 422 and "服务人员或服务商" in r.json()["detail"][0]["msg"]
+    r = send(api_token(li))
+    assert r.status_code == 200, r.content
+    order.refresh_from_db()
+    assert (
+        order.photo.name.endswith(".jpg")
+        and (tmp_path / order.photo.name).read_bytes() == jpg
+    )
+    assert OrderEvent.objects.filter(order=order, action="photo", by=li).count() == 1
