@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
+from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core.errors import NotInScope
 from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
@@ -34,7 +35,9 @@ from yanglao.homecare.models import (
     Rating,
     ServiceItem,
     Settlement,
+    VoucherGrant,
     VoucherProgramme,
+    VoucherUse,
 )
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q, region_ancestors
@@ -148,6 +151,41 @@ def order_get(*, by, pk: int) -> Order:
 
 def order_events(order: Order):
     return order.events.select_related("by").order_by("at", "id")
+
+
+# --- vouchers and purchased services ------------------------------------------------------------------
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def quota_for(
+    elder_id: int, programme: VoucherProgramme, month: dt.date
+) -> tuple[int, int]:
+    """(amount fen, minutes) a person may use under a programme in `month`: their grants, plus —
+    where the programme stands for a subsidy (benefit_code) — that month's decided amount."""
+    month = month_of(month)
+    fen = minutes = 0
+    for g in VoucherGrant.objects.filter(
+        programme=programme, elder_id=elder_id, start__lte=month
+    ):
+        if g.end is None or g.end >= month:
+            fen += g.monthly_fen
+            minutes += g.monthly_minutes
+    if programme.benefit_code:
+        fen += decided_amount_fen(programme.benefit_code, elder_id, month)
+    return fen, minutes
+
+
+def quota_left(
+    elder_id: int, programme: VoucherProgramme, month: dt.date
+) -> tuple[int, int]:
+    fen, minutes = quota_for(elder_id, programme, month)
+    used = VoucherUse.objects.filter(
+        elder_id=elder_id, programme=programme, month=month_of(month)
+    ).aggregate(f=Sum("amount_fen"), m=Sum("minutes"))
+    return fen - (used["f"] or 0), minutes - (used["m"] or 0)
 
 
 # --- dispatch ----------------------------------------------------------------------------------------

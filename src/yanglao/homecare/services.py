@@ -19,7 +19,6 @@ from yanglao.accounts.roles import (
     Role,
 )
 from yanglao.assessments.selectors import ability_level_on
-from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core.audit import audit
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.geo import distance_m
@@ -55,8 +54,11 @@ from yanglao.homecare.rules import Actor, OrderState
 from yanglao.homecare.selectors import (
     carer_of,
     linked_elder_ids,
+    month_of,
     provider_carer,
     provider_of,
+    quota_for,
+    quota_left,
 )
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q
@@ -247,10 +249,6 @@ def price_set(*, by, provider: Provider, item: ServiceItem, price_fen: int) -> P
 # --- quotas -------------------------------------------------------------------------------------------
 
 
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def voucher_grant(
     *, by, programme: VoucherProgramme, elder: Elder, monthly_fen: int = 0, monthly_minutes: int = 0,
     start: dt.date, end: dt.date | None = None,
@@ -270,34 +268,6 @@ def voucher_grant(
         by=by, action="create", obj=grant, summary=f"{elder.name} {programme.name} 额度"
     )
     return grant
-
-
-def quota_for(
-    elder_id: int, programme: VoucherProgramme, month: dt.date
-) -> tuple[int, int]:
-    """(amount fen, minutes) a person may use under a programme in `month`: their grants, plus —
-    where the programme stands for a subsidy (benefit_code) — that month's decided amount."""
-    month = month_of(month)
-    fen = minutes = 0
-    for g in VoucherGrant.objects.filter(
-        programme=programme, elder_id=elder_id, start__lte=month
-    ):
-        if g.end is None or g.end >= month:
-            fen += g.monthly_fen
-            minutes += g.monthly_minutes
-    if programme.benefit_code:
-        fen += decided_amount_fen(programme.benefit_code, elder_id, month)
-    return fen, minutes
-
-
-def quota_left(
-    elder_id: int, programme: VoucherProgramme, month: dt.date
-) -> tuple[int, int]:
-    fen, minutes = quota_for(elder_id, programme, month)
-    used = VoucherUse.objects.filter(
-        elder_id=elder_id, programme=programme, month=month_of(month)
-    ).aggregate(f=Sum("amount_fen"), m=Sum("minutes"))
-    return fen - (used["f"] or 0), minutes - (used["m"] or 0)
 
 
 # --- orders ---------------------------------------------------------------------------------------------

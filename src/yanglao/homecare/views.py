@@ -136,8 +136,8 @@ def order_new(request):
     quotas = []
     month = timezone.localdate().replace(day=1)
     for v in vouchers:
-        fen, minutes = services.quota_left(elder.pk, v, month)
-        total_fen, total_min = services.quota_for(elder.pk, v, month)
+        fen, minutes = selectors.quota_left(elder.pk, v, month)
+        total_fen, total_min = selectors.quota_for(elder.pk, v, month)
         if total_fen or total_min:
             quotas.append({"name": v.name, "kind": v.kind, "left_fen": fen, "left_minutes": minutes,
                            "total_fen": total_fen, "total_minutes": total_min})  # fmt: skip

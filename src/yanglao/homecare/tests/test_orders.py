@@ -172,7 +172,7 @@ def test_quota_is_drawn_released_and_refused_when_used_up(hc):
     services.order_step(
         by=hc["family"], order_id=first.pk, step="cancel", reason="老人住院"
     )
-    assert services.quota_left(
+    assert selectors.quota_left(
         hc["elder"].pk, hc["voucher"], first.slot_start.date()
     ) == (5000, 0)
     third = _place(hc, item="chatting", voucher=hc["voucher"], when=next_weekday_at(16))
