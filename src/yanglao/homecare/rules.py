@@ -224,9 +224,8 @@ def rank_carers(
     Carers are first looked for within 3 km of the home, then 9, 27, …: a carer r km away scores
     at least r − 2, so when the list's last scores less than that nobody farther can enter."""
     index = carers if isinstance(carers, CarerIndex) else CarerIndex(carers)
-    known: dict[
-        int, CarerDay
-    ] = {}  # a wider search does not ask again for the same days
+    # A wider search does not ask again for the days already read.
+    known: dict[int, CarerDay] = {}
 
     def days_once(ids: list[int]) -> Mapping[int, CarerDay]:
         if missing := [pk for pk in ids if pk not in known]:

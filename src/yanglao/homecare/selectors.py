@@ -239,9 +239,8 @@ def suggestions(*, by, order: Order, limit: int = 10) -> list[rules.Suggestion]:
     day1 = day0 + dt.timedelta(days=1)
     start = order.slot_start
     end = start + dt.timedelta(minutes=order.minutes)
-    since = min(
-        day0, start - dt.timedelta(hours=12)
-    )  # an order before the day may run into the slot
+    # An order that starts the evening before may still run into the slot.
+    since = min(day0, start - dt.timedelta(hours=12))
 
     def days_of(ids: list[int]) -> dict[int, rules.CarerDay]:
         orders: dict[int, int] = defaultdict(int)
@@ -577,7 +576,7 @@ def canteen_diner(*, by, canteen: Facility, pk: int) -> Elder:
     registered in the canteen's county — people eat at the canteen near them, and are nobody's
     residents there; community and bureau staff serve the people of their area."""
     if by.role == Role.FACILITY_ADMIN:
-        county = "/".join(canteen.region.path.split("/")[:3]) + "/"
+        county = "/".join([c for c in canteen.region.path.split("/") if c][:3]) + "/"
         elder = first_unordered(
             Elder.objects.filter(
                 pk=pk, status="active", residence_region__path__startswith=county
