@@ -343,18 +343,21 @@ def order_place(
                                     left_fen=left_fen, left_minutes=left_min,
                                     rest_paid_by=rest_paid_by)  # fmt: skip
         order = Order(
-            elder=elder, region_id=elder.residence_region_id, provider=provider, item=item,
+            elder=elder, region=elder.residence_region, provider=provider, item=item,
             quantity=quantity, slot_start=slot_start, minutes=minutes, address=elder.address,
             lat=elder.lat, lng=elder.lng, note=note[:200], channel=channel, placed_by=by, plan=plan,
             amount_fen=split.amount_fen, voucher=voucher if split.voucher_fen or split.voucher_minutes else None,
             voucher_fen=split.voucher_fen, voucher_minutes=split.voucher_minutes,
             family_fen=split.family_fen, self_fen=split.self_fen,
         )  # fmt: skip
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError:
-            _refuse("slot_start", "该计划在这一时间已有工单")
+        if plan is None:
+            order.save()
+        else:  # one order per plan and slot: a second generation of the week makes none
+            try:
+                with transaction.atomic():
+                    order.save()
+            except IntegrityError:
+                _refuse("slot_start", "该计划在这一时间已有工单")
         if order.voucher_id:
             VoucherUse.objects.create(programme=voucher, elder=elder, order=order, month=month,
                                       amount_fen=split.voucher_fen, minutes=split.voucher_minutes)  # fmt: skip
