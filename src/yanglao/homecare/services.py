@@ -23,6 +23,8 @@ from yanglao.core.audit import audit
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.geo import distance_m
 from yanglao.core.idnumber import age_on
+from yanglao.core.models import AuditEntry
+from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.queries import first_unordered
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Elder
@@ -566,29 +568,25 @@ def order_photo_add(
     return order
 
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-_PHOTO_KINDS = (
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"RIFF", "webp"),
-)
+def order_photo_open(*, by, order: Order):
+    """The service photo of an order `by` may see, opened for reading; every viewing is audited
+    (it shows the inside of a home)."""
+    if not order.photo:
+        raise NotInScope(order.pk)
+    audit(
+        by=by, action=AuditEntry.Action.VIEW_PII, obj=order, summary="查看服务现场照片"
+    )
+    return order.photo.open("rb")
 
 
 def _keep_photo(order: Order, photo, now: dt.datetime) -> None:
-    """现场照片 of the service record (optional): a JPG, PNG or WebP from the phone's camera,
-    stored under the media folder and shown only to those who may see the order."""
-    if photo.size > PHOTO_MAX_BYTES:
-        _refuse("photo", f"照片不能超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB")
-    head = photo.read(12)
-    photo.seek(0)
-    kind = next((ext for magic, ext in _PHOTO_KINDS if head.startswith(magic)), None)
-    if kind == "webp" and head[8:12] != b"WEBP":
-        kind = None
-    if kind is None:
-        _refuse("photo", "照片应为 JPG、PNG 或 WebP 图片")
-    order.photo.save(
-        f"{order.pk}-{timezone.localtime(now):%Y%m%d%H%M%S}.{kind}", photo, save=False
-    )
+    """现场照片 of the service record (optional), accepted as core.photos says; stored under the
+    media folder and shown only to those who may see the order."""
+    problem = photo_problem(photo)
+    if problem:
+        _refuse("photo", problem)
+    name = f"{order.pk}-{timezone.localtime(now):%Y%m%d%H%M%S}.{photo_type(photo)}"
+    order.photo.save(name, photo, save=False)
 
 
 def _confirm(by, order: Order, now, data, actors) -> set[str]:

@@ -19,6 +19,7 @@ from yanglao.core.audit import audit
 from yanglao.core.bulk import bulk_insert
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import age_on
+from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder, ElderCategory
 from yanglao.regions.models import Region
@@ -302,7 +303,7 @@ def visit_record(
                     f"签到位置距老人住址约 {distance} 米，超过 {settings.VISIT_CHECKIN_TOLERANCE_M} 米，不能记为上门探访"
                 )
     if photo is not None:
-        problem = _photo_problem(photo)
+        problem = photo_problem(photo)
         if problem:
             errors["photo"] = problem
     if errors:
@@ -315,7 +316,7 @@ def visit_record(
             findings=findings, confirmed=confirmed, client_id=client_id, counted=counted,
         )  # fmt: skip
         if photo is not None:
-            visit.photo.save(f"{visit.pk}.{_photo_type(photo)}", photo, save=True)
+            visit.photo.save(f"{visit.pk}.{photo_type(photo)}", photo, save=True)
         if counted:
             entry.visits_done = entry.visits.filter(counted=True).count()
             entry.save(update_fields=["visits_done"])
@@ -328,28 +329,6 @@ def visit_record(
             summary=f"探访 {elder.name}（{visit.get_kind_display()}）",
         )
     return visit
-
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _photo_type(photo) -> str:
-    photo.seek(0)
-    head = photo.read(8)
-    photo.seek(0)
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG"):
-        return "png"
-    return ""
-
-
-def _photo_problem(photo) -> str:
-    if photo.size > PHOTO_MAX_BYTES:
-        return "照片超过 5 MB，请压缩后再上传"
-    if not _photo_type(photo):
-        return "照片应为 JPEG 或 PNG 图片"
-    return ""
 
 
 def _follow_up(by, visit: Visit, finding: str) -> FollowUp:

@@ -232,5 +232,6 @@ def photo(request, pk: int):
     visit = selectors.visit_get(by=request.user, pk=pk)
     if not visit.photo:
         raise Http404
-    kind = "image/jpeg" if visit.photo.name.endswith(".jpg") else "image/png"
-    return FileResponse(visit.photo.open("rb"), content_type=kind)
+    return FileResponse(
+        visit.photo.open("rb")
+    )  # the type from the name: .jpg, .png, .webp

@@ -49,3 +49,24 @@ def test_charts_escape_labels_and_scale_bars():
 def test_ratio_ring_prints_the_share_or_a_dash():
     assert "62.5%" in ratio_ring(0.625, title="护理型床位占比")
     assert "—" in ratio_ring(None, title="护理型床位占比")
+
+
+def test_photos_are_judged_by_content_and_size():
+    import io
+
+    from yanglao.core.photos import PHOTO_MAX_BYTES, photo_problem, photo_type
+
+    def upload(data: bytes, size: int | None = None):
+        f = io.BytesIO(data)
+        f.size = len(data) if size is None else size
+        return f
+
+    assert photo_type(upload(b"\xff\xd8\xff\xe0" + b"\0" * 20)) == "jpg"
+    assert photo_type(upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)) == "png"
+    assert photo_type(upload(b"RIFF\0\0\0\0WEBPVP8 ")) == "webp"
+    assert (
+        photo_type(upload(b"RIFF\0\0\0\0WAVEfmt ")) == ""
+    )  # a sound file is not a photo
+    assert "JPEG" in photo_problem(upload(b"GIF89a" + b"\0" * 20))
+    assert "MB" in photo_problem(upload(b"\xff\xd8\xff", size=PHOTO_MAX_BYTES + 1))
+    assert photo_problem(upload(b"\xff\xd8\xff\xe0")) == ""

@@ -298,7 +298,7 @@ def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
         {**fields, "photo": SimpleUploadedFile("a.png", b"not an image", "image/png")},
         follow=True,
     )
-    assert "照片应为 JPG、PNG 或 WebP 图片" in r.content.decode()
+    assert "照片应为 JPEG、PNG 或 WebP 图片" in r.content.decode()
     order.refresh_from_db()
     assert order.state == "serving" and not order.photo  # refused, nothing written
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
