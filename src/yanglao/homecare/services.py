@@ -386,10 +386,7 @@ def order_step(
     transition and one refusal — never two."""
     now = now or timezone.now()
     with transaction.atomic():
-        order = _order_locked(order_id)
-        actors = actors_for(by, order)
-        if not actors:
-            raise NotInScope(order_id)
+        order, actors = _order_locked(by, order_id)
         if version is not None and version != order.version:
             _refuse("version", "工单已被他人更新，请刷新后再操作")
         refusal = rules.step_refusal(step, order.state, actors)
@@ -429,19 +426,21 @@ _STEP_READS = (
 )  # fmt: skip
 
 
-def _order_locked(order_id: int) -> Order:
-    """The order row locked for a step, with what the step and its answer read. No ORDER BY and
-    only the named columns: this is the hottest query of the API (bench/homecare.py); over all
-    columns of six tables Django spent longer building it than PostgreSQL running it."""
+def _order_locked(by, order_id: int) -> tuple[Order, set[Actor]]:
+    """The order row locked for a step, with what the step and its answer read, and the parts
+    `by` plays for it (outside them the order does not exist for `by`). No ORDER BY and only the
+    named columns: this is the hottest query of the API (bench/homecare.py); over all columns of
+    six tables Django spent longer building it than PostgreSQL running it."""
     order = first_unordered(
         Order.objects.select_for_update(of=("self",))
         .select_related("region", "item", "elder", "provider", "carer__staff")
         .only(*_STEP_READS)
         .filter(pk=order_id)
     )
-    if order is None:
+    actors = actors_for(by, order) if order is not None else set()
+    if not actors:
         raise NotInScope(order_id)
-    return order
+    return order, actors
 
 
 def _no_effect(by, order, now, data, actors) -> set[str]:
@@ -551,10 +550,7 @@ def order_photo_add(
     as an event; a later photo replaces the earlier one."""
     now = now or timezone.now()
     with transaction.atomic():
-        order = _order_locked(order_id)
-        actors = actors_for(by, order)
-        if not actors:
-            raise NotInScope(order_id)
+        order, actors = _order_locked(by, order_id)
         if not actors & {Actor.CARER, Actor.PROVIDER}:
             _refuse("__all__", "只有服务人员或服务商可以上传现场照片")
         if order.state not in rules.DONE_STATES:
