@@ -233,8 +233,8 @@ def rank_carers(
             known.update((pk, got.get(pk) or CarerDay()) for pk in missing)
         return known
 
-    rank = partial(_rank_pool, slot_start=slot_start, minutes=minutes, home=home, needed=needed,
-                   item_code=item_code, days_of=days_once, limit=limit)  # fmt: skip
+    wanted = _Wanted.of(slot_start, minutes, home, needed, item_code)
+    rank = partial(_rank_pool, wanted=wanted, days_of=days_once, limit=limit)
     if home is None:
         return rank([*index.located, *index.unlocated])[0]
     km = SEARCH_KM
@@ -246,30 +246,51 @@ def rank_carers(
         km *= 3
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """What an order asks of a carer, worked out once for every pass of the search."""
+
+    weekday: int
+    start: dt.time
+    end: dt.time
+    accepted: frozenset[str] | None  # qualifications that will do (None: anyone)
+    home: tuple[float, float] | None
+    item_code: str
+
+    @classmethod
+    def of(
+        cls, slot_start: dt.datetime, minutes: int, home, needed: str, item_code: str
+    ) -> _Wanted:
+        end = (slot_start + dt.timedelta(minutes=minutes)).time()
+        accepted = QUALIFIED_BY.get(needed, frozenset({needed})) if needed else None
+        return cls(
+            slot_start.isoweekday(), slot_start.time(), end, accepted, home, item_code
+        )
+
+    def fits(self, c: CarerStanding) -> bool:
+        """Works that day for the whole visit and holds a qualification the item needs."""
+        return (
+            self.weekday in c.workdays
+            and c.work_start <= self.start < self.end <= c.work_end
+            and (
+                self.accepted is None or not self.accepted.isdisjoint(c.qualifications)
+            )
+        )
+
+
 def _rank_pool(
     carers: Iterable[CarerStanding],
     *,
-    slot_start: dt.datetime,
-    minutes: int,
-    home: tuple[float, float] | None,
-    needed: str,
-    item_code: str,
+    wanted: _Wanted,
     days_of: Callable[[list[int]], Mapping[int, CarerDay]],
-    limit: int = 10,
+    limit: int,
 ) -> tuple[list[Suggestion], float | None]:
     """rank_carers among `carers`; also returns the score of the last on the list (or None if
     the list is short)."""
-    weekday = slot_start.isoweekday()
-    t0 = slot_start.time()
-    t1 = (slot_start + dt.timedelta(minutes=minutes)).time()
-    accepted = QUALIFIED_BY.get(needed, frozenset({needed})) if needed else None
+    home, item_code = wanted.home, wanted.item_code
     candidates: list[tuple[float, int, CarerStanding, float | None]] = []
     for c in carers:
-        if weekday not in c.workdays or not (
-            c.work_start <= t0 and t1 <= c.work_end and t0 < t1
-        ):
-            continue
-        if accepted is not None and accepted.isdisjoint(c.qualifications):
+        if not wanted.fits(c):
             continue
         dist = None
         if home is not None and c.lat is not None and c.lng is not None:
