@@ -12,17 +12,11 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from yanglao.accounts.roles import ORDER_PLACERS
 from yanglao.core.api import PageOut, paged
 from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.core.queries import first_unordered
 from yanglao.core.scope import sees_everything
-from yanglao.elders.models import Elder
-from yanglao.elders.selectors import elder_get
-from yanglao.facilities.models import Provider
 from yanglao.homecare import rules, selectors, services
 from yanglao.homecare.models import (
     Order,
-    ServiceItem,
     Settlement,
-    VoucherProgramme,
 )
 from yanglao.homecare.views import settlement_xlsx
 
@@ -89,8 +83,8 @@ def _out(order: Order, user=None) -> dict:
     }  # fmt: skip
 
 
-def _lookup(model, field: str, **where):
-    obj = first_unordered(model.objects.filter(**where))
+def _required(obj, field: str):
+    """What the request names by key, or a refusal naming the field."""
     if obj is None:
         raise ValidationFailed({field: "不存在"})
     return obj
@@ -100,21 +94,14 @@ def _lookup(model, field: str, **where):
     "/orders", response={201: OrderOut}, summary="下单（老人本人、家属或社区代下单）"
 )
 def order_place(request, body: OrderIn):
-    elder = elder_get_for(request.user, body.elder_id)
     order = services.order_place(
-        by=request.user, elder=elder, provider=_lookup(Provider, "provider_id", pk=body.provider_id),
-        item=_lookup(ServiceItem, "item", code=body.item), slot_start=body.slot_start, quantity=body.quantity,
-        note=body.note, rest_paid_by=body.rest_paid_by,
-        voucher=_lookup(VoucherProgramme, "voucher", code=body.voucher) if body.voucher else None,
+        by=request.user, elder=selectors.order_elder(by=request.user, pk=body.elder_id),
+        provider=_required(selectors.provider_by_id(body.provider_id), "provider_id"),
+        item=_required(selectors.item_by_code(body.item), "item"), slot_start=body.slot_start,
+        quantity=body.quantity, note=body.note, rest_paid_by=body.rest_paid_by,
+        voucher=_required(selectors.voucher_by_code(body.voucher), "voucher") if body.voucher else None,
     )  # fmt: skip
     return 201, _out(order, request.user)  # the order as written (no second read)
-
-
-def elder_get_for(user, pk: int):
-    """The person an order is for: a family member's linked person, or one in the staff's area."""
-    if pk in selectors.linked_elder_ids(user):
-        return Elder.objects.select_related("residence_region").get(pk=pk)
-    return elder_get(by=user, pk=pk)
 
 
 class OrderQuery(Schema):
@@ -256,7 +243,7 @@ def _settlement_out(s: Settlement) -> dict:
     summary="生成（或重新生成）服务商月度结算单",
 )
 def settlement_build(request, body: SettlementIn):
-    provider = _lookup(Provider, "provider_id", pk=body.provider_id)
+    provider = _required(selectors.provider_by_id(body.provider_id), "provider_id")
     return 201, _settlement_out(
         services.settlement_build(by=request.user, provider=provider, month=body.month)
     )

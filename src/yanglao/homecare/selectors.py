@@ -295,6 +295,14 @@ def carer_day(*, by, day: dt.date) -> list[Order]:
 # --- places to order from ---------------------------------------------------------------------------
 
 
+def order_elder(*, by, pk: int) -> Elder:
+    """The person `by` may place an order for: a linked person (family, or the person's own
+    account), or one of the staff's area."""
+    if pk in linked_elder_ids(by):
+        return Elder.objects.select_related("residence_region").get(pk=pk)
+    return elder_get(by=by, pk=pk)
+
+
 def family_elders(*, by) -> list[Elder]:
     ids = linked_elder_ids(by)
     return list(
@@ -689,19 +697,29 @@ def offer_get(provider_id: int, item_id: int) -> tuple[Provider, ServiceItem]:
 
 
 def voucher_get(pk: int | None) -> VoucherProgramme | None:
-    return VoucherProgramme.objects.filter(pk=pk).first() if pk else None
+    return first_unordered(VoucherProgramme.objects.filter(pk=pk)) if pk else None
+
+
+def provider_by_id(pk: int) -> Provider | None:
+    return first_unordered(Provider.objects.filter(pk=pk))
+
+
+def item_by_code(code: str) -> ServiceItem | None:
+    return first_unordered(ServiceItem.objects.filter(code=code))
+
+
+def voucher_by_code(code: str) -> VoucherProgramme | None:
+    return first_unordered(VoucherProgramme.objects.filter(code=code))
 
 
 def provider_carer(provider_id: int, pk: int | None) -> Carer | None:
     """A carer of this provider (None for anyone else's: the service then says why)."""
     if pk is None:
         return None
-    return (
-        Carer.objects.filter(pk=pk, provider_id=provider_id)
-        .select_related("staff")
-        .first()
+    return first_unordered(
+        Carer.objects.filter(pk=pk, provider_id=provider_id).select_related("staff")
     )
 
 
 def account_by_username(username: str) -> User | None:
-    return User.objects.filter(username=username).first()
+    return first_unordered(User.objects.filter(username=username))
