@@ -584,7 +584,7 @@ def canteen_diner(*, by, canteen: Facility, pk: int) -> Elder:
     registered in the canteen's county — people eat at the canteen near them, and are nobody's
     residents there; community and bureau staff serve the people of their area."""
     if by.role == Role.FACILITY_ADMIN:
-        county = "/".join([c for c in canteen.region.path.split("/") if c][:3]) + "/"
+        county = canteen.region.path_at(Region.Level.COUNTY)
         elder = first_unordered(
             Elder.objects.filter(
                 pk=pk, status="active", residence_region__path__startswith=county
@@ -671,9 +671,7 @@ def providers_serving_area(*, by) -> QuerySet[Provider]:
     """Providers whose service area holds the user's region (or lies above it)."""
     if sees_everything(by) or not by.region_id:
         return Provider.objects.order_by("name")
-    regions = [
-        r.pk for r in region_ancestors(by.region)
-    ]  # the region and those above it
+    regions = [r.pk for r in region_ancestors(by.region)]  # it and those above it
     return (
         Provider.objects.filter(areas__region_id__in=regions)
         .distinct()

@@ -194,9 +194,8 @@ def order_step(request, pk: int, step: str):
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     if "carer" in data:
-        data["carer_id"] = data.pop(
-            "carer"
-        )  # the service takes it among the order's provider's carers
+        # The service looks the carer up among the order's provider's carers.
+        data["carer_id"] = data.pop("carer")
     done = request.POST.getlist("done_items")
     if done:
         data["done_items"] = [d for d in done if d.strip()]
@@ -528,11 +527,12 @@ def _period(request, first: dt.date | None = None) -> tuple[dt.date, dt.date]:
     ):
         return form.cleaned_data["since"], form.cleaned_data["until"]
     since = first or today - dt.timedelta(days=29)
-    if (
-        form.is_bound and form.errors
-    ):  # say so, rather than quietly showing another period
-        reasons = "；".join(f"{form.fields[f].label if f in form.fields else ''}：{e}"
-                           for f, errs in form.errors.items() for e in errs)  # fmt: skip
+    if form.errors:  # say so, rather than quietly showing another period
+        reasons = "；".join(
+            f"{form.fields[f].label}：{e}"
+            for f, errs in form.errors.items()
+            for e in errs
+        )
         messages.error(
             request,
             f"日期有误（{reasons}），以下显示 {since:%Y-%m-%d} 至 {today:%Y-%m-%d}",

@@ -60,6 +60,12 @@ class Region(models.Model):
             return self.level_name
         return "社区" if self.is_urban else "村"
 
+    def path_at(self, level: int) -> str:
+        """The path of this region's ancestor at `level` (the region's own path if it lies at or
+        above that level): a prefix that selects that ancestor's whole subtree."""
+        codes = [c for c in self.path.split("/") if c]
+        return "/".join(codes[:level]) + "/"
+
     def option_label(self, *, with_code: bool = True) -> str:
         """How the region reads in a drop-down: indented by level below the county, with its code."""
         indent = "\u3000" * max(self.level - 3, 0)

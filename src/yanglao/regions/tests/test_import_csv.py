@@ -17,6 +17,11 @@ def test_it_imports_a_tree_in_any_order(users):
     assert (result.created, result.errors) == (4, [])
     village = Region.objects.get(code="360222102201")
     assert village.path == "360000/360200/360222/360222102/360222102201/"
+    assert village.path_at(Region.Level.COUNTY) == "360000/360200/360222/"
+    assert (
+        Region.objects.get(code="360200").path_at(Region.Level.COUNTY)
+        == "360000/360200/"
+    )
     assert village.is_urban is False
     assert AuditEntry.objects.filter(object_type="regions.import").count() == 1
 
