@@ -23,6 +23,19 @@ def _order(hc, **kw):
                                 item=hc["items"]["bath"], slot_start=next_weekday_at(9), **kw)  # fmt: skip
 
 
+def _to_serving(hc, order):
+    """受理, 派给李护理, 接单, 到达 at the home, 开始服务."""
+    li = hc["carer_users"]["li"]
+    for by, step, data in [
+        (hc["boss"], "accept", {}),
+        (hc["boss"], "dispatch", {"carer": hc["carers"]["li"]}),
+        (li, "take", {}),
+        (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
+        (li, "start", {}),
+    ]:
+        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+
+
 def test_the_whole_order_through_the_api(hc, api_token, users):
     family, boss, li = (
         api_token(hc["family"]),
@@ -282,14 +295,7 @@ def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
     settings.MEDIA_ROOT = tmp_path
     order = _order(hc)
     li = hc["carer_users"]["li"]
-    for by, step, data in [
-        (hc["boss"], "accept", {}),
-        (hc["boss"], "dispatch", {"carer": hc["carers"]["li"]}),
-        (li, "take", {}),
-        (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
-        (li, "start", {}),
-    ]:
-        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+    _to_serving(hc, order)
     page = client_for(li)
     url = reverse("homecare:order_step", args=[order.pk, "complete"])
     fields = {"lat": NEAR[0], "lng": NEAR[1], "done_items": ["助浴"]}
@@ -341,14 +347,7 @@ def test_the_api_takes_a_photo_after_check_out(hc, api_token, settings, tmp_path
             url, {"photo": SimpleUploadedFile("p.jpg", jpg, "image/jpeg")}
         )
 
-    for by, step, data in [
-        (hc["boss"], "accept", {}),
-        (hc["boss"], "dispatch", {"carer": hc["carers"]["li"]}),
-        (li, "take", {}),
-        (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
-        (li, "start", {}),
-    ]:
-        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+    _to_serving(hc, order)
     r = send(api_token(li))
     assert r.status_code == 422 and "完成签退后" in r.json()["detail"][0]["msg"]
     services.order_step(
