@@ -12,13 +12,13 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from yanglao.accounts.roles import ORDER_PLACERS
 from yanglao.core.api import PageOut, paged
 from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.export import export_response
 from yanglao.core.scope import sees_everything
 from yanglao.homecare import rules, selectors, services
 from yanglao.homecare.models import (
     Order,
     Settlement,
 )
-from yanglao.homecare.views import settlement_xlsx
 
 router = Router(tags=["居家社区养老服务"])
 
@@ -257,7 +257,9 @@ def settlement_read(request, settlement_id: int):
 @router.get("/settlements/{settlement_id}/export.xlsx", summary="结算明细（Excel）")
 def settlement_export(request, settlement_id: int) -> HttpResponse:
     s = selectors.settlement_get(by=request.user, pk=settlement_id)
-    return settlement_xlsx(request.user, s)
+    return export_response(
+        by=request.user, fmt="xlsx", full_pii=False, **selectors.settlement_download(s)
+    )
 
 
 @router.post(

@@ -419,6 +419,14 @@ SETTLEMENT_HEADER = ["工单号", "服务日期", "老年人", "社区/村", "�
                      "服务时长（分钟）", "金额（元）", "政府购买/服务券（元）", "家属支付（元）", "本人支付（元）", "评分"]  # fmt: skip
 
 
+def settlement_download(settlement: Settlement) -> dict:
+    """What core.export.export_response needs for a settlement's detail (the page's and the
+    API's .xlsx download)."""
+    return {"name": f"{settlement.provider.name}{settlement.month:%Y年%m月}服务结算",
+            "header": SETTLEMENT_HEADER, "rows": settlement_rows(settlement), "what": "服务结算",
+            "filters": {"settlement": settlement.pk}}  # fmt: skip
+
+
 def settlement_rows(settlement: Settlement):
     """One row per order of the settlement, for the page and the .xlsx file (streamed)."""
     ratings = dict(

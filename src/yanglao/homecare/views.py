@@ -395,14 +395,10 @@ def settlement_detail(request, pk: int):
 
 @login_required
 def settlement_export(request, pk: int):
-    return settlement_xlsx(request.user, _settlement_or_404(request, pk))
-
-
-def settlement_xlsx(by, s):
-    """The settlement's detail as .xlsx (the page's and the API's download)."""
-    return export_response(by=by, fmt="xlsx", name=f"{s.provider.name}{s.month:%Y年%m月}服务结算",
-                           header=selectors.SETTLEMENT_HEADER, rows=selectors.settlement_rows(s), what="服务结算",
-                           filters={"settlement": s.pk}, full_pii=False)  # fmt: skip
+    s = _settlement_or_404(request, pk)
+    return export_response(
+        by=request.user, fmt="xlsx", full_pii=False, **selectors.settlement_download(s)
+    )
 
 
 @login_required
