@@ -103,6 +103,17 @@ def test_the_whole_order_through_the_api(hc, api_token, users):
     ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "工单号" and oid in [row[0] for row in rows[1:]]
+    page = client_for(hc["boss"]).get(
+        reverse("homecare:settlement_export", args=[s.json()["id"]])
+    )
+    assert (
+        list(
+            load_workbook(
+                io.BytesIO(b"".join(page.streaming_content))
+            ).active.iter_rows(values_only=True)
+        )
+        == rows
+    )
     assert (
         boss.post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve").status_code
         == 422
