@@ -15,7 +15,7 @@ from yanglao.accounts.models import ApiToken, User
 from yanglao.accounts.roles import REGION_ROLES, Role
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.queries import first_unordered
+from yanglao.core.queries import CompiledQuery
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
 
@@ -95,12 +95,16 @@ def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
     return key, token
 
 
-def api_token_user(key: str) -> User | None:
-    token = first_unordered(
-        ApiToken.objects.select_related("user", "user__region").filter(
-            key_hash=_token_hash(key)
-        )
+# Every API request looks its token up: compiled once per process (core.queries.CompiledQuery).
+_TOKEN_BY_HASH = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user", "user__region").filter(
+        key_hash=key_hash
     )
+)
+
+
+def api_token_user(key: str) -> User | None:
+    token = _TOKEN_BY_HASH.first(key_hash=_token_hash(key))
     now = timezone.now()
     if token is None or token.expires_at <= now or not token.user.is_active:
         return None

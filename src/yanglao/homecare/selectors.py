@@ -15,7 +15,7 @@ from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
 from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core.errors import NotInScope
-from yanglao.core.queries import first_unordered
+from yanglao.core.queries import CompiledQuery, first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder
@@ -42,6 +42,16 @@ from yanglao.homecare.models import (
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q, region_ancestors
 
+# Asked on every request a provider or a carer makes: compiled once (core.queries.CompiledQuery).
+_STAFF_PROVIDER = CompiledQuery(
+    lambda user_id: Staff.objects.filter(user_id=user_id, provider__isnull=False)
+    .select_related("provider")
+    .only("provider")
+)
+_CARER_OF_USER = CompiledQuery(
+    lambda user_id: Carer.objects.filter(staff__user_id=user_id, active=True)
+)
+
 
 def provider_of(user) -> Provider | None:
     """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
@@ -49,11 +59,7 @@ def provider_of(user) -> Provider | None:
     if user.role != Role.PROVIDER_ADMIN:
         return None
     if not hasattr(user, "_homecare_provider"):
-        staff = first_unordered(
-            Staff.objects.filter(user=user, provider__isnull=False)
-            .select_related("provider")
-            .only("provider")
-        )
+        staff = _STAFF_PROVIDER.first(user_id=user.pk)
         user._homecare_provider = staff.provider if staff else None
     return user._homecare_provider
 
@@ -62,9 +68,7 @@ def carer_of(user) -> Carer | None:
     if user.role != Role.CARER:
         return None
     if not hasattr(user, "_homecare_carer"):
-        user._homecare_carer = first_unordered(
-            Carer.objects.filter(staff__user=user, active=True)
-        )
+        user._homecare_carer = _CARER_OF_USER.first(user_id=user.pk)
     return user._homecare_carer
 
 

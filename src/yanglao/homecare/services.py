@@ -25,7 +25,7 @@ from yanglao.core.geo import distance_m
 from yanglao.core.idnumber import age_on
 from yanglao.core.models import AuditEntry
 from yanglao.core.photos import photo_problem, photo_type
-from yanglao.core.queries import first_unordered
+from yanglao.core.queries import CompiledQuery
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import elder_categories_active
@@ -426,17 +426,21 @@ _STEP_READS = (
 )  # fmt: skip
 
 
+# The order step's lock: the order row, locked, with what the step and its answer read of its
+# neighbours. Compiled once per process (core.queries.CompiledQuery): this is the hottest query
+# of the API (bench/homecare.py) and Django took longer building it than PostgreSQL running it.
+_LOCK_FOR_STEP = CompiledQuery(
+    lambda pk: Order.objects.select_for_update(of=("self",))
+    .select_related("region", "item", "elder", "provider", "carer__staff")
+    .only(*_STEP_READS)
+    .filter(pk=pk)
+)
+
+
 def _order_locked(by, order_id: int) -> tuple[Order, set[Actor]]:
-    """The order row locked for a step, with what the step and its answer read, and the parts
-    `by` plays for it (outside them the order does not exist for `by`). No ORDER BY and only the
-    named columns: this is the hottest query of the API (bench/homecare.py); over all columns of
-    six tables Django spent longer building it than PostgreSQL running it."""
-    order = first_unordered(
-        Order.objects.select_for_update(of=("self",))
-        .select_related("region", "item", "elder", "provider", "carer__staff")
-        .only(*_STEP_READS)
-        .filter(pk=order_id)
-    )
+    """The order row locked for a step, and the parts `by` plays for it (outside them the order
+    does not exist for `by`)."""
+    order = _LOCK_FOR_STEP.first(pk=order_id)
     actors = actors_for(by, order) if order is not None else set()
     if not actors:
         raise NotInScope(order_id)

@@ -1,0 +1,143 @@
+"""core.queries.CompiledQuery: the SQL compiled once gives, for every later value, exactly what
+the queryset itself gives — the order step's lock query with its neighbours, JSON and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from yanglao.accounts import services as accounts
+from yanglao.conftest import PASSWORD
+from yanglao.core.queries import CompiledQuery
+from yanglao.facilities.models import Staff
+from yanglao.homecare import services
+from yanglao.homecare.models import Order
+from yanglao.homecare.tests.conftest import NEAR, next_weekday_at
+
+pytestmark = pytest.mark.django_db
+
+
+def _lock_query(pk):
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("region", "item", "elder", "provider", "carer__staff")
+        .only(*services._STEP_READS)
+        .filter(pk=pk)
+    )
+
+
+def _loaded(obj) -> dict:
+    deferred = obj.get_deferred_fields()
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in deferred
+    }
+
+
+def _orders(hc) -> tuple[Order, Order]:
+    """One order just placed (no carer) and one dispatched, served and flagged (JSON lists,
+    check-in and check-out times, a carer with a staff record)."""
+    by = hc["family"]
+    fresh = services.order_place(by=by, elder=hc["elder"], provider=hc["provider"], item=hc["items"]["bath"],
+                                 slot_start=next_weekday_at(9))  # fmt: skip
+    served = services.order_place(by=by, elder=hc["elder"], provider=hc["provider"], item=hc["items"]["bath"],
+                                  slot_start=next_weekday_at(14))  # fmt: skip
+    li = hc["carer_users"]["li"]
+    services.order_step(by=hc["boss"], order_id=served.pk, step="accept")
+    services.order_step(
+        by=hc["boss"], order_id=served.pk, step="dispatch", carer=hc["carers"]["li"]
+    )
+    services.order_step(by=li, order_id=served.pk, step="take")
+    start = served.slot_start
+    services.order_step(
+        by=li, order_id=served.pk, step="arrive", lat=NEAR[0], lng=NEAR[1], now=start
+    )
+    services.order_step(by=li, order_id=served.pk, step="start", now=start)
+    services.order_step(
+        by=li,
+        order_id=served.pk,
+        step="complete",
+        lat=NEAR[0],
+        lng=NEAR[1],
+        done_items=["助浴"],
+        now=start + dt.timedelta(minutes=5),
+    )  # too short: flagged
+    return fresh, served  # fmt: skip
+
+
+def test_the_lock_query_compiled_once_reads_what_the_queryset_reads(hc):
+    fresh, served = _orders(hc)
+    compiled = CompiledQuery(_lock_query)
+    with transaction.atomic():
+        for order in (
+            fresh,
+            served,
+            fresh,
+        ):  # the second and third run the compiled SQL
+            with CaptureQueriesContext(connection) as ran:
+                got = compiled.first(pk=order.pk)
+            want = _lock_query(order.pk).get()
+            assert len(ran) == 1
+            assert _loaded(got) == _loaded(want)
+            assert got.get_deferred_fields() == want.get_deferred_fields()
+            for neighbour in ("region", "item", "elder", "provider"):
+                assert _loaded(getattr(got, neighbour)) == _loaded(
+                    getattr(want, neighbour)
+                )
+            assert (got.carer and got.carer.staff.name) == (
+                want.carer and want.carer.staff.name
+            )
+        assert (
+            got.carer is None
+            and compiled.first(pk=served.pk).carer.staff.name == "李护理"
+        )
+        again = compiled.first(pk=served.pk)
+        assert again.problems and again.done_items == ["助浴"]
+        assert again.checkout_at - again.checkin_at == dt.timedelta(minutes=5)
+        assert compiled.first(pk=served.pk + 1000) is None
+
+
+def test_a_value_of_another_type_runs_the_queryset_itself(hc):
+    compiled = CompiledQuery(lambda user_id: Staff.objects.filter(user_id=user_id))
+    assert (
+        compiled.first(user_id=None) is None
+    )  # IS NULL, not = NULL: no staff without a user here
+    boss_staff = compiled.first(user_id=hc["boss"].pk)
+    assert boss_staff.name == "站长"
+
+
+def test_values_that_do_not_reach_the_sql_unchanged_are_refused(hc):
+    prefix = CompiledQuery(lambda name: Staff.objects.filter(name__startswith=name))
+    with pytest.raises(ImproperlyConfigured, match="name must reach the SQL once"):
+        prefix.first(name="李")
+    twice = CompiledQuery(
+        lambda pk: Staff.objects.filter(pk=pk) | Staff.objects.filter(user_id=pk)
+    )
+    with pytest.raises(ImproperlyConfigured):
+        twice.first(pk=1)
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as outside a test
+def test_a_lock_outside_a_transaction_is_refused_like_the_queryset(hc):
+    fresh, _ = _orders(hc)
+    compiled = CompiledQuery(_lock_query)
+    with transaction.atomic():
+        compiled.first(pk=fresh.pk)
+    with pytest.raises(TransactionManagementError):
+        compiled.first(pk=fresh.pk)
+
+
+def test_api_tokens_are_found_by_the_compiled_query_and_expire(hc, users):
+    key, token = accounts.api_token_issue(username="pa", password=PASSWORD)
+    user = accounts.api_token_user(key)
+    assert user.pk == hc["boss"].pk and user.role == "provider_admin"
+    assert accounts.api_token_user(key + "x") is None
+    token.expires_at = token.created_at
+    token.save()
+    assert accounts.api_token_user(key) is None
