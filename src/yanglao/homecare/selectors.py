@@ -44,9 +44,11 @@ from yanglao.regions.selectors import in_scope_q, region_ancestors
 
 # Asked on every request a provider or a carer makes: compiled once (core.queries.CompiledQuery).
 _STAFF_PROVIDER = CompiledQuery(
-    lambda user_id: Staff.objects.filter(user_id=user_id, provider__isnull=False)
-    .select_related("provider")
-    .only("provider")
+    lambda user_id: (
+        Staff.objects.filter(user_id=user_id, provider__isnull=False)
+        .select_related("provider")
+        .only("provider")
+    )
 )
 _CARER_OF_USER = CompiledQuery(
     lambda user_id: Carer.objects.filter(staff__user_id=user_id, active=True)

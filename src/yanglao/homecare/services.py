@@ -430,10 +430,12 @@ _STEP_READS = (
 # neighbours. Compiled once per process (core.queries.CompiledQuery): this is the hottest query
 # of the API (bench/homecare.py) and Django took longer building it than PostgreSQL running it.
 _LOCK_FOR_STEP = CompiledQuery(
-    lambda pk: Order.objects.select_for_update(of=("self",))
-    .select_related("region", "item", "elder", "provider", "carer__staff")
-    .only(*_STEP_READS)
-    .filter(pk=pk)
+    lambda pk: (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("region", "item", "elder", "provider", "carer__staff")
+        .only(*_STEP_READS)
+        .filter(pk=pk)
+    )
 )
 
 
