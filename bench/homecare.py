@@ -303,14 +303,16 @@ def _record(out, lock, step, status, t, oid=None):
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes so far (from /proc; 0 for one that has gone)."""
+    """User + system CPU of these processes so far, with that of their children that have ended
+    (from /proc; 0 for one that has gone). The children's part keeps PostgreSQL's count whole when
+    a connection closes during the run: the ended backend's CPU moves to the postmaster's."""
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
     return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
@@ -32,7 +32,7 @@ class _Plan:
     db: str
     sql: str
     params: tuple
-    slots: tuple[tuple[str, int], ...]
+    slots: tuple[tuple[str, int, type], ...]  # argument, parameter index, int or str
     for_update: bool
     model: type[Model]
     model_columns: slice
@@ -69,8 +69,8 @@ class CompiledQuery(Generic[M]):
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(plan.params)
-        for name, index in plan.slots:
-            params[index] = values[name]
+        for name, index, kind in plan.slots:
+            params[index] = kind(values[name])  # as the field's get_prep_value would
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
@@ -112,7 +112,7 @@ def _compile(build: Callable[..., QuerySet], names: list[str]) -> _Plan:
             raise ImproperlyConfigured(
                 f"CompiledQuery: {name} must reach the SQL once, unchanged"
             )
-        slots.append((name, where[0]))
+        slots.append((name, where[0], type(params[where[0]])))
     info = compiler.klass_info
     start, end = info["select_fields"][0], info["select_fields"][-1] + 1
     fields = [s[0] for s in compiler.select[: compiler.col_count]]
@@ -143,3 +143,45 @@ def _instance(plan: _Plan, connection, row: tuple) -> Model:
     for populator in plan.populators:
         populator.populate(row, obj)
     return obj
+
+
+_UPDATES: dict[tuple, tuple[str, list, list]] = {}
+
+
+def update_where(
+    model: type[Model], where: dict[str, Any], values: dict[str, Any]
+) -> int:
+    """What `model.objects.filter(**where).update(**values)` does for plain values (keyed by
+    attname; `where` compares each with =, never None), returning the rows changed — with the
+    statement built once per model and column set. For the order step (bench/homecare.py),
+    where building the UPDATE cost Django more than running it."""
+    if any(v is None for v in where.values()):
+        raise ValueError("update_where compares with =; None never matches")
+    connection = connections[router.db_for_write(model)]
+    key = (model, connection.alias, tuple(values), tuple(where))
+    sql, set_fields, where_fields = _UPDATES.get(key) or _update_sql(key, connection)
+    params = [
+        f.get_db_prep_save(v, connection)
+        for f, v in zip(set_fields, values.values(), strict=True)
+    ]
+    params += [f.get_db_prep_value(f.get_prep_value(v), connection, prepared=True)
+               for f, v in zip(where_fields, where.values(), strict=True)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _update_sql(key: tuple, connection) -> tuple[str, list, list]:
+    model, _alias, set_names, where_names = key
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    set_fields = [by_attname[n] for n in set_names]
+    where_fields = [by_attname[n] for n in where_names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in set_fields)
+        + " WHERE "
+        + " AND ".join(f"{quote(f.column)} = %s" for f in where_fields)
+    )
+    _UPDATES[key] = sql, set_fields, where_fields
+    return _UPDATES[key]

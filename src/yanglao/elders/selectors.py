@@ -10,8 +10,8 @@ from yanglao.core import pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import age_on, mask, normalize
 from yanglao.core.phone import mask_phone
-from yanglao.core.queries import first_unordered
-from yanglao.core.scope import sees_everything
+from yanglao.core.queries import CompiledQuery, first_unordered
+from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
@@ -47,6 +47,14 @@ ORDERS = {
     "newest": ("最近建档", ("-id",)),
     "oldest": ("年龄从大到小", ("birth_date", "id")),
 }
+
+
+# Roles that see older people other than by the region they live in (elder_scope_q).
+_NOT_BY_REGION = ("facility_admin", "assessor", "provider_admin")
+
+
+def _sees_by_region(by) -> bool:
+    return not sees_everything(by) and by.role not in _NOT_BY_REGION
 
 
 def elder_scope_q(by) -> Q:
@@ -146,7 +154,23 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
     return qs.select_related("residence_region").order_by(*order)
 
 
+_ELDER_BY_PK = CompiledQuery(
+    lambda pk: Elder.objects.filter(pk=pk).select_related(
+        "residence_region", "hukou_region"
+    )
+)
+
+
 def elder_get(*, by, pk: int) -> Elder:
+    """One person, or NotInScope. For staff who see by region, the person's region is checked
+    against theirs after reading the row by key — the same rule as elder_scope_q without first
+    listing the ids of every region of their subtree (orders are placed through this)."""
+    if _sees_by_region(by):
+        elder = _ELDER_BY_PK.first(pk=pk)
+        region = elder.residence_region if elder is not None else None
+        if region is None or not region_path_allowed(by, region.path):
+            raise NotInScope(pk)
+        return elder
     elder = first_unordered(
         Elder.objects.filter(elder_scope_q(by), pk=pk).select_related(
             "residence_region", "hukou_region"

@@ -307,17 +307,26 @@ class Order(models.Model):
         PROVIDER = "provider", "服务商"
         PLAN = "plan", "周期计划/家庭养老床位"
 
+    # elder, region, provider and carer are the first columns of the composite indexes below;
+    # their own single-column indexes would only be more to write on every step (db_index=False).
     elder = models.ForeignKey(
-        "elders.Elder", on_delete=models.PROTECT, related_name="service_orders"
+        "elders.Elder",
+        on_delete=models.PROTECT,
+        related_name="service_orders",
+        db_index=False,
     )
     region = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="社区/村",
+        db_index=False,
     )
     provider = models.ForeignKey(
-        "facilities.Provider", on_delete=models.PROTECT, related_name="orders"
+        "facilities.Provider",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveSmallIntegerField("数量", default=1)
@@ -358,8 +367,9 @@ class Order(models.Model):
     )
     version = models.PositiveIntegerField(default=0)
     carer = models.ForeignKey(
-        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
-    )
+        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
+        db_index=False,
+    )  # fmt: skip
     checkin_at = models.DateTimeField("签到时间", null=True, blank=True)
     checkin_distance_m = models.PositiveIntegerField(
         "签到距住址（米）", null=True, blank=True

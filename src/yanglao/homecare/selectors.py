@@ -712,25 +712,36 @@ def voucher_get(pk: int | None) -> VoucherProgramme | None:
     return first_unordered(VoucherProgramme.objects.filter(pk=pk)) if pk else None
 
 
+# Look-ups by key that placing an order or dispatching makes (the API's hot path): compiled once.
+_PROVIDER_BY_ID = CompiledQuery(lambda pk: Provider.objects.filter(pk=pk))
+_ITEM_BY_CODE = CompiledQuery(lambda code: ServiceItem.objects.filter(code=code))
+_VOUCHER_BY_CODE = CompiledQuery(
+    lambda code: VoucherProgramme.objects.filter(code=code)
+)
+_PROVIDER_CARER = CompiledQuery(
+    lambda pk, provider_id: Carer.objects.filter(
+        pk=pk, provider_id=provider_id
+    ).select_related("staff")
+)
+
+
 def provider_by_id(pk: int) -> Provider | None:
-    return first_unordered(Provider.objects.filter(pk=pk))
+    return _PROVIDER_BY_ID.first(pk=pk)
 
 
 def item_by_code(code: str) -> ServiceItem | None:
-    return first_unordered(ServiceItem.objects.filter(code=code))
+    return _ITEM_BY_CODE.first(code=code)
 
 
 def voucher_by_code(code: str) -> VoucherProgramme | None:
-    return first_unordered(VoucherProgramme.objects.filter(code=code))
+    return _VOUCHER_BY_CODE.first(code=code)
 
 
 def provider_carer(provider_id: int, pk: int | None) -> Carer | None:
     """A carer of this provider (None for anyone else's: the service then says why)."""
     if pk is None:
         return None
-    return first_unordered(
-        Carer.objects.filter(pk=pk, provider_id=provider_id).select_related("staff")
-    )
+    return _PROVIDER_CARER.first(pk=pk, provider_id=provider_id)
 
 
 def account_by_username(username: str) -> User | None:

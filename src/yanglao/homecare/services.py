@@ -20,12 +20,13 @@ from yanglao.accounts.roles import (
 )
 from yanglao.assessments.selectors import ability_level_on
 from yanglao.core.audit import audit
+from yanglao.core.bulk import insert_row
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.geo import distance_m
 from yanglao.core.idnumber import age_on
 from yanglao.core.models import AuditEntry
 from yanglao.core.photos import photo_problem, photo_type
-from yanglao.core.queries import CompiledQuery
+from yanglao.core.queries import CompiledQuery, update_where
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import elder_categories_active
@@ -136,9 +137,7 @@ def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerm
 
 
 def provider_serves(provider: Provider, region: Region) -> bool:
-    paths = ProviderArea.objects.filter(provider=provider).values_list(
-        "region__path", flat=True
-    )
+    paths = [a.region.path for a in _AREA_PATHS.all(provider_id=provider.pk)]
     return any(region.path.startswith(p) for p in paths)
 
 
@@ -285,6 +284,24 @@ def _placer_channel(by, elder: Elder) -> str:
     raise NotInScope(elder.pk)
 
 
+# Read by every order placed (one row each, by unique key): compiled once per process.
+_TERMS_OF = CompiledQuery(
+    lambda provider_id: ProviderTerms.objects.filter(provider_id=provider_id)
+)
+_PRICE_OF = CompiledQuery(
+    lambda provider_id, item_id: Price.objects.filter(
+        provider_id=provider_id, item_id=item_id, active=True
+    )
+)
+_AREA_PATHS = CompiledQuery(
+    lambda provider_id: (
+        ProviderArea.objects.filter(provider_id=provider_id)
+        .select_related("region")
+        .only("region__path")
+    )
+)
+
+
 def order_place(
     *, by, elder: Elder, provider: Provider, item: ServiceItem, slot_start: dt.datetime,
     quantity: int = 1, note: str = "", voucher: VoucherProgramme | None = None,
@@ -298,14 +315,14 @@ def order_place(
     errors: dict[str, str] = {}
     if elder.status != "active":
         errors["elder"] = "该老人不在册（已迁出或已故），不能下单"
-    terms = ProviderTerms.objects.filter(provider=provider).first()
+    terms = _TERMS_OF.first(provider_id=provider.pk)
     if terms is not None and not terms.active:
         errors["provider"] = f"{provider.name} 暂停接单"
     elif not provider_serves(provider, elder.residence_region):
         errors["provider"] = (
             f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
         )
-    price = Price.objects.filter(provider=provider, item=item, active=True).first()
+    price = _PRICE_OF.first(provider_id=provider.pk, item_id=item.pk)
     if price is None or not item.active:
         errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
     if not 1 <= quantity <= 12:
@@ -403,18 +420,16 @@ def order_step(
         if reason:
             order.reason = reason[:200]
             changed = {*changed, "reason"}
-        fields = {f: getattr(order, f) for f in {*changed, "state"}}
+        attnames = sorted(Order._meta.get_field(f).attname for f in {*changed, "state"})
+        fields = {a: getattr(order, a) for a in attnames}
         fields["updated_at"] = now
         fields["version"] = order.version + 1
-        if (
-            Order.objects.filter(pk=order.pk, version=order.version).update(**fields)
-            != 1
-        ):
+        if update_where(Order, {"id": order.pk, "version": order.version}, fields) != 1:
             _refuse("version", "工单已被他人更新，请刷新后再操作")
         order.version += 1
-        OrderEvent.objects.create(order=order, from_state=before, to_state=order.state, action=step,
-                                  by=by, at=now, note=reason[:200], lat=data.get("lat"),
-                                  lng=data.get("lng"))  # fmt: skip
+        insert_row(OrderEvent, {"order_id": order.pk, "from_state": before, "to_state": order.state,
+                                "action": step, "by_id": by.pk, "at": now, "note": reason[:200],
+                                "lat": data.get("lat"), "lng": data.get("lng")})  # fmt: skip
     return order
 
 

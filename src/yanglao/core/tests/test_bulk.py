@@ -31,3 +31,25 @@ def test_many_rows_with_defaults_timestamps_and_json():
         and last.summary == ""
         and last.before is None
     )
+
+
+def test_one_row_is_stored_as_the_orm_stores_it_and_its_key_returned():
+    from yanglao.core.bulk import insert_row
+
+    row = {
+        "actor_name": "system",
+        "action": "event",
+        "object_type": "t",
+        "after": {"名": [1, 2]},
+    }
+    pk = insert_row(AuditEntry, row)
+    orm = AuditEntry.objects.create(**row)
+    mine = AuditEntry.objects.get(pk=pk)
+    assert pk != orm.pk and mine.after == orm.after == {"名": [1, 2]}
+    assert (mine.summary, mine.object_id, mine.before, mine.actor_id) == (
+        "",
+        "",
+        None,
+        None,
+    )
+    assert mine.at is not None and abs((orm.at - mine.at).total_seconds()) < 60

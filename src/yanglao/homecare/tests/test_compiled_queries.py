@@ -10,10 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from yanglao.accounts import services as accounts
 from yanglao.conftest import PASSWORD
-from yanglao.core.queries import CompiledQuery
+from yanglao.core.queries import CompiledQuery, update_where
 from yanglao.facilities.models import Staff
 from yanglao.homecare import services
 from yanglao.homecare.models import Order
@@ -101,6 +102,9 @@ def test_the_lock_query_compiled_once_reads_what_the_queryset_reads(hc):
         assert again.problems and again.done_items == ["助浴"]
         assert again.checkout_at - again.checkin_at == dt.timedelta(minutes=5)
         assert compiled.first(pk=served.pk + 1000) is None
+        assert (
+            compiled.first(pk=str(served.pk)).pk == served.pk
+        )  # a key from a form, as text
 
 
 def test_a_value_of_another_type_runs_the_queryset_itself(hc):
@@ -141,3 +145,25 @@ def test_api_tokens_are_found_by_the_compiled_query_and_expire(hc, users):
     token.expires_at = token.created_at
     token.save()
     assert accounts.api_token_user(key) is None
+
+
+def test_update_where_writes_as_the_orm_and_only_at_the_version_read(hc):
+    fresh, served = _orders(hc)
+    now = timezone.now()
+    values = {"carer_id": hc["carers"]["qian"].pk, "problems": ["签到未定位"], "checkin_at": now,
+              "checkin_distance_m": None, "version": fresh.version + 1}  # fmt: skip
+    assert (
+        update_where(Order, {"id": fresh.pk, "version": fresh.version + 5}, values) == 0
+    )
+    assert (
+        Order.objects.get(pk=fresh.pk).carer_id is None
+    )  # a stale version changes nothing
+    assert update_where(Order, {"id": fresh.pk, "version": fresh.version}, values) == 1
+    got = Order.objects.get(pk=fresh.pk)
+    assert (got.carer_id, got.problems, got.checkin_at, got.version) == (
+        hc["carers"]["qian"].pk, ["签到未定位"], now, fresh.version + 1)  # fmt: skip
+    assert (
+        Order.objects.get(pk=served.pk).carer_id == hc["carers"]["li"].pk
+    )  # others untouched
+    with pytest.raises(ValueError):
+        update_where(Order, {"id": fresh.pk, "carer_id": None}, {"note": "x"})
