@@ -31,10 +31,15 @@ class CheapArgon2Hasher(Argon2PasswordHasher):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached figures (home page) must not leak from one test into the next."""
+    """Cached figures (home page) and API tokens found valid must not leak from one test into the
+    next."""
+    from yanglao.accounts.services import api_tokens_forget
+
     cache.clear()
+    api_tokens_forget()
     yield
     cache.clear()
+    api_tokens_forget()
 
 
 @pytest.fixture(autouse=True)

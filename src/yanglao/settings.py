@@ -264,6 +264,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool(
     "YANGLAO_SECURE_COOKIES", PRODUCTION
 )
 API_TOKEN_DAYS = int(os.environ.get("YANGLAO_API_TOKEN_DAYS", "30"))
+# How long a server process trusts a token it found valid before reading it again (see
+# accounts.services.api_token_user): a deactivated user keeps access at most this long.
+API_TOKEN_CACHE_SECONDS = float(os.environ.get("YANGLAO_API_TOKEN_CACHE_SECONDS", "10"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -103,11 +105,37 @@ _TOKEN_BY_HASH = CompiledQuery(
 )
 
 
+# Tokens this process has found valid: key hash → (until, token expiry, user as read). A client
+# makes many requests a minute, and reading the token each time was one statement of every API
+# request's seven (bench/homecare.py). The price: a user deactivated (or a token deleted) in the
+# admin is still let in by a process that found the token valid, for at most
+# settings.API_TOKEN_CACHE_SECONDS (10 by default, 0 turns this off). docs/configuration.md.
+_VALID_TOKENS: dict[str, tuple[float, dt.datetime, User]] = {}
+_VALID_TOKENS_MAX = 20_000
+
+
 def api_token_user(key: str) -> User | None:
-    token = _TOKEN_BY_HASH.first(key_hash=_token_hash(key))
+    key_hash = _token_hash(key)
     now = timezone.now()
+    seen = _VALID_TOKENS.get(key_hash)
+    if seen is not None and seen[0] > time.monotonic() and seen[1] > now:
+        return copy.copy(
+            seen[2]
+        )  # each request its own object (selectors keep notes on it)
+    token = _TOKEN_BY_HASH.first(key_hash=key_hash)
     if token is None or token.expires_at <= now or not token.user.is_active:
+        _VALID_TOKENS.pop(key_hash, None)
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if settings.API_TOKEN_CACHE_SECONDS > 0:
+        if len(_VALID_TOKENS) >= _VALID_TOKENS_MAX:
+            _VALID_TOKENS.clear()
+        _VALID_TOKENS[key_hash] = (time.monotonic() + settings.API_TOKEN_CACHE_SECONDS,
+                                   token.expires_at, copy.copy(token.user))  # fmt: skip
     return token.user
+
+
+def api_tokens_forget() -> None:
+    """Forget the tokens this process found valid (tests; after deactivating users in bulk)."""
+    _VALID_TOKENS.clear()

@@ -93,6 +93,29 @@ def test_api_refuses_bad_credentials_and_missing_tokens(users):
     )
 
 
+def test_a_deactivated_users_token_stops_working_within_the_trust_seconds(
+    users, settings, monkeypatch
+):
+    """A process trusts a token it found valid for API_TOKEN_CACHE_SECONDS, then reads it again
+    (docs/configuration.md); with 0 it reads it on every request."""
+    from yanglao.accounts import services
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    key, _ = services.api_token_issue(username="alice", password=PASSWORD)
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    assert api.get("/api/v1/elders/").status_code == 200
+    User.objects.filter(username="alice").update(is_active=False)
+    assert api.get("/api/v1/elders/").status_code == 200  # within the 10 s
+    clock = services.time.monotonic() + 11
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock)
+    assert api.get("/api/v1/elders/").status_code == 401
+    User.objects.filter(username="alice").update(is_active=True)
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    assert api.get("/api/v1/elders/").status_code == 200
+    User.objects.filter(username="alice").update(is_active=False)
+    assert api.get("/api/v1/elders/").status_code == 401  # at once
+
+
 def test_english_is_available_but_chinese_comes_first(users):
     client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
     client.force_login(users["alice"])
