@@ -18,7 +18,8 @@ from yanglao.core.queries import CompiledQuery, update_where
 from yanglao.facilities.models import Staff
 from yanglao.homecare import services
 from yanglao.homecare.models import Order
-from yanglao.homecare.tests.conftest import NEAR, next_weekday_at
+from yanglao.homecare.tests.conftest import next_weekday_at
+from yanglao.homecare.tests.test_orders import _place, _serve
 
 pytestmark = pytest.mark.django_db
 
@@ -44,32 +45,10 @@ def _loaded(obj) -> dict:
 def _orders(hc) -> tuple[Order, Order]:
     """One order just placed (no carer) and one dispatched, served and flagged (JSON lists,
     check-in and check-out times, a carer with a staff record)."""
-    by = hc["family"]
-    fresh = services.order_place(by=by, elder=hc["elder"], provider=hc["provider"], item=hc["items"]["bath"],
-                                 slot_start=next_weekday_at(9))  # fmt: skip
-    served = services.order_place(by=by, elder=hc["elder"], provider=hc["provider"], item=hc["items"]["bath"],
-                                  slot_start=next_weekday_at(14))  # fmt: skip
-    li = hc["carer_users"]["li"]
-    services.order_step(by=hc["boss"], order_id=served.pk, step="accept")
-    services.order_step(
-        by=hc["boss"], order_id=served.pk, step="dispatch", carer=hc["carers"]["li"]
-    )
-    services.order_step(by=li, order_id=served.pk, step="take")
-    start = served.slot_start
-    services.order_step(
-        by=li, order_id=served.pk, step="arrive", lat=NEAR[0], lng=NEAR[1], now=start
-    )
-    services.order_step(by=li, order_id=served.pk, step="start", now=start)
-    services.order_step(
-        by=li,
-        order_id=served.pk,
-        step="complete",
-        lat=NEAR[0],
-        lng=NEAR[1],
-        done_items=["助浴"],
-        now=start + dt.timedelta(minutes=5),
-    )  # too short: flagged
-    return fresh, served  # fmt: skip
+    fresh = _place(hc, when=next_weekday_at(9))
+    served = _place(hc, when=next_weekday_at(14))
+    _serve(hc, served, minutes=5)  # too short: flagged
+    return fresh, served
 
 
 def test_the_lock_query_compiled_once_reads_what_the_queryset_reads(hc):
