@@ -32,6 +32,7 @@ from yanglao.homecare.models import (
     Order,
     Price,
     ProviderArea,
+    ProviderTerms,
     Rating,
     ServiceItem,
     Settlement,
@@ -723,6 +724,38 @@ _PROVIDER_CARER = CompiledQuery(
         pk=pk, provider_id=provider_id
     ).select_related("staff")
 )
+
+
+_TERMS_OF = CompiledQuery(
+    lambda provider_id: ProviderTerms.objects.filter(provider_id=provider_id)
+)
+_PRICE_OF = CompiledQuery(
+    lambda provider_id, item_id: Price.objects.filter(
+        provider_id=provider_id, item_id=item_id, active=True
+    )
+)
+_AREA_PATHS = CompiledQuery(
+    lambda provider_id: (
+        ProviderArea.objects.filter(provider_id=provider_id)
+        .select_related("region")
+        .only("region__path")
+    )
+)
+
+
+def provider_terms(provider_id: int) -> ProviderTerms | None:
+    return _TERMS_OF.first(provider_id=provider_id)
+
+
+def price_of(provider_id: int, item_id: int) -> Price | None:
+    """The provider's active price for the item, or None (it does not offer it)."""
+    return _PRICE_OF.first(provider_id=provider_id, item_id=item_id)
+
+
+def provider_serves(provider: Provider, region: Region) -> bool:
+    """Whether the region lies in the provider's service area."""
+    paths = [a.region.path for a in _AREA_PATHS.all(provider_id=provider.pk)]
+    return any(region.path.startswith(p) for p in paths)
 
 
 def provider_by_id(pk: int) -> Provider | None:

@@ -58,8 +58,11 @@ from yanglao.homecare.selectors import (
     carer_of,
     linked_elder_ids,
     month_of,
+    price_of,
     provider_carer,
     provider_of,
+    provider_serves,
+    provider_terms,
     quota_for,
     quota_left,
 )
@@ -134,11 +137,6 @@ def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerm
     terms.save()
     audit(by=by, action="update", obj=provider, summary="资质与购买服务协议")
     return terms
-
-
-def provider_serves(provider: Provider, region: Region) -> bool:
-    paths = [a.region.path for a in _AREA_PATHS.all(provider_id=provider.pk)]
-    return any(region.path.startswith(p) for p in paths)
 
 
 def carer_enrol(
@@ -284,24 +282,6 @@ def _placer_channel(by, elder: Elder) -> str:
     raise NotInScope(elder.pk)
 
 
-# Read by every order placed (one row each, by unique key): compiled once per process.
-_TERMS_OF = CompiledQuery(
-    lambda provider_id: ProviderTerms.objects.filter(provider_id=provider_id)
-)
-_PRICE_OF = CompiledQuery(
-    lambda provider_id, item_id: Price.objects.filter(
-        provider_id=provider_id, item_id=item_id, active=True
-    )
-)
-_AREA_PATHS = CompiledQuery(
-    lambda provider_id: (
-        ProviderArea.objects.filter(provider_id=provider_id)
-        .select_related("region")
-        .only("region__path")
-    )
-)
-
-
 def order_place(
     *, by, elder: Elder, provider: Provider, item: ServiceItem, slot_start: dt.datetime,
     quantity: int = 1, note: str = "", voucher: VoucherProgramme | None = None,
@@ -315,14 +295,14 @@ def order_place(
     errors: dict[str, str] = {}
     if elder.status != "active":
         errors["elder"] = "该老人不在册（已迁出或已故），不能下单"
-    terms = _TERMS_OF.first(provider_id=provider.pk)
+    terms = provider_terms(provider.pk)
     if terms is not None and not terms.active:
         errors["provider"] = f"{provider.name} 暂停接单"
     elif not provider_serves(provider, elder.residence_region):
         errors["provider"] = (
             f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
         )
-    price = _PRICE_OF.first(provider_id=provider.pk, item_id=item.pk)
+    price = price_of(provider.pk, item.pk)
     if price is None or not item.active:
         errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
     if not 1 <= quantity <= 12:
@@ -723,7 +703,7 @@ def plan_create(
         errors["provider"] = (
             f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
         )
-    if not Price.objects.filter(provider=provider, item=item, active=True).exists():
+    if price_of(provider.pk, item.pk) is None:
         errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
     if errors:
         raise ValidationFailed(errors)
