@@ -61,6 +61,8 @@ def elder_scope_q(by) -> Q:
     """Older people a user may see: their region subtree, or the residents of their facility."""
     if sees_everything(by):
         return Q()
+    if _sees_by_region(by):
+        return in_scope_q(by, "residence_region")
     if by.role == "facility_admin":
         return Q(
             pk__in=Elder.objects.filter(
@@ -75,9 +77,7 @@ def elder_scope_q(by) -> Q:
                 "pk"
             )
         )
-    if by.role == "provider_admin":
-        return Q(pk__in=[])  # providers see their clients once home-care orders exist
-    return in_scope_q(by, "residence_region")
+    return Q(pk__in=[])  # providers see their clients once home-care orders exist
 
 
 def birth_range_for_ages(lo: int, hi: int | None, today: dt.date) -> Q:
