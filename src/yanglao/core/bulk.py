@@ -7,7 +7,7 @@ compiling bulk_create took most of that time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
@@ -32,6 +32,14 @@ def bulk_insert(
     # thread-local proxy) for each of a million values costs more than the values.
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = _row_values(fields, connection)
+    return _write(connection, model, fields, (values(row) for row in rows), batch)
+
+
+def _row_values(fields: list, connection) -> Callable[[dict], list]:
+    """A row's values as the fields store them (each field's own `get_db_prep_save`); a field the
+    row leaves out takes its default, an auto_now/auto_now_add field left out or None the time
+    this was called."""
     now = timezone.now()
     stamped = {
         f.attname
@@ -52,7 +60,7 @@ def bulk_insert(
             for name, prep, stamp in prepare
         ]
 
-    return _write(connection, model, fields, (values(row) for row in rows), batch)
+    return values
 
 
 def bulk_insert_values(
@@ -76,24 +84,14 @@ _INSERT_ONE: dict[tuple, tuple[list, str]] = {}
 
 
 def insert_row(model: type[models.Model], row: dict) -> int:
-    """Insert one row (keyed by attname; fields not named take their default, auto_now fields
-    the current time) and return its primary key. Each value prepared by its field's own
-    `get_db_prep_save`, as save() would; the statement is built once per model. For the API's
-    append-only rows (an order's events): Model.save() spent longer than the database."""
+    """Insert one row, prepared as `bulk_insert` prepares its rows, and return its primary key;
+    the statement is built once per model. For the API's append-only rows (an order's events):
+    Model.save() spent longer than the database."""
     connection = connections[router.db_for_write(model)]
     fields, sql = _INSERT_ONE.get((model, connection.alias)) or _insert_one(
         model, connection
     )
-    now = None
-    values = []
-    for f in fields:
-        if f.attname in row:
-            value = row[f.attname]
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now = now or timezone.now()
-        else:
-            value = f.get_default()
-        values.append(f.get_db_prep_save(value, connection))
+    values = _row_values(fields, connection)(row)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         if connection.features.can_return_columns_from_insert:
