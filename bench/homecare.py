@@ -360,6 +360,7 @@ def bench_api(
     workers: int,
     think: float,
     threads: int = 16,
+    server: str = "gunicorn",
 ) -> dict:
     from django.db import connections
 
@@ -367,7 +368,7 @@ def bench_api(
 
     connections.close_all()
     port = free_port()
-    server = start_server(env, port, workers, threads)
+    server = start_server(env, port, workers, threads, server)
     try:
         slot0 = dt.datetime.now().astimezone().replace(
             minute=0, second=0, microsecond=0
@@ -418,6 +419,12 @@ def bench_api(
         rate = len(ok) / elapsed
         cpu_ms = {k: (cpu1[k] - cpu0[k]) * 1000 / max(len(out), 1) for k in cpu0}
         lat = [r[2] for r in ok]
+        steady_lat = [r[2] for r in steady]
+        # p95 of each 5 s of the run: where the slow requests are (the start, or stalls).
+        by_5s = [
+            pct([r[2] for r in ok if t0 + s <= r[3] < t0 + s + 5] or [0], 0.95)
+            for s in range(0, int(elapsed), 5)
+        ]
         races = [
             race(
                 port,
@@ -435,7 +442,9 @@ def bench_api(
         rated = Order.objects.filter(pk__in=acked_orders, state="rated").count()
         result = {"clients": clients, "seconds": elapsed, "transitions": len(ok) + len(ok_solo) + len(ok_warm), "refused": len(refused),
                   "rate": rate, "steady_rate": len(steady) / max(elapsed - 7, 1), "p50_ms": pct(lat, 0.50),
-                  "p95_ms": pct(lat, 0.95), "p99_ms": pct(lat, 0.99), "events": n_events, "orders_rated": rated,
+                  "p95_ms": pct(lat, 0.95), "p99_ms": pct(lat, 0.99), "steady_p50_ms": pct(steady_lat, 0.50),
+                  "steady_p95_ms": pct(steady_lat, 0.95), "steady_p99_ms": pct(steady_lat, 0.99), "p95_ms_by_5s": by_5s,
+                  "events": n_events, "orders_rated": rated,
                   "baseline_rate": solo_rate, "races_one_winner": sum(1 for w, r in races if (w, r) == (1, 1)),
                   "races": len(races), "cpu_ms_per_request": cpu_ms}  # fmt: skip
         log(f"api: {clients} clients ({think} s between one client's requests), {len(ok):,} transitions in {elapsed:.0f} s = {rate:.0f}/s "
@@ -443,6 +452,9 @@ def bench_api(
             f"p99 {result['p99_ms']:.0f} ms; {len(refused)} refused; events in the database {n_events:,} for "
             f"{len(ok) + len(ok_solo) + len(ok_warm):,} acknowledged transitions; races with one winner and one refusal "
             f"{result['races_one_winner']}/{len(races)}")  # fmt: skip
+        log(f"api: steady part (from 5 s after the start to 2 s before the end): p50 {result['steady_p50_ms']:.0f} ms, "
+            f"p95 {result['steady_p95_ms']:.0f} ms, p99 {result['steady_p99_ms']:.0f} ms; p95 of each 5 s: "
+            + " ".join(f"{v:.0f}" for v in by_5s))  # fmt: skip
         log(
             "api: CPU per request: "
             + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu_ms.items())
@@ -543,6 +555,7 @@ def main() -> int:
         default=0.5,
         help="seconds each client waits between requests",
     )
+    p.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
     p.add_argument("--settle", type=int, default=20_000)
     p.add_argument("--parts", default="suggest,api,settle")
     p.add_argument(
@@ -579,7 +592,7 @@ def main() -> int:
         results["suggest"] = bench_suggestions(data, a.orders)
     if "api" in a.parts:
         results["api"] = bench_api(
-            data, env, a.clients, a.seconds, a.workers, a.think, a.threads
+            data, env, a.clients, a.seconds, a.workers, a.think, a.threads, a.server
         )
     if "settle" in a.parts:
         results["settle"] = bench_settlement(data, a.settle)
