@@ -11,6 +11,7 @@ from yanglao.alarms.api import router as alarms_router
 from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
 from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.urls import grouped_by_prefix
 from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.homecare.api import router as homecare_router
@@ -57,3 +58,9 @@ api.add_router("/v1/imports", imports_router)
 api.add_router("/v1/benefits", benefits_router)
 api.add_router("/v1", alarms_router)
 api.add_router("/v1/homecare", homecare_router)
+
+
+def api_urls() -> tuple[list, str, str]:
+    """`api.urls` with each router's paths grouped under its prefix (core.urls)."""
+    patterns, app_name, namespace = api.urls
+    return grouped_by_prefix(patterns), app_name, namespace

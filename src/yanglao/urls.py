@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from yanglao.accounts.views import LoginView
-from yanglao.api import api
+from yanglao.api import api_urls
 from yanglao.views import home
 
 admin.site.site_header = admin.site.site_title = "养老服务综合信息平台 · 后台管理"
 
+# The API first: its clients make most of the requests, and Django tries the patterns in order.
 urlpatterns = [
+    path("api/", api_urls()),
     path("", home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,5 +25,4 @@ urlpatterns = [
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
 ]
