@@ -17,6 +17,7 @@ from yanglao.accounts.models import ApiToken, User
 from yanglao.accounts.roles import REGION_ROLES, Role
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import ValidationFailed
+from yanglao.core.notes import TRUSTED_NOTES
 from yanglao.core.queries import CompiledQuery
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
@@ -131,6 +132,9 @@ def api_token_user(key: str) -> User | None:
     if settings.API_TOKEN_CACHE_SECONDS > 0:
         if len(_VALID_TOKENS) >= _VALID_TOKENS_MAX:
             _VALID_TOKENS.clear()
+        # The window's copies share one dict of notes (core.notes.user_note): facts such as the
+        # carer record behind the account are read once per window too.
+        setattr(token.user, TRUSTED_NOTES, {})
         _VALID_TOKENS[key_hash] = (time.monotonic() + settings.API_TOKEN_CACHE_SECONDS,
                                    token.expires_at, copy.copy(token.user))  # fmt: skip
     return token.user

@@ -15,6 +15,7 @@ from yanglao.accounts.models import User
 from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
 from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core.errors import NotInScope
+from yanglao.core.notes import user_note
 from yanglao.core.queries import CompiledQuery, first_unordered
 from yanglao.core.scope import sees_everything
 from yanglao.core.search import name_prefix_q
@@ -58,21 +59,27 @@ _CARER_OF_USER = CompiledQuery(
 
 def provider_of(user) -> Provider | None:
     """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
-    for the request: one page or API call asks several times."""
+    for the request (one page or API call asks several times), and for a bearer token's trust
+    window (core.notes)."""
     if user.role != Role.PROVIDER_ADMIN:
         return None
-    if not hasattr(user, "_homecare_provider"):
+
+    def read() -> Provider | None:
         staff = _STAFF_PROVIDER.first(user_id=user.pk)
-        user._homecare_provider = staff.provider if staff else None
-    return user._homecare_provider
+        return staff.provider if staff else None
+
+    return user_note(user, "_homecare_provider", read)
 
 
 def carer_of(user) -> Carer | None:
+    """The carer record of a 护理员. Like `provider_of`, kept for a bearer token's trust window
+    (core.notes): a carer moved to another provider in the admin acts for the old one's
+    orders at most that long on a process that had seen their token."""
     if user.role != Role.CARER:
         return None
-    if not hasattr(user, "_homecare_carer"):
-        user._homecare_carer = _CARER_OF_USER.first(user_id=user.pk)
-    return user._homecare_carer
+    return user_note(
+        user, "_homecare_carer", lambda: _CARER_OF_USER.first(user_id=user.pk)
+    )
 
 
 def linked_elder_ids(user) -> set[int]:

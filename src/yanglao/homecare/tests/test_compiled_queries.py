@@ -127,6 +127,30 @@ def test_api_tokens_are_found_by_the_compiled_query_and_expire(hc, users):
     assert accounts.api_token_user(key) is None
 
 
+def test_a_carers_record_is_read_once_per_token_trust_window(hc, settings, monkeypatch):
+    """The carer (or provider) record behind a bearer token is kept for the token's trust
+    window (core.notes), then read again with the token (docs/configuration.md)."""
+    from django.test import Client
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    key, _ = accounts.api_token_issue(username="li", password=PASSWORD)
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+
+    def carer_reads() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert api.get("/api/v1/homecare/carer/day").status_code == 200
+        return sum('FROM "homecare_carer"' in q["sql"] for q in seen.captured_queries)
+
+    assert carer_reads() == 1
+    assert carer_reads() == 0  # within the window
+    clock = accounts.time.monotonic() + 11
+    monkeypatch.setattr(accounts.time, "monotonic", lambda: clock)
+    assert carer_reads() == 1
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    accounts.api_tokens_forget()
+    assert carer_reads() == 1 and carer_reads() == 1
+
+
 def test_update_where_writes_as_the_orm_and_only_at_the_version_read(hc):
     fresh, served = _orders(hc)
     now = timezone.now()
