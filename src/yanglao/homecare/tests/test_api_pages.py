@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 from openpyxl import load_workbook
 
 from yanglao.conftest import client_for
 from yanglao.homecare import services
+from yanglao.homecare.api import OrderOut
 from yanglao.homecare.models import Order
 from yanglao.homecare.tests.conftest import NEAR, next_weekday_at
 
@@ -55,11 +58,17 @@ def test_the_whole_order_through_the_api(hc, api_token, users):
     oid = order["id"]
 
     def step(client, name, **body):
-        return client.post(
+        r = client.post(
             f"/api/v1/homecare/orders/{oid}/steps/{name}",
             body,
             content_type="application/json",
         )
+        if (
+            r.status_code == 200
+        ):  # as validating it against OrderOut would have written it (it is not)
+            valid = OrderOut.model_validate(r.json()).model_dump()
+            assert json.loads(json.dumps(valid, cls=NinjaJSONEncoder)) == r.json()
+        return r
 
     assert step(boss, "accept", version=0).json()["state"] == "accepted"
     r = step(boss, "accept", version=0)  # a second press with the old version
