@@ -555,7 +555,12 @@ def main() -> int:
         default=0.5,
         help="seconds each client waits between requests",
     )
-    p.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
+    p.add_argument(
+        "--server",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="web server (yanglao serve: granian)",
+    )
     p.add_argument("--settle", type=int, default=20_000)
     p.add_argument("--parts", default="suggest,api,settle")
     p.add_argument(
