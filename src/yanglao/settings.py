@@ -85,7 +85,7 @@ def database_from_url(url: str) -> dict:
             int(options.get("prepare_threshold", 5)) if bind else None
         )
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "yanglao.core.postgresql",  # Django's, checking health after idle only
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

@@ -7,7 +7,9 @@ def test_postgres_urls_become_a_database_entry():
     db = database_from_url(
         "postgresql://yl:p%40ss@db.example:6543/yanglao?sslmode=require"
     )
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (
+        db["ENGINE"] == "yanglao.core.postgresql"
+    )  # Django's, health check after idle
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "yanglao",
         "yl",
