@@ -248,6 +248,7 @@ def start_server(
     if server == "granian":
         cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning",
+               "--respawn-failed-workers",
                "yanglao.wsgi:application"]  # fmt: skip
     else:
         cmd = [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -568,7 +569,13 @@ def main() -> int:
     )
     p.add_argument("--devices", type=int, default=5000)
     p.add_argument("--procs", type=int, default=2, help="load-generator processes")
-    p.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    p.add_argument("--workers", type=int, default=3, help="web server workers")
+    p.add_argument(
+        "--server",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="web server (yanglao serve: granian)",
+    )
     p.add_argument(
         "--bridges",
         type=int,
@@ -618,12 +625,12 @@ def main() -> int:
 
     connections.close_all()
     port = free_port()
-    server = start_server(env, port, a.workers)
+    server = start_server(env, port, a.workers, server=a.server)
     console_server = None
     a.console_port = 0
     if not a.shared_console:
         a.console_port = free_port()
-        console_server = start_server(env, a.console_port, 1)
+        console_server = start_server(env, a.console_port, 1, server=a.server)
     try:
         if "http" in a.via:
             results["http"] = throughput("http", data, env, a, tmp, port)
