@@ -486,7 +486,7 @@ def trials_http(
     worthy, once, none = check_alarms(load_holder["alarm_worthy"])
     result = {"kills": len(kills), "acked": acked, "missing": missing, "alarm_worthy": worthy, "alarm_once": once,
               "alarm_none": none, "failed_requests": load_holder["failed"]}  # fmt: skip
-    log(f"http trials: {len(kills)} gunicorn workers killed with SIGKILL; {acked:,} acknowledged messages, "
+    log(f"http trials: {len(kills)} web server workers killed with SIGKILL; {acked:,} acknowledged messages, "
         f"{missing} missing; alarm-worthy {worthy}, exactly one alarm event {once}, none {none}; "
         f"{load_holder['failed']} requests failed and were resent")  # fmt: skip
     return result
