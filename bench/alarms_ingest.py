@@ -242,20 +242,18 @@ def pct(values: list[float], q: float) -> float:
 
 
 def start_server(
-    env: dict, port: int, workers: int, threads: int = 16, server: str = "gunicorn"
+    env: dict, port: int, workers: int, threads: int = 16, server: str = "granian"
 ) -> subprocess.Popen:
-    """The web server the platform ships with (gunicorn), or granian for a comparison."""
-    if server == "granian":
-        cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning",
-               "--respawn-failed-workers",
-               "yanglao.wsgi:application"]  # fmt: skip
-    else:
-        cmd = [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "5"]  # fmt: skip
+    """The web server as `yanglao serve` starts it (granian, or gunicorn to compare), its access
+    log discarded."""
+    from yanglao.cli import web_server_command
+
+    cmd = web_server_command(
+        server=server, host="127.0.0.1", port=port, workers=workers, threads=threads
+    )
     proc = subprocess.Popen(
         cmd,
-        env=env, stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / "gunicorn.log", "a"),  # noqa: SIM115
+        env=env, stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / "server.log", "a"),  # noqa: SIM115
     )  # fmt: skip
     wait_port(port)
     return proc

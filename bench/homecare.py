@@ -360,7 +360,7 @@ def bench_api(
     workers: int,
     think: float,
     threads: int = 16,
-    server: str = "gunicorn",
+    server: str = "granian",
 ) -> dict:
     from django.db import connections
 

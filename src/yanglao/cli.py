@@ -83,17 +83,19 @@ def _print_logins(address: str) -> None:
     print(flush=True)
 
 
-def _web_server_command(opts) -> list[str]:
-    """granian (HTTP in Rust, Django in its threads) or gunicorn. granian is the default: under
-    200 API clients it used about a fifth less CPU per request than gunicorn's threaded worker
-    and answered ≥ 300 order steps/s on 2 cores where gunicorn did not (bench/RESULTS.md).
-    Each open console stream (/alarms/stream/) holds one of a worker's threads with either."""
-    if opts.server == "gunicorn":
-        return [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"{opts.host}:{opts.port}",
-                "--workers", str(opts.workers), "--threads", str(opts.threads), "--access-logfile", "-",
+def web_server_command(
+    *, server: str, host: str, port: int, workers: int, threads: int
+) -> list[str]:
+    """granian (HTTP in Rust, Django in its threads) or gunicorn; `yanglao serve` runs it, and the
+    benchmarks start exactly this. granian is the default: under 200 API clients it used about a
+    fifth less CPU per request than gunicorn's threaded worker (bench/RESULTS.md). Each open
+    console stream (/alarms/stream/) holds one of a worker's threads with either."""
+    if server == "gunicorn":
+        return [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"{host}:{port}",
+                "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
                 "--timeout", "120"]  # fmt: skip
-    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", opts.host, "--port", str(opts.port),
-            "--workers", str(opts.workers), "--blocking-threads", str(opts.threads), "--no-ws", "--access-log",
+    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--access-log",
             "--respawn-failed-workers", "yanglao.wsgi:application"]  # fmt: skip
 
 
@@ -101,7 +103,8 @@ def cmd_serve(opts) -> int:
     _django()
     _call("collectstatic", "--no-input", verbosity=0)
     print(f"正在启动：http://{opts.host}:{opts.port}/  （Ctrl-C 停止）", flush=True)
-    args = _web_server_command(opts)
+    args = web_server_command(server=opts.server, host=opts.host, port=opts.port,
+                              workers=opts.workers, threads=opts.threads)  # fmt: skip
     if getattr(opts, "no_worker", False):
         os.execv(sys.executable, args)
     # One background worker beside the web server (imports, later cycles and reports), so a
