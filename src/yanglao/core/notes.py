@@ -18,12 +18,16 @@ T = TypeVar("T")
 TRUSTED_NOTES = "_trusted_notes"
 
 
-def user_note(user, name: str, work_out: Callable[[], T]) -> T:
-    """`user.<name>`, worked out with `work_out()` the first time it is asked for."""
+def user_note(
+    user, name: str, work_out: Callable[[], T], *, for_the_window: bool = True
+) -> T:
+    """`user.<name>`, worked out with `work_out()` the first time it is asked for; kept for the
+    token's trust window too unless `for_the_window` is False (a fact that must change at once,
+    such as a revoked family link)."""
     own = user.__dict__
     if name in own:
         return own[name]
-    shared = own.get(TRUSTED_NOTES)
+    shared = own.get(TRUSTED_NOTES) if for_the_window else None
     if shared is not None and name in shared:
         value = shared[name]
     else:

@@ -85,13 +85,14 @@ def carer_of(user) -> Carer | None:
 def linked_elder_ids(user) -> set[int]:
     if user.role not in LINKED_ROLES:
         return set()
-    if not hasattr(user, "_homecare_linked"):
-        user._homecare_linked = set(
-            FamilyLink.objects.filter(user=user, revoked_at__isnull=True).values_list(
-                "elder_id", flat=True
-            )
-        )
-    return user._homecare_linked
+
+    def read() -> set[int]:
+        links = FamilyLink.objects.filter(user=user, revoked_at__isnull=True)
+        return set(links.values_list("elder_id", flat=True))
+
+    return user_note(
+        user, "_homecare_linked", read, for_the_window=False
+    )  # revoked: at once
 
 
 def order_scope_q(by) -> Q:

@@ -151,6 +151,24 @@ def test_a_carers_record_is_read_once_per_token_trust_window(hc, settings, monke
     assert carer_reads() == 1 and carer_reads() == 1
 
 
+def test_a_revoked_family_link_takes_effect_within_the_trust_window(
+    hc, users, settings
+):
+    """Unlike the carer record, a family member's links are read on every request."""
+    from django.test import Client
+
+    from yanglao.homecare.models import FamilyLink
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    order = _place(hc)
+    key, _ = accounts.api_token_issue(username="daughter", password=PASSWORD)
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    assert api.get(f"/api/v1/homecare/orders/{order.pk}").status_code == 200
+    link = FamilyLink.objects.get(user=hc["family"], elder=hc["elder"])
+    services.family_unlink(by=users["carol"], link=link)
+    assert api.get(f"/api/v1/homecare/orders/{order.pk}").status_code == 404
+
+
 def test_update_where_writes_as_the_orm_and_only_at_the_version_read(hc):
     fresh, served = _orders(hc)
     now = timezone.now()
