@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from yanglao.accounts.api import BearerToken
 from yanglao.accounts.api import router as auth_router
 from yanglao.alarms.api import router as alarms_router
 from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
+from yanglao.core.api import schema_error_detail
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.urls import grouped_by_prefix
 from yanglao.elders.api import router as elders_router
@@ -29,12 +32,29 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationFailed)
 def on_validation_failed(request, exc: ValidationFailed):
-    """422 with one entry per refused field, in the same shape as request-schema errors."""
+    """422 with one entry per refused field (request-schema errors take the same shape)."""
     detail = [
         {"loc": ["body", field], "field": field, "msg": reason, "type": "value_error"}
         for field, reason in exc.errors.items()
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(SchemaError)
+def on_schema_error(request, exc: SchemaError):
+    """A request that does not fit the schema (a missing field, a word where a number goes):
+    the same shape and language as a refusal by the services."""
+    return api.create_response(
+        request, {"detail": schema_error_detail(exc.errors)}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """django-ninja's own refusals; a body that is not JSON is said in Chinese, the rest as is."""
+    unparsable = exc.status_code == 400 and exc.message.startswith("Cannot parse")
+    message = "请求体无法解析（应为 JSON）" if unparsable else exc.message
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(NotInScope)

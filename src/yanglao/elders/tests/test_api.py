@@ -55,6 +55,25 @@ def test_a_missing_required_field_is_a_422_too(users, regions, api_token):
     }
 
 
+def test_schema_errors_name_the_field_in_chinese(users, regions, api_token):
+    """A request that does not fit the schema says which field and why, in Chinese, like a
+    refusal by the services (docs/api.md)."""
+    client = api_token(users["bob"])
+    detail = _post(client, "/api/v1/elders/", {"name": "王"}).json()["detail"]
+    assert {"field": "id_number", "msg": "必填"}.items() <= next(
+        d for d in detail if d["field"] == "id_number"
+    ).items()
+    r = client.post("/api/v1/homecare/orders", {"elder_id": "甲", "provider_id": 1, "item": "bath",
+                    "slot_start": "昨天"}, content_type="application/json")  # fmt: skip
+    by_field = {d["field"]: d["msg"] for d in r.json()["detail"]}
+    assert r.status_code == 422 and by_field == {
+        "elder_id": "应为整数",
+        "slot_start": "应为日期时间，如 2026-12-01T09:00:00+08:00",
+    }
+    r = client.post("/api/v1/elders/", "{not json", content_type="application/json")
+    assert (r.status_code, r.json()) == (400, {"detail": "请求体无法解析（应为 JSON）"})
+
+
 def test_list_filters_searches_and_paginates(users, make_elder, api_token):
     for i in range(3):
         make_elder(name=f"李{i}")
