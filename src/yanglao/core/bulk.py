@@ -130,3 +130,22 @@ def _write(connection, model, fields, value_rows: Iterable, batch: int) -> int:
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def pg_array(values: Iterable) -> str:
+    """A PostgreSQL array literal (`{1,2,NULL}`) of numbers, for `%s::bigint[]` and the like with
+    `unnest`. Passing a Python list makes psycopg adapt every element in Python, which took ~18 ms
+    for the 14,000 values of one telemetry batch; this string takes ~3 ms."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
+def pg_text_array(values: Iterable[str]) -> str:
+    """A PostgreSQL array literal of strings (`{"a","b\\"c"}`): every element quoted, with `"` and
+    `\\` escaped, so commas, braces, spaces and the word NULL stay plain text."""
+    return (
+        "{"
+        + ",".join(
+            '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in values
+        )
+        + "}"
+    )

@@ -53,3 +53,23 @@ def test_one_row_is_stored_as_the_orm_stores_it_and_its_key_returned():
         None,
     )
     assert mine.at is not None and abs((orm.at - mine.at).total_seconds()) < 60
+
+
+def test_array_literals_round_trip_through_postgresql():
+    """Strings with quotes, backslashes, commas, braces, spaces and the word NULL come back as
+    written; numbers (floats in full precision) and NULLs too."""
+    from django.db import connection
+
+    from yanglao.core.bulk import pg_array, pg_text_array
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL array literals")
+    texts = ['a"b', "c\\d", "e,f", "{g}", " h ", "NULL", "", "中文", 'x\\"y']
+    numbers = [1, -2, 0.1 + 0.2, 1e-05, None, 123456789012345]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT %s::text[], %s::float8[]", [pg_text_array(texts), pg_array(numbers)]
+        )
+        got_texts, got_numbers = cursor.fetchone()
+    assert got_texts == texts
+    assert got_numbers == [1.0, -2.0, 0.1 + 0.2, 1e-05, None, 123456789012345.0]
