@@ -167,8 +167,14 @@ class Reading(models.Model):
     message is recognised and stored once."""
 
     id = models.BigAutoField(primary_key=True)
+    # No index of its own: the unique (device, msg_id, metric) and the (device, metric, ts_ms)
+    # indexes both begin with it, and each index costs every one of 20,000 inserts a second.
     device = models.ForeignKey(
-        Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Device,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     msg_id = models.CharField(max_length=64)
     metric = models.PositiveSmallIntegerField()

@@ -44,6 +44,7 @@ from yanglao.alarms.models import (
 from yanglao.alarms.telemetry import Metric, Refused
 from yanglao.core import push
 from yanglao.core.audit import audit, audit_create
+from yanglao.core.bulk import pg_array, pg_text_array
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Contact, Elder
@@ -330,69 +331,14 @@ def ingest(objs: list, *, vendor: str, source: str, device: Device | None = None
             result.duplicates += 1  # the same message twice in one batch
         else:
             good[(message.serial, message.msg_id)] = (index, message)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                status = _store(good, refused, result, gateway=gateway, source=source,
-                                remote=remote, received_ms=received_ms)  # fmt: skip
-            break
-        except (
-            IntegrityError
-        ):  # a concurrent writer raised the same alarm first: read it again
-            if attempt == 2:
-                raise
-            result.alarms.clear()
-    _update_device_status(status)
-    return result
-
-
-def _store(
-    good, refused, result: IngestResult, *, gateway, source, remote, received_ms
-):
     devices = _devices_for({serial for serial, _ in good})
-    rows, kept = [], []
-    for (serial, msg_id), (index, message) in good.items():
-        dev = devices.get(serial)
-        reason = None
-        if dev is None or not dev["active"]:
-            reason = "未登记或已停用的设备"
-        elif gateway is not None and dev["gateway_id"] != gateway.pk:
-            reason = "设备不属于该网关"
-        if reason:
-            refused.append((index, serial, msg_id, reason, None))
-            continue
-        kept.append((dev, message))
-        for metric, value, value2 in message.readings:
-            rows.append(
-                (
-                    dev["id"],
-                    msg_id,
-                    int(metric),
-                    message.ts_ms,
-                    received_ms,
-                    value,
-                    value2,
-                )
-            )
-    new_keys = _insert_readings(rows)
-    fresh = [(dev, m) for dev, m in kept if (dev["id"], m.msg_id) in new_keys]
-    result.accepted = len(fresh)
-    result.readings = sum(len(m.readings) for _, m in fresh)
-    result.duplicates += len(kept) - len(fresh)
-    triggers = _triggers(fresh)
-    for dev, trig in triggers:
-        if dev["elder_id"] is None:
-            refused.append(
-                (
-                    -1,
-                    dev["serial"],
-                    trig.msg_id,
-                    f"设备未绑定老人，{rules.KINDS[trig.kind][0]}无法派发",
-                    None,
-                )
-            )
-            continue
-        result.alarms.append(_raise(dev, trig))
+    kept = _authorised(good, devices, gateway, refused)
+    thresholds = _thresholds_for(
+        {dev["elder_id"] for dev, _ in kept if dev["elder_id"]}
+    )
+    status: dict[int, list] = {}
+    for part in _urgent_first(kept, thresholds):
+        status.update(_store_part(part, thresholds, result, refused, received_ms))
     refused.sort(key=lambda r: r[0])
     result.rejected = [
         {"index": i, "id": mid, "reason": reason} for i, _, mid, reason, _ in refused
@@ -404,9 +350,105 @@ def _store(
             )
             for _, serial, mid, reason, obj in refused
         )
-    if result.alarms:
-        push.publish(CHANNEL)
+    _update_device_status(status)
+    return result
+
+
+def _authorised(
+    good, devices, gateway, refused
+) -> list[tuple[dict, telemetry.Message]]:
+    """The messages of registered, active devices (of this gateway, when one sent them); the
+    others are added to `refused`."""
+    kept = []
+    for (serial, msg_id), (index, message) in good.items():
+        dev = devices.get(serial)
+        reason = None
+        if dev is None or not dev["active"]:
+            reason = "未登记或已停用的设备"
+        elif gateway is not None and dev["gateway_id"] != gateway.pk:
+            reason = "设备不属于该网关"
+        if reason:
+            refused.append((index, serial, msg_id, reason, None))
+        else:
+            kept.append((dev, message))
+    return kept
+
+
+def _urgent_first(kept, thresholds) -> list[list]:
+    """The batch in two parts, each stored in its own transaction: first every message of the
+    devices that reported something beyond their person's limits (an SOS, a fall, an abnormal
+    vital), then the routine rest. An alarm is committed and pushed to the console before the
+    hundreds of routine readings around it are written (issue 5: p50 ≤ 100 ms from the device's
+    send time). A device's messages stay together, so the rules that look at the readings before
+    one (two abnormal heart rates in a row) see the whole batch of that device. If the process
+    dies between the two, the sender has no answer and sends the batch again: the first part's
+    messages are recognised as stored, nothing is raised twice."""
+    urgent_devices = set()
+    for dev, message in kept:
+        thr = thresholds.get(dev["elder_id"], rules.DEFAULTS)
+        for metric, value, value2 in message.readings:
+            if rules.abnormal(metric, value, value2, thr):
+                urgent_devices.add(dev["id"])
+                break
+    if not urgent_devices:
+        return [kept] if kept else []
+    urgent = [(dev, m) for dev, m in kept if dev["id"] in urgent_devices]
+    routine = [(dev, m) for dev, m in kept if dev["id"] not in urgent_devices]
+    return [urgent, routine] if routine else [urgent]
+
+
+def _store_part(kept, thresholds, result: IngestResult, refused, received_ms) -> dict:
+    """Store one part of a batch and raise its alarms in one transaction (tried again when a
+    concurrent batch opened the same alarm first); add its counts to `result` once committed."""
+    for attempt in range(3):
+        unbound: list[tuple] = []
+        try:
+            with transaction.atomic():
+                fresh, alarm_ids = _store(kept, thresholds, unbound, received_ms)
+            break
+        except (
+            IntegrityError
+        ):  # a concurrent writer raised the same alarm first: read it again
+            if attempt == 2:
+                raise
+    result.accepted += len(fresh)
+    result.readings += sum(len(m.readings) for _, m in fresh)
+    result.duplicates += len(kept) - len(fresh)
+    result.alarms += alarm_ids
+    refused += unbound
     return _status_rows(fresh)
+
+
+def _store(kept, thresholds, unbound: list, received_ms: int) -> tuple[list, list[int]]:
+    """Insert the readings (skipping messages stored before) and raise the alarms of the new ones;
+    the new messages and the alarms raised or repeated."""
+    rows = [
+        (
+            dev["id"],
+            message.msg_id,
+            int(metric),
+            message.ts_ms,
+            received_ms,
+            value,
+            value2,
+        )
+        for dev, message in kept
+        for metric, value, value2 in message.readings
+    ]
+    new_keys = _insert_readings(rows)
+    fresh = [(dev, m) for dev, m in kept if (dev["id"], m.msg_id) in new_keys]
+    alarm_ids = []
+    for dev, trig in _triggers(fresh, thresholds):
+        if dev["elder_id"] is None:
+            unbound.append(
+                (-1, dev["serial"], trig.msg_id,
+                 f"设备未绑定老人，{rules.KINDS[trig.kind][0]}无法派发", None)
+            )  # fmt: skip
+            continue
+        alarm_ids.append(_raise(dev, trig))
+    if alarm_ids:
+        push.publish(CHANNEL)
+    return fresh, alarm_ids
 
 
 def _devices_for(serials: set[str]) -> dict[str, dict]:
@@ -421,7 +463,6 @@ def _devices_for(serials: set[str]) -> dict[str, dict]:
             "gateway_id",
             "active",
             "region_id",
-            "elder__residence_region_id",
         )  # fmt: skip
     }
 
@@ -439,7 +480,8 @@ def _insert_readings(rows: list[tuple]) -> set[tuple[int, str]]:
                 "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::bigint[], "
                 "%s::bigint[], %s::float8[], %s::float8[]) "
                 "ON CONFLICT (device_id, msg_id, metric) DO NOTHING RETURNING device_id, msg_id",
-                [list(c) for c in columns],
+                [pg_array(columns[0]), pg_text_array(columns[1])]
+                + [pg_array(c) for c in columns[2:]],
             )
             new.update(cursor.fetchall())
             return new
@@ -464,13 +506,10 @@ def _thresholds_for(elder_ids: set[int]) -> dict[int, rules.Thresholds]:
     }
 
 
-def _triggers(fresh) -> list[tuple[dict, rules.Trigger]]:
+def _triggers(fresh, thresholds) -> list[tuple[dict, rules.Trigger]]:
     """The alarms the new messages raise, in device time. Abnormal readings are rare: only for
     them is the reading before (of the same metric) looked up — with the device row locked, so a
     concurrent batch of the same device sees this one's readings (PostgreSQL READ COMMITTED)."""
-    thresholds = _thresholds_for(
-        {dev["elder_id"] for dev, _ in fresh if dev["elder_id"]}
-    )
     candidates = []
     for dev, message in fresh:
         thr = thresholds.get(dev["elder_id"], rules.DEFAULTS)
@@ -587,7 +626,7 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
     ):  # a savepoint: a concurrent insert of the same alarm fails alone
         alarm = Alarm.objects.create(
             elder_id=dev["elder_id"], device_id=dev["id"],
-            region_id=dev["elder__residence_region_id"] or dev["region_id"],
+            region_id=_alarm_region(dev),
             kind=trig.kind, severity=trig.severity, text=trig.text, raised_at=now,
             signal_ts_ms=trig.ts_ms, last_signal_at=now,
         )  # fmt: skip
@@ -599,6 +638,18 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
         _notify_family(alarm, f"【养老服务】{alarm.elder.name} 的{rules.KINDS[trig.kind][0]}：{trig.text}。"
                               "服务中心已收到，正在处置。")  # fmt: skip
     return alarm.pk
+
+
+def _alarm_region(dev: dict) -> int:
+    """An alarm belongs to the region where its person lives (the operators of that region see
+    it), or the device's when the person has none recorded. Read when an alarm is opened, which is
+    rare, rather than joined into every batch's device look-up."""
+    residence = (
+        Elder.objects.filter(pk=dev["elder_id"])
+        .values_list("residence_region_id", flat=True)
+        .first()
+    )
+    return residence or dev["region_id"]
 
 
 def _notify_family(alarm: Alarm, text: str) -> None:
@@ -649,10 +700,10 @@ def _update_device_status(status: dict[int, list]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT 1 FROM alarms_device WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                [ids],
+                "SELECT 1 FROM alarms_device WHERE id = ANY(%s::bigint[]) ORDER BY id FOR NO KEY UPDATE",
+                [pg_array(ids)],
             )
-            cols = [list(c) for c in zip(*rows, strict=True)]
+            cols = [pg_array(c) for c in zip(*rows, strict=True)]
             cursor.execute(
                 "UPDATE alarms_device d SET "
                 "battery = CASE WHEN v.seen >= COALESCE(d.last_seen_ms, 0) THEN COALESCE(v.battery, d.battery) ELSE d.battery END, "
@@ -832,7 +883,7 @@ def _timer_alarm(device: Device, kind: str, since_ms: int, text: str) -> bool:
         return False
     dev = {
         "id": device.pk, "elder_id": device.elder_id, "region_id": device.region_id,
-        "elder__residence_region_id": device.region_id, "serial": device.serial,
+        "serial": device.serial,
     }  # fmt: skip
     with transaction.atomic():
         _raise(dev, rules.trigger(kind, since_ms, "", text))

@@ -233,3 +233,81 @@ def test_retention_deletes_old_readings(watch, settings):
 def test_vendor_message_body_may_be_a_single_object(watch):
     r = post(watch, json.dumps(msg(1, hr=66)))
     assert r.json()["accepted"] == 1
+
+
+def _gateway_with_two_watches(staff, regions, make_elder):
+    gateway, _ = services.gateway_create(by=staff["admin"], code="GW-2", name="两台手表", vendor="yanglao",
+                                         region=regions["city"])  # fmt: skip
+    for serial in ("WA1", "WB1"):
+        services.device_register(by=staff["admin"], serial=serial, type="watch", region=regions["tangping"],
+                                 gateway=gateway, elder=make_elder())  # fmt: skip
+    return gateway
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alarm_is_committed_before_the_routine_readings_of_its_batch(
+    staff, regions, make_elder, monkeypatch
+):
+    """The SOS device's messages are stored and its alarm committed first; if the process dies
+    while the routine rest is written, the alarm is already there, and the resent batch stores the
+    rest without raising it twice (issue 5: fast alarms, nothing lost, nothing doubled)."""
+    gateway = _gateway_with_two_watches(staff, regions, make_elder)
+    t = now_ms()
+    batch = [{"device": "WB1", **msg(1, t - 900, hr=72)},
+             {"device": "WA1", **msg(1, t - 800, hr=75)},
+             {"device": "WA1", **msg(2, t - 700, event="sos")},
+             {"device": "WB1", **msg(2, t - 600, hr=74, battery=90)}]  # fmt: skip
+    real_insert, calls = services._insert_readings, []
+
+    def dies_on_the_routine_part(rows):
+        calls.append({row[0] for row in rows})
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real_insert(rows)
+
+    monkeypatch.setattr(services, "_insert_readings", dies_on_the_routine_part)
+    with pytest.raises(RuntimeError):
+        services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
+    wa, wb = Device.objects.get(serial="WA1").pk, Device.objects.get(serial="WB1").pk
+    assert calls == [{wa}, {wb}]
+    assert Alarm.objects.get().kind == "sos"
+    assert sorted(Reading.objects.values_list("device_id", "msg_id")) == [
+        (wa, "m1"),
+        (wa, "m2"),
+    ]
+
+    monkeypatch.setattr(services, "_insert_readings", real_insert)
+    result = services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
+    assert (result.accepted, result.duplicates, result.alarms) == (2, 2, [])
+    assert Reading.objects.count() == 5
+    assert (
+        Alarm.objects.count() == 1
+        and AlarmEvent.objects.filter(msg_id="m2").count() == 1
+    )
+    assert Device.objects.get(pk=wb).battery == 90
+
+
+@pytest.mark.django_db
+def test_a_normal_reading_between_two_abnormal_ones_of_a_batch_breaks_the_run(
+    staff, regions, make_elder
+):
+    """A device with an abnormal reading is stored with all its messages of the batch, so the rule
+    "two abnormal heart rates in a row" sees the normal one between them."""
+    gateway = _gateway_with_two_watches(staff, regions, make_elder)
+    t = now_ms()
+    batch = [{"device": "WA1", **msg(1, t - 3000, hr=150)},
+             {"device": "WB1", **msg(1, t - 2500, hr=70)},
+             {"device": "WA1", **msg(2, t - 2000, hr=72)},
+             {"device": "WA1", **msg(3, t - 1000, hr=155)}]  # fmt: skip
+    result = services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
+    assert (result.accepted, result.alarms) == (4, [])
+    assert not Alarm.objects.exists()
+    later = [{"device": "WA1", **msg(4, t, hr=160)}]
+    assert (
+        len(
+            services.ingest(
+                later, vendor="yanglao", source="http", gateway=gateway
+            ).alarms
+        )
+        == 1
+    )
