@@ -353,6 +353,7 @@ def cmd_mqtt_bridge(opts) -> int:
         opts.url or settings.MQTT_URL,
         client_id=client_id,
         batch=opts.batch,
+        batch_bytes=opts.batch_kb * 1024,
         group=opts.group,
     )
     stop = threading.Event()
@@ -546,7 +547,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--client-id", default="", help="固定的客户端编号（重启后取回未确认消息）"
     )
-    p.add_argument("--batch", type=int, default=500)
+    p.add_argument(
+        "--batch", type=int, default=500, help="每批最多的 MQTT 消息数（默认 500）"
+    )
+    p.add_argument(
+        "--batch-kb",
+        type=int,
+        default=64,
+        help="每批最多的消息体积，KB（默认 64，约 500 条读数消息；批越小告警越快送达）",
+    )
     p.add_argument(
         "--group", default="", help="共享订阅组名（多个桥接进程分担负载时使用）"
     )

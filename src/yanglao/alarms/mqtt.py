@@ -25,6 +25,7 @@ from yanglao.alarms.models import Device
 
 log = logging.getLogger(__name__)
 TOPIC = "yanglao/devices/+/up"
+BATCH_BYTES = 64 * 1024  # about 500 telemetry messages, like one full HTTP batch
 
 
 def broker_address(url: str) -> tuple[str, int]:
@@ -48,11 +49,12 @@ class Bridge:
     """One bridge process: a paho network thread fills a queue; `run` stores and acknowledges."""
 
     def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
-                 max_wait: float = 0.005):  # fmt: skip
+                 batch_bytes: int = BATCH_BYTES, max_wait: float = 0.005):  # fmt: skip
         import paho.mqtt.client as mqtt
 
         self.host, self.port = broker_address(url)
         self.group, self.batch, self.max_wait = group, batch, max_wait
+        self.batch_bytes = batch_bytes
         # One bridge: a plain subscription, which a persistent session keeps across a broker restart.
         # Several bridges: a shared subscription ($share/<group>/…) splits the messages among them.
         self.topic = f"$share/{group}/{TOPIC}" if group else TOPIC
@@ -97,13 +99,18 @@ class Bridge:
             self.stop()
 
     def _take(self) -> list:
+        """What has arrived, up to `batch` MQTT messages or `batch_bytes` of payload, whichever
+        comes first. The byte budget keeps a batch of buffered payloads (each holding many
+        readings) as small as a batch of single ones: every message of a batch waits for the whole
+        batch before its PUBACK, and the next batch waits for this one (issue 5's alarm delay)."""
         try:
             first = self.inbox.get(timeout=0.5)
         except queue.Empty:
             return []
         batch = [first]
+        size = len(first.payload)
         deadline = time.monotonic() + self.max_wait
-        while len(batch) < self.batch:
+        while len(batch) < self.batch and size < self.batch_bytes:
             left = deadline - time.monotonic()
             try:
                 batch.append(
@@ -113,6 +120,7 @@ class Bridge:
                 )
             except queue.Empty:
                 break
+            size += len(batch[-1].payload)
         return batch
 
     def _store(self, batch: list, stop: threading.Event) -> None:

@@ -223,3 +223,14 @@ def test_messages_published_while_the_bridge_and_the_broker_were_down_arrive(
     assert wait_for(lambda: Reading.objects.count() == 20), Reading.objects.count()
     stop.set()
     thread.join(10)
+
+
+def test_a_batch_ends_at_its_message_count_or_its_payload_bytes():
+    """Payloads that each buffer many readings make a smaller batch: the batch's size in bytes,
+    not only its count of MQTT messages, bounds how long an alarm in it waits."""
+    from types import SimpleNamespace
+
+    bridge = Bridge("mqtt://127.0.0.1:1", client_id="bridge-t", batch=5, batch_bytes=1000)
+    for payload in [b"x" * 100] * 7 + [b"y" * 400] * 4:
+        bridge.inbox.put(SimpleNamespace(payload=payload))
+    assert [len(bridge._take()) for _ in range(4)] == [5, 2 + 2, 2, 0]
