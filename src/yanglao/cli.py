@@ -354,6 +354,7 @@ def cmd_mqtt_bridge(opts) -> int:
         client_id=client_id,
         batch=opts.batch,
         batch_bytes=opts.batch_kb * 1024,
+        threads=opts.threads,
         group=opts.group,
     )
     stop = threading.Event()
@@ -555,6 +556,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=64,
         help="每批最多的消息体积，KB（默认 64，约 500 条读数消息；批越小告警越快送达）",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="同时保存批次的线程数（默认 2：一批写库时下一批已在解析）",
     )
     p.add_argument(
         "--group", default="", help="共享订阅组名（多个桥接进程分担负载时使用）"

@@ -234,3 +234,32 @@ def test_a_batch_ends_at_its_message_count_or_its_payload_bytes():
     for payload in [b"x" * 100] * 7 + [b"y" * 400] * 4:
         bridge.inbox.put(SimpleNamespace(payload=payload))
     assert [len(bridge._take()) for _ in range(4)] == [5, 2 + 2, 2, 0]
+
+
+def test_batches_stored_side_by_side_are_acknowledged_in_the_order_they_arrived():
+    """Two threads store batches at once; a later batch that is stored first still waits for
+    the earlier one's PUBACKs (MQTT 3.1.1, 4.6), and a batch that could not be stored is never
+    acknowledged."""
+    from types import SimpleNamespace
+
+    acks = []
+    bridge = Bridge("mqtt://127.0.0.1:1", client_id="bridge-o", batch=2, threads=2)
+    bridge.client = SimpleNamespace(ack=lambda mid, qos: acks.append(mid))
+    stop = threading.Event()
+
+    def store(batch, _stop):
+        if batch[0].mid == 1:
+            time.sleep(0.3)  # the first batch is slow to store
+        return batch[0].mid != 5  # the third batch fails to store and the bridge stops
+
+    bridge._store = store
+    for mid in range(1, 7):
+        bridge.inbox.put(SimpleNamespace(payload=b"{}", mid=mid, qos=1))
+    workers = [threading.Thread(target=bridge._work, args=(stop,)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    assert wait_for(lambda: len(acks) == 4)
+    stop.set()
+    for worker in workers:
+        worker.join(5)
+    assert acks == [1, 2, 3, 4] and bridge.stored == 4
