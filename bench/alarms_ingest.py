@@ -3,17 +3,18 @@
 Targets: sustained ≥ 20,000 readings/s into PostgreSQL for 5 minutes over HTTP batches and over
 MQTT, ≥ 10,000/s into SQLite; alarms raised by the rules on that stream reach the operator console's
 push stream with p50 ≤ 100 ms and p99 ≤ 500 ms from the device's send time; no loss and no
-duplicates when the ingest (gunicorn worker) or the MQTT bridge is killed with SIGKILL at random
+duplicates when the ingest (web server worker) or the MQTT bridge is killed with SIGKILL at random
 moments (10 trials) and the broker is restarted once.
 
 What runs, all on this machine (the load generator shares the 2 cores with the platform):
   setup     a fresh database: the demo city (scale 0.03), a vendor gateway and --devices watches,
             each bound to a different older person; an API token for the push-stream client;
-  server    `gunicorn yanglao.wsgi` (--workers, 16 threads), as `yanglao serve` runs it, for
-            ingest; the console's push stream from its own gunicorn process (one worker), as
+  server    the web server `yanglao serve` runs (--server granian|gunicorn; --workers, 16 threads)
+            for ingest; the console's push stream from its own server process (one worker), as
             docs/deployment.md advises, unless --shared-console;
   broker    a private Mosquitto (persistence on; max_inflight_messages 1000) for the MQTT runs,
-            with one `yanglao mqtt-bridge` (plain subscription; --bridges N share one);
+            with one `yanglao mqtt-bridge` (plain subscription, its default 2 worker processes;
+            --bridges N share one subscription);
   load      --procs processes of the device simulator (bench-side copy of `yanglao simulate-devices`):
             HTTP batches of 500 messages through the gateway, or MQTT QoS 1 with 10 buffered
             readings per message; mostly normal vitals, rare SOS/falls/abnormal readings;

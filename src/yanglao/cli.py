@@ -355,6 +355,7 @@ def cmd_mqtt_bridge(opts) -> int:
         batch=opts.batch,
         batch_bytes=opts.batch_kb * 1024,
         threads=opts.threads,
+        processes=opts.processes,
         group=opts.group,
     )
     stop = threading.Event()
@@ -421,7 +422,8 @@ def cmd_simulate_devices(opts) -> int:
     if opts.via == "http":
         counts = simulate.run_http(devices, url=opts.url, rate=opts.rate, duration=opts.duration,
                                    batch=opts.batch, gateway=gateway if not opts.per_device else None,
-                                   threads=opts.threads, seed=opts.seed, stream=stream)  # fmt: skip
+                                   threads=opts.threads,
+        processes=opts.processes, seed=opts.seed, stream=stream)  # fmt: skip
     else:
         counts = simulate.run_mqtt(devices, broker=opts.broker, rate=opts.rate, duration=opts.duration,
                                    per_message=opts.per_message, seed=opts.seed, stream=stream)  # fmt: skip
@@ -558,10 +560,16 @@ def main(argv: list[str] | None = None) -> int:
         help="每批最多的消息体积，KB（默认 64，约 500 条读数消息；批越小告警越快送达）",
     )
     p.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="解析并保存批次的工作进程数（默认 2；0 表示在本进程内用 --threads 个线程）",
+    )
+    p.add_argument(
         "--threads",
         type=int,
         default=2,
-        help="同时保存批次的线程数（默认 2：一批写库时下一批已在解析）",
+        help="--processes 0 时同时保存批次的线程数（默认 2）",
     )
     p.add_argument(
         "--group", default="", help="共享订阅组名（多个桥接进程分担负载时使用）"

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import queue
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from urllib.parse import urlparse
 
 from django.db import close_old_connections, connection
 
-from yanglao.alarms import services
+from yanglao.alarms import bridge_worker, services
 from yanglao.alarms.models import Device
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,8 @@ class Bridge:
     """One bridge process: a paho network thread fills a queue; `run` stores and acknowledges."""
 
     def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
-                 batch_bytes: int = BATCH_BYTES, max_wait: float = 0.005, threads: int = 2):  # fmt: skip
+                 batch_bytes: int = BATCH_BYTES, max_wait: float = 0.005, threads: int = 2,
+                 processes: int = 0):  # fmt: skip
         import paho.mqtt.client as mqtt
 
         self.host, self.port = broker_address(url)
@@ -60,6 +64,11 @@ class Bridge:
             threading.Condition()
         )  # batches are acknowledged in the order taken
         self._tickets = self._next_ack = 0
+        # processes > 0: batches are decoded and stored in that many worker processes (each its
+        # own interpreter and GIL); this one only receives, forms batches and acknowledges.
+        self.processes = processes
+        self._pool = None
+        self._pool_lock = threading.Lock()
         # One bridge: a plain subscription, which a persistent session keeps across a broker restart.
         # Several bridges: a shared subscription ($share/<group>/…) splits the messages among them.
         self.topic = f"$share/{group}/{TOPIC}" if group else TOPIC
@@ -97,10 +106,13 @@ class Bridge:
         """Store and acknowledge until `stop`, in `threads` threads: while one waits for
         PostgreSQL to write its batch, another decodes the next (one thread left the database
         and Python taking turns, and fell behind at 20,000 readings/s with small batches)."""
+        if self.processes:
+            self._warm_up()
         self.start()
+        count = max(1, self.processes or self.threads)
         workers = [
             threading.Thread(target=self._work, args=(stop,), daemon=True)
-            for _ in range(max(1, self.threads))
+            for _ in range(count)
         ]
         try:
             for worker in workers:
@@ -109,6 +121,8 @@ class Bridge:
                 worker.join()
         finally:
             self.stop()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _work(self, stop: threading.Event) -> None:
         try:
@@ -169,10 +183,20 @@ class Bridge:
     def _store(self, batch: list, stop: threading.Event) -> bool:
         """Store the batch; True once it is committed. A database failure tries again (the broker
         keeps the messages meanwhile, unacknowledged) until it works or the bridge stops."""
+        items = [(m.topic, m.payload) for m in batch]
         while True:
             try:
-                store_messages([(m.topic, m.payload) for m in batch])
+                if self.processes:
+                    self._worker_pool().submit(bridge_worker.store, items).result()
+                else:
+                    store_messages(items)
                 return True
+            except BrokenProcessPool:  # a worker process died: start the pool again
+                log.error("MQTT bridge: a worker process died; restarting the pool")
+                with self._pool_lock:
+                    self._pool = None
+                if stop.wait(0.2):
+                    return False
             except Exception:
                 log.exception(
                     "MQTT bridge: could not store a batch of %s; retrying", len(batch)
@@ -180,6 +204,26 @@ class Bridge:
                 close_old_connections()
                 if stop.wait(1.0):
                     return False
+
+    def _warm_up(self) -> None:
+        """Start the worker processes before subscribing: setting Django up takes a second or
+        two, and the first batches would wait for it (seen as the slowest alarms of a run)."""
+        pool = self._worker_pool()
+        for future in [
+            pool.submit(bridge_worker.ping, 0.2) for _ in range(self.processes)
+        ]:
+            future.result()
+
+    def _worker_pool(self):
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=bridge_worker.ready,
+                    initargs=(connection.settings_dict["NAME"],),
+                )
+            return self._pool
 
 
 def store_messages(items: list[tuple[str, bytes]]) -> services.IngestResult:

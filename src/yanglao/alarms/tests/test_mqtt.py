@@ -230,7 +230,9 @@ def test_a_batch_ends_at_its_message_count_or_its_payload_bytes():
     not only its count of MQTT messages, bounds how long an alarm in it waits."""
     from types import SimpleNamespace
 
-    bridge = Bridge("mqtt://127.0.0.1:1", client_id="bridge-t", batch=5, batch_bytes=1000)
+    bridge = Bridge(
+        "mqtt://127.0.0.1:1", client_id="bridge-t", batch=5, batch_bytes=1000
+    )
     for payload in [b"x" * 100] * 7 + [b"y" * 400] * 4:
         bridge.inbox.put(SimpleNamespace(payload=payload))
     assert [len(bridge._take()) for _ in range(4)] == [5, 2 + 2, 2, 0]
@@ -263,3 +265,30 @@ def test_batches_stored_side_by_side_are_acknowledged_in_the_order_they_arrived(
     for worker in workers:
         worker.join(5)
     assert acks == [1, 2, 3, 4] and bridge.stored == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_store_what_the_bridge_receives(broker, watch):
+    """`yanglao mqtt-bridge` decodes and stores in worker processes (their own interpreters), and
+    the bridge acknowledges once they have stored: readings and the alarm are in the database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "worker processes share the database: the SQLite test database is in memory"
+        )
+    bridge = Bridge(broker, client_id="bridge-w", processes=2)
+    thread, stop = start(bridge)
+    now = time.time()
+    topic = f"yanglao/devices/{watch.serial}/up"
+    items = [
+        (topic, json.dumps({"id": f"w{i}", "ts": now - 30 + i, "hr": 72}))
+        for i in range(25)
+    ]
+    items.append((topic, json.dumps({"id": "sos", "ts": now, "event": "sos"})))
+    publish(broker, items)
+    assert wait_for(lambda: bridge.stored == len(items), timeout=60), bridge.stored
+    stop.set()
+    thread.join(30)
+    assert Reading.objects.count() == 26
+    assert Alarm.objects.get().kind == "sos"
