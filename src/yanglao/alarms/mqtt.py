@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -221,7 +222,7 @@ class Bridge:
                     max_workers=self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=bridge_worker.ready,
-                    initargs=(connection.settings_dict["NAME"],),
+                    initargs=(connection.settings_dict["NAME"], os.getpid()),
                 )
             return self._pool
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -292,3 +293,38 @@ def test_worker_processes_store_what_the_bridge_receives(broker, watch):
     thread.join(30)
     assert Reading.objects.count() == 26
     assert Alarm.objects.get().kind == "sos"
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(
+        ["pgrep", "-P", str(pid), "-f", "spawn_main"], capture_output=True, text=True
+    )
+    return [int(p) for p in found.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()
+
+
+def test_worker_processes_end_when_the_bridge_is_killed(broker):
+    """kill -9 of `yanglao mqtt-bridge` leaves no worker process behind holding a database
+    connection: each notices that its bridge is gone and exits."""
+    import sys
+
+    bridge = subprocess.Popen(
+        [sys.executable, "-m", "yanglao.cli", "mqtt-bridge", "--url", broker,
+         "--client-id", "bridge-k", "--processes", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_for(lambda: len(_children(bridge.pid)) == 2, timeout=60)
+        workers = _children(bridge.pid)
+    finally:
+        bridge.kill()
+        bridge.wait(10)
+    assert wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
