@@ -114,12 +114,24 @@ def alarm_events(alarm: Alarm) -> QuerySet[AlarmEvent]:
     return alarm.events.select_related("by").order_by("id")
 
 
-def events_since(*, by, after_id: int, limit: int = 200) -> list[AlarmEvent]:
-    """The push stream: events after `after_id` in the user's area."""
+def event_ids_above(after_id: int, limit: int = 1000) -> list[int]:
+    """The push stream: ids of the committed events above `after_id`, of every area (only ids:
+    the stream needs them all to know which are still missing, core.push.Horizon)."""
     return list(
-        AlarmEvent.objects.filter(in_scope_q(by, "alarm__region"), id__gt=after_id)
+        AlarmEvent.objects.filter(id__gt=after_id)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def events_by_ids(*, by, ids: list[int]) -> list[AlarmEvent]:
+    """The push stream: these events, those in the user's area, in id order."""
+    if not ids:
+        return []
+    return list(
+        AlarmEvent.objects.filter(in_scope_q(by, "alarm__region"), id__in=ids)
         .select_related("alarm", "alarm__elder", "alarm__region", "by")
-        .order_by("id")[:limit]
+        .order_by("id")
     )
 
 

@@ -225,24 +225,29 @@ def stream(request):
 
 
 def _events(user, last: int, seconds: float):
+    """The events after `last`, as they commit. Concurrent writers commit out of id order, so the
+    stream follows a Horizon rather than "after the last id sent"; the SSE id it sends is the
+    horizon's floor, from which a reconnecting console resumes (it may get an event twice: the
+    console page ignores an event id it has had)."""
     listener = push.Listener(services.CHANNEL)
     handler = _is_handler(user)
+    horizon = push.Horizon(last)
     try:
         yield "retry: 1000\n\n"
         deadline = time.monotonic() + seconds
         next_beat = last_write = 0.0
         while time.monotonic() < deadline:
-            batch = selectors.events_since(by=user, after_id=last)
-            for event in batch:
-                last = event.id
-                yield f"id: {event.id}\nevent: alarm\ndata: {json.dumps(_event_json(event), ensure_ascii=False)}\n\n"
+            ids = selectors.event_ids_above(horizon.floor)
+            fresh = horizon.fresh(ids, time.monotonic())
+            for event in selectors.events_by_ids(by=user, ids=fresh):
+                yield f"id: {horizon.floor}\nevent: alarm\ndata: {json.dumps(_event_json(event), ensure_ascii=False)}\n\n"
                 last_write = time.monotonic()
             if time.monotonic() >= next_beat:
                 if handler:
                     services.presence_beat(user)
                 services.escalate_overdue()
                 next_beat = time.monotonic() + 5
-            if len(batch) < 200:
+            if len(ids) < 1000:
                 listener.wait(timeout=min(1.0, max(deadline - time.monotonic(), 0.01)))
             if time.monotonic() - last_write >= 1.0:
                 yield ": \n\n"  # a keep-alive, and how a closed console is noticed within a second

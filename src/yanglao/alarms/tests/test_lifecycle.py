@@ -241,3 +241,31 @@ def test_the_push_stream_sends_new_events_in_scope(sos, staff, watch):
     from django.test import Client
 
     assert Client().get("/alarms/stream/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_event_that_commits_after_a_later_one_still_reaches_the_console(sos, staff):
+    """Concurrent ingests commit out of id order. The stream's SSE id is the point below which
+    every event was sent, so a console resuming from it still gets the event that committed late
+    (core.push.Horizon)."""
+    import re
+
+    alarm = sos
+    last = AlarmEvent.objects.order_by("-id").first().id
+    AlarmEvent.objects.create(
+        id=last + 5, alarm=alarm, kind="repeated", note="后提交的更晚事件"
+    )
+    olga = client_for(staff["olga"])
+    body = b"".join(
+        olga.get(f"/alarms/stream/?after={last}&seconds=1").streaming_content
+    ).decode()
+    assert f'"id": {last + 5}' in body
+    resume = set(re.findall(r"^id: (\d+)$", body, re.M))
+    assert resume == {str(last)}  # ids last+1 … last+4 are not committed yet
+    AlarmEvent.objects.create(
+        id=last + 2, alarm=alarm, kind="repeated", note="先取号后提交"
+    )
+    body = b"".join(
+        olga.get(f"/alarms/stream/?after={last}&seconds=1").streaming_content
+    ).decode()
+    assert f'"id": {last + 2}' in body
