@@ -198,6 +198,7 @@ class Console(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.token = port, token
         self.latencies: list[float] = []
+        self.had: set[int] = set()
         self.events = 0
         self.after = None
         self.stop = threading.Event()
@@ -222,6 +223,9 @@ class Console(threading.Thread):
                     elif line.startswith("data: "):
                         now = time.time() * 1000
                         event = json.loads(line[6:])
+                        if event["id"] in self.had:  # sent again after a reconnect
+                            continue
+                        self.had.add(event["id"])
                         self.events += 1
                         if event["event"] in ("raised", "repeated") and event.get(
                             "signal_ts_ms"
@@ -282,6 +286,33 @@ def start_bridge(env: dict, broker: str, n: int, group: str = "") -> subprocess.
     return subprocess.Popen([sys.executable, "-m", "yanglao.cli", "mqtt-bridge", "--url", broker,
                              "--client-id", f"bench-bridge-{n}", "--batch", "1000", "--group", group], env=env,
                             stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / f"bridge-{n}.log", "a"))  # fmt: skip
+
+
+def wait_bridge_subscribed(broker: str, timeout: float = 60) -> None:
+    """Until the bridge has subscribed, the broker drops what devices publish (no session holds
+    it yet); the bridge starts its worker processes first. Publish a probe for an unregistered
+    device until the bridge quarantines one."""
+    import paho.mqtt.client as mqtt
+
+    from yanglao.alarms.models import Quarantine
+
+    host, port = broker.removeprefix("mqtt://").split(":")
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-probe")
+    client.connect(host, int(port))
+    client.loop_start()
+    deadline = time.monotonic() + timeout
+    try:
+        while not Quarantine.objects.filter(serial="BENCH-PROBE").exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the MQTT bridge did not subscribe")
+            probe = json.dumps({"id": str(time.time_ns()), "ts": time.time(), "hr": 70})
+            client.publish(
+                "yanglao/devices/BENCH-PROBE/up", probe, qos=1
+            ).wait_for_publish(5)
+            time.sleep(0.5)
+    finally:
+        client.loop_stop()
+        client.disconnect()
 
 
 def worker_pids(master: int) -> list[int]:
@@ -640,7 +671,7 @@ def main() -> int:
             broker = f"mqtt://127.0.0.1:{mq_port}"
             broker_box = [start_broker(tmp, mq_port)]
             bridges = [start_bridge(env, broker, i, a.group) for i in range(a.bridges)]
-            time.sleep(2)
+            wait_bridge_subscribed(broker)
             try:
                 results["mqtt"] = throughput("mqtt", data, env, a, tmp, port, broker)
                 if a.trials:
