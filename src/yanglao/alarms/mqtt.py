@@ -50,7 +50,9 @@ def serial_of(topic: str) -> str | None:
 
 
 class Bridge:
-    """One bridge process: a paho network thread fills a queue; `run` stores and acknowledges."""
+    """One bridge process: a paho network thread fills a queue; `run` forms batches, has them
+    stored (in `processes` worker processes, or in `threads` threads of this one when processes
+    is 0, as the tests on an in-memory SQLite database need) and acknowledges them in order."""
 
     def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
                  batch_bytes: int = BATCH_BYTES, max_wait: float = 0.005, threads: int = 2,
@@ -186,16 +188,19 @@ class Bridge:
         keeps the messages meanwhile, unacknowledged) until it works or the bridge stops."""
         items = [(m.topic, m.payload) for m in batch]
         while True:
+            pool = self._worker_pool() if self.processes else None
             try:
-                if self.processes:
-                    self._worker_pool().submit(bridge_worker.store, items).result()
+                if pool is not None:
+                    pool.submit(bridge_worker.store, items).result()
                 else:
                     store_messages(items)
                 return True
             except BrokenProcessPool:  # a worker process died: start the pool again
                 log.error("MQTT bridge: a worker process died; restarting the pool")
                 with self._pool_lock:
-                    self._pool = None
+                    if self._pool is pool:  # not one another thread has started since
+                        self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
                 if stop.wait(0.2):
                     return False
             except Exception:

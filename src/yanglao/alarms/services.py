@@ -48,6 +48,7 @@ from yanglao.core.bulk import pg_array, pg_text_array
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.elders.models import Contact, Elder
+from yanglao.elders.selectors import residence_region_id
 
 CHANNEL = "yanglao_alarms"
 SERIAL_RE = re.compile(r"^[A-Za-z0-9_-]{3,40}$")
@@ -644,12 +645,7 @@ def _alarm_region(dev: dict) -> int:
     """An alarm belongs to the region where its person lives (the operators of that region see
     it), or the device's when the person has none recorded. Read when an alarm is opened, which is
     rare, rather than joined into every batch's device look-up."""
-    residence = (
-        Elder.objects.filter(pk=dev["elder_id"])
-        .values_list("residence_region_id", flat=True)
-        .first()
-    )
-    return residence or dev["region_id"]
+    return residence_region_id(dev["elder_id"]) or dev["region_id"]
 
 
 def _notify_family(alarm: Alarm, text: str) -> None:

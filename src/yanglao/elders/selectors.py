@@ -267,6 +267,16 @@ def elder_counts(*, by) -> dict:
     }
 
 
+def residence_region_id(elder_id: int) -> int | None:
+    """The region where the person lives, for records other apps file under it (an alarm goes to
+    the operators of that region). Not scoped: the caller already acts for this person."""
+    return (
+        Elder.objects.filter(pk=elder_id)
+        .values_list("residence_region_id", flat=True)
+        .first()
+    )
+
+
 def elder_find_by_id_number(id_number: str) -> Elder | None:
     """Exact look-up by a full identity number, outside region scope: used when a facility admits
     a person who shows their identity card (the caller holds the number already)."""

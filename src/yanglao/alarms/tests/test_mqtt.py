@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -328,3 +329,27 @@ def test_worker_processes_end_when_the_bridge_is_killed(broker):
         bridge.kill()
         bridge.wait(10)
     assert wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_worker_process_is_replaced_and_nothing_is_lost(broker, watch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "worker processes share the database: the SQLite test database is in memory"
+        )
+    bridge = Bridge(broker, client_id="bridge-d", processes=2)
+    thread, stop = start(bridge)
+    os.kill(next(iter(bridge._pool._processes)), signal.SIGKILL)
+    topic = f"yanglao/devices/{watch.serial}/up"
+    now = time.time()
+    items = [
+        (topic, json.dumps({"id": f"d{i}", "ts": now - 20 + i, "hr": 72}))
+        for i in range(10)
+    ]
+    publish(broker, items)
+    assert wait_for(lambda: bridge.stored == len(items), timeout=60), bridge.stored
+    stop.set()
+    thread.join(30)
+    assert Reading.objects.count() == 10
