@@ -422,8 +422,7 @@ def cmd_simulate_devices(opts) -> int:
     if opts.via == "http":
         counts = simulate.run_http(devices, url=opts.url, rate=opts.rate, duration=opts.duration,
                                    batch=opts.batch, gateway=gateway if not opts.per_device else None,
-                                   threads=opts.threads,
-        processes=opts.processes, seed=opts.seed, stream=stream)  # fmt: skip
+                                   threads=opts.threads, seed=opts.seed, stream=stream)  # fmt: skip
     else:
         counts = simulate.run_mqtt(devices, broker=opts.broker, rate=opts.rate, duration=opts.duration,
                                    per_message=opts.per_message, seed=opts.seed, stream=stream)  # fmt: skip

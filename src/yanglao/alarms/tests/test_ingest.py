@@ -311,3 +311,21 @@ def test_a_normal_reading_between_two_abnormal_ones_of_a_batch_breaks_the_run(
         )
         == 1
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_simulator_command_sends_telemetry_that_is_stored(
+    watch, live_server, tmp_path
+):
+    """`yanglao simulate-devices`, as the demo starts it: its readings and its SOS arrive."""
+    from yanglao.cli import main
+
+    devices = tmp_path / "devices.json"
+    devices.write_text(
+        json.dumps({"devices": [{"serial": watch.serial, "secret": watch.secret}]})
+    )
+    code = main(["simulate-devices", "--devices-file", str(devices), "--url", live_server.url,
+                 "--rate", "20", "--duration", "1", "--per-device", "--threads", "1", "--sos", "1"])  # fmt: skip
+    assert code == 0
+    assert Reading.objects.filter(device=watch).exists()
+    assert Alarm.objects.filter(kind="sos").exists()
