@@ -852,25 +852,36 @@ def alarm_escalate(*, by, alarm_id: int, reason: str) -> Alarm:
     return alarm
 
 
-def escalate_overdue(*, now: dt.datetime | None = None) -> int:
+def escalate_overdue(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     """Alarms nobody acknowledged within ALARM_ACK_SECONDS go to the supervisor (and ring louder
-    on every console). Idempotent: each alarm escalates once."""
+    on every console). Idempotent: each alarm escalates once.
+
+    One short transaction for all of them: every open console's push stream runs this every few
+    seconds between sending events, so it must not hold the stream up (an alarm per transaction
+    stalled the stream for a commit per overdue alarm). Alarms locked by an operator or by an
+    ingest adding a signal are skipped and escalate on the next pass (PostgreSQL SKIP LOCKED)."""
     now = now or timezone.now()
-    limit = settings.ALARM_ACK_SECONDS
-    cutoff = now - dt.timedelta(seconds=limit)
-    count = 0
-    for pk in Alarm.objects.filter(
-        status=AlarmStatus.NEW, escalated_at__isnull=True, raised_at__lte=cutoff
-    ).values_list("pk", flat=True)[:500]:
-        with transaction.atomic():
-            changed = Alarm.objects.filter(pk=pk, status=AlarmStatus.NEW, escalated_at__isnull=True).update(
-                escalated_at=now, escalation_reason=f"超过 {limit} 秒无人接警"
-            )  # fmt: skip
-            if changed:
-                _event(Alarm(pk=pk), AlarmEvent.Kind.ESCALATED,
-                       note=f"超过 {limit} 秒无人接警，已升级至值班长")  # fmt: skip
-                count += changed
-    return count
+    seconds = settings.ALARM_ACK_SECONDS
+    cutoff = now - dt.timedelta(seconds=seconds)
+    with transaction.atomic():
+        ids = list(
+            Alarm.objects.select_for_update(skip_locked=True)
+            .filter(status=AlarmStatus.NEW, escalated_at__isnull=True, raised_at__lte=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )  # fmt: skip
+        if not ids:
+            return 0
+        Alarm.objects.filter(pk__in=ids).update(
+            escalated_at=now, escalation_reason=f"超过 {seconds} 秒无人接警"
+        )
+        note = f"超过 {seconds} 秒无人接警，已升级至值班长"
+        AlarmEvent.objects.bulk_create(
+            AlarmEvent(alarm_id=pk, at=now, kind=AlarmEvent.Kind.ESCALATED, note=note)
+            for pk in ids
+        )
+        push.publish(CHANNEL)
+    return len(ids)
 
 
 def _timer_alarm(device: Device, kind: str, since_ms: int, text: str) -> bool:

@@ -86,6 +86,62 @@ def test_an_unacknowledged_alarm_escalates_once(sos, settings):
 
 
 @pytest.mark.django_db
+def test_overdue_alarms_escalate_together_each_once(watch, settings):
+    """One pass escalates every overdue alarm, each with one 升级 event; a fresh one waits."""
+    settings.ALARM_ACK_SECONDS = 60
+    t = now_ms() / 1000
+    post(watch, [{"id": "a", "ts": t, "event": "sos"}, {"id": "b", "ts": t, "event": "fall"},
+                 {"id": "c", "ts": t, "bp": [190, 100]}])  # fmt: skip
+    alarms = list(Alarm.objects.order_by("pk"))
+    assert len(alarms) == 3
+    Alarm.objects.filter(pk=alarms[0].pk).update(status="acknowledged")
+    Alarm.objects.filter(pk=alarms[2].pk).update(
+        raised_at=timezone.now() + dt.timedelta(seconds=30)
+    )
+    later = timezone.now() + dt.timedelta(seconds=61)
+    assert services.escalate_overdue(now=later) == 1
+    assert services.escalate_overdue(now=later) == 0
+    escalated = AlarmEvent.objects.filter(kind="escalated")
+    assert list(escalated.values_list("alarm_id", flat=True)) == [alarms[1].pk]
+    assert services.escalate_overdue(now=later + dt.timedelta(seconds=30)) == 1
+    assert escalated.count() == 2
+    assert Alarm.objects.filter(escalated_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alarm_an_operator_holds_escalates_on_the_next_pass(sos, staff, settings):
+    """The push stream runs the escalation between events: it skips an alarm another transaction
+    holds rather than wait for it (PostgreSQL SKIP LOCKED), and takes it on the next pass."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    settings.ALARM_ACK_SECONDS = 60
+    later = sos.raised_at + dt.timedelta(seconds=61)
+    held, release = threading.Event(), threading.Event()
+
+    def operator_holds_it():
+        with transaction.atomic():
+            Alarm.objects.select_for_update().get(pk=sos.pk)
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=operator_holds_it)
+    holder.start()
+    assert held.wait(10)
+    try:
+        assert services.escalate_overdue(now=later) == 0
+    finally:
+        release.set()
+        holder.join()
+    assert services.escalate_overdue(now=later) == 1
+    assert sos.events.filter(kind="escalated").count() == 1
+
+
+@pytest.mark.django_db
 def test_sla_counts_acknowledgement_times(staff, watch):
     start, end = selectors.today_window()
     olga = staff["olga"]
