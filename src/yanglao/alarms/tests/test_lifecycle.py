@@ -165,6 +165,8 @@ def test_sla_counts_acknowledgement_times(staff, watch):
     assert overall.total == 2 and overall.within_60 == 0.5 and overall.within_180 == 1.0
     assert 30 <= overall.median_ack_s <= 100
     assert [name for name, _ in per] == ["珠山区"]
+    page = client_for(olga).get("/alarms/").content.decode()
+    assert "60 秒内接警 50%" in page  # a share, as the supervisor view shows it
 
 
 @pytest.mark.django_db
