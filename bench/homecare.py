@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from alarms_ingest import free_port, log, pct, start_server, worker_pids  # noqa: E402
 
 
-def setup(carers: int) -> dict:
+def setup(carers: int, clients: int = 200) -> dict:
     import django
 
     django.setup()
@@ -49,12 +49,12 @@ def setup(carers: int) -> dict:
     t = time.perf_counter()
     build_demo_city(scale=0.03, progress=lambda m: None)
     log(f"setup: demo city in {time.perf_counter() - t:.0f} s")
-    return _bench_data(carers)
+    return _bench_data(carers, clients)
 
 
-def _bench_data(n_carers: int) -> dict:
-    """A big provider (5,000 carers) serving 珠山区, its orders of a bench day, 200 people for the
-    API clients, and bearer tokens for everyone who acts."""
+def _bench_data(n_carers: int, n_clients: int = 200) -> dict:
+    """A big provider (5,000 carers) serving 珠山区, its orders of a bench day, a person and a
+    carer for each of the API clients (at least 200), and bearer tokens for everyone who acts."""
     import hashlib
     import secrets
 
@@ -117,7 +117,7 @@ def _bench_data(n_carers: int) -> dict:
         full_name="压测社工",
     )
     clients = []
-    for i in range(200):
+    for i in range(max(n_clients, 200)):
         user = User.objects.create(
             username=f"bench-carer{i}", role="carer", full_name=f"护理员{i + 1:04d}"
         )
@@ -593,8 +593,12 @@ def main() -> int:
         django.setup()
         data = json.loads(Path(a.reuse).read_text())
         log(f"setup: reusing the data of {a.reuse}")
+        if a.clients > len(data["clients"]):
+            p.error(
+                f"--clients {a.clients}: {a.reuse} was set up for {len(data['clients'])} clients"
+            )
     else:
-        data = setup(a.carers)
+        data = setup(a.carers, a.clients)
         if a.reuse:
             Path(a.reuse).write_text(json.dumps(data))
     results: dict = {"db": a.db}
