@@ -47,8 +47,8 @@ from yanglao.core.audit import audit, audit_create
 from yanglao.core.bulk import pg_array, pg_text_array
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
-from yanglao.elders.models import Contact, Elder
-from yanglao.elders.selectors import residence_region_id
+from yanglao.elders.models import Elder
+from yanglao.elders.selectors import contacts_to_notify, residence_region_id
 
 CHANNEL = "yanglao_alarms"
 SERIAL_RE = re.compile(r"^[A-Za-z0-9_-]{3,40}$")
@@ -649,11 +649,7 @@ def _alarm_region(dev: dict) -> int:
 
 
 def _notify_family(alarm: Alarm, text: str) -> None:
-    contacts = list(Contact.objects.filter(elder_id=alarm.elder_id, is_emergency=True))
-    if not contacts:
-        contacts = list(
-            Contact.objects.filter(elder_id=alarm.elder_id, is_guardian=True)
-        )
+    contacts = contacts_to_notify(alarm.elder_id)
     if not contacts:
         return
     notes = Notification.objects.bulk_create(

@@ -277,6 +277,18 @@ def residence_region_id(elder_id: int) -> int | None:
     )
 
 
+def contacts_to_notify(elder_id: int) -> list[Contact]:
+    """Whom to tell when something happens to the person: the emergency contacts, or the
+    guardians when none is marked for emergencies. Not scoped: the caller already acts for this
+    person (an alarm raised by the person's own terminal)."""
+    contacts = list(
+        Contact.objects.filter(elder_id=elder_id, is_emergency=True).order_by("pk")
+    )
+    return contacts or list(
+        Contact.objects.filter(elder_id=elder_id, is_guardian=True).order_by("pk")
+    )
+
+
 def elder_find_by_id_number(id_number: str) -> Elder | None:
     """Exact look-up by a full identity number, outside region scope: used when a facility admits
     a person who shows their identity card (the caller holds the number already)."""

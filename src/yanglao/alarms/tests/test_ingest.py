@@ -187,6 +187,27 @@ def test_urgent_alarms_notify_the_emergency_contact(
 
 
 @pytest.mark.django_db
+def test_without_an_emergency_contact_the_guardian_is_notified_and_without_either_nobody(
+    watch, staff, django_capture_on_commit_callbacks
+):
+    from yanglao.elders.models import Contact
+    from yanglao.elders.services import contact_add
+
+    Contact.objects.update(is_emergency=False)
+    contact_add(by=staff["admin"], elder=watch.elder_obj, name="李芳", relation="女儿",
+                phone="13900139000", is_guardian=True)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        post(watch, [msg(1, event="fall")])
+    assert [n.recipient.split("）")[0] for n in Notification.objects.all()] == [
+        "李芳（女儿"
+    ]
+    Contact.objects.update(is_guardian=False)
+    post(watch, [msg(2, event="sos")])
+    sos = Alarm.objects.get(kind="sos")
+    assert Notification.objects.count() == 1 and not sos.events.filter(kind="notified")
+
+
+@pytest.mark.django_db
 def test_an_unbound_device_keeps_readings_but_its_sos_is_recorded_as_undeliverable(
     staff, regions
 ):
