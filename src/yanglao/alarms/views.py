@@ -39,6 +39,7 @@ NAV = "alarms"
 STREAM_SECONDS = (
     300  # a stream ends after 5 minutes; EventSource reconnects with Last-Event-ID
 )
+STREAM_PAGE = 1000  # event ids read at a time
 
 
 def _is_handler(user) -> bool:
@@ -237,18 +238,21 @@ def _events(user, last: int, seconds: float):
         deadline = time.monotonic() + seconds
         next_beat = last_write = 0.0
         while time.monotonic() < deadline:
-            ids = selectors.event_ids_above(horizon.floor)
-            fresh = horizon.fresh(ids, time.monotonic())
-            for event in selectors.events_by_ids(by=user, ids=fresh):
-                yield f"id: {horizon.floor}\nevent: alarm\ndata: {json.dumps(_event_json(event), ensure_ascii=False)}\n\n"
-                last_write = time.monotonic()
+            after, full = horizon.floor, True
+            while full:  # above a hole the committed ids may fill more than one page
+                ids = selectors.event_ids_above(after, limit=STREAM_PAGE)
+                full = len(ids) == STREAM_PAGE
+                fresh = horizon.fresh(ids, time.monotonic())
+                for event in selectors.events_by_ids(by=user, ids=fresh):
+                    yield f"id: {horizon.floor}\nevent: alarm\ndata: {json.dumps(_event_json(event), ensure_ascii=False)}\n\n"
+                    last_write = time.monotonic()
+                after = ids[-1] if ids else after
             if time.monotonic() >= next_beat:
                 if handler:
                     services.presence_beat(user)
                 services.escalate_overdue()
                 next_beat = time.monotonic() + 5
-            if len(ids) < 1000:
-                listener.wait(timeout=min(1.0, max(deadline - time.monotonic(), 0.01)))
+            listener.wait(timeout=min(1.0, max(deadline - time.monotonic(), 0.01)))
             if time.monotonic() - last_write >= 1.0:
                 yield ": \n\n"  # a keep-alive, and how a closed console is noticed within a second
                 last_write = time.monotonic()

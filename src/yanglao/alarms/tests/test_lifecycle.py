@@ -327,3 +327,26 @@ def test_an_event_that_commits_after_a_later_one_still_reaches_the_console(sos, 
         olga.get(f"/alarms/stream/?after={last}&seconds=1").streaming_content
     ).decode()
     assert f'"id": {last + 2}' in body
+
+
+@pytest.mark.django_db
+def test_events_beyond_one_page_above_a_hole_still_reach_the_console(
+    sos, staff, monkeypatch
+):
+    """An id that never commits (a rolled-back ingest) holds the stream's floor for 30 s. The
+    events committed above it may be more than one page of ids: the stream reads on past the
+    first page rather than wait for the hole to be given up."""
+    from yanglao.alarms import views
+
+    monkeypatch.setattr(views, "STREAM_PAGE", 2)
+    last = AlarmEvent.objects.order_by("-id").first().id
+    for i in range(2, 7):  # last + 1 is the hole
+        AlarmEvent.objects.create(
+            id=last + i, alarm=sos, kind="repeated", note=f"信号 {i}"
+        )
+    body = b"".join(
+        client_for(staff["olga"])
+        .get(f"/alarms/stream/?after={last}&seconds=1")
+        .streaming_content
+    ).decode()
+    assert [f'"id": {last + i}' in body for i in range(2, 7)] == [True] * 5
