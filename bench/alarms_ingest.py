@@ -55,7 +55,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def log(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+    """A line with the time in UTC (setting Django up switches the process's local zone to
+    TIME_ZONE, which made the first lines and the rest of a log disagree by eight hours)."""
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {text}", flush=True)
 
 
 def free_port() -> int:
@@ -295,10 +297,10 @@ def wait_bridge_subscribed(broker: str, timeout: float = 60) -> None:
     import paho.mqtt.client as mqtt
 
     from yanglao.alarms.models import Quarantine
+    from yanglao.alarms.mqtt import broker_address
 
-    host, port = broker.removeprefix("mqtt://").split(":")
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-probe")
-    client.connect(host, int(port))
+    client.connect(*broker_address(broker))
     client.loop_start()
     deadline = time.monotonic() + timeout
     try:

@@ -63,9 +63,8 @@ class Bridge:
         self.group, self.batch, self.max_wait = group, batch, max_wait
         self.batch_bytes, self.threads = batch_bytes, threads
         self._taking = threading.Lock()  # one thread forms a batch at a time
-        self._turn = (
-            threading.Condition()
-        )  # batches are acknowledged in the order taken
+        # Batches are acknowledged in the order they were taken (tickets).
+        self._turn = threading.Condition()
         self._tickets = self._next_ack = 0
         # processes > 0: batches are decoded and stored in that many worker processes (each its
         # own interpreter and GIL); this one only receives, forms batches and acknowledges.
@@ -106,9 +105,9 @@ class Bridge:
         self.client.disconnect()
 
     def run(self, stop: threading.Event) -> None:
-        """Store and acknowledge until `stop`, in `threads` threads: while one waits for
-        PostgreSQL to write its batch, another decodes the next (one thread left the database
-        and Python taking turns, and fell behind at 20,000 readings/s with small batches)."""
+        """Store and acknowledge until `stop`, in one thread per worker process (or `threads`
+        threads storing here): while one batch is being written, the next is formed (one thread
+        left the database and Python taking turns, and fell behind at 20,000 readings/s)."""
         if self.processes:
             self._warm_up()
         self.start()
