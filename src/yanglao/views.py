@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yanglao.assessments.instrument import SHORT_LEVEL_NAMES
+from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, ratio_ring
 from yanglao.core.scope import sees_everything, user_region_path
 from yanglao.elders.selectors import elder_counts
@@ -21,8 +22,8 @@ HOME_CACHE_SECONDS = 60
 def _scope_key(user) -> str:
     if sees_everything(user):
         return "all"
-    if user.role in ("facility_admin", "provider_admin"):
-        return f"user:{user.pk}"
+    if not permissions.acts_for_region(user):
+        return f"user:{user.pk}"  # facility, provider, assessor: figures of their own
     return f"region:{user_region_path(user)}"
 
 
@@ -41,7 +42,7 @@ def _home_figures(user) -> dict:
 
 @login_required
 def home(request):
-    if request.user.role in ("carer", "family", "elder"):
+    if permissions.works_on_phone_only(request.user):
         return redirect("homecare:index")  # phone-first pages of their own
     figures = _home_figures(request.user)
     elders, facilities = figures["elders"], figures["facilities"]

@@ -1,11 +1,51 @@
+"""What the navigation and templates may show: the answers of core.permissions, by name."""
+
 from __future__ import annotations
 
-from yanglao.accounts.roles import (
-    ASSESSMENT_APPLICANTS,
-    ASSESSMENT_MANAGERS,
-    FACILITY_WRITERS,
-    REGISTRY_WRITERS,
+from yanglao.core import permissions
+
+# Predicates a template can ask as {{ may.<name> }} (no role string in any template).
+TEMPLATE_PREDICATES = (
+    "sees_everything",
+    "acts_for_facility",
+    "acts_for_provider",
+    "is_assessor",
+    "is_carer",
+    "is_family",
+    "is_read_only",
+    "is_community_worker",
+    "is_dispatch_lead",
+    "works_on_phone_only",
+    "may_view_full_pii",
+    "is_bureau",
+    "may_view_benefits",
+    "may_write_registry",
+    "may_write_facilities",
+    "may_create_facilities",
+    "may_keep_ban_list",
+    "may_apply_assessment",
+    "may_manage_assessments",
+    "may_handle_alarms",
+    "may_supervise_alarms",
+    "may_manage_devices",
+    "may_place_orders",
+    "may_manage_services",
+    "may_see_home_services",
+    "may_upload_imports",
+    "may_build_visit_roster",
 )
+
+
+class _May:
+    """Lazy: each predicate is asked only when a template reads it."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name: str) -> bool:
+        if name not in TEMPLATE_PREDICATES:
+            raise AttributeError(name)
+        return getattr(permissions, name)(self._user)
 
 
 def navigation(request) -> dict:
@@ -13,10 +53,11 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "can_write_registry": user.is_superuser or user.role in REGISTRY_WRITERS,
-        "can_write_facilities": user.is_superuser or user.role in FACILITY_WRITERS,
-        "can_apply_assessment": user.is_superuser or user.role in ASSESSMENT_APPLICANTS,
-        "can_manage_assessments": user.is_superuser or user.role in ASSESSMENT_MANAGERS,
-        "is_assessor": user.role == "assessor",
-        "home_service_only": user.role in ("carer", "family", "elder"),
+        "may": _May(user),
+        "can_write_registry": permissions.may_write_registry(user),
+        "can_write_facilities": permissions.may_write_facilities(user),
+        "can_apply_assessment": permissions.may_apply_assessment(user),
+        "can_manage_assessments": permissions.may_manage_assessments(user),
+        "is_assessor": permissions.is_assessor(user),
+        "home_service_only": permissions.works_on_phone_only(user),
     }

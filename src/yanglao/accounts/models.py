@@ -4,7 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from yanglao.accounts.roles import FULL_PII_ROLES, ROLE_NAMES, Role
+from yanglao.core import permissions
+from yanglao.core.permissions import ROLE_NAMES, Role
 
 
 class User(AbstractUser):
@@ -43,9 +44,7 @@ class User(AbstractUser):
 
     @property
     def may_view_full_pii(self) -> bool:
-        return (
-            self.is_superuser or self.role in FULL_PII_ROLES or self.can_view_full_pii
-        )
+        return permissions.may_view_full_pii(self)
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from yanglao.accounts.models import ApiToken, User
-from yanglao.accounts.roles import REGION_ROLES, Role
+from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.notes import TRUSTED_NOTES
+from yanglao.core.permissions import Role
 from yanglao.core.queries import CompiledQuery
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
@@ -43,7 +44,7 @@ def user_create(
         errors["username"] = "该用户名已被使用"
     if role not in {r.value for r in Role}:
         errors["role"] = "角色不在可选范围内"
-    elif Role(role) in REGION_ROLES and region is None:
+    elif permissions.scoped_by_region(role) and region is None:
         errors["region"] = "该角色需要指定管辖区域"
     if (
         region is not None
@@ -65,7 +66,7 @@ def user_create(
             full_name=full_name,
             can_view_full_pii=can_view_full_pii,
         )
-        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.is_staff = user.is_superuser = permissions.sees_everything(user)
         user.set_password(password)
         user.save()
         audit_create(

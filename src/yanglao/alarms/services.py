@@ -23,7 +23,6 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from yanglao.accounts.roles import ALARM_HANDLERS, DEVICE_MANAGERS
 from yanglao.alarms import adapters, notify, rules, telemetry
 from yanglao.alarms.models import (
     OPEN_STATUSES,
@@ -42,7 +41,7 @@ from yanglao.alarms.models import (
     Threshold,
 )
 from yanglao.alarms.telemetry import Metric, Refused
-from yanglao.core import push
+from yanglao.core import permissions, push
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.bulk import pg_array, pg_text_array
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -72,7 +71,7 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 
 
 def _require_device_manager(by) -> None:
-    if by.role not in DEVICE_MANAGERS and not sees_everything(by):
+    if not permissions.may_manage_devices(by) and not sees_everything(by):
         raise ValidationFailed({"__all__": "您的角色不能登记或绑定终端"})
 
 
@@ -723,7 +722,7 @@ def _update_device_status(status: dict[int, list]) -> None:
 
 
 def _require_handler(by) -> None:
-    if by.role not in ALARM_HANDLERS and not sees_everything(by):
+    if not permissions.may_handle_alarms(by) and not sees_everything(by):
         raise ValidationFailed({"__all__": "只有接警员或值班长可以处置告警"})
 
 

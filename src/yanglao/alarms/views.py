@@ -16,12 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.accounts.roles import ALARM_HANDLERS, ALARM_SUPERVISORS, DEVICE_MANAGERS
 from yanglao.alarms import forms, rules, selectors, services
 from yanglao.alarms.models import Action, AlarmEvent, Outcome
 from yanglao.alarms.telemetry import METRIC_NAMES, Metric
 from yanglao.assessments.selectors import latest_diagnoses
-from yanglao.core import push
+from yanglao.core import permissions, push
 from yanglao.core.charts import bar_chart, dot_map, line_chart, ratio_ring
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
@@ -43,15 +42,15 @@ STREAM_PAGE = 1000  # event ids read at a time
 
 
 def _is_handler(user) -> bool:
-    return user.role in ALARM_HANDLERS or sees_everything(user)
+    return permissions.may_handle_alarms(user) or sees_everything(user)
 
 
 def _is_supervisor(user) -> bool:
-    return user.role in ALARM_SUPERVISORS or sees_everything(user)
+    return permissions.may_supervise_alarms(user) or sees_everything(user)
 
 
 def _is_device_manager(user) -> bool:
-    return user.role in DEVICE_MANAGERS or sees_everything(user)
+    return permissions.may_manage_devices(user) or sees_everything(user)
 
 
 def _shared(request, **extra) -> dict:

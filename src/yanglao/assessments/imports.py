@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from yanglao.accounts.roles import ASSESSMENT_MANAGERS
 from yanglao.assessments.instrument import LEVEL_NAMES
 from yanglao.assessments.models import GBT_42195, MZT_039, MZT_LEVEL_NAMES
 from yanglao.assessments.services import assessment_record_historical
+from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
@@ -58,7 +58,7 @@ class ImportReport:
 
 
 def import_historical_csv(*, by, data: bytes, dry_run: bool = False) -> ImportReport:
-    if not (by.is_superuser or by.role in ASSESSMENT_MANAGERS):
+    if not permissions.may_manage_assessments(by):
         raise ValidationFailed({"__all__": "您的角色不能导入历史评估结果"})
     report = ImportReport()
     rows = list(csv.reader(io.StringIO(_decode(data))))

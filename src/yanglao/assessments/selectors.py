@@ -26,7 +26,7 @@ from yanglao.assessments.models import (
     Status,
     level_name,
 )
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import mask
 from yanglao.core.scope import region_path_allowed, sees_everything
@@ -37,14 +37,20 @@ from yanglao.elders.selectors import birth_range_for_ages, elder_scope_q
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 
+def people_on_assessors_teams(user) -> QuerySet:
+    """Ids of the people whose assessments the user's team carries out (elders' scope rule for
+    评估员, registered in assessments.apps)."""
+    return Assessment.objects.filter(team__assessor__user=user).values("elder_id")
+
+
 def assessment_scope_q(by) -> Q:
     """Assessments a user may see: those of the older people they may see; an assessor only the
     ones whose team they sit on."""
     if sees_everything(by):
         return Q()
-    if by.role == "assessor":
+    if permissions.is_assessor(by):
         return Q(team__assessor__user=by)
-    if by.role in ("facility_admin", "provider_admin"):
+    if permissions.acts_for_facility(by) or permissions.acts_for_provider(by):
         return Q(elder__in=Elder.objects.filter(elder_scope_q(by)).values("pk"))
     return in_scope_q(by, "elder__residence_region")
 

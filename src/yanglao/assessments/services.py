@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yanglao.accounts.roles import ASSESSMENT_APPLICANTS, ASSESSMENT_MANAGERS, Role
+from yanglao.accounts.roles import Role
 from yanglao.assessments import scoring
 from yanglao.assessments.models import (
     GBT_42195,
@@ -27,6 +27,7 @@ from yanglao.assessments.models import (
     Status,
     TeamMember,
 )
+from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -39,12 +40,8 @@ from yanglao.regions.selectors import region_for_input
 MIN_TEAM = 2  # issue 4 §3: an assessment team has at least two assessors
 
 
-def _is(by, roles) -> bool:
-    return bool(by.is_superuser or by.role in roles)
-
-
 def ensure_manager(by) -> None:
-    if not _is(by, ASSESSMENT_MANAGERS):
+    if not permissions.may_manage_assessments(by):
         raise ValidationFailed(
             {"__all__": "您的角色没有分派评估任务的权限（需民政局工作人员）"}
         )
@@ -98,7 +95,7 @@ def assessor_register(*, by, agency: Agency, user, certificate: str = "") -> Ass
     ensure_manager(by)
     if hasattr(user, "assessor"):
         raise ValidationFailed({"user": f"{user} 已是评估员"})
-    if user.role not in (Role.ASSESSOR, Role.COMMUNITY) and not user.is_superuser:
+    if not permissions.may_become_assessor(user):
         raise ValidationFailed({"user": "只有新账户或评估员账户可登记为评估员"})
     with transaction.atomic():
         user.role, user.region = Role.ASSESSOR, agency.region
@@ -125,7 +122,7 @@ def assessment_apply(
 ) -> Assessment:
     """评估申请 (A.1 reason). One open assessment per person; a 复评 must come within the review
     period after a completed result and names the result it questions."""
-    if not _is(by, ASSESSMENT_APPLICANTS):
+    if not permissions.may_apply_assessment(by):
         raise ValidationFailed({"__all__": "您的角色不能受理评估申请"})
     today = timezone.localdate()
     applied_on = applied_on or today
@@ -368,7 +365,9 @@ def _complete_if_confirmed(by, assessment: Assessment) -> Assessment:
 
 
 def assessment_withdraw(*, by, assessment: Assessment, reason: str) -> Assessment:
-    if not (_is(by, ASSESSMENT_MANAGERS) or by.pk == assessment.applied_by_id):
+    if not (
+        permissions.may_manage_assessments(by) or by.pk == assessment.applied_by_id
+    ):
         raise ValidationFailed(
             {"__all__": "只有受理人或民政局工作人员可以撤回评估申请"}
         )
@@ -406,7 +405,7 @@ def assessment_record_historical(
     """A result made outside the platform (paper, an earlier system). MZ/T 039-2013 results keep
     their own 0–3 scale and never set the GB/T level on the record; a GB/T result newer than the
     person's latest sets it."""
-    if not _is(by, ASSESSMENT_MANAGERS):
+    if not permissions.may_manage_assessments(by):
         raise ValidationFailed({"__all__": "您的角色不能导入历史评估结果"})
     errors: dict[str, str] = {}
     if standard not in (GBT_42195, MZT_039):

@@ -22,12 +22,14 @@ from yanglao.benefits.models import (
     Programme,
 )
 from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
+from yanglao.core import permissions
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
 from yanglao.elders.models import Elder, ElderCategory, LifeEvent, Status
 from yanglao.facilities.models import Admission
 from yanglao.regions.models import Region
+from yanglao.regions.selectors import in_scope_q
 
 # --- programmes and rules --------------------------------------------------------------------------
 
@@ -83,8 +85,20 @@ def programme_get(*, by, pk: int) -> Programme:
     return p
 
 
+def _benefit_rows_q(by, region_field: str) -> Q:
+    """Entitlements and applications a user may see: those in their subtree, if they work with
+    subsidies at all."""
+    if not permissions.may_view_benefits(by):
+        return Q(pk__in=[])
+    return in_scope_q(by, region_field)
+
+
 def _sees_region(user, region: Region) -> bool:
-    """A programme is visible to the staff of its region, of the regions above, and below it."""
+    """A programme or cycle is visible to the staff of its region, of the regions above, and
+    below it — if they work with subsidies at all (core.permissions.may_view_benefits). What a
+    cycle holds is then shown only for the user's own subtree (`entitlements`)."""
+    if not permissions.may_view_benefits(user):
+        return False
     if sees_everything(user):
         return True
     own = user_region_path(user) or ""
@@ -397,9 +411,7 @@ def entitlements(
     q: str = "",
 ) -> QuerySet[Entitlement]:
     rows = cycle.entitlements.select_related("elder", "programme", "facility", "region")
-    own = user_region_path(by)
-    if not sees_everything(by) and own:
-        rows = rows.filter(region__path__startswith=own)
+    rows = rows.filter(_benefit_rows_q(by, "region"))
     if programme:
         rows = rows.filter(programme_id=programme)
     if kind:
@@ -429,6 +441,9 @@ def cycle_diff(cycle: Cycle) -> list[dict]:
 
 
 def person_history(*, by, elder: Elder) -> list[Entitlement]:
+    """A person's benefits (the caller has read `elder` through elders.selectors, in scope)."""
+    if not permissions.may_view_benefits(by):
+        return []
     return list(
         Entitlement.objects.filter(elder=elder)
         .exclude(cycle__status=Cycle.Status.RUNNING)
@@ -440,9 +455,7 @@ def person_history(*, by, elder: Elder) -> list[Entitlement]:
 def spending_by_month(*, by, months: int = 12) -> list[tuple[dt.date, str, int]]:
     """Approved amounts per month and programme (the spending chart)."""
     rows = Entitlement.objects.filter(cycle__status=Cycle.Status.APPROVED)
-    own = user_region_path(by)
-    if not sees_everything(by) and own:
-        rows = rows.filter(region__path__startswith=own)
+    rows = rows.filter(_benefit_rows_q(by, "region"))
     totals = (
         rows.values_list("cycle__month", "programme__name")
         .annotate(total=Sum("amount_fen"))
@@ -481,11 +494,7 @@ def applications(
     rows = Application.objects.select_related(
         "programme", "elder__residence_region", "submitted_by"
     )
-    own = user_region_path(by)
-    if not sees_everything(by):
-        if not own:
-            return rows.none()
-        rows = rows.filter(elder__residence_region__path__startswith=own)
+    rows = rows.filter(_benefit_rows_q(by, "elder__residence_region"))
     if status:
         rows = rows.filter(status=status)
     if programme:
@@ -512,7 +521,7 @@ def waiting_for(application: Application, user) -> bool:
     if application.submitted_by_id == user.pk:
         return False
     role = steps[application.step]
-    return user.role == role and not any(
+    return permissions.decides_step(user, role) and not any(
         d.by_id == user.pk for d in application.decisions.all()
     )
 
@@ -568,9 +577,19 @@ def ledger_out() -> dict[tuple[str, int], int]:
 
 def batch_get(*, by, pk: int) -> PaymentBatch:
     b = PaymentBatch.objects.select_related("cycle__region").filter(pk=pk).first()
-    if b is None or (b.cycle and not _sees_region(by, b.cycle.region)):
+    if b is None or not _sees_batch(by, b):
         raise NotInScope
     return b
+
+
+def _sees_batch(user, batch: PaymentBatch) -> bool:
+    """A payment batch lists every payee of its cycle's region with their bank account: it is
+    visible only to bureau staff whose subtree holds that whole region — never to the staff of a
+    region below it, who would see other areas' payees (issue 20, finding 1)."""
+    if not permissions.may_download_bank_file(user):
+        return False
+    region = batch.cycle.region if batch.cycle_id else None
+    return region is not None and region_path_allowed(user, region.path)
 
 
 def batch_payments(batch: PaymentBatch) -> list[dict]:

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yanglao.accounts.roles import REGISTRY_WRITERS
 from yanglao.benefits import rules, selectors
 from yanglao.benefits.models import (
     STEP_NAMES,
@@ -31,20 +30,18 @@ from yanglao.benefits.models import (
     Programme,
 )
 from yanglao.benefits.vector import People, evaluate_many
-from yanglao.core import pii, tabular
+from yanglao.core import permissions, pii, tabular
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.bulk import bulk_insert, bulk_insert_values
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.money import fen_to_yuan_text, yuan_text_to_fen
-from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder
 from yanglao.regions.models import Region
 
 log = logging.getLogger(__name__)
 
-# Who runs and approves cycles and edits programmes: the civil-affairs bureau.
-BUREAU_ROLES = {"admin", "civil_affairs"}
 ATTACHMENT_TYPES = {b"%PDF": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG"}
 ATTACHMENT_MAX = 10 * 1024 * 1024
 
@@ -54,7 +51,7 @@ def lookback_months() -> int:
 
 
 def _require_bureau(by, region: Region) -> None:
-    if by.role not in BUREAU_ROLES and not sees_everything(by):
+    if not permissions.is_bureau(by):
         raise ValidationFailed({"__all__": "只有民政局工作人员可以办理此项业务"})
     if not region_path_allowed(by, region.path):
         raise NotInScope
@@ -201,7 +198,7 @@ def _with_receiving(facts: rules.Facts, receiving) -> rules.Facts:
 def application_submit(*, by, programme: Programme, elder: Elder, applicant_kind: str, applicant_name: str,
                        reason: str = "", from_month: dt.date | None = None, files=()) -> Application:  # fmt: skip
     """File an application for the person (by a community worker, for the person or family)."""
-    if by.role not in REGISTRY_WRITERS:
+    if not permissions.may_write_registry(by):
         raise ValidationFailed({"__all__": "只有社区、街道或民政工作人员可以受理申请"})
     if not region_path_allowed(by, elder.residence_region.path):
         raise NotInScope
@@ -270,7 +267,7 @@ def application_decide(
         raise ValidationFailed(
             {"__all__": "您已审批过此申请的上一环节，本环节须由其他人审批"}
         )
-    if by.role != role:
+    if not permissions.decides_step(by, role):
         raise ValidationFailed(
             {"__all__": f"“{STEP_NAMES[role]}”须由{_role_name(role)}办理"}
         )
@@ -303,9 +300,7 @@ def application_decide(
 
 
 def _role_name(role: str) -> str:
-    from yanglao.accounts.roles import ROLE_NAMES, Role
-
-    return ROLE_NAMES.get(Role(role), role)
+    return permissions.ROLE_NAMES.get(permissions.Role(role), role)
 
 
 def application_end(
@@ -911,7 +906,7 @@ def recovery_record(*, by, elder: Elder, amount_fen: int, note: str) -> LedgerEn
     """Money returned by a payee who was overpaid (追回到账)."""
     if not region_path_allowed(by, elder.residence_region.path):
         raise NotInScope
-    if by.role not in BUREAU_ROLES and not sees_everything(by):
+    if not permissions.is_bureau(by):
         raise ValidationFailed({"__all__": "只有民政局工作人员可以登记追回"})
     if (
         isinstance(amount_fen, bool)

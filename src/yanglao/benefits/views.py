@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.benefits import examples, forms, rules, selectors, services, tasks
 from yanglao.benefits.models import Application, Cycle, Entitlement, LedgerEntry
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.charts import bar_chart
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
@@ -41,7 +41,7 @@ def _month_start(day: dt.date | None = None) -> dt.date:
 
 
 def _is_bureau(user) -> bool:
-    return user.role in services.BUREAU_ROLES or sees_everything(user)
+    return permissions.is_bureau(user)
 
 
 # --- overview and programmes ----------------------------------------------------------------------
@@ -486,8 +486,7 @@ def bank_file(request, pk: int, fmt: str):
     if not payments:
         raise Http404
     full = (
-        request.user.role in ("admin", "civil_affairs")
-        and request.GET.get("full") == "1"
+        permissions.may_view_full_pii(request.user) and request.GET.get("full") == "1"
     )
     elders = {
         e.pk: e
@@ -516,7 +515,8 @@ def bank_file(request, pk: int, fmt: str):
     )
     return export_response(by=request.user, fmt=fmt, name=f"代发-{b.number}-{bank}",
                            header=["流水号", "户名", "身份证号", "开户银行", "账号", "金额（元）"], rows=rows,
-                           what="benefits.payment", filters={"batch": b.number, "bank": bank}, full_pii=full)  # fmt: skip
+                           what="benefits.payment", filters={"batch": b.number, "bank": bank}, full_pii=full,
+                           full_bank_accounts=True)  # fmt: skip
 
 
 @login_required

@@ -38,8 +38,20 @@ class ElderForm(forms.Form):
         label="经度", required=False, error_messages={"invalid": "请输入数字"}
     )
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(
+        self, *args, regions=(), masked: dict[str, str] | None = None, **kwargs
+    ):
+        """`masked`: the record's numbers as the user may see them, when they may not see them
+        in full. The fields then start empty, show the masked number and change it only when a
+        whole new number is typed."""
         super().__init__(*args, **kwargs)
+        for name, shown in (masked or {}).items():
+            field = self.fields[name]
+            field.required = False
+            field.widget.attrs["placeholder"] = shown or "（未登记）"
+            field.help_text = (
+                f"现为 {shown or '未登记'}；如需更正请输入完整号码，留空则保持不变"
+            )
         self.fields["residence_region"].choices = [("", "—— 请选择 ——")] + [
             (r.code, r.option_label()) for r in regions
         ]

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import age_on, mask, normalize
 from yanglao.core.phone import mask_phone
@@ -49,35 +50,34 @@ ORDERS = {
 }
 
 
-# Roles that see older people other than by the region they live in (elder_scope_q).
-_NOT_BY_REGION = ("facility_admin", "assessor", "provider_admin")
+# How accounts that are not scoped by region see older people. The app that links such an account
+# to people registers the rule (facilities: a facility's residents; assessments: the people an
+# assessor's team assesses), so this lower app never names an upper app's tables (ARCHITECTURE
+# "Dependencies point down"; issue 20).
+ElderScope = tuple[Callable[[object], bool], Callable[[object], QuerySet]]
+_ELDER_SCOPES: list[ElderScope] = []
 
 
-def _sees_by_region(by) -> bool:
-    return not sees_everything(by) and by.role not in _NOT_BY_REGION
+def register_elder_scope(
+    applies: Callable[[object], bool], elder_ids: Callable[[object], QuerySet]
+) -> None:
+    """`applies(user)`: whether the rule is the user's; `elder_ids(user)`: a query of the ids of
+    the people they may see."""
+    if (applies, elder_ids) not in _ELDER_SCOPES:
+        _ELDER_SCOPES.append((applies, elder_ids))
 
 
 def elder_scope_q(by) -> Q:
-    """Older people a user may see: their region subtree, or the residents of their facility."""
+    """Older people a user may see: their region subtree, or what the registered rule of their
+    kind of account allows; nobody for an account no rule covers."""
     if sees_everything(by):
         return Q()
-    if _sees_by_region(by):
+    if permissions.acts_for_region(by):
         return in_scope_q(by, "residence_region")
-    if by.role == "facility_admin":
-        return Q(
-            pk__in=Elder.objects.filter(
-                admissions__discharged_on__isnull=True,
-                admissions__bed__facility__staff__user=by,
-            ).values("pk")
-        )
-    if by.role == "assessor":
-        # 评估员 see the people whose assessment teams they sit on, nobody else.
-        return Q(
-            pk__in=Elder.objects.filter(assessments__team__assessor__user=by).values(
-                "pk"
-            )
-        )
-    return Q(pk__in=[])  # providers see their clients once home-care orders exist
+    for applies, elder_ids in _ELDER_SCOPES:
+        if applies(by):
+            return Q(pk__in=elder_ids(by))
+    return Q(pk__in=[])
 
 
 def birth_range_for_ages(lo: int, hi: int | None, today: dt.date) -> Q:
@@ -165,7 +165,7 @@ def elder_get(*, by, pk: int) -> Elder:
     """One person, or NotInScope. For staff who see by region, the person's region is checked
     against theirs after reading the row by key — the same rule as elder_scope_q without first
     listing the ids of every region of their subtree (orders are placed through this)."""
-    if _sees_by_region(by):
+    if permissions.acts_for_region(by):
         elder = _ELDER_BY_PK.first(pk=pk)
         region = elder.residence_region if elder is not None else None
         if region is None or not region_path_allowed(by, region.path):

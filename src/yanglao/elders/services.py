@@ -8,8 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yanglao.accounts.roles import REGISTRY_WRITERS
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, age_on, parse
@@ -30,7 +29,7 @@ OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十�
 
 
 def ensure_registry_writer(by) -> None:
-    if not (by.is_superuser or by.role in REGISTRY_WRITERS):
+    if not permissions.may_write_registry(by):
         raise ValidationFailed({"__all__": "您的角色没有修改老年人档案的权限"})
 
 
@@ -219,15 +218,16 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
     return elder
 
 
-def elder_reveal_pii(*, by, elder: Elder) -> dict[str, str]:
-    """查看完整身份证号和电话: a permission, and every use is written to the audit log."""
-    if not by.may_view_full_pii:
+def elder_reveal_pii(*, by, elder: Elder, why: str = "") -> dict[str, str]:
+    """查看完整身份证号和电话: a permission, and every use is written to the audit log (also when
+    an edit form shows them: `why`)."""
+    if not permissions.may_view_full_pii(by):
         raise NotInScope(elder.pk)
     audit(
         by=by,
         action="view_pii",
         obj=elder,
-        summary=f"查看 {elder.name} 的完整身份证号和电话",
+        summary=f"查看 {elder.name} 的完整身份证号和电话{f'（{why}）' if why else ''}",
     )
     return {
         "id_number": elder.id_number,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
 from yanglao.core.views import (
@@ -13,6 +14,7 @@ from yanglao.core.views import (
     form_page,
     list_export,
     list_page,
+    require,
     save_form,
 )
 from yanglao.elders import selectors, services
@@ -82,6 +84,7 @@ def elder_reveal(request, pk: int):
 
 @login_required
 def elder_create(request):
+    require(permissions.may_write_registry(request.user))
     form = ElderForm(request.POST or None, regions=region_choices(by=request.user))
     done = save_form(
         request,
@@ -101,17 +104,30 @@ def elder_create(request):
 
 @login_required
 def elder_edit(request, pk: int):
+    """修改档案. The identity and phone numbers are filled in only for those who may see them in
+    full, and that view is audited; everyone else sees them masked and types a number only to
+    correct it (issue 20, finding 2)."""
+    require(permissions.may_write_registry(request.user))
     elder = selectors.elder_get(by=request.user, pk=pk)
+    full = permissions.may_view_full_pii(request.user)
+    numbers = (
+        services.elder_reveal_pii(by=request.user, elder=elder, why="修改档案")
+        if full and request.method == "GET"
+        else {"id_number": "", "phone": ""}
+    )
+    if full and request.method == "POST":
+        numbers = {"id_number": elder.id_number, "phone": elder.phone}
     initial = {
-        "name": elder.name, "id_number": elder.id_number, "phone": elder.phone,
+        "name": elder.name, "id_number": numbers["id_number"], "phone": numbers["phone"],
         "residence_region": elder.residence_region.code, "address": elder.address,
         "hukou_region": elder.hukou_region.code if elder.hukou_region else "",
         "living_arrangement": elder.living_arrangement, "care_setting": elder.care_setting,
         "lat": elder.lat, "lng": elder.lng,
     }  # fmt: skip
     form = ElderForm(
-        request.POST or None, initial=initial, regions=region_choices(by=request.user)
-    )
+        request.POST or None, initial=initial, regions=region_choices(by=request.user),
+        masked=None if full else {"id_number": elder.id_number_masked, "phone": elder.phone_masked},
+    )  # fmt: skip
     done = save_form(
         request,
         form,

@@ -5,3 +5,11 @@ class FacilitiesConfig(AppConfig):
     name = "yanglao.facilities"
     label = "facilities"
     verbose_name = "养老机构与从业人员"
+
+    def ready(self) -> None:
+        from yanglao.core import permissions
+        from yanglao.elders.selectors import register_elder_scope
+        from yanglao.facilities.selectors import residents_of_users_facility
+
+        # 机构管理员 see the people living in their facility now.
+        register_elder_scope(permissions.acts_for_facility, residents_of_users_facility)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import mask
 from yanglao.core.phone import mask_phone
@@ -24,17 +24,25 @@ from yanglao.facilities.models import (
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 
+def residents_of_users_facility(user) -> QuerySet:
+    """Ids of the people living now in the facility the user administers (elders' scope rule
+    for 机构管理员, registered in facilities.apps)."""
+    return Admission.objects.filter(
+        discharged_on__isnull=True, bed__facility__staff__user=user
+    ).values("elder_id")
+
+
 def facility_scope_q(by) -> Q:
     """Facilities a user may see: in their region subtree, or the one they manage."""
     if sees_everything(by):
         return Q()
-    if by.role == "facility_admin":
+    if permissions.acts_for_facility(by):
         return Q(
             pk__in=Staff.objects.filter(user=by, facility__isnull=False).values(
                 "facility_id"
             )
         )
-    if by.role == "provider_admin":
+    if permissions.acts_for_provider(by):
         return Q(pk__in=[])
     return in_scope_q(by, "region")
 
@@ -133,9 +141,9 @@ def admission_get(*, by, pk: int) -> Admission:
 def provider_scope_q(by) -> Q:
     if sees_everything(by):
         return Q()
-    if by.role == "provider_admin":
+    if permissions.acts_for_provider(by):
         return Q(staff__user=by)
-    if by.role == "facility_admin":
+    if permissions.acts_for_facility(by):
         return Q(pk__in=[])
     return in_scope_q(by, "region")
 
@@ -203,7 +211,7 @@ def ban_active_for(id_hash: str, on) -> Ban | None:
 
 def ban_list(*, by) -> QuerySet[Ban]:
     """The ban list holds identity numbers: civil-affairs staff and administrators only."""
-    if not (sees_everything(by) or by.role == "civil_affairs"):
+    if not permissions.may_keep_ban_list(by):
         return Ban.objects.none()
     return Ban.objects.order_by("-start_date", "-pk")
 

@@ -8,13 +8,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yanglao.accounts.roles import FACILITY_WRITERS, Role
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.phone import normalize_phone
-from yanglao.core.scope import sees_everything
 from yanglao.elders.models import Elder, Status
 from yanglao.elders.selectors import elder_find_by_id_number, elder_get
 from yanglao.elders.services import elder_set_care_setting
@@ -37,11 +35,11 @@ from yanglao.regions.selectors import region_for_input
 
 
 def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
-    if not (by.is_superuser or by.role in FACILITY_WRITERS):
+    if not permissions.may_write_facilities(by):
         raise ValidationFailed({"__all__": "您的角色没有修改机构信息的权限"})
     if (
         facility is not None
-        and by.role == Role.FACILITY_ADMIN
+        and permissions.acts_for_facility(by)
         and not facility.staff.filter(user=by).exists()
     ):
         raise ValidationFailed({"__all__": "只能修改本机构的信息"})
@@ -80,7 +78,7 @@ def _facility_problems(values: dict[str, Any]) -> dict[str, str]:
 
 def facility_create(*, by, **values: Any) -> Facility:
     _ensure_facility_writer(by)
-    if by.role == Role.FACILITY_ADMIN:
+    if permissions.acts_for_facility(by):
         raise ValidationFailed({"__all__": "机构管理员不能新增机构"})
     unknown = set(values) - FACILITY_FIELDS
     if unknown:
@@ -275,9 +273,7 @@ def staff_hire(
     """入职登记 with 入职查询: a person on the ban list (从业禁止) is refused with the reason."""
     if facility is not None:
         _ensure_facility_writer(by, facility)
-    elif not (
-        sees_everything(by) or by.role in (Role.CIVIL_AFFAIRS, Role.PROVIDER_ADMIN)
-    ):
+    elif not permissions.may_hire_provider_staff(by):
         raise ValidationFailed({"__all__": "您的角色没有登记从业人员的权限"})
     errors: dict[str, str] = {}
     if not name.strip():
@@ -422,7 +418,7 @@ def ban_add(
     end_date: dt.date | None = None,
 ) -> Ban:
     """Put a person on the 从业禁止 list (民政部门 only)."""
-    if not (sees_everything(by) or by.role == Role.CIVIL_AFFAIRS):
+    if not permissions.may_keep_ban_list(by):
         raise ValidationFailed({"__all__": "只有民政部门可维护从业禁止名单"})
     errors = {}
     try:

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Schema, UploadedFile
 
-from yanglao.accounts.roles import ORDER_PLACERS
+from yanglao.core import permissions
 from yanglao.core.api import PageOut, paged
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
@@ -291,6 +291,8 @@ class WeekOut(Schema):
     summary="按周期计划/家庭养老床位照护计划生成一周工单",
 )
 def plans_generate(request, body: WeekIn):
-    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+    if not (
+        sees_everything(request.user) or permissions.may_place_orders(request.user)
+    ):
         raise ValidationFailed({"__all__": "您的角色不能生成周期工单"})
     return services.plans_generate(week=body.week, by=request.user)

@@ -12,8 +12,8 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yanglao.accounts.models import User
-from yanglao.accounts.roles import LINKED_ROLES, SERVICE_MANAGERS, Role
 from yanglao.benefits.selectors import decided_amount_fen
+from yanglao.core import permissions
 from yanglao.core.errors import NotInScope
 from yanglao.core.notes import user_note
 from yanglao.core.queries import CompiledQuery, first_unordered
@@ -61,7 +61,7 @@ def provider_of(user) -> Provider | None:
     """The provider a 服务商管理员 works for (through their staff record). Kept on the user object
     for the request (one page or API call asks several times), and for a bearer token's trust
     window (core.notes)."""
-    if user.role != Role.PROVIDER_ADMIN:
+    if not permissions.acts_for_provider(user):
         return None
 
     def read() -> Provider | None:
@@ -75,7 +75,7 @@ def carer_of(user) -> Carer | None:
     """The carer record of a 护理员. Like `provider_of`, kept for a bearer token's trust window
     (core.notes): a carer moved to another provider in the admin acts for the old one's
     orders at most that long on a process that had seen their token."""
-    if user.role != Role.CARER:
+    if not permissions.is_carer(user):
         return None
     return user_note(
         user, "_homecare_carer", lambda: _CARER_OF_USER.first(user_id=user.pk)
@@ -83,7 +83,7 @@ def carer_of(user) -> Carer | None:
 
 
 def linked_elder_ids(user) -> set[int]:
-    if user.role not in LINKED_ROLES:
+    if not permissions.acts_for_linked_elders(user):
         return set()
 
     def read() -> set[int]:
@@ -98,13 +98,13 @@ def linked_elder_ids(user) -> set[int]:
 def order_scope_q(by) -> Q:
     if sees_everything(by):
         return Q()
-    if by.role == Role.PROVIDER_ADMIN:
+    if permissions.acts_for_provider(by):
         p = provider_of(by)
         return Q(provider=p) if p else Q(pk__in=[])
-    if by.role == Role.CARER:
+    if permissions.is_carer(by):
         c = carer_of(by)
         return Q(carer=c) if c else Q(pk__in=[])
-    if by.role in LINKED_ROLES:
+    if permissions.acts_for_linked_elders(by):
         return Q(elder_id__in=linked_elder_ids(by))
     if by.region_id:
         return in_scope_q(by, "region")
@@ -388,7 +388,7 @@ def concerns(*, by, status: str = "open", kind: str = "") -> QuerySet[Concern]:
     qs = Concern.objects.filter(
         order__in=Order.objects.filter(order_scope_q(by)).values("pk")
     )
-    if by.role in (Role.CARER, *LINKED_ROLES):
+    if permissions.works_on_phone_only(by):
         qs = qs.filter(opened_by=by)
     if status:
         qs = qs.filter(status=status)
@@ -415,10 +415,10 @@ def settlements(*, by) -> QuerySet[Settlement]:
     )
     if sees_everything(by):
         return qs
-    if by.role == Role.PROVIDER_ADMIN:
+    if permissions.acts_for_provider(by):
         p = provider_of(by)
         return qs.filter(provider=p) if p else qs.none()
-    if by.role in SERVICE_MANAGERS and by.region_id:
+    if permissions.may_manage_services(by) and by.region_id:
         return qs.filter(in_scope_q(by, "provider__region"))
     return qs.none()
 
@@ -546,10 +546,10 @@ def care_beds(*, by) -> QuerySet[CareBed]:
     )
     if sees_everything(by):
         return qs
-    if by.role == Role.PROVIDER_ADMIN:
+    if permissions.acts_for_provider(by):
         p = provider_of(by)
         return qs.filter(provider=p) if p else qs.none()
-    if by.role == Role.FACILITY_ADMIN:
+    if permissions.acts_for_facility(by):
         return qs.filter(facility__staff__user=by)
     if by.region_id:
         return qs.filter(in_scope_q(by, "elder__residence_region"))
@@ -588,7 +588,7 @@ def canteens(*, by) -> QuerySet[Facility]:
     ).select_related("region")
     if sees_everything(by):
         return qs.order_by("name")
-    if by.role == Role.FACILITY_ADMIN:
+    if permissions.acts_for_facility(by):
         return qs.filter(staff__user=by)
     if by.region_id:
         return qs.filter(in_scope_q(by, "region")).order_by("name")
@@ -606,7 +606,7 @@ def canteen_diner(*, by, canteen: Facility, pk: int) -> Elder:
     """The older person a meal is registered for. A 幸福食堂's own staff (机构管理员) serve anyone
     registered in the canteen's county — people eat at the canteen near them, and are nobody's
     residents there; community and bureau staff serve the people of their area."""
-    if by.role == Role.FACILITY_ADMIN:
+    if permissions.acts_for_facility(by):
         county = canteen.region.path_at(Region.Level.COUNTY)
         elder = first_unordered(
             Elder.objects.filter(
@@ -667,7 +667,7 @@ def family_links(*, by, q: str = "") -> QuerySet:
         "user", "elder", "consent_by"
     )
     if not sees_everything(by):
-        if not by.region_id or by.role not in ("civil_affairs", "street", "community"):
+        if not permissions.may_place_orders(by):
             return qs.none()
         qs = qs.filter(in_scope_q(by, "elder__residence_region"))
     if q:
@@ -685,7 +685,7 @@ def providers_to_settle(*, by) -> list[Provider]:
     mine = provider_of(by)
     if mine is not None:
         return [mine]
-    if by.role in SERVICE_MANAGERS and by.region_id:
+    if permissions.may_manage_services(by) and by.region_id:
         return list(Provider.objects.filter(in_scope_q(by, "region")).order_by("name"))
     return []
 

@@ -12,13 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from yanglao.accounts.roles import (
-    LINKED_ROLES,
-    ORDER_PLACERS,
-    SERVICE_MANAGERS,
-    Role,
-)
 from yanglao.assessments.selectors import ability_level_on
+from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import insert_row
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -78,9 +73,7 @@ def _refuse(field: str, reason: str):
 
 def _is_staff_for(by, region: Region) -> bool:
     """Civil-affairs staff (street, community, bureau) whose area holds `region`."""
-    return (by.is_superuser or by.role in ORDER_PLACERS) and region_path_allowed(
-        by, region.path
-    )
+    return permissions.may_place_orders(by) and region_path_allowed(by, region.path)
 
 
 def actors_for(by, order: Order) -> set[Actor]:
@@ -88,17 +81,19 @@ def actors_for(by, order: Order) -> set[Actor]:
     actors: set[Actor] = set()
     if sees_everything(by):
         return {Actor.PROVIDER, Actor.STAFF, Actor.PLACER}
-    if by.role in ORDER_PLACERS and region_path_allowed(by, order.region.path):
+    if permissions.may_place_orders(by) and region_path_allowed(by, order.region.path):
         actors |= {Actor.STAFF, Actor.PLACER}
-    if by.role == Role.PROVIDER_ADMIN:
+    if permissions.acts_for_provider(by):
         p = provider_of(by)
         if p is not None and p.pk == order.provider_id:
             actors.add(Actor.PROVIDER)
-    if by.role == Role.CARER and order.carer_id is not None:
+    if permissions.is_carer(by) and order.carer_id is not None:
         c = carer_of(by)
         if c is not None and c.pk == order.carer_id:
             actors.add(Actor.CARER)
-    if by.role in LINKED_ROLES and order.elder_id in linked_elder_ids(by):
+    if permissions.acts_for_linked_elders(by) and order.elder_id in linked_elder_ids(
+        by
+    ):
         actors.add(Actor.PLACER)
     return actors
 
@@ -107,7 +102,7 @@ def actors_for(by, order: Order) -> set[Actor]:
 
 
 def _ensure_manager(by) -> None:
-    if not (by.is_superuser or by.role in SERVICE_MANAGERS):
+    if not permissions.may_manage_services(by):
         _refuse("__all__", "只有民政部门工作人员可以维护服务商、服务目录和服务额度")
 
 
@@ -149,9 +144,7 @@ def carer_enrol(
         _refuse("staff", "只有服务商的从业人员可以登记为上门服务人员")
     mine = provider_of(by)
     if not (
-        by.is_superuser
-        or by.role in SERVICE_MANAGERS
-        or (mine and mine.pk == staff.provider_id)
+        permissions.may_manage_services(by) or (mine and mine.pk == staff.provider_id)
     ):
         raise NotInScope(staff.pk)
     quals = set(qualifications or [])
@@ -182,7 +175,7 @@ def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> Famil
     """家属关联, made by the community after checking with the older person (or in their name)."""
     if not _is_staff_for(by, elder.residence_region):
         raise NotInScope(elder.pk)
-    if user.role not in LINKED_ROLES:
+    if not permissions.acts_for_linked_elders(user):
         _refuse("user", "只能关联家属或老年人本人的账户")
     if consent not in FamilyLink.Consent.values:
         _refuse("consent", "请选择老年人本人同意或社区核实同意")
@@ -225,11 +218,7 @@ def catalogue_load() -> int:
 
 def price_set(*, by, provider: Provider, item: ServiceItem, price_fen: int) -> Price:
     mine = provider_of(by)
-    if not (
-        by.is_superuser
-        or by.role in SERVICE_MANAGERS
-        or (mine and mine.pk == provider.pk)
-    ):
+    if not (permissions.may_manage_services(by) or (mine and mine.pk == provider.pk)):
         raise NotInScope(provider.pk)
     if price_fen <= 0:
         _refuse("price", "单价应大于 0")
@@ -273,10 +262,14 @@ def voucher_grant(
 
 
 def _placer_channel(by, elder: Elder) -> str:
-    if by.role in LINKED_ROLES:
+    if permissions.acts_for_linked_elders(by):
         if elder.pk not in linked_elder_ids(by):
             raise NotInScope(elder.pk)
-        return Order.Channel.ELDER if by.role == Role.ELDER else Order.Channel.FAMILY
+        return (
+            Order.Channel.ELDER
+            if permissions.is_elder_self(by)
+            else Order.Channel.FAMILY
+        )
     if _is_staff_for(by, elder.residence_region):
         return Order.Channel.COMMUNITY
     raise NotInScope(elder.pk)
@@ -668,7 +661,7 @@ def complaint_file(*, by, order: Order, text: str) -> Concern:
 
 
 def concern_close(*, by, concern: Concern, note: str) -> Concern:
-    if not (by.is_superuser or by.role in ORDER_PLACERS) or not region_path_allowed(
+    if not permissions.may_place_orders(by) or not region_path_allowed(
         by, concern.region.path
     ):
         raise NotInScope(concern.pk)
@@ -816,11 +809,7 @@ def settlement_build(*, by, provider: Provider, month: dt.date) -> Settlement:
     """月度结算: the provider's orders served in `month` that are completed (or rated), confirmed by
     the older person's side and not disputed. A draft is rebuilt in place; an approved one is final."""
     mine = provider_of(by)
-    if not (
-        by.is_superuser
-        or by.role in SERVICE_MANAGERS
-        or (mine and mine.pk == provider.pk)
-    ):
+    if not (permissions.may_manage_services(by) or (mine and mine.pk == provider.pk)):
         raise NotInScope(provider.pk)
     month = month_of(month)
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
@@ -885,10 +874,11 @@ def _ensure_canteen_staff(by, canteen: Facility) -> None:
     if canteen.type != FacilityType.CANTEEN:
         _refuse("canteen", f"{canteen.name} 不是老年助餐点/幸福食堂")
     if by.is_superuser or (
-        by.role in ORDER_PLACERS and region_path_allowed(by, canteen.region.path)
+        permissions.may_place_orders(by)
+        and region_path_allowed(by, canteen.region.path)
     ):
         return
-    if by.role == Role.FACILITY_ADMIN and canteen.staff.filter(user=by).exists():
+    if permissions.acts_for_facility(by) and canteen.staff.filter(user=by).exists():
         return
     raise NotInScope(canteen.pk)
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.accounts.roles import LINKED_ROLES, ORDER_PLACERS, SERVICE_MANAGERS, Role
+from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
@@ -38,16 +38,17 @@ NAV = "homecare"
 
 def _staff(user) -> bool:
     return (
-        sees_everything(user) or user.role in ORDER_PLACERS or user.role == Role.LEADER
+        sees_everything(user)
+        or permissions.may_place_orders(user)
+        or permissions.is_read_only(user)
     )
 
 
 @login_required
 def index(request):
-    role = request.user.role
-    if role in LINKED_ROLES:
+    if permissions.acts_for_linked_elders(request.user):
         return redirect("homecare:family")
-    if role == Role.CARER:
+    if permissions.is_carer(request.user):
         return redirect("homecare:carer_day")
     return redirect("homecare:orders")
 
@@ -70,12 +71,12 @@ def family(request):
 def _order_elders(request):
     """Whom the user may order for on the form: a family member's linked people; for community
     staff the person named by ?elder= (checked against their area)."""
-    if request.user.role in LINKED_ROLES:
+    if permissions.acts_for_linked_elders(request.user):
         return selectors.family_elders(by=request.user)
     pk = request.POST.get("elder") or request.GET.get("elder")
     if (
         not (pk and str(pk).isdigit())
-        or request.user.role not in ORDER_PLACERS
+        or not permissions.may_place_orders(request.user)
         and not sees_everything(request.user)
     ):
         return []
@@ -89,7 +90,7 @@ def order_new(request):
     except NotInScope:
         raise Http404 from None
     if not elders:
-        if request.user.role in LINKED_ROLES:
+        if permissions.acts_for_linked_elders(request.user):
             messages.error(
                 request, "您的账户尚未关联老人，请联系老人所在社区办理家属关联"
             )
@@ -100,7 +101,7 @@ def order_new(request):
     offers = selectors.offers_for(elder)
     vouchers = selectors.vouchers_for(elder)
     initial = {"elder": elder.pk, "day": timezone.localdate() + dt.timedelta(days=1), "time": dt.time(9),
-               "rest_paid_by": "family" if request.user.role == Role.FAMILY else "self"}  # fmt: skip
+               "rest_paid_by": "family" if permissions.is_family(request.user) else "self"}  # fmt: skip
     form = forms.OrderForm(
         request.POST or None,
         elders=elders,
@@ -299,7 +300,7 @@ def carer_day(request):
 def supervision(request):
     """监管: orders nobody checked in to 30 minutes after the slot, orders with problems, and the
     open follow-ups (low ratings, complaints, abnormal orders, disputes)."""
-    if not _staff(request.user) and request.user.role != Role.PROVIDER_ADMIN:
+    if not _staff(request.user) and not permissions.acts_for_provider(request.user):
         raise Http404
     late = paginate(
         selectors.overdue(by=request.user), page=request.GET.get("late"), per_page=20
@@ -381,7 +382,7 @@ def settlement_detail(request, pk: int):
     page = paginate(s.orders.select_related("elder", "item", "carer__staff", "region").order_by("slot_start", "id"),
                     page=request.GET.get("page"))  # fmt: skip
     can_approve = (
-        sees_everything(request.user) or request.user.role in SERVICE_MANAGERS
+        sees_everything(request.user) or permissions.may_manage_services(request.user)
     ) and s.status == "draft"
     context = {
         "nav": NAV,
@@ -426,13 +427,15 @@ def beds(request):
         initial={"week": timezone.localdate() + dt.timedelta(days=7)}
     )
     context = {"nav": NAV, "page": page, "querystring": "", "week_form": week_form,
-               "can_sign": _staff(request.user) and request.user.role != Role.LEADER}  # fmt: skip
+               "can_sign": _staff(request.user) and not permissions.is_read_only(request.user)}  # fmt: skip
     return render(request, "homecare/beds.html", context)
 
 
 @login_required
 def bed_new(request):
-    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+    if not (
+        sees_everything(request.user) or permissions.may_place_orders(request.user)
+    ):
         raise Http404
     facilities = selectors.bed_facilities(by=request.user)
     providers = selectors.providers_serving_area(by=request.user)
@@ -493,7 +496,9 @@ def bed_detail(request, pk: int):
 @login_required
 @require_POST
 def plans_generate(request):
-    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+    if not (
+        sees_everything(request.user) or permissions.may_place_orders(request.user)
+    ):
         raise Http404
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
@@ -581,7 +586,7 @@ def canteen(request, pk: int):
                         {
                             "elder_id": "没有这个档案号，或该老人不在本助餐点所在县（区）的在册老人中"
                         }
-                        if request.user.role == Role.FACILITY_ADMIN
+                        if permissions.acts_for_facility(request.user)
                         else {"elder_id": "没有这个档案号，或该老人不在您的管辖范围内"}
                     ) from None
                 meal = services.meal_serve(by=request.user, canteen=place, elder=elder, day=today, kind=d["kind"],
@@ -611,7 +616,7 @@ def canteen(request, pk: int):
 
 @login_required
 def figures(request):
-    if not _staff(request.user) and request.user.role != Role.PROVIDER_ADMIN:
+    if not _staff(request.user) and not permissions.acts_for_provider(request.user):
         raise Http404
     since, until = _period(request)
     f = selectors.figures(by=request.user, since=since, until=until)
@@ -637,7 +642,9 @@ def figures(request):
 def family_links(request):
     """家属关联: the community links a family member's account to an older person, after checking
     with the person (or in their name), and can end the link."""
-    if not (sees_everything(request.user) or request.user.role in ORDER_PLACERS):
+    if not (
+        sees_everything(request.user) or permissions.may_place_orders(request.user)
+    ):
         raise Http404
     form = forms.FamilyLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

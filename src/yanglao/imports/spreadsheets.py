@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from yanglao.core.export import xlsx_row
 from yanglao.core.tabular import NOTE_MARK
 from yanglao.imports.kinds import kind_for
 from yanglao.imports.models import ImportJob
@@ -42,7 +43,7 @@ def error_report(job: ImportJob) -> bytes:
     sheet = book.create_sheet("错误")
     sheet.append(["工作表", "行号", "列", "内容", "原因"])
     for error in job.errors:
-        sheet.append(error)
+        sheet.append(xlsx_row(sheet, error))  # a refused "=…" cell stays text
     info = book.create_sheet("导入记录")
     for label, value in (
         ("文件", job.file_name), ("SHA-256", job.checksum), ("上传人", str(job.created_by)),
@@ -50,7 +51,7 @@ def error_report(job: ImportJob) -> bytes:
         ("新增", job.counts.get("new", 0)), ("更新", job.counts.get("updated", 0)),
         ("未变", job.counts.get("unchanged", 0)), ("错误", len(job.errors)),
     ):  # fmt: skip
-        info.append([label, value])
+        info.append(xlsx_row(info, [label, value]))
     return _save(book)
 
 

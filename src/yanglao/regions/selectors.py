@@ -52,7 +52,7 @@ def region_scope_q(by) -> Q:
     """Regions a user may see: their subtree, plus its ancestors (for breadcrumbs and choices)."""
     if sees_everything(by):
         return Q()
-    own = getattr(by.region, "path", None) if by.region_id else None
+    own = user_region_path(by)
     if not own:
         return Q(pk__in=[])
     ancestors = [own[: i + 1] for i, ch in enumerate(own) if ch == "/"][:-1]
@@ -82,6 +82,8 @@ def region_get(*, by, code: str) -> Region:
 def region_roots(*, by) -> QuerySet[Region]:
     if sees_everything(by):
         return Region.objects.filter(parent__isnull=True)
+    if not user_region_path(by):
+        return Region.objects.none()
     return Region.objects.filter(pk=by.region_id)
 
 
@@ -96,7 +98,7 @@ def region_choices(*, by, max_level: int = Region.Level.VILLAGE) -> QuerySet[Reg
     qs = Region.objects.filter(level__lte=max_level).order_by("path")
     if sees_everything(by):
         return qs
-    own = getattr(by.region, "path", None) if by.region_id else None
+    own = user_region_path(by)
     return qs.filter(path__startswith=own) if own else qs.none()
 
 

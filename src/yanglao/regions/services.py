@@ -8,7 +8,7 @@ from django.db import transaction
 
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.scope import sees_everything
+from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.tabular import TableError, decode_text
 from yanglao.regions.codes import LEVEL_BY_NAME, code_problem, parent_code_problem
 from yanglao.regions.models import Region
@@ -45,7 +45,7 @@ def region_create(
     ensure_region_writer(by)
     errors = _region_problems(code=code, name=name, level=level, parent=parent)
     if not sees_everything(by) and (
-        parent is None or not parent.path.startswith(by.region.path)
+        parent is None or not region_path_allowed(by, parent.path)
     ):
         errors["parent"] = "上级区划不在您的管辖范围内"
     if errors:
@@ -283,7 +283,7 @@ def _check_row(by, p, known, in_file, existing, result) -> None:
     if not sees_everything(by):
         root = known.get(parent_code)
         path = root.path if root else _path_in_file(parent_code, in_file, known)
-        if not path or not path.startswith(by.region.path):
+        if not path or not region_path_allowed(by, path):
             result.errors.append((p["row"], "上级代码", "不在您的管辖范围内"))
 
 

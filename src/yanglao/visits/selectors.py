@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
+from yanglao.core import permissions
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.regions.models import Region
@@ -31,9 +32,9 @@ def my_list(*, by, month: dt.date) -> list[RosterEntry]:
 def entry_scope_q(by) -> Q:
     if sees_everything(by):
         return Q()
-    if by.role == "community":
+    if permissions.is_community_worker(by):
         return Q(visitor=by) | in_scope_q(by, "region")
-    if by.role in ("civil_affairs", "street", "leader"):
+    if permissions.acts_for_region(by):
         return in_scope_q(by, "region")
     return Q(pk__in=[])
 
@@ -98,7 +99,9 @@ def rates(*, by, month: dt.date, level: int) -> list[RateRow]:
     per_village = (
         RosterEntry.objects.filter(month=month)
         .filter(
-            entry_scope_q(by) if by.role != "community" else in_scope_q(by, "region")
+            entry_scope_q(by)
+            if not permissions.is_community_worker(by)
+            else in_scope_q(by, "region")
         )
         .values("region_id")
         .annotate(

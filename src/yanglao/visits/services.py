@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yanglao.accounts.roles import REGISTRY_WRITERS
 from yanglao.assessments.selectors import ability_levels_on
 from yanglao.assessments.services import assessment_apply
+from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import bulk_insert
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -26,7 +26,9 @@ from yanglao.regions.models import Region
 from yanglao.visits import rules
 from yanglao.visits.models import FollowUp, RosterEntry, Visit, VisitRule
 
-VISITOR_ROLES = {"community"}
+VISITOR_ROLES = {
+    permissions.Role.COMMUNITY
+}  # who is given visits to make (core.permissions.may_visit)
 # Findings a visitor can tick, and where each goes (issue 8 §3).
 FINDINGS = {
     "需要能力评估": FollowUp.Route.ASSESSMENT,
@@ -228,10 +230,10 @@ def _refresh(month, existing, needs) -> int:
 
 def entry_assign(*, by, entry: RosterEntry, visitor) -> RosterEntry:
     """The community changes who visits a person."""
-    if not (by.is_superuser or by.role in REGISTRY_WRITERS):
+    if not permissions.may_write_registry(by):
         raise ValidationFailed({"__all__": "您的角色不能调整探访安排"})
     if (
-        visitor.role not in VISITOR_ROLES
+        not permissions.may_visit(visitor)
         or not visitor.region_id
         or not entry.region.path.startswith(visitor.region.path)
     ):
@@ -265,14 +267,14 @@ def visit_record(
             )
     errors: dict[str, str] = {}
     own = entry.visitor_id == by.pk
-    in_area = (by.is_superuser or by.role in REGISTRY_WRITERS) and region_path_allowed(
+    in_area = permissions.may_write_registry(by) and region_path_allowed(
         by, entry.region.path
     )
     if not (own or in_area):
         raise NotInScope(entry.pk)
     # Another community worker's person: refused with the reason (the community reassigns first);
     # street and bureau staff, and anyone for a person nobody has been given, may record.
-    if not own and by.role == "community" and entry.visitor_id is not None:
+    if not own and permissions.is_community_worker(by) and entry.visitor_id is not None:
         raise ValidationFailed(
             {
                 "__all__": f"该老人不在您的探访名单中（由 {entry.visitor} 负责）；如需代为探访，请先在探访安排中调整"
@@ -369,7 +371,7 @@ def _apply_for_assessment(by, visit: Visit) -> str:
 
 
 def follow_up_close(*, by, follow_up: FollowUp, note: str) -> FollowUp:
-    if not (by.is_superuser or by.role in REGISTRY_WRITERS):
+    if not permissions.may_write_registry(by):
         raise ValidationFailed({"__all__": "您的角色不能办结跟进事项"})
     if follow_up.status == FollowUp.Status.CLOSED:
         raise ValidationFailed({"__all__": "该事项已办结"})

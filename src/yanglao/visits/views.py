@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
@@ -144,9 +145,7 @@ def overdue(request):
 @login_required
 @require_POST
 def roster_build(request):
-    if not (
-        request.user.is_superuser or request.user.role in ("admin", "civil_affairs")
-    ):
+    if not permissions.may_build_visit_roster(request.user):
         messages.error(request, "只有民政局工作人员可以生成探访名单")
     else:
         counts = services.roster_build(month=_month(), by=request.user)

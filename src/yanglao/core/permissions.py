@@ -1,0 +1,272 @@
+"""Who may do what: the roles (角色) and every permission as a named predicate (issue 20).
+
+Views, API handlers, services, selectors and templates ask these predicates; no role string is
+compared anywhere else (`core/tests/test_no_role_literals.py` fails on one). Each predicate takes
+the acting user and answers from the role, the superuser flag and per-account grants; *where* a
+user may act (their region, facility, provider, team or linked family) is the selectors' scope
+rule, not decided here.
+
+Pure: no Django import (it reads attributes of the user object it is given).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CIVIL_AFFAIRS = "civil_affairs"
+    STREET = "street"
+    COMMUNITY = "community"
+    FACILITY_ADMIN = "facility_admin"
+    PROVIDER_ADMIN = "provider_admin"
+    LEADER = "leader"
+    ASSESSOR = "assessor"
+    OPERATOR = "operator"
+    DISPATCH_LEAD = "dispatch_lead"
+    CARER = "carer"
+    FAMILY = "family"
+    ELDER = "elder"
+
+
+ROLE_NAMES = {
+    Role.ADMIN: "系统管理员",
+    Role.CIVIL_AFFAIRS: "民政局工作人员",
+    Role.STREET: "街道/乡镇工作人员",
+    Role.COMMUNITY: "社区/村工作人员",
+    Role.FACILITY_ADMIN: "机构管理员",
+    Role.PROVIDER_ADMIN: "服务商管理员",
+    Role.LEADER: "领导（只读）",
+    Role.ASSESSOR: "评估员",
+    Role.OPERATOR: "接警员（坐席）",
+    Role.DISPATCH_LEAD: "接警值班长",
+    Role.CARER: "护理员/服务人员",
+    Role.FAMILY: "家属",
+    Role.ELDER: "老年人本人",
+}
+
+# Roles whose scope is a region subtree. Every other account is scoped to a facility, a provider,
+# an assessment team or linked older people, and never by a region it happens to carry.
+REGION_ROLES = frozenset(
+    {
+        Role.CIVIL_AFFAIRS,
+        Role.STREET,
+        Role.COMMUNITY,
+        Role.LEADER,
+        Role.OPERATOR,
+        Role.DISPATCH_LEAD,
+    }
+)
+_BUREAU = frozenset({Role.ADMIN, Role.CIVIL_AFFAIRS})
+_REGISTRY_WRITERS = frozenset(
+    {Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY}
+)
+_FACILITY_WRITERS = frozenset({Role.ADMIN, Role.CIVIL_AFFAIRS, Role.FACILITY_ADMIN})
+_ASSESSMENT_APPLICANTS = _REGISTRY_WRITERS | {Role.FACILITY_ADMIN}
+_ALARM_HANDLERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.DISPATCH_LEAD})
+_ALARM_SUPERVISORS = frozenset({Role.ADMIN, Role.DISPATCH_LEAD, Role.CIVIL_AFFAIRS})
+_DEVICE_MANAGERS = _REGISTRY_WRITERS | {Role.DISPATCH_LEAD}
+_LINKED = frozenset({Role.FAMILY, Role.ELDER})
+# Who works with subsidies: the bureau, the street and community offices that take applications,
+# and the read-only leader. Operators, facilities, providers and assessors have no business there.
+_BENEFIT_READERS = _REGISTRY_WRITERS | {Role.LEADER}
+
+
+def scoped_by_region(role: str) -> bool:
+    """Whether an account of this role needs a region to act in."""
+    return role in REGION_ROLES
+
+
+def _role(user) -> str:
+    return getattr(user, "role", "") or ""
+
+
+def _is(user, roles) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or _role(user) in roles
+
+
+# --- what kind of account: decides which scope rule applies ---------------------------------------
+
+
+def sees_everything(user) -> bool:
+    """系统管理员: every region, facility and provider."""
+    return bool(getattr(user, "is_superuser", False)) or _role(user) == Role.ADMIN
+
+
+def acts_for_region(user) -> bool:
+    """Staff whose scope is their region subtree (民政局, 街道, 社区, 领导, 接警)."""
+    return _role(user) in REGION_ROLES and not sees_everything(user)
+
+
+def acts_for_facility(user) -> bool:
+    return _role(user) == Role.FACILITY_ADMIN
+
+
+def acts_for_provider(user) -> bool:
+    return _role(user) == Role.PROVIDER_ADMIN
+
+
+def is_assessor(user) -> bool:
+    return _role(user) == Role.ASSESSOR
+
+
+def is_carer(user) -> bool:
+    return _role(user) == Role.CARER
+
+
+def is_family(user) -> bool:
+    return _role(user) == Role.FAMILY
+
+
+def is_elder_self(user) -> bool:
+    return _role(user) == Role.ELDER
+
+
+def acts_for_linked_elders(user) -> bool:
+    """家属 and the older person themself: only the people they are linked to."""
+    return _role(user) in _LINKED
+
+
+def is_read_only(user) -> bool:
+    """领导: sees the figures and records of their area, changes nothing."""
+    return _role(user) == Role.LEADER
+
+
+def is_community_worker(user) -> bool:
+    """社区/村工作人员: the visitors of 探访关爱 and the first step of applications."""
+    return _role(user) == Role.COMMUNITY
+
+
+def is_dispatch_lead(user) -> bool:
+    return _role(user) == Role.DISPATCH_LEAD
+
+
+def works_on_phone_only(user) -> bool:
+    """Carers, families and older people have the phone pages of home services and nothing else."""
+    return is_carer(user) or acts_for_linked_elders(user)
+
+
+# --- what they may do ------------------------------------------------------------------------------
+
+
+def may_view_full_pii(user) -> bool:
+    """Full identity, phone and bank numbers (each view still audited): 系统管理员, 民政局, or an
+    account granted it one by one."""
+    return _is(user, _BUREAU) or bool(getattr(user, "can_view_full_pii", False))
+
+
+def is_bureau(user) -> bool:
+    """民政局: runs and approves cycles, edits programmes, keeps catalogues and registers."""
+    return _is(user, _BUREAU)
+
+
+def may_run_cycles(user) -> bool:
+    return is_bureau(user)
+
+
+def may_download_bank_file(user) -> bool:
+    """The banks' disbursement files carry full account numbers: only the bureau that pays
+    (the batch must also lie within the user's scope: benefits.selectors.batch_get)."""
+    return is_bureau(user)
+
+
+def may_view_benefits(user) -> bool:
+    return _is(user, _BENEFIT_READERS)
+
+
+def decides_step(user, step: str) -> bool:
+    """An application's approval step ("community", "street", "civil_affairs":
+    benefits.models.STEP_NAMES) is decided by staff of the role of that name."""
+    return _role(user) == step
+
+
+def may_write_registry(user) -> bool:
+    """Create and change older people's records (and file their applications)."""
+    return _is(user, _REGISTRY_WRITERS)
+
+
+def may_write_facilities(user) -> bool:
+    return _is(user, _FACILITY_WRITERS)
+
+
+def may_create_facilities(user) -> bool:
+    """A facility's own administrator edits it but does not register new institutions."""
+    return may_write_facilities(user) and not acts_for_facility(user)
+
+
+def may_keep_ban_list(user) -> bool:
+    """从业禁止名单: the bureau."""
+    return is_bureau(user)
+
+
+def may_hire_provider_staff(user) -> bool:
+    """入职登记 of a service provider's staff: the bureau or the provider itself."""
+    return is_bureau(user) or acts_for_provider(user)
+
+
+def may_become_assessor(user) -> bool:
+    """A log-in that may be registered as an agency's 评估员 (a new account or an assessor's)."""
+    return bool(getattr(user, "is_superuser", False)) or _role(user) in (
+        Role.ASSESSOR,
+        Role.COMMUNITY,
+    )
+
+
+def may_apply_assessment(user) -> bool:
+    return _is(user, _ASSESSMENT_APPLICANTS)
+
+
+def may_manage_assessments(user) -> bool:
+    """Assign teams and keep the agencies' registers."""
+    return is_bureau(user)
+
+
+def may_handle_alarms(user) -> bool:
+    return _is(user, _ALARM_HANDLERS)
+
+
+def may_supervise_alarms(user) -> bool:
+    return _is(user, _ALARM_SUPERVISORS)
+
+
+def may_manage_devices(user) -> bool:
+    return _is(user, _DEVICE_MANAGERS)
+
+
+def may_place_orders(user) -> bool:
+    """代下单 for the older people of their area."""
+    return _is(user, _REGISTRY_WRITERS)
+
+
+def may_manage_services(user) -> bool:
+    """Approve settlements, keep the service catalogue and quotas."""
+    return is_bureau(user)
+
+
+def may_see_home_services(user) -> bool:
+    return (
+        may_place_orders(user)
+        or is_read_only(user)
+        or acts_for_provider(user)
+        or works_on_phone_only(user)
+    )
+
+
+def may_upload_imports(user) -> bool:
+    """Rosters change the registry: only those who may write it (checked at upload, before
+    anything is stored)."""
+    return may_write_registry(user) or may_write_facilities(user)
+
+
+def may_build_visit_roster(user) -> bool:
+    return is_bureau(user)
+
+
+def may_visit(user) -> bool:
+    return is_community_worker(user)
+
+
+def may_open_forms(user) -> bool:
+    """Any form that changes something: the read-only leader is shown none (not even by URL)."""
+    return not is_read_only(user)
