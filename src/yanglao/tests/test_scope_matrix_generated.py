@@ -1,0 +1,393 @@
+"""The scope matrix, generated from the URL map (issue 20, mechanisms 3 and 4).
+
+Every page, export, file and API route of the URL conf is requested, with its ids filled, by
+accounts that own nothing in the demo city: a community worker and an operator of an empty
+village, and a facility, provider and assessor account that carry the whole city as their region
+(the fall-back that leaked) but have no resident, order or team. Such an account must get 404 (or
+403, for a page its role has no business with) for every object of the city, on GET and on POST,
+and no row may change; every response it does get is scanned for unmasked identity, phone and bank
+numbers. The demo's real accounts are crawled over the same URLs with the PII scanner: a full
+number reaches only a role that may see it, and only with an audit entry.
+
+A URL the matrix cannot place (a new parameter name, a new route) fails here until it is placed in
+PARAMS, SKIPPED or SHARED below, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import secrets
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from yanglao.accounts.models import ApiToken, User
+from yanglao.accounts.services import _token_hash
+from yanglao.core import idnumber
+from yanglao.core.models import AuditEntry
+from yanglao.demo.generator import build_demo_city
+from yanglao.facilities.models import Facility, Provider, Staff
+from yanglao.regions.models import Region
+
+TODAY = dt.date(2026, 11, 22)
+
+# How each URL parameter is filled: ids of objects the blank accounts do not own (the demo city's
+# first rows), codes of regions above or beside them.
+PARAMS = {
+    "pk": ["1", "2"], "elder_id": ["1", "2"], "elder_pk": ["1", "2"], "facility_id": ["1", "2"],
+    "staff_id": ["1", "2"], "bed_id": ["1", "2"], "admission_id": ["1", "2"],
+    "assessment_id": ["1", "2"], "contact_id": ["1"], "job_id": ["1"], "cycle_id": ["1", "2"],
+    "alarm_id": ["1", "2"], "device_id": ["1", "2"], "order_id": ["1", "2"],
+    "settlement_id": ["1"], "code": ["360200", "360203"], "fmt": ["csv", "xlsx"],
+    "kind": ["elders"], "step": ["accept"],
+}  # fmt: skip
+# Responses whose numbers are not a person's: the import template's example row (a made-up
+# identity number with a valid check character, so that the example passes the check).
+NOT_A_PERSON = {"imports:template"}
+# Routes not requested, and why.
+SKIPPED = {
+    "alarms:stream": "server push that never ends; its events are read through the scoped "
+    "alarms.selectors (alarms/tests/test_push_stream.py)",
+    "logout": "ends the session the crawl runs in",
+    "set_language": "sets a cookie, reads nothing",
+    "api:telemetry": "devices authenticate with their own key (alarms/tests/test_ingest.py)",
+    "api:token": "issues tokens for a password (accounts/tests)",
+}
+# Objects that are shared down the region tree on purpose: a city's programme and its monthly cycle
+# are open to the staff of every region below it; the cycle shows them only the entitlements of
+# their own area (the PII scan below proves nobody else's person appears).
+# Their buttons (approve, make the payment batch) refuse such staff by permission, and the write
+# test's row count shows nothing changed.
+SHARED = {
+    "benefits:programme", "benefits:cycle", "benefits:cycle_progress", "benefits:cycle_export",
+    "api:cycle_detail", "api:cycle_entitlements", "benefits:cycle_approve",
+    "benefits:batch_create", "api:cycle_approve",
+}  # fmt: skip
+
+
+def _routes():
+    """(path template, name, parameter names) for every route outside the Django admin."""
+
+    def walk(resolver, prefix, namespace):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace + (f"{p.namespace}:" if p.namespace else "")
+                yield from walk(p, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), namespace + (p.name or ""), p
+
+    for template, name, _p in walk(get_resolver(), "", ""):
+        if template.startswith(("admin/", "static/", "^")):
+            continue
+        yield template, name
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _fill(template: str) -> list[str]:
+    names = PARAM.findall(template)
+    urls = [template]
+    for name in names:
+        values = PARAMS.get(name)
+        assert values is not None, (
+            f"{template}: the matrix cannot fill <{name}>: add it to PARAMS"
+        )
+        urls = [
+            re.sub(rf"<(?:\w+:)?{name}>", v, u, count=1) for u in urls for v in values
+        ]
+    return ["/" + u for u in urls]
+
+
+# --- the PII scanner -------------------------------------------------------------------------------
+
+ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+BANK = re.compile(
+    r"(?<!\d)62\d{14,17}(?!\d)"
+)  # UnionPay card numbers (the demo's accounts)
+
+
+def response_text(response) -> str:
+    """What a person would read: HTML, JSON and CSV as text, .xlsx cell by cell."""
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            " ".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    if "pdf" in kind:
+        return ""  # the assessment report shows masked numbers; its text is checked in assessments
+    return body.decode("utf-8-sig", errors="replace")
+
+
+def unmasked_numbers(text: str) -> list[str]:
+    found = [
+        n
+        for n in ID_NUMBER.findall(text)
+        if idnumber.check_char(n[:17]) == n[17].upper()
+    ]
+    found += PHONE.findall(text)
+    found += BANK.findall(text)
+    return found
+
+
+# --- the city and its accounts ----------------------------------------------------------------------
+
+
+def _account(username, role, region, **extra) -> User:
+    user = User(
+        username=username, role=role, region=region, full_name=username, **extra
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _blank_accounts() -> dict[str, User]:
+    """Accounts that own nothing; the three that leaked carry the whole city as their region."""
+    city = Region.objects.get(code="360200")
+    street = Region.objects.get(code="360203001")
+    empty = Region.objects.create(
+        code="360203001999", name="空白社区", level=5, parent=street, is_urban=True,
+        path=street.path + "360203001999/",
+    )  # fmt: skip
+    elsewhere = Region.objects.create(
+        code="360203001998", name="空白村", level=5, parent=street, is_urban=True,
+        path=street.path + "360203001998/",
+    )  # fmt: skip
+    accounts = {
+        "community": _account("blank-community", "community", empty),
+        "operator": _account("blank-operator", "operator", empty),
+        "facility": _account("blank-facility", "facility_admin", city),
+        "provider": _account("blank-provider", "provider_admin", city),
+        "assessor": _account("blank-assessor", "assessor", city),
+        "family": _account("blank-family", "family", None),
+    }
+    facility = Facility.objects.create(
+        name="空白养老院",
+        type="nursing_home",
+        ownership="private",
+        region=elsewhere,
+        operator="某",
+    )
+    provider = Provider.objects.create(name="空白服务商", region=elsewhere)
+    for user, place in ((accounts["facility"], {"facility": facility}),
+                        (accounts["provider"], {"provider": provider})):  # fmt: skip
+        Staff.objects.create(
+            name=user.username, id_number_enc="", id_number_hash=secrets.token_hex(16),
+            sex="F", birth_date=dt.date(1980, 1, 1), role="manager", hired_on=TODAY, user=user,
+            **place,
+        )  # fmt: skip
+    from yanglao.assessments.models import Agency, Assessor
+
+    agency = Agency.objects.create(name="空白评估机构", region=city)
+    Assessor.objects.create(user=accounts["assessor"], agency=agency)
+    return accounts
+
+
+def _bearer(user: User) -> Client:
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=_token_hash(key),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def _session(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """The demo city at a small scale with the blank accounts, built once for this module inside
+    a transaction that is rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            logins = build_demo_city(scale=0.003, today=TODAY, progress=lambda m: None)
+            yield {"blank": _blank_accounts(), "logins": logins}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _client_for(user: User, url: str) -> Client:
+    return _bearer(user) if url.startswith("/api/") else _session(user)
+
+
+def _row_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for model in apps.get_models():
+            table = model._meta.db_table
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 — table names only
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _placed(name: str, template: str = "") -> str:
+    if name in SKIPPED:
+        return "skip"
+    if name in SHARED:
+        return "shared"
+    if set(PARAM.findall(template)) <= LIST_PARAMS:
+        return "list"
+    return "scoped"
+
+
+# Parameters that choose a file format or a template, not an object: such a URL is a list (an
+# export), answered 200 with the rows in the user's scope — none, for the accounts that own nothing.
+LIST_PARAMS = {"fmt", "kind"}
+
+
+def data_rows(text: str) -> list[str]:
+    """The rows of an export below its header (CSV lines or .xlsx rows as read above), less the
+    blank accounts' own records (named 空白… and blank-…)."""
+    return [
+        line
+        for line in text.splitlines()[1:]
+        if line.strip(" ,") and "空白" not in line and "blank-" not in line
+    ]
+
+
+@pytest.mark.django_db
+def test_accounts_that_own_nothing_get_404_for_every_object_of_the_city(city):
+    leaks, crashes, pii, size = [], [], [], 0
+    for who, user in city["blank"].items():
+        clients = {"page": _session(user), "api": _bearer(user)}
+        for template, name in _routes():
+            if "<" not in template or _placed(name, template) == "skip":
+                continue
+            for url in _fill(template):
+                client = clients["api" if url.startswith("/api/") else "page"]
+                response = client.get(url)
+                size += 1
+                if response.status_code >= 500:
+                    crashes.append(f"{who} GET {url} → {response.status_code}")
+                elif response.status_code == 200:
+                    text = response_text(response)
+                    numbers = unmasked_numbers(text)
+                    if numbers and name not in NOT_A_PERSON:
+                        pii.append(f"{who} GET {url}: {numbers[:3]}")
+                    placed = _placed(name, template)
+                    if placed == "scoped":
+                        leaks.append(f"{who} GET {url} ({name}) → 200")
+                    elif (
+                        placed == "list"
+                        and name != "imports:template"
+                        and data_rows(text)
+                    ):
+                        leaks.append(f"{who} GET {url} ({name}): {data_rows(text)[:2]}")
+    assert crashes == []
+    assert leaks == [], "\n".join(leaks)
+    assert pii == []
+    assert size > 500
+
+
+MISSING = "987654321"  # an id no table reaches
+
+
+def _as_missing(url: str, template: str) -> str:
+    """The same URL with every object id replaced by one that does not exist."""
+    out = template
+    for name in PARAM.findall(template):
+        value = MISSING if PARAMS[name][0].isdigit() else "999999"
+        out = re.sub(rf"<(?:\w+:)?{name}>", value, out, count=1)
+    return "/" + out
+
+
+def _send(client, method: str, url: str):
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, "{}", content_type="application/json")
+    return client.post(url, {})
+
+
+@pytest.mark.django_db
+def test_writes_by_accounts_that_own_nothing_change_nothing(city):
+    """A write to another's object is refused (403/404/405) or answered exactly as for an object
+    that does not exist (an API body refused by its schema says nothing about the object); and
+    not one row of the database changes."""
+    refused = {403, 404, 405}
+    wrong, before = [], _row_counts()
+    for who, user in city["blank"].items():
+        clients = {"page": _session(user), "api": _bearer(user)}
+        for template, name in _routes():
+            if "<" not in template or _placed(name, template) != "scoped":
+                continue
+            for url in _fill(template):
+                is_api = url.startswith("/api/")
+                client = clients["api" if is_api else "page"]
+                for method in ("post", "patch", "delete") if is_api else ("post",):
+                    response = _send(client, method, url)
+                    if response.status_code in refused:
+                        continue
+                    missing = _send(client, method, _as_missing(url, template))
+                    same = (response.status_code, response.content) == (
+                        missing.status_code, missing.content,
+                    )  # fmt: skip
+                    if not same or response.status_code < 400:
+                        wrong.append(
+                            f"{who} {method.upper()} {url} → {response.status_code}"
+                        )
+    assert wrong == [], "\n".join(wrong)
+    after = _row_counts()
+    changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+    changed.pop(AuditEntry._meta.db_table, None)  # log-ins of the crawl's own accounts
+    changed.pop(ApiToken._meta.db_table, None)
+    changed.pop("django_session", None)  # the crawl's own log-ins
+    assert changed == {}
+
+
+@pytest.mark.django_db
+def test_full_numbers_reach_only_those_who_may_see_them(city):
+    """Every demo account crawls every list, export and the first objects' pages: an unmasked
+    number in a response is a failure unless the account may see numbers in full and the request
+    wrote an audit entry."""
+    from yanglao.core import permissions
+
+    found = []
+    users = {u.username: u for u in User.objects.filter(
+        username__in=[a["username"] for a in city["logins"]])}  # fmt: skip
+    for username, user in users.items():
+        clients = {"page": _session(user), "api": _bearer(user)}
+        for template, name in _routes():
+            if _placed(name) == "skip" or name in NOT_A_PERSON:
+                continue
+            for url in _fill(template):
+                client = clients["api" if url.startswith("/api/") else "page"]
+                last = (
+                    AuditEntry.objects.order_by("-pk")
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                response = client.get(url)
+                if response.status_code != 200:
+                    continue
+                numbers = unmasked_numbers(response_text(response))
+                if not numbers:
+                    continue
+                audited = AuditEntry.objects.filter(
+                    pk__gt=last or 0, actor=user
+                ).exists()
+                if not (permissions.may_view_full_pii(user) and audited):
+                    found.append(f"{username} GET {url}: {numbers[:3]}")
+    assert found == [], "\n".join(found)
