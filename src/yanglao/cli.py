@@ -144,9 +144,58 @@ def cmd_serve(opts) -> int:
 
 
 def cmd_worker(opts) -> int:
+    """后台任务. The tasks run in a child process whose memory is capped
+    (YANGLAO_WORKER_MEMORY_MB); when the child dies — killed, or out of memory on a file that got
+    past the checks — the jobs it was working on are marked failed with the reason and a new
+    child takes the next tasks (issue 20, finding 9)."""
     _django()
-    _call("db_worker")
-    return 0
+    if opts.child:
+        _call("db_worker")
+        return 0
+    import signal
+
+    stopping = False
+    child: subprocess.Popen | None = None
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "yanglao.cli", "worker", "--child"],
+            preexec_fn=_cap_memory,  # noqa: PLW1509 — sets a limit, starts no thread
+        )
+        code = child.wait()
+        if stopping:
+            return 0
+        _jobs_of_a_dead_worker(code)
+        time.sleep(1)
+
+
+def _cap_memory() -> None:
+    import resource
+
+    megabytes = int(os.environ.get("YANGLAO_WORKER_MEMORY_MB", "4096"))
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _jobs_of_a_dead_worker(code: int) -> None:
+    from yanglao.imports.services import import_jobs_interrupted
+
+    how = f"信号 {-code}" if code < 0 else f"退出码 {code}"
+    failed = import_jobs_interrupted(
+        reason=f"后台任务进程异常退出（{how}，可能是文件过大或已损坏），未导入任何数据；请检查文件后重新上传"
+    )
+    print(
+        f"· 后台任务进程异常退出（{how}），已重启；{failed} 个导入任务标记为失败",
+        flush=True,
+    )
 
 
 def cmd_migrate(opts) -> int:
@@ -492,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
     server_options(p)
     p.set_defaults(func=cmd_serve)
 
-    sub.add_parser("worker", help="运行后台任务").set_defaults(func=cmd_worker)
+    p = sub.add_parser("worker", help="运行后台任务（子进程异常退出时自动重启）")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="数据库迁移").set_defaults(func=cmd_migrate)
 
     p = sub.add_parser(

@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_ROWS = 200_000  # per file; larger rosters are imported in parts
+# A sheet is read into memory as a grid of its full width and height, empty cells included: a
+# 1.6 KB workbook with one cell at XFD200000 asks for 3.3 billion cells (~100 GB). Its shape is
+# therefore checked from the XML before any reader sees it (issue 20, finding 9).
+MAX_COLUMNS = 200
+MAX_CELLS = 12_000_000
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts of the workbook, decompressed
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -46,6 +52,72 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
     total_rows: int | None = None  # data rows, when known up front
     merged_rows: set[int] = field(default_factory=set)
+
+
+def check_shape(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> None:
+    """Refuse (TableError) a file whose size once read would be out of proportion: an .xlsx
+    whose parts decompress beyond MAX_UNCOMPRESSED, or whose sheets reach beyond MAX_COLUMNS
+    columns, `max_rows` rows or MAX_CELLS cells. Reads the XML in pieces; parses no cell."""
+    if data.startswith(XLSX_MAGIC):
+        _check_xlsx_shape(data, max_rows)
+
+
+_CHUNK = 1 << 20
+_ROW_REF = re.compile(rb"<row [^>]*?\br=\"(\d+)\"")
+_WIDE_CELL = re.compile(rb"<c [^>]*?\br=\"([A-Z]{2,3})\d")
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+
+
+def _check_xlsx_shape(data: bytes, max_rows: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if sum(p.file_size for p in parts) > MAX_UNCOMPRESSED:
+                raise TableError(
+                    f"工作簿解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，请删去无关的工作表或分批导入"
+                )
+            for part in parts:
+                if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", part.filename):
+                    with archive.open(part) as xml:
+                        _check_sheet_xml(xml, max_rows)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise TableError("文件已损坏，无法作为 Excel 工作簿打开") from exc
+
+
+def _check_sheet_xml(xml, max_rows: int) -> None:
+    """The highest row and column any cell (or the sheet's stated dimension) reaches."""
+    rows = columns = counted = 0
+    tail = b""
+    while chunk := xml.read(_CHUNK):
+        counted += chunk.count(
+            b"<row "
+        )  # rows without an r attribute follow one another
+        text = tail + chunk
+        if m := _DIMENSION.search(text):
+            columns = max(columns, _column_index(m.group(1).decode()) + 1)
+            rows = max(rows, int(m.group(2)))
+        for ref in _ROW_REF.findall(text):
+            rows = max(rows, int(ref))
+        rows = max(rows, counted)
+        for letters in set(_WIDE_CELL.findall(text)):
+            columns = max(columns, _column_index(letters.decode()) + 1)
+        _refuse_shape(rows, columns, max_rows)
+        tail = text[-64:]
+
+
+def _refuse_shape(rows: int, columns: int, max_rows: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise TableError(
+            f"工作表用到第 {columns:,} 列，超过 {MAX_COLUMNS} 列的上限：请删去表格右侧无关的单元格"
+        )
+    if rows > max_rows + 5:
+        raise TableError(
+            f"工作表有 {rows:,} 行，超过每次 {max_rows:,} 行的上限，请分批导入"
+        )
+    if rows * max(columns, 1) > MAX_CELLS:
+        raise TableError(
+            f"工作表有 {rows:,} 行 × {columns} 列，超过 {MAX_CELLS:,} 个单元格的上限，请分批导入"
+        )
 
 
 def open_table(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table:
@@ -96,6 +168,7 @@ def _open_xlsx(data: bytes, max_rows: int) -> Table:
     merged cells are found in the sheet's XML, since cached values would hide them."""
     from python_calamine import CalamineWorkbook
 
+    _check_xlsx_shape(data, max_rows)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)

@@ -107,8 +107,8 @@ def elder_edit(request, pk: int):
     """修改档案. The identity and phone numbers are filled in only for those who may see them in
     full, and that view is audited; everyone else sees them masked and types a number only to
     correct it (issue 20, finding 2)."""
+    elder = selectors.elder_get(by=request.user, pk=pk)  # outside scope: 404 first
     require(permissions.may_write_registry(request.user))
-    elder = selectors.elder_get(by=request.user, pk=pk)
     full = permissions.may_view_full_pii(request.user)
     numbers = (
         services.elder_reveal_pii(by=request.user, elder=elder, why="修改档案")

@@ -7,28 +7,40 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.core.audit import audit
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.tabular import TableError, open_table
+from yanglao.core.tabular import TableError, check_shape, open_table
 from yanglao.imports.kinds import KINDS, kind_for
 from yanglao.imports.models import ImportJob
 
 MAX_BYTES = 50 * 1024 * 1024
 Status = ImportJob.Status
+WAITING = "等待导入"  # the phase of a confirmed job before the worker takes it
 
 
 def import_upload(*, by, kind: str, file_name: str, data: bytes) -> ImportJob:
+    """Store an uploaded file as a job, after every check that needs no parsing: the kind, the
+    user's right to import it, the size, and the workbook's shape (sheet dimensions and
+    decompressed size: core.tabular.check_shape), so that nothing a worker cannot read is kept."""
     errors = {}
     if kind not in KINDS:
         errors["kind"] = (
             f"不支持的导入类型（可选：{'、'.join(k.label for k in KINDS.values())}）"
         )
+    elif not KINDS[kind].allowed(by):
+        raise ValidationFailed({"kind": f"您的角色不能导入{KINDS[kind].label}"})
     if not data:
         errors["file"] = "文件是空的"
     elif len(data) > MAX_BYTES:
         errors["file"] = f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分批导入"
+    else:
+        try:
+            check_shape(data, file_name)
+        except TableError as exc:
+            errors["file"] = exc.reason
     if errors:
         raise ValidationFailed(errors)
     job = ImportJob.objects.create(
@@ -112,7 +124,7 @@ def import_confirm(*, by, job: ImportJob) -> ImportJob:
         raise ValidationFailed({"__all__": "只有上传人可以确认导入"})
     if job.status != Status.CHECKED or job.errors:
         raise ValidationFailed({"__all__": "只有检查通过、没有错误的文件可以导入"})
-    job.status, job.confirmed_by, job.phase = Status.IMPORTING, by, "等待导入"
+    job.status, job.confirmed_by, job.phase = Status.IMPORTING, by, WAITING
     job.save(update_fields=["status", "confirmed_by", "phase"])
     return job
 
@@ -157,6 +169,18 @@ def _write(job: ImportJob, kind, outcome, by) -> ImportJob:
     job.phase, job.finished_at, job.message = "", timezone.now(), "导入完成"
     job.save()
     return job
+
+
+def import_jobs_interrupted(*, reason: str) -> int:
+    """Jobs left checking or importing by a worker that died: failed, with the reason (the
+    import's transaction died with the worker, so nothing of it was written)."""
+    started = Q(status=Status.CHECKING) | (
+        Q(status=Status.IMPORTING)
+        & ~Q(phase=WAITING)  # queued, not begun: still to run
+    )
+    return ImportJob.objects.filter(started).update(
+        status=Status.FAILED, message=reason[:300], finished_at=timezone.now()
+    )
 
 
 def import_cancel(*, by, job: ImportJob) -> ImportJob:

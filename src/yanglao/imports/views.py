@@ -10,9 +10,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors, flash_errors
+from yanglao.core.views import add_service_errors, flash_errors, require
 from yanglao.imports import selectors, services, spreadsheets, tasks
 from yanglao.imports.forms import UploadForm
 from yanglao.imports.kinds import KINDS
@@ -23,6 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def job_list(request):
+    require(permissions.may_upload_imports(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
@@ -24,7 +25,7 @@ POPULATION_FIELDS = (
 
 def ensure_region_writer(by) -> None:
     """Region codes and population figures are kept by administrators and civil-affairs staff."""
-    if not (sees_everything(by) or getattr(by, "role", "") == "civil_affairs"):
+    if not permissions.is_bureau(by):
         raise ValidationFailed(
             {"__all__": "只有系统管理员和民政局工作人员可以维护行政区划"}
         )

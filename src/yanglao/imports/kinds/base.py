@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from yanglao.core import permissions
 from yanglao.core.tabular import (
     CellError,
     Table,
@@ -111,6 +112,9 @@ def _shown(value: Any) -> str:
 class Kind:
     name = ""
     label = ""
+    # Who may import this kind of file (a core.permissions predicate), asked at upload, before
+    # anything is stored, and again by the services that write.
+    allowed: Callable[[Any], bool] = staticmethod(permissions.may_write_registry)
     columns: tuple[Column, ...] = ()
     one_of: tuple[
         tuple[str, ...], ...

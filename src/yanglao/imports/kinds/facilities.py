@@ -4,7 +4,7 @@ name within the region; beds by facility and bed number; staff by identity numbe
 
 from __future__ import annotations
 
-from yanglao.core import pii
+from yanglao.core import permissions, pii
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.idnumber import normalize
 from yanglao.core.scope import region_path_allowed
@@ -56,6 +56,7 @@ def _choice(row: Row, key: str, choices, required: bool = False) -> str:
 class FacilitiesKind(ServiceKind):
     name = "facilities"
     label = "养老机构/设施名单"
+    allowed = staticmethod(permissions.may_write_facilities)
     columns = (
         Column("name", "名称", ("机构名称", "设施名称"), True, "必填", "景德镇市颐养院"),
         Column("type", "类型", ("机构类型", "设施类型"), True, "必填：" + "、".join(FacilityType.labels), "民办养老机构"),
@@ -144,6 +145,7 @@ def _facility(by, text: str) -> Facility:
 class BedsKind(ServiceKind):
     name = "beds"
     label = "床位名单"
+    allowed = staticmethod(permissions.may_write_facilities)
     columns = (
         Column("facility", "机构名称", ("机构", "所在机构", "设立许可/备案号"), True, "必填：机构名称或设立许可/备案号", "景德镇市社会福利院"),
         Column("code", "床位号", ("床号",), True, "必填，本机构内唯一", "101-1"),
@@ -171,6 +173,7 @@ class BedsKind(ServiceKind):
 class StaffKind(ServiceKind):
     name = "staff"
     label = "从业人员名单"
+    allowed = staticmethod(permissions.may_write_facilities)
     columns = (
         Column("name", "姓名", (), True, "必填", "张护理"),
         Column("id_number", "身份证号", ("公民身份号码", "身份证号码"), True, "必填；入职时自动查询从业禁止名单", "360203198001010018"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.tabular import as_text
 from yanglao.imports.kinds.base import Column, Kind, Outcome
@@ -15,6 +16,7 @@ from yanglao.regions.services import POPULATION_FIELDS, regions_import_csv
 class RegionsKind(Kind):
     name = "regions"
     label = "行政区划代码"
+    allowed = staticmethod(permissions.is_bureau)
     columns = (
         Column("code", "区划代码", ("统计用区划代码", "代码"), True, "必填：2–12位统计用区划代码", "360203001001"),
         Column("name", "名称", ("区划名称",), True, "必填", "塘坪社区"),

@@ -155,7 +155,6 @@ def test_every_wrong_row_is_named_and_nothing_is_written(users, regions, make_el
 @pytest.mark.parametrize(
     "name, data, reason",
     [
-        ("x.xlsx", b"PK\x03\x04garbage", "已损坏"),
         ("x.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "已加密"),
         ("x.pdf", b"%PDF-1.4", "只支持 .xlsx 和 .csv"),
         ("x.csv", "姓名\n".encode(), "找不到表头"),
@@ -164,6 +163,17 @@ def test_every_wrong_row_is_named_and_nothing_is_written(users, regions, make_el
 def test_unreadable_files_fail_with_a_reason(users, regions, name, data, reason):
     job = run(users, data, name=name)
     assert job.status == "failed" and reason in job.message
+
+
+def test_a_corrupt_workbook_is_refused_at_upload(users, regions):
+    with pytest.raises(ValidationFailed, match="已损坏"):
+        services.import_upload(
+            by=users["bob"],
+            kind="elders",
+            file_name="x.xlsx",
+            data=b"PK\x03\x04garbage",
+        )
+    assert not ImportJob.objects.exists()
 
 
 def test_missing_columns_and_merged_cells(users, regions):
