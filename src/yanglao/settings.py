@@ -121,7 +121,8 @@ def sqlite_database(path: Path) -> dict:
 
 SECRET_KEY = _secret("YANGLAO_SECRET_KEY")
 YANGLAO_PII_KEY = _secret("YANGLAO_PII_KEY")
-DEBUG = _env_bool("YANGLAO_DEBUG", not PRODUCTION)
+# Never on by default, not even for the demo: a traceback page shows settings and every URL.
+DEBUG = _env_bool("YANGLAO_DEBUG", False)
 ALLOWED_HOSTS = [
     h
     for h in os.environ.get("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -147,6 +148,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "ninja",  # serves the API docs' Swagger UI from this server (no CDN)
     "django_tasks_db",
     "yanglao.core",
     "yanglao.regions",
@@ -164,6 +166,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yanglao.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yanglao.core.middleware.ChineseFirstLocaleMiddleware",
@@ -189,6 +192,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yanglao.accounts.context_processors.navigation",
+                "yanglao.core.middleware.csp_nonce",
             ],
         },
     }
@@ -263,6 +267,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool(
     "YANGLAO_SECURE_COOKIES", PRODUCTION
 )
+# Behind a TLS-terminating proxy: tell Django which header says the request came over HTTPS (e.g.
+# YANGLAO_PROXY_SSL_HEADER=X-Forwarded-Proto); only set it when the proxy always sets that header.
+if _proxy_header := os.environ.get("YANGLAO_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_header.upper().replace("-", "_"),
+        "https",
+    )
+# HSTS: browsers use HTTPS only for this host (production, where HTTPS is in front).
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("YANGLAO_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("YANGLAO_HSTS_SUBDOMAINS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 API_TOKEN_DAYS = int(os.environ.get("YANGLAO_API_TOKEN_DAYS", "30"))
 # How long a server process trusts a token it found valid before reading it again (see
 # accounts.services.api_token_user): a deactivated user keeps access at most this long.

@@ -26,3 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "yanglao.views.bad_request"
+handler403 = "yanglao.views.permission_denied"
+handler404 = "yanglao.views.page_not_found"
+handler500 = "yanglao.views.server_error"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 
 from yanglao.assessments.instrument import SHORT_LEVEL_NAMES
 from yanglao.core import permissions
@@ -80,3 +82,35 @@ def home(request):
         "occupancy_ring": ratio_ring(facilities["occupancy"], title="机构床位使用率"),
     }
     return render(request, "core/home.html", context)
+
+
+# --- error pages: Chinese pages, and JSON under /api/ (issue 20, mechanism 9) ---------------------
+
+API_ERRORS = {
+    400: "请求有误",
+    403: "没有权限",
+    404: "不存在",
+    500: "服务器内部错误，请稍后重试",
+}
+
+
+def _api_error(request, status: int):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": API_ERRORS[status]}, status=status)
+    return None
+
+
+def bad_request(request, exception=None):
+    return _api_error(request, 400) or defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    return _api_error(request, 403) or defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    return _api_error(request, 404) or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    return _api_error(request, 500) or defaults.server_error(request)
