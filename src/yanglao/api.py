@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -12,7 +13,7 @@ from yanglao.accounts.api import router as auth_router
 from yanglao.alarms.api import router as alarms_router
 from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
-from yanglao.core.api import schema_error_detail
+from yanglao.core.api import oversized_numbers, schema_error_detail
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.urls import grouped_by_prefix
 from yanglao.elders.api import router as elders_router
@@ -21,7 +22,63 @@ from yanglao.homecare.api import router as homecare_router
 from yanglao.imports.api import router as imports_router
 from yanglao.regions.api import router as regions_router
 
-api = NinjaAPI(
+ERROR_MESSAGE = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "msg": {"type": "string"},
+                    "loc": {"type": "array"},
+                    "type": {"type": "string"},
+                },
+                "required": ["field", "msg"],
+            },
+        }
+    },
+    "required": ["detail"],
+}
+# The refusals every operation may answer with, in the two shapes the handlers below write.
+ERRORS = {
+    "400": ("请求有误（如请求体不是 JSON）", ERROR_MESSAGE),
+    "401": ("未登录：缺少令牌，或令牌已过期、已撤销", ERROR_MESSAGE),
+    "403": ("没有权限", ERROR_MESSAGE),
+    "404": ("不存在或不在您的管辖范围内", ERROR_MESSAGE),
+    "422": ("输入有误：每个字段及其原因", FIELD_ERRORS),
+}
+
+
+class YanglaoAPI(NinjaAPI):
+    """The platform's API: its schema documents the error responses every operation can give
+    (schemathesis checks that no other status and no other shape is ever answered)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(
+            path_prefix=path_prefix, path_params=path_params
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, (text, body) in ERRORS.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": text,
+                            "content": {"application/json": {"schema": body}},
+                        },
+                    )
+        return schema
+
+
+api = YanglaoAPI(
     title="养老服务综合信息平台 API",
     version="1",
     description="所有接口（令牌接口除外）需在请求头携带 `Authorization: Bearer <token>`。数据范围与网页一致：管辖范围外的对象返回 404。",
@@ -55,6 +112,32 @@ def on_http_error(request, exc: HttpError):
     unparsable = exc.status_code == 400 and exc.message.startswith("Cannot parse")
     message = "请求体无法解析（应为 JSON）" if unparsable else exc.message
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    """A number no column holds (an id of 2⁶³ or more, in the path, the query or the body): 422
+    naming the field, not a server error. SQLite raises OverflowError for it, PostgreSQL a
+    DataError ("out of range")."""
+    fields = oversized_numbers(request) or ["__all__"]
+    detail = [
+        {
+            "loc": ["request", f],
+            "field": f,
+            "msg": "数值超出允许范围",
+            "type": "value_error",
+        }
+        for f in fields
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(RecursionError)
+def on_too_deep(request, exc):
+    return api.create_response(
+        request, {"detail": "请求体嵌套层数过多，无法解析"}, status=400
+    )
 
 
 @api.exception_handler(NotInScope)

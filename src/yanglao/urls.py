@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from yanglao.accounts.views import LoginView
+from yanglao.accounts.views import LoginView, LogoutView
 from yanglao.api import api_urls
 from yanglao.views import home
 
@@ -13,7 +12,7 @@ urlpatterns = [
     path("api/", api_urls()),
     path("", home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("elders/", include("yanglao.elders.urls")),
     path("assessments/", include("yanglao.assessments.urls")),
     path("imports/", include("yanglao.imports.urls")),

@@ -58,6 +58,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    # A keyed digest of the password hash and active flag when the token was issued: a password
+    # change or a deactivation (in the admin, the CLI, anywhere) makes every earlier token invalid.
+    credential_stamp = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from yanglao.accounts.models import ApiToken, User
 from yanglao.core import permissions
@@ -79,6 +80,13 @@ def _token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def credential_stamp(user: User) -> str:
+    """What a token remembers of the credentials it was issued for (accounts.models.ApiToken)."""
+    return salted_hmac(
+        "yanglao.api-token", f"{user.password}|{user.is_active}", algorithm="sha256"
+    ).hexdigest()[:32]
+
+
 def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
     """POST /api/v1/auth/token: the same lock-out rules as the log-in page."""
     user = authenticate(username=username, password=password)
@@ -94,6 +102,7 @@ def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
             user=user,
             key_hash=_token_hash(key),
             expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+            credential_stamp=credential_stamp(user),
         )
         audit(by=user, action="login", obj=user, summary="签发 API 令牌")
     return key, token
@@ -125,7 +134,7 @@ def api_token_user(key: str) -> User | None:
             seen[2]
         )  # each request its own object (selectors keep notes on it)
     token = _TOKEN_BY_HASH.first(key_hash=key_hash)
-    if token is None or token.expires_at <= now or not token.user.is_active:
+    if token is None or not _token_valid(token, now):
         _VALID_TOKENS.pop(key_hash, None)
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
@@ -139,6 +148,47 @@ def api_token_user(key: str) -> User | None:
         _VALID_TOKENS[key_hash] = (time.monotonic() + settings.API_TOKEN_CACHE_SECONDS,
                                    token.expires_at, copy.copy(token.user))  # fmt: skip
     return token.user
+
+
+def _token_valid(token: ApiToken, now: dt.datetime) -> bool:
+    return (
+        token.expires_at > now
+        and token.revoked_at is None
+        and token.user.is_active
+        and token.credential_stamp == credential_stamp(token.user)
+    )
+
+
+def api_token_revoke(*, key: str) -> bool:
+    """POST /api/v1/auth/revoke: this token stops working (at once in this process, within the
+    trust window in others)."""
+    key_hash = _token_hash(key)
+    _VALID_TOKENS.pop(key_hash, None)
+    done = ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return bool(done)
+
+
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Every live token of the user (log-out, "all": true, an administrator's action)."""
+    now = timezone.now()
+    hashes = list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list(
+            "key_hash", flat=True
+        )
+    )
+    for key_hash in hashes:
+        _VALID_TOKENS.pop(key_hash, None)
+    done = ApiToken.objects.filter(key_hash__in=hashes).update(revoked_at=now)
+    if done:
+        audit(
+            by=user,
+            action="event",
+            obj=user,
+            summary=f"撤销 API 令牌 {done} 个（{reason}）",
+        )
+    return done
 
 
 def api_tokens_forget() -> None:

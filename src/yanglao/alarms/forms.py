@@ -7,6 +7,7 @@ from django import forms
 from yanglao.alarms.adapters import VENDORS
 from yanglao.alarms.models import Action, AlarmStatus, DeviceType, Outcome
 from yanglao.alarms.rules import KINDS, SEVERITY_NAMES, THRESHOLD_LABELS
+from yanglao.core.forms import DateInput
 
 BLANK = [("", "全部")]
 
@@ -21,12 +22,8 @@ class AlarmFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False,
                                choices=BLANK + [("open", "未办结")] + AlarmStatus.choices)  # fmt: skip
     region = forms.CharField(label="区划代码", required=False, max_length=12)
-    date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
     escalated = forms.BooleanField(label="仅看已升级", required=False)
 
 

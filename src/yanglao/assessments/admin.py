@@ -4,10 +4,12 @@ through the workflow, never here)."""
 from django.contrib import admin
 
 from yanglao.assessments.models import Agency, Assessor
+from yanglao.core.admin import AuditedAdmin
+from yanglao.core.permissions import Role
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ["name", "region", "licence", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
@@ -15,7 +17,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessor)
-class AssessorAdmin(admin.ModelAdmin):
+class AssessorAdmin(AuditedAdmin):
     list_display = ["user", "agency", "certificate", "active"]
     list_filter = ["agency", "active"]
     search_fields = ["user__username", "user__full_name", "certificate"]
@@ -23,6 +25,6 @@ class AssessorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # An assessor acts as 评估员 within the agency's area.
-        obj.user.role, obj.user.region = "assessor", obj.agency.region
+        obj.user.role, obj.user.region = Role.ASSESSOR, obj.agency.region
         obj.user.save(update_fields=["role", "region"])
         super().save_model(request, obj, form, change)

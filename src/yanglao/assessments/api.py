@@ -89,9 +89,7 @@ class FilterIn(Schema):
     per_page: int = 20
 
 
-@router.get(
-    "/", response=PageOut[AssessmentOut], summary="评估列表（检索、筛选、分页）"
-)
+@router.get("", response=PageOut[AssessmentOut], summary="评估列表（检索、筛选、分页）")
 def assessment_list(request, f: Query[FilterIn]):
     data = f.dict()
     page, per_page = data.pop("page"), data.pop("per_page")
@@ -109,7 +107,7 @@ class ApplyIn(Schema):
     note: str = ""
 
 
-@router.post("/", response={201: AssessmentOut}, summary="评估申请")
+@router.post("", response={201: AssessmentOut}, summary="评估申请")
 def assessment_apply(request, body: ApplyIn):
     data = body.dict()
     elder = elder_get(by=request.user, pk=data.pop("elder_id"))

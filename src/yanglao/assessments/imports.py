@@ -18,6 +18,7 @@ from yanglao.assessments.models import GBT_42195, MZT_039, MZT_LEVEL_NAMES
 from yanglao.assessments.services import assessment_record_historical
 from yanglao.core import permissions
 from yanglao.core.audit import audit
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.scope import region_path_allowed
@@ -134,7 +135,7 @@ def _import_row(by, number: int, row: list[str], cols: dict[str, int], report) -
     if level is None:
         return fail("final_level", "应为等级数字或等级名称（如 2、中度失能）")
     total_text = cell("total")
-    if total_text and not total_text.isdigit():
+    if total_text and not ascii_digits(total_text):
         return fail("total", "应为整数")
     try:
         assessment_record_historical(
@@ -171,6 +172,6 @@ def _date(text: str) -> dt.date | None:
 
 def _level(text: str, standard: str) -> int | None:
     text = text.replace(" ", "").removesuffix("级")
-    if text.isdigit():
+    if ascii_digits(text):
         return int(text)
     return LEVEL_WORDS[standard].get(text)

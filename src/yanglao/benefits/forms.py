@@ -8,11 +8,12 @@ from django import forms
 
 from yanglao.benefits.models import Application
 from yanglao.benefits.rules import AMOUNT_BY, CATEGORY_NAMES, LEVEL_NAMES, LIVING_NAMES
+from yanglao.core.forms import DateInput, MonthInput
 from yanglao.core.money import fen_to_yuan_text, yuan_text_to_fen
 
 MONTH = dict(
     input_formats=["%Y-%m"],
-    widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    widget=MonthInput(),
 )
 LEVELS = [("", "不限"), *((str(k), f"{k}级 {v}") for k, v in LEVEL_NAMES.items())]
 CATEGORY_BY_NAME = {v: k for k, v in CATEGORY_NAMES.items()}
@@ -32,12 +33,8 @@ class VersionForm(forms.Form):
     version = forms.CharField(
         label="版本名称", max_length=30, help_text="如 2026年标准"
     )
-    effective_from = forms.DateField(
-        label="起始日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    effective_to = forms.DateField(
-        label="终止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label="起始日期", widget=DateInput())
+    effective_to = forms.DateField(label="终止日期", required=False, widget=DateInput())
     min_age = forms.IntegerField(
         label="最低年龄（周岁）", required=False, min_value=0, max_value=150
     )

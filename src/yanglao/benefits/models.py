@@ -192,6 +192,10 @@ class Decision(models.Model):
     role = models.CharField("环节角色", max_length=20)
     approved = models.BooleanField("同意")
     note = models.CharField("意见", max_length=300, blank=True)
+    # Approved although the rules said no (✗) on the day: the reason is in `note`, the conditions
+    # not met in `unmet`, and both are shown to every later step.
+    against_rules = models.BooleanField("不符合条件仍同意", default=False)
+    unmet = models.CharField("当时不符合的条件", max_length=300, blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

@@ -34,6 +34,7 @@ from yanglao.core import permissions, pii, tabular
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.bulk import bulk_insert, bulk_insert_values
 from yanglao.core.dates import add_months
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.money import fen_to_yuan_text, yuan_text_to_fen
 from yanglao.core.scope import region_path_allowed
@@ -188,6 +189,18 @@ def check_person(
     return results
 
 
+def _unmet_conditions(by, application: Application) -> list[str]:
+    """The programme's conditions the person does not meet this month (the ✗ lines the
+    application page shows). Approving against them takes a reason (issue 20, finding 8)."""
+    month = timezone.localdate().replace(day=1)
+    for programme, decision, _enrolled in check_person(
+        by=by, elder=application.elder, month=month
+    ):
+        if programme.pk == application.programme_id and decision is not None:
+            return [why for why, ok in decision.explanation if not ok]
+    return []
+
+
 def _with_receiving(facts: rules.Facts, receiving) -> rules.Facts:
     return replace(facts, receiving=frozenset(receiving))
 
@@ -273,12 +286,23 @@ def application_decide(
         )
     if not approved and not note.strip():
         raise ValidationFailed({"note": "不同意时请填写理由"})
+    unmet = _unmet_conditions(by, a) if approved else []
+    if unmet and not note.strip():
+        raise ValidationFailed(
+            {
+                "note": f"按本月信息该老人不符合条件（✗ {'；✗ '.join(unmet)}）；如仍同意，请填写理由"[
+                    :300
+                ]
+            }
+        )
     Decision.objects.create(
         application=a,
         step=a.step,
         role=role,
         approved=approved,
         note=note.strip(),
+        against_rules=bool(unmet),
+        unmet="；".join(unmet)[:300],
         by=by,
     )
     if not approved:
@@ -709,7 +733,7 @@ def bank_account_set(
     facility=None,
 ) -> BankAccount:
     digits = account.replace(" ", "")
-    if not digits.isdigit() or not 8 <= len(digits) <= 30:
+    if not ascii_digits(digits) or not 8 <= len(digits) <= 30:
         raise ValidationFailed({"account": "银行账号应为 8–30 位数字"})
     if not bank.strip():
         raise ValidationFailed({"bank": "请填写开户银行"})

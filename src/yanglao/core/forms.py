@@ -12,6 +12,26 @@ REQUIRED = {"required": "此项为必填项"}
 DATE_ERRORS = {"required": "此项为必填项", "invalid": "请输入正确的日期，如 2025-03-01"}
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2025-03-01): a browser's date input drops
+    any other text, and Django would otherwise render the locale's "2025/03/01" — so opening an
+    edit form and saving it unchanged erased its dates (issue 20, finding 5)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """A browser month picker (2025-03)."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
 class IdNumberField(forms.CharField):
     """居民身份证号码 (GB 11643): normalised, check character verified."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from yanglao.core.digits import ascii_digits
+
 # GB 11643-1999 / ISO 7064 MOD 11-2: weights of the first 17 digits and the check character
 # for each remainder 0..10.
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -53,7 +55,9 @@ def parse(raw: str, *, today: dt.date | None = None) -> IdNumber:
     value = normalize(raw)
     if len(value) != 18:
         raise InvalidIdNumber(f"身份证号应为18位，实际为{len(value)}位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not ascii_digits(value[:17]) or not (
+        ascii_digits(value[17]) or value[17] == "X"
+    ):
         raise InvalidIdNumber("身份证号前17位应为数字，末位为数字或X")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -28,7 +28,8 @@ class NotInScopeMiddleware:
             current_ip.reset(token)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, NotInScope):
+        if isinstance(exception, NotInScope | OverflowError):
+            # OverflowError: an id no row can have (2⁶³ or more) in a page's URL — missing too.
             raise Http404("不存在或不在您的管辖范围内")
         return None
 

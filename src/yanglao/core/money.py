@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from yanglao.core.digits import ascii_digits
+
 
 def fen_to_yuan_text(fen: int) -> str:
     """12345 → '123.45元'; negative amounts keep their sign."""
@@ -17,7 +19,7 @@ def yuan_text_to_fen(text: str) -> int:
         raise ValueError("金额为空")
     negative = cleaned.startswith("-")
     whole, _, frac = cleaned.lstrip("-").partition(".")
-    if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
+    if not ascii_digits(whole) or (frac and not ascii_digits(frac)) or len(frac) > 2:
         raise ValueError(f"金额格式不正确：{text}")
     fen = int(whole) * 100 + int((frac + "00")[:2])
     return -fen if negative else fen

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from yanglao.core.digits import ascii_digits
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
@@ -20,6 +22,6 @@ def normalize_phone(raw: str) -> str:
 
 def mask_phone(value: str) -> str:
     """138****5678 for mobiles; landlines keep area code and last 2 digits."""
-    if len(value) == 11 and value.isdigit():
+    if len(value) == 11 and ascii_digits(value):
         return value[:3] + "****" + value[-4:]
     return value[:4] + "*" * max(len(value) - 6, 0) + value[-2:]

@@ -6,7 +6,7 @@ from django.urls import URLPattern, include, path
 
 
 def grouped_by_prefix(patterns: list[URLPattern]) -> list:
-    """The same patterns, those under one literal two-segment prefix ("v1/homecare/…") gathered
+    """The same patterns, those under one literal two-segment prefix ("v1/homecare…") gathered
     into one `include`.
 
     Django tries a flat list in order: django-ninja lists every API path flat, so a request for
@@ -21,7 +21,9 @@ def grouped_by_prefix(patterns: list[URLPattern]) -> list:
     for p in patterns:
         route = str(p.pattern)
         parts = route.split("/", 2)
-        prefix = f"{parts[0]}/{parts[1]}/" if len(parts) == 3 else ""
+        # "v1/elders" (the collection: API routes end without a slash) and "v1/elders/…" share
+        # the group "v1/elders"; its inner routes are "" and "/…".
+        prefix = f"{parts[0]}/{parts[1]}" if len(parts) >= 2 else ""
         if not prefix or "<" in prefix:
             out.append(p)
             continue

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from yanglao.core.admin import AuditedAdmin
 from yanglao.elders.models import Elder
 
 
 @admin.register(Elder)
-class ElderAdmin(admin.ModelAdmin):
+class ElderAdmin(AuditedAdmin):
     """Back-office view: identity numbers stay masked here too; edits go through the web pages."""
 
     list_display = ["name", "sex", "birth_date", "residence_region", "status"]

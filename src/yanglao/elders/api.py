@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 
-from yanglao.core.api import PageOut, paged
+from yanglao.core.api import PageOut, checked_input, paged
 from yanglao.elders import selectors, services
 from yanglao.elders.models import Contact, Elder, LivingArrangement
 
@@ -85,7 +85,7 @@ class FilterIn(Schema):
     per_page: int = 20
 
 
-@router.get("/", response=PageOut[ElderOut], summary="老年人列表（检索、筛选、分页）")
+@router.get("", response=PageOut[ElderOut], summary="老年人列表（检索、筛选、分页）")
 def elder_list(request, f: Query[FilterIn]):
     data = f.dict()
     page, per_page = data.pop("page"), data.pop("per_page")
@@ -99,16 +99,16 @@ def elder_detail(request, elder_id: int):
     return elder_out(selectors.elder_get(by=request.user, pk=elder_id), categories=True)
 
 
-@router.post("/", response={201: ElderOut}, summary="建档")
+@router.post("", response={201: ElderOut}, summary="建档")
 def elder_create(request, body: ElderIn):
-    elder = services.elder_create(by=request.user, **body.dict())
+    elder = services.elder_create(by=request.user, **checked_input(body, Elder))
     return 201, elder_out(elder)
 
 
 @router.patch("/{int:elder_id}", response=ElderOut, summary="修改档案")
 def elder_update(request, elder_id: int, body: ElderPatch):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
-    values = {k: v for k, v in body.dict(exclude_unset=True).items()}
+    values = checked_input(body, Elder, partial=True)
     return elder_out(
         services.elder_update(by=request.user, elder=elder, **values), categories=True
     )

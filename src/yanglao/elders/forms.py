@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from yanglao.core.forms import DATE_ERRORS, REQUIRED, IdNumberField, PhoneField
+from yanglao.core.forms import (
+    DATE_ERRORS,
+    REQUIRED,
+    DateInput,
+    IdNumberField,
+    PhoneField,
+)
 from yanglao.elders.models import (
     CareSetting,
     Category,
@@ -120,7 +126,7 @@ class LifeEventForm(forms.Form):
     date = forms.DateField(
         label="日期",
         error_messages=DATE_ERRORS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     region = forms.CharField(
         label="迁入地区划代码",
@@ -142,13 +148,13 @@ class CategoryForm(forms.Form):
     start_date = forms.DateField(
         label="起始日期",
         error_messages=DATE_ERRORS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     end_date = forms.DateField(
         label="终止日期",
         required=False,
         error_messages=DATE_ERRORS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     grade = forms.CharField(label="残疾等级/诊断依据", required=False, max_length=30)
     note = forms.CharField(label="备注", required=False, max_length=200)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yanglao.core import permissions, pii
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.core.idnumber import age_on, mask, normalize
 from yanglao.core.phone import mask_phone
@@ -112,9 +113,9 @@ def search_q(text: str) -> Q:
     if not text:
         return Q()
     compact = normalize(text)
-    if len(compact) == 18 and compact[:17].isdigit():
+    if len(compact) == 18 and ascii_digits(compact[:17]):
         return Q(id_number_hash=pii.lookup_hash(compact))
-    if compact.isdigit() and len(compact) >= 7:
+    if ascii_digits(compact) and len(compact) >= 7:
         # The person's own phone or a family contact's. The contacts' ids are fetched first so that
         # both sides of the OR are index look-ups (an OR with a subquery makes PostgreSQL scan).
         phone_hash = pii.lookup_hash(compact)

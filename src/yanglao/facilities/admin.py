@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from yanglao.core.admin import AuditedAdmin
 from yanglao.facilities.models import Facility, Provider
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(AuditedAdmin):
     list_display = ["name", "type", "ownership", "region"]
     list_filter = ["type", "ownership"]
     search_fields = ["name"]
@@ -12,6 +13,6 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedAdmin):
     list_display = ["name", "region", "credit_code"]
     raw_id_fields = ["region"]

@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 
-from yanglao.core.api import PageOut, paged
+from yanglao.core.api import PageOut, checked_input, paged
 from yanglao.core.errors import ValidationFailed
 from yanglao.facilities import selectors, services
 from yanglao.facilities.models import Admission, Bed, Facility, Staff
@@ -116,7 +116,9 @@ def facility_detail(request, facility_id: int):
 
 @router.post("/facilities", response={201: FacilityOut}, summary="新增机构")
 def facility_create(request, body: FacilityIn):
-    return 201, facility_out(services.facility_create(by=request.user, **body.dict()))
+    return 201, facility_out(
+        services.facility_create(by=request.user, **checked_input(body, Facility))
+    )
 
 
 @router.patch("/facilities/{int:facility_id}", response=FacilityOut, summary="修改机构")
@@ -124,7 +126,9 @@ def facility_update(request, facility_id: int, body: FacilityPatch):
     facility = selectors.facility_get(by=request.user, pk=facility_id)
     return facility_out(
         services.facility_update(
-            by=request.user, facility=facility, **body.dict(exclude_unset=True)
+            by=request.user,
+            facility=facility,
+            **checked_input(body, Facility, partial=True),
         )
     )
 
@@ -319,13 +323,13 @@ def staff_list(
     request,
     q: str = "",
     role: str = "",
-    facility_id: str = "",
+    facility_id: int | None = None,
     current: bool = True,
     page: int = 1,
     per_page: int = 20,
 ):
     filters = selectors.StaffFilter(
-        q=q, role=role, facility=facility_id, current=current
+        q=q, role=role, facility=str(facility_id or ""), current=current
     )
     return paged(
         selectors.staff_list(by=request.user, filters=filters),

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from yanglao.core.forms import DATE_ERRORS, REQUIRED, IdNumberField, PhoneField
+from yanglao.core.forms import (
+    DATE_ERRORS,
+    REQUIRED,
+    DateInput,
+    IdNumberField,
+    PhoneField,
+)
 from yanglao.facilities.models import (
     Bed,
     CarerLevel,
@@ -14,7 +20,7 @@ from yanglao.facilities.models import (
 )
 
 DATE = {
-    "widget": forms.DateInput(attrs={"type": "date"}),
+    "widget": DateInput(),
     "error_messages": DATE_ERRORS,
 }
 INT_ERRORS = {"invalid": "请输入整数", "min_value": "不能为负数"}

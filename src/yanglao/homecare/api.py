@@ -196,7 +196,11 @@ class SuggestionOut(Schema):
     response=list[SuggestionOut],
     summary="推荐服务人员（派单）",
 )
-def order_suggestions(request, order_id: int, limit: int = 10):
+def order_suggestions(
+    request,
+    order_id: int,
+    limit: int = Query(10, ge=1, le=50),  # noqa: B008
+):
     order = selectors.order_get(by=request.user, pk=order_id)
     if rules.Actor.PROVIDER not in services.actors_for(request.user, order):
         raise NotInScope(order_id)

@@ -7,14 +7,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from yanglao.core.forms import DateInput
 from yanglao.homecare.catalogue import MODIFICATIONS
 from yanglao.homecare.models import Meal, ServiceItem
 from yanglao.homecare.rules import STATE_CHOICES
-
-
-def DateInput():  # noqa: N802 (reads like the widget it makes)
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 WEEKDAYS = [
     (1, "周一"),

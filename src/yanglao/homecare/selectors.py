@@ -14,6 +14,7 @@ from django.utils import timezone
 from yanglao.accounts.models import User
 from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core import permissions
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.core.notes import user_note
 from yanglao.core.queries import CompiledQuery, first_unordered
@@ -133,7 +134,7 @@ def orders(*, by, filters: OrderFilter | None = None) -> QuerySet[Order]:
     )
     if f.q:
         cond = name_prefix_q("elder__name", f.q)
-        if f.q.isdigit():
+        if ascii_digits(f.q):
             cond |= Q(pk=int(f.q))
         qs = qs.filter(cond)
     if f.state:

@@ -472,6 +472,7 @@ def _dispatch(by, order: Order, now, data, actors) -> set[str]:
 def _arrive(by, order: Order, now, data, actors) -> set[str]:
     """到达签到: with the phone's location, checked against the home within the tolerance. A
     provider may sign in for a carer whose phone has no location; that shows as 签到未定位."""
+    _ensure_checkin_window(order, now)
     lat, lng = data.get("lat"), data.get("lng")
     tolerance = settings.HOMECARE_CHECKIN_TOLERANCE_M
     if lat is None or lng is None:
@@ -490,6 +491,25 @@ def _arrive(by, order: Order, now, data, actors) -> set[str]:
         order.checkin_distance_m = 0
     order.checkin_at = now
     return {"checkin_at", "checkin_distance_m"}
+
+
+def _ensure_checkin_window(order: Order, now: dt.datetime) -> None:
+    """签到 only around the booked time: from HOMECARE_CHECKIN_EARLY_MINUTES before it to
+    HOMECARE_CHECKIN_LATE_MINUTES after (issue 20, finding 7: an order booked for 00:00 the next
+    day was checked in and completed the evening before)."""
+    early = dt.timedelta(minutes=settings.HOMECARE_CHECKIN_EARLY_MINUTES)
+    late = dt.timedelta(minutes=settings.HOMECARE_CHECKIN_LATE_MINUTES)
+    booked = timezone.localtime(order.slot_start)
+    if now < order.slot_start - early:
+        _refuse(
+            "__all__",
+            f"预约时间为 {booked:%m月%d日 %H:%M}，最早可提前 {settings.HOMECARE_CHECKIN_EARLY_MINUTES} 分钟签到",
+        )
+    if now > order.slot_start + late:
+        _refuse(
+            "__all__",
+            f"预约时间为 {booked:%m月%d日 %H:%M}，已超过 {settings.HOMECARE_CHECKIN_LATE_MINUTES} 分钟，不能再签到；请服务商改约或报告异常",
+        )
 
 
 def _complete(by, order: Order, now, data, actors) -> set[str]:
@@ -525,8 +545,12 @@ def _complete(by, order: Order, now, data, actors) -> set[str]:
         tolerance_m=settings.HOMECARE_CHECKIN_TOLERANCE_M,
     )  # fmt: skip
     if order.problems:
+        # 异常 (too short, too far): held out of settlement until staff have looked at it
+        # (争议处理完毕) — issue 20, finding 6: a 0-minute bath was paid in full.
         _concern(by, order, Concern.Kind.ABNORMAL, "；".join(order.problems))
+        order.disputed = True
     return {
+        "disputed",
         "checkout_at",
         "checkout_distance_m",
         "done_items",
@@ -606,6 +630,11 @@ def _rate(by, order: Order, now, data, actors) -> set[str]:
         _concern(
             by, order, Concern.Kind.LOW_RATING, f"{score} 星：{text or '（无文字）'}"
         )
+        if (
+            text
+        ):  # a low rating that says what went wrong is a complaint: held until resolved
+            order.disputed = True
+            changed.add("disputed")
     return changed
 
 
@@ -805,20 +834,24 @@ def care_plan_add(
 # --- settlement -----------------------------------------------------------------------------------------
 
 
-def settlement_build(*, by, provider: Provider, month: dt.date) -> Settlement:
-    """月度结算: the provider's orders served in `month` that are completed (or rated), confirmed by
-    the older person's side and not disputed. A draft is rebuilt in place; an approved one is final."""
+def settlement_build(
+    *, by, provider: Provider, month: dt.date, now: dt.datetime | None = None
+) -> Settlement:
+    """月度结算: the provider's orders completed (signed out) within `month` and before now,
+    confirmed by the older person's side, and not disputed — an order with 异常 flags at
+    check-out or a low rating with a complaint is disputed until staff resolve it (issue 20,
+    finding 6). A draft is rebuilt in place; an approved one is final."""
     mine = provider_of(by)
     if not (permissions.may_manage_services(by) or (mine and mine.pk == provider.pk)):
         raise NotInScope(provider.pk)
     month = month_of(month)
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
     tz = timezone.get_current_timezone()
+    now = now or timezone.now()
     lo, hi = (
         dt.datetime.combine(month, dt.time(), tz),
-        dt.datetime.combine(nxt, dt.time(), tz),
+        min(dt.datetime.combine(nxt, dt.time(), tz), now),
     )
-    now = timezone.now()
     with transaction.atomic():
         settlement = (
             Settlement.objects.select_for_update()
@@ -831,7 +864,7 @@ def settlement_build(*, by, provider: Provider, month: dt.date) -> Settlement:
             settlement = Settlement.objects.create(
                 provider=provider, month=month, built_at=now, built_by=by
             )
-        base = Order.objects.filter(provider=provider, slot_start__gte=lo, slot_start__lt=hi,
+        base = Order.objects.filter(provider=provider, checkout_at__gte=lo, checkout_at__lt=hi,
                                     state__in=rules.DONE_STATES, confirmed_at__isnull=False)  # fmt: skip
         Order.objects.filter(settlement=settlement).update(settlement=None)
         eligible = base.filter(disputed=False, settlement__isnull=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, dot_map
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
 from yanglao.core.pagination import paginate
@@ -75,7 +76,7 @@ def _order_elders(request):
         return selectors.family_elders(by=request.user)
     pk = request.POST.get("elder") or request.GET.get("elder")
     if (
-        not (pk and str(pk).isdigit())
+        not (pk and ascii_digits(str(pk)))
         or not permissions.may_place_orders(request.user)
         and not sees_everything(request.user)
     ):

@@ -32,7 +32,7 @@ def job_out(job) -> dict:
 
 
 @router.post(
-    "/",
+    "",
     response={201: JobOut},
     summary="上传文件并检查（不写入）；小文件直接返回检查结果，大文件轮询 GET /imports/{id}",
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import Field, Router, Schema
 
-from yanglao.core.api import PageOut, paged
+from yanglao.core.api import PageOut, checked_input, paged
 from yanglao.core.errors import ValidationFailed
 from yanglao.regions import selectors, services
 from yanglao.regions.models import Region
@@ -56,7 +56,7 @@ def region_out(r: Region) -> dict:
     return data
 
 
-@router.get("/", response=PageOut[RegionOut], summary="区划列表")
+@router.get("", response=PageOut[RegionOut], summary="区划列表")
 def region_list(
     request,
     q: str = "",
@@ -77,9 +77,9 @@ def region_detail(request, code: str):
     return region_out(selectors.region_get(by=request.user, code=code))
 
 
-@router.post("/", response={201: RegionOut}, summary="新增区划")
+@router.post("", response={201: RegionOut}, summary="新增区划")
 def region_create(request, body: RegionIn):
-    data = body.dict()
+    data = checked_input(body, Region)
     parent_code = data.pop("parent_code")
     parent = Region.objects.filter(code=parent_code).first() if parent_code else None
     if parent_code and parent is None:
@@ -93,6 +93,6 @@ def region_update(request, code: str, body: RegionPatch):
     region = selectors.region_get(by=request.user, code=code)
     return region_out(
         services.region_update(
-            by=request.user, region=region, **body.dict(exclude_unset=True)
+            by=request.user, region=region, **checked_input(body, Region, partial=True)
         )
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from yanglao.core.digits import ascii_digits
+
 LEVEL_BY_NAME = {
     "省": 1, "省级": 1, "province": 1,
     "市": 2, "地级": 2, "市级": 2, "city": 2,
@@ -15,7 +17,7 @@ CODE_LENGTH = {1: 6, 2: 6, 3: 6, 4: 9, 5: 12}
 
 def code_problem(code: str, level: int) -> str | None:
     """A Chinese reason why `code` cannot be a code of `level`, or None when it fits."""
-    if not code.isdigit():
+    if not ascii_digits(code):
         return "区划代码应只含数字"
     if len(code) != CODE_LENGTH[level]:
         return f"该层级的区划代码应为{CODE_LENGTH[level]}位"

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.tabular import TableError, decode_text
@@ -220,7 +221,7 @@ def _parse_rows(
 
         code, level_text = cell("code"), cell("level")
         level = LEVEL_BY_NAME.get(level_text) or (
-            int(level_text) if level_text.isdigit() else None
+            int(level_text) if ascii_digits(level_text) else None
         )
         if level not in Region.Level.values:
             result.errors.append((number, "层级", f"无法识别的层级“{level_text}”"))
@@ -248,9 +249,9 @@ def _parse_rows(
         item["is_urban"] = URBAN_WORDS.get(urban_text)
         for key in POPULATION_FIELDS:
             raw = cell(key)
-            if raw and not raw.isdigit():
+            if raw and not ascii_digits(raw):
                 result.errors.append((number, key, "应为非负整数"))
-            item[key] = int(raw) if raw.isdigit() else None
+            item[key] = int(raw) if ascii_digits(raw) else None
         if not item["name"]:
             result.errors.append((number, "名称", "名称不能为空"))
         parsed.append(item)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from yanglao.core.admin import AuditedAdmin
 from yanglao.visits.models import VisitRule
 
 
 @admin.register(VisitRule)
-class VisitRuleAdmin(admin.ModelAdmin):
+class VisitRuleAdmin(AuditedAdmin):
     list_display = [
         "region",
         "name",

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 
-from yanglao.core.forms import REQUIRED
+from yanglao.core.forms import REQUIRED, MonthInput
 from yanglao.regions.models import Region
 from yanglao.visits.models import Visit
 from yanglao.visits.services import FINDINGS
@@ -55,7 +55,7 @@ LEVELS = [
 
 class RatesForm(forms.Form):
     month = forms.DateField(label="月份", input_formats=["%Y-%m"], required=False,
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                            widget=MonthInput(),
                             error_messages={"invalid": "月份格式应为 2026-11"})  # fmt: skip
     level = forms.TypedChoiceField(
         label="统计层级", choices=LEVELS, coerce=int, required=False

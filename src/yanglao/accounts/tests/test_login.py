@@ -72,7 +72,7 @@ def test_api_token_is_issued_and_stored_hashed(users):
     assert r.status_code == 200
     key = r.json()["token"]
     assert not ApiToken.objects.filter(key_hash=key).exists()
-    r = Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/elders/")
+    r = Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/elders")
     assert r.status_code == 200
 
 
@@ -84,10 +84,10 @@ def test_api_refuses_bad_credentials_and_missing_tokens(users):
     )
     assert r.status_code == 422
     assert r.json()["detail"][0]["msg"] == "用户名或密码错误"
-    assert Client().get("/api/v1/elders/").status_code == 401
+    assert Client().get("/api/v1/elders").status_code == 401
     assert (
         Client(headers={"Authorization": "Bearer forged"})
-        .get("/api/v1/elders/")
+        .get("/api/v1/elders")
         .status_code
         == 401
     )
@@ -103,17 +103,17 @@ def test_a_deactivated_users_token_stops_working_within_the_trust_seconds(
     settings.API_TOKEN_CACHE_SECONDS = 10
     key, _ = services.api_token_issue(username="alice", password=PASSWORD)
     api = Client(headers={"Authorization": f"Bearer {key}"})
-    assert api.get("/api/v1/elders/").status_code == 200
+    assert api.get("/api/v1/elders").status_code == 200
     User.objects.filter(username="alice").update(is_active=False)
-    assert api.get("/api/v1/elders/").status_code == 200  # within the 10 s
+    assert api.get("/api/v1/elders").status_code == 200  # within the 10 s
     clock = services.time.monotonic() + 11
     monkeypatch.setattr(services.time, "monotonic", lambda: clock)
-    assert api.get("/api/v1/elders/").status_code == 401
+    assert api.get("/api/v1/elders").status_code == 401
     User.objects.filter(username="alice").update(is_active=True)
     settings.API_TOKEN_CACHE_SECONDS = 0
-    assert api.get("/api/v1/elders/").status_code == 200
+    assert api.get("/api/v1/elders").status_code == 200
     User.objects.filter(username="alice").update(is_active=False)
-    assert api.get("/api/v1/elders/").status_code == 401  # at once
+    assert api.get("/api/v1/elders").status_code == 401  # at once
 
 
 def test_english_is_available_but_chinese_comes_first(users):

@@ -106,7 +106,7 @@ def test_api_workflow_and_level_on_a_date(users, agency, make_elder, api_token):
     elder = make_elder()
     carol, alice = api_token(users["carol"]), api_token(users["alice"])
     r = carol.post(
-        "/api/v1/assessments/",
+        "/api/v1/assessments",
         {"elder_id": elder.pk, "reason": "bogus", "applicant": "self"},
         content_type="application/json",
     )
@@ -114,7 +114,7 @@ def test_api_workflow_and_level_on_a_date(users, agency, make_elder, api_token):
     fields = {d["field"] for d in r.json()["detail"]}
     assert {"reason", "applicant_name"} <= fields
     r = carol.post(
-        "/api/v1/assessments/",
+        "/api/v1/assessments",
         {"elder_id": elder.pk, "reason": "first", "applicant": "community"},
         content_type="application/json",
     )
@@ -167,9 +167,7 @@ def test_outside_scope_is_404_everywhere(users, agency, make_elder, api_token):
     assert (
         api.get(f"/api/v1/assessments/level?elder_id={a.elder_id}").status_code == 404
     )
-    assert a.pk not in [
-        x["id"] for x in api.get("/api/v1/assessments/").json()["items"]
-    ]
+    assert a.pk not in [x["id"] for x in api.get("/api/v1/assessments").json()["items"]]
     outsider = client_for(agency.team[2].user)  # an assessor not on this team
     assert outsider.get(f"/assessments/{a.pk}/").status_code == 404
     assert outsider.get(f"/elders/{a.elder_id}/").status_code == 404

@@ -60,7 +60,7 @@ def test_api_errors_are_json_even_outside_its_routes(users, api_token):
 
 
 def test_a_server_error_under_api_is_json_and_elsewhere_a_chinese_page():
-    api = server_error(RequestFactory().get("/api/v1/elders/"))
+    api = server_error(RequestFactory().get("/api/v1/elders"))
     assert api.status_code == 500
     assert json.loads(api.content) == {"detail": "服务器内部错误，请稍后重试"}
     page = server_error(RequestFactory().get("/elders/"))

@@ -17,7 +17,7 @@ def test_it_creates_and_reads_an_elder(users, regions, api_token):
     client = api_token(users["bob"])
     r = _post(
         client,
-        "/api/v1/elders/",
+        "/api/v1/elders",
         {
             "name": "王秀英",
             "id_number": valid_id(),
@@ -37,7 +37,7 @@ def test_invalid_input_answers_422_naming_every_field(users, regions, api_token)
     client = api_token(users["bob"])
     r = _post(
         client,
-        "/api/v1/elders/",
+        "/api/v1/elders",
         {"name": "", "id_number": "123", "residence_region": "999999", "phone": "1"},
     )
     assert r.status_code == 422
@@ -48,7 +48,7 @@ def test_invalid_input_answers_422_naming_every_field(users, regions, api_token)
 
 
 def test_a_missing_required_field_is_a_422_too(users, regions, api_token):
-    r = _post(api_token(users["bob"]), "/api/v1/elders/", {"name": "王"})
+    r = _post(api_token(users["bob"]), "/api/v1/elders", {"name": "王"})
     assert r.status_code == 422
     assert {tuple(d["loc"]) for d in r.json()["detail"]} >= {
         ("body", "body", "id_number")
@@ -59,7 +59,7 @@ def test_schema_errors_name_the_field_in_chinese(users, regions, api_token):
     """A request that does not fit the schema says which field and why, in Chinese, like a
     refusal by the services (docs/api.md)."""
     client = api_token(users["bob"])
-    detail = _post(client, "/api/v1/elders/", {"name": "王"}).json()["detail"]
+    detail = _post(client, "/api/v1/elders", {"name": "王"}).json()["detail"]
     assert {"field": "id_number", "msg": "必填"}.items() <= next(
         d for d in detail if d["field"] == "id_number"
     ).items()
@@ -70,7 +70,7 @@ def test_schema_errors_name_the_field_in_chinese(users, regions, api_token):
         "elder_id": "应为整数",
         "slot_start": "应为日期时间，如 2026-12-01T09:00:00+08:00",
     }
-    r = client.post("/api/v1/elders/", "{not json", content_type="application/json")
+    r = client.post("/api/v1/elders", "{not json", content_type="application/json")
     assert (r.status_code, r.json()) == (400, {"detail": "请求体无法解析（应为 JSON）"})
 
 
@@ -79,7 +79,7 @@ def test_list_filters_searches_and_paginates(users, make_elder, api_token):
         make_elder(name=f"李{i}")
     make_elder(name="王秀英", region="jiucheng")
     client = api_token(users["alice"])
-    r = client.get("/api/v1/elders/?q=李&per_page=2&page=2")
+    r = client.get("/api/v1/elders?q=李&per_page=2&page=2")
     body = r.json()
     assert (body["total"], body["pages"], body["page"], len(body["items"])) == (
         3,
@@ -87,7 +87,7 @@ def test_list_filters_searches_and_paginates(users, make_elder, api_token):
         2,
         1,
     )
-    assert client.get("/api/v1/elders/?region=360222").json()["total"] == 1
+    assert client.get("/api/v1/elders?region=360222").json()["total"] == 1
 
 
 def test_outside_scope_is_404_for_read_and_write(users, make_elder, api_token):
@@ -161,7 +161,7 @@ def test_reveal_is_audited_and_needs_the_permission(users, make_elder, api_token
 def test_openapi_document_is_served(users, client):
     r = client.get("/api/openapi.json")
     assert r.status_code == 200
-    assert "/api/v1/elders/" in r.json()["paths"]
+    assert "/api/v1/elders" in r.json()["paths"]
 
 
 def test_a_contact_can_be_removed_and_it_is_audited(users, make_elder, api_token):

@@ -66,7 +66,7 @@ API_WRITES = [
     ("post", "/api/v1/admissions/{admission}/discharge", {"discharged_on": "2026-04-01"}),
     ("post", "/api/v1/staff/{staff}/leave", {"left_on": "2026-04-01"}),
     ("patch", "/api/v1/regions/360222", {"population": 1}),
-    ("post", "/api/v1/assessments/", {"elder_id": "{elder}", "reason": "first", "applicant": "community"}),
+    ("post", "/api/v1/assessments", {"elder_id": "{elder}", "reason": "first", "applicant": "community"}),
     ("post", "/api/v1/assessments/{assessment}/assign", {"agency_id": 1, "assessor_ids": [1, 2]}),
     ("post", "/api/v1/assessments/{assessment}/answers", {"part": {"coma": True}}),
     ("post", "/api/v1/assessments/{assessment}/submit", {}),
@@ -125,11 +125,11 @@ def test_lists_never_show_another_area(users, far, url, key):
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/v1/elders/",
+        "/api/v1/elders",
         "/api/v1/facilities",
         "/api/v1/staff",
         "/api/v1/admissions",
-        "/api/v1/assessments/",
+        "/api/v1/assessments",
     ],
 )
 def test_api_lists_never_show_another_area(users, far, api_token, url):

@@ -79,3 +79,11 @@ def hc(users, regions, make_elder):
         "provider": provider, "other": other, "boss": boss, "carers": carers, "items": items, "elder": elder,
         "far_elder": far_elder, "family": family, "voucher": voucher, "carer_users": {k: c.staff.user for k, c in carers.items()},
     }  # fmt: skip
+
+
+@pytest.fixture
+def checkin_any_day(settings):
+    """Walks through an order in real time check in days before its booked time (the order is
+    placed for next week); the check-in window itself is tested in
+    test_settlement_pays_only_services_that_happened.py."""
+    settings.HOMECARE_CHECKIN_EARLY_MINUTES = 14 * 24 * 60

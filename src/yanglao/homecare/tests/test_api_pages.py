@@ -39,7 +39,7 @@ def _to_serving(hc, order):
         services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
 
 
-def test_the_whole_order_through_the_api(hc, api_token, users):
+def test_the_whole_order_through_the_api(hc, api_token, users, checkin_any_day):
     family, boss, li = (
         api_token(hc["family"]),
         api_token(hc["boss"]),
@@ -103,9 +103,18 @@ def test_the_whole_order_through_the_api(hc, api_token, users):
     assert step(family, "rate", score=4, text="好").json()["state"] == "rated"
     listed = family.get("/api/v1/homecare/orders?state=rated").json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == oid
-    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk,
-                  "month": str(timezone.localtime(slot).date())}, content_type="application/json")  # fmt: skip
-    assert s.status_code == 201 and s.json()["orders_count"] == 1
+    # Served in no time at all (this walk checks out at once): 异常, held out of the settlement of
+    # the month it was signed out in until the street office has looked at it.
+    month = str(timezone.localdate())
+    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk, "month": month},
+                  content_type="application/json")  # fmt: skip
+    assert s.status_code == 201
+    assert (s.json()["orders_count"], s.json()["excluded_disputed"]) == (0, 1)
+    assert step(api_token(users["bob"]), "settle_dispute").status_code == 200
+    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk, "month": month},
+                  content_type="application/json")  # fmt: skip
+    assert s.status_code == 201
+    assert s.json()["orders_count"] == 1
     x = boss.get(f"/api/v1/homecare/settlements/{s.json()['id']}/export.xlsx")
     sheet = load_workbook(
         io.BytesIO(b"".join(x.streaming_content) if x.streaming else x.content)
@@ -305,7 +314,7 @@ def test_a_wrong_period_is_said_not_silently_replaced(hc, users):
 
 
 def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
-    hc, users, settings, tmp_path
+    hc, users, settings, tmp_path, checkin_any_day
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -350,7 +359,9 @@ def test_the_carer_adds_a_photo_at_check_out_seen_only_in_scope(
     )  # 浮梁县: not their area
 
 
-def test_the_api_takes_a_photo_after_check_out(hc, api_token, settings, tmp_path):
+def test_the_api_takes_a_photo_after_check_out(
+    hc, api_token, settings, tmp_path, checkin_any_day
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from yanglao.homecare.models import OrderEvent

@@ -42,7 +42,9 @@ def _fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
-def test_a_bath_ordered_by_a_daughter_on_a_phone(demo, live_server, chromium):
+def test_a_bath_ordered_by_a_daughter_on_a_phone(
+    demo, live_server, chromium, checkin_any_day
+):
     from playwright.sync_api import expect
 
     url = live_server.url

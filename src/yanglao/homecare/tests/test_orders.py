@@ -36,6 +36,14 @@ def _step(hc, order, step, who, **data):
     return services.order_step(by=by, order_id=order.pk, step=step, **data)
 
 
+def _settle(hc, month):
+    """The month's settlement, built a month later (once every order of it is done)."""
+    later = timezone.now() + dt.timedelta(days=62)
+    return services.settlement_build(
+        by=hc["boss"], provider=hc["provider"], month=month, now=later
+    )
+
+
 def _serve(hc, order, carer="li", minutes=50):
     """Dispatch to `carer` and carry the order through to 已完成, `minutes` long."""
     _step(hc, order, "accept", "boss")
@@ -75,13 +83,13 @@ def test_a_daughter_orders_a_bath_and_it_is_settled(hc, users):
     assert actions == [("place", "daughter"), ("accept", "pa"), ("dispatch", "pa"), ("take", "li"),
                        ("arrive", "li"), ("start", "li"), ("complete", "li"), ("rate", "daughter")]  # fmt: skip
     month = timezone.localtime(order.slot_start).date()
-    s = services.settlement_build(by=hc["boss"], provider=hc["provider"], month=month)
+    s = _settle(hc, month)
     assert (s.orders_count, s.amount_fen, s.voucher_fen) == (1, 5000, 5000)
     rows = list(selectors.settlement_rows(s))
     assert rows[0][0] == order.pk and rows[0][2] == "王秀英" and rows[0][-1] == 5
     services.settlement_approve(by=users["alice"], settlement=s)
     with pytest.raises(ValidationFailed, match="已审核"):
-        services.settlement_build(by=hc["boss"], provider=hc["provider"], month=month)
+        _settle(hc, month)
 
 
 def test_refusals_write_nothing(hc, users):
@@ -130,7 +138,7 @@ def test_dispatch_checks_qualification_and_double_booking(hc):
     _step(hc, clash, "dispatch", "boss", carer=hc["carers"]["zhao"])
 
 
-def test_check_in_far_away_or_twice_is_refused(hc):
+def test_check_in_far_away_or_twice_is_refused(hc, checkin_any_day):
     order = _place(hc)
     _step(hc, order, "accept", "boss")
     _step(hc, order, "dispatch", "boss", carer=hc["carers"]["li"])
@@ -203,10 +211,10 @@ def test_rating_low_or_before_completion_and_disputes(hc, users):
     ).exists()  # 浮梁县 sees none of 珠山区's
     _step(hc, order, "dispute", "family", reason="时长不足，不应全额结算")
     month = timezone.localtime(order.slot_start).date()
-    s = services.settlement_build(by=hc["boss"], provider=hc["provider"], month=month)
+    s = _settle(hc, month)
     assert (s.orders_count, s.excluded_disputed) == (0, 1)
     services.order_step(by=users["bob"], order_id=order.pk, step="settle_dispute")
-    s = services.settlement_build(by=hc["boss"], provider=hc["provider"], month=month)
+    s = _settle(hc, month)
     assert (s.orders_count, s.excluded_disputed) == (1, 0)
 
 
@@ -214,19 +222,9 @@ def test_unconfirmed_orders_wait_for_confirmation(hc):
     order = _place(hc)
     _serve(hc, order)
     month = timezone.localtime(order.slot_start).date()
-    assert (
-        services.settlement_build(
-            by=hc["boss"], provider=hc["provider"], month=month
-        ).orders_count
-        == 0
-    )
+    assert _settle(hc, month).orders_count == 0
     _step(hc, order, "confirm", "family")
-    assert (
-        services.settlement_build(
-            by=hc["boss"], provider=hc["provider"], month=month
-        ).orders_count
-        == 1
-    )
+    assert _settle(hc, month).orders_count == 1
 
 
 def test_a_family_care_bed_makes_its_weekly_orders(hc, users, regions):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from yanglao.core import permissions
+from yanglao.core.digits import ascii_digits
 from yanglao.core.tabular import (
     CellError,
     Table,
@@ -211,7 +212,7 @@ class RegionBook:
         text = text.strip()
         if not text:
             return None, ""
-        if text.isdigit():
+        if ascii_digits(text):
             region = self.by_code.get(text)
             if region is None:
                 return None, f"区划代码“{text}”不存在"

@@ -91,7 +91,7 @@ def test_jobs_of_others_are_404(users, regions):
 def test_api_upload_then_confirm(users, regions, api_token):
     api = api_token(users["bob"])
     r = api.post(
-        "/api/v1/imports/",
+        "/api/v1/imports",
         {"kind": "elders", "file": SimpleUploadedFile("r.xlsx", xlsx(good_rows()))},
     )
     assert r.status_code == 201
@@ -105,7 +105,7 @@ def test_api_upload_then_confirm(users, regions, api_token):
     assert r.status_code == 200 and r.json()["status"] == "done"
     assert Elder.objects.count() == 2
     bad = api.post(
-        "/api/v1/imports/",
+        "/api/v1/imports",
         {"kind": "nonsense", "file": SimpleUploadedFile("r.xlsx", b"x")},
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "kind"

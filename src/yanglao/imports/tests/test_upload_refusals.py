@@ -66,7 +66,7 @@ def test_the_wide_workbook_is_small_and_refused_at_upload(users, regions):
 
 def test_the_api_refuses_it_naming_the_file_field(users, regions, api_token):
     response = api_token(users["bob"]).post(
-        "/api/v1/imports/",
+        "/api/v1/imports",
         {
             "kind": "elders",
             "file": SimpleUploadedFile("r.xlsx", one_cell_workbook("XFD2")),
