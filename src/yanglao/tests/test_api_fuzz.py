@@ -5,6 +5,8 @@ in the documented shape. Bounded: a few examples per operation, so CI runs it in
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -25,7 +27,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = 40
+EXAMPLES = int(os.environ.get("YANGLAO_FUZZ_EXAMPLES", "20"))
 
 
 def _token(user) -> str:
