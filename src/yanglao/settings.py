@@ -176,6 +176,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yanglao.core.middleware.NotInScopeMiddleware",
+    "yanglao.core.middleware.OversizedNumbersMiddleware",
 ]
 
 ROOT_URLCONF = "yanglao.urls"

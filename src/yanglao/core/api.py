@@ -48,11 +48,13 @@ def checked_input(body, model, *, partial: bool = False) -> dict:
 BIGINT_MAX = 2**63 - 1
 
 
-def oversized_numbers(request) -> list[str]:
+def oversized_numbers(request, path_kwargs: dict | None = None) -> list[str]:
     """The names of the request's numbers beyond a 64-bit column: path, query and JSON body."""
     found = []
-    match = getattr(request, "resolver_match", None)
-    sources = [match.kwargs if match else {}, request.GET]
+    if path_kwargs is None:
+        match = getattr(request, "resolver_match", None)
+        path_kwargs = match.kwargs if match else {}
+    sources = [path_kwargs, request.GET]
     for values in sources:
         for name, value in values.items():
             if _too_big(value):

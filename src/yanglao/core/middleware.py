@@ -3,9 +3,10 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
 
+from yanglao.core.api import oversized_numbers
 from yanglao.core.audit import current_ip
 from yanglao.core.errors import NotInScope
 
@@ -77,6 +78,38 @@ class SecurityHeadersMiddleware:
 def csp_nonce(request) -> dict:
     """The nonce an inline <script> must carry (templates: nonce="{{ csp_nonce }}")."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+class OversizedNumbersMiddleware:
+    """A number no column can hold (2⁶³ or more) in a URL, a query or a JSON body is refused
+    before any view runs: 422 naming the field under /api/, 404 for a page's path (no such row).
+    Without it SQLite raised OverflowError and PostgreSQL quietly compared it as a numeric — the
+    same request answered 500 on one database and 404 or 200 on the other (issue 20)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        fields = oversized_numbers(request, view_kwargs)
+        if not fields:
+            return None
+        if request.path.startswith("/api/"):
+            detail = [
+                {
+                    "loc": ["request", f],
+                    "field": f,
+                    "msg": "数值超出允许范围",
+                    "type": "value_error",
+                }
+                for f in fields
+            ]
+            return JsonResponse({"detail": detail}, status=422)
+        if any(f in view_kwargs for f in fields):
+            raise Http404("不存在或不在您的管辖范围内")
+        return None
 
 
 class ChineseFirstLocaleMiddleware:

@@ -38,6 +38,21 @@ def _token(user) -> str:
     return key
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler itself here, which closes the database connection at
+    the start and end of each request (Django's test client turns that off): on PostgreSQL that
+    would close the test's own transaction. Off for these tests, as for the test client."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def accounts(users, regions):
     return {
