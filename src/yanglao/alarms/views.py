@@ -30,6 +30,7 @@ from yanglao.core.views import (
     flash_errors,
     list_export,
     querystring_without_page,
+    require,
 )
 from yanglao.elders.selectors import elder_categories_active, elder_contacts, elder_get
 from yanglao.regions.selectors import region_for_input
@@ -597,6 +598,7 @@ def device_reset(request, pk: int):
 def thresholds(request, elder_pk: int):
     """个人报警阈值: a clinician's limits for one person (blank = the default)."""
     elder = elder_get(by=request.user, pk=elder_pk)
+    require(permissions.may_manage_devices(request.user))
     current, row = selectors.thresholds_of(elder.pk)
     initial = {**(row.values if row else {}), "note": row.note if row else ""}
     form = forms.ThresholdForm(request.POST or None, initial=initial)

@@ -30,6 +30,7 @@ from yanglao.assessments.instrument import (
 )
 from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
+from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
 from yanglao.core.views import (
@@ -39,6 +40,7 @@ from yanglao.core.views import (
     list_export,
     list_page,
     querystring_without_page,
+    require,
     save_form,
 )
 from yanglao.elders.selectors import elder_get
@@ -80,6 +82,7 @@ def export(request, fmt: str):
 @login_required
 def apply(request, elder_pk: int):
     elder = elder_get(by=request.user, pk=elder_pk)
+    require(permissions.may_apply_assessment(request.user))
     form = ApplyForm(request.POST or None)
     done = save_form(
         request,
@@ -118,6 +121,7 @@ def detail(request, pk: int):
 @login_required
 def assign(request, pk: int):
     a = selectors.assessment_get(by=request.user, pk=pk)
+    require(permissions.may_manage_assessments(request.user))
     agencies = list(selectors.agencies_for(by=request.user, elder=a.elder))
     assessors = [x for ag in agencies for x in selectors.agency_assessors(ag)]
     initial = {}
@@ -345,6 +349,7 @@ def elder_history(request, elder_pk: int):
 @login_required
 def historical_add(request, elder_pk: int):
     elder = elder_get(by=request.user, pk=elder_pk)
+    require(permissions.may_manage_assessments(request.user))
     form = HistoricalForm(request.POST or None)
     back = reverse("assessments:elder_history", args=[elder.pk])
     done = save_form(
@@ -401,6 +406,7 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 @login_required
 def import_history(request):
     """Upload a CSV of historical results: checked row by row, written all or nothing."""
+    require(permissions.may_manage_assessments(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -28,6 +28,7 @@ from yanglao.core.views import (
     add_service_errors,
     flash_errors,
     querystring_without_page,
+    require,
 )
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import ElderFilter, elder_get, elder_list
@@ -214,6 +215,7 @@ def application_new(request, elder_id: int):
         elder = elder_get(by=request.user, pk=elder_id)
     except NotInScope as exc:
         raise Http404 from exc
+    require(permissions.may_write_registry(request.user))
     choices = [
         p
         for p in selectors.programmes_for(elder.residence_region)

@@ -265,8 +265,3 @@ def may_build_visit_roster(user) -> bool:
 
 def may_visit(user) -> bool:
     return is_community_worker(user)
-
-
-def may_open_forms(user) -> bool:
-    """Any form that changes something: the read-only leader is shown none (not even by URL)."""
-    return not is_read_only(user)

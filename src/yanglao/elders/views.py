@@ -149,6 +149,7 @@ def elder_edit(request, pk: int):
 def _elder_sub_form(request, pk: int, form_class, heading: str, action):
     """A small form on an elder's page (contact, life event, category) that calls one service."""
     elder = selectors.elder_get(by=request.user, pk=pk)
+    require(permissions.may_write_registry(request.user))
     form = form_class(request.POST or None)
     detail = reverse("elders:detail", args=[pk])
     done = save_form(

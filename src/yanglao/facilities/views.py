@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from yanglao.core import permissions
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import paginate
 from yanglao.core.views import (
@@ -12,6 +13,7 @@ from yanglao.core.views import (
     list_export,
     list_page,
     querystring_without_page,
+    require,
     save_form,
 )
 from yanglao.facilities import selectors, services
@@ -140,17 +142,21 @@ def _facility_form(request, facility: Facility | None):
 
 @login_required
 def facility_create(request):
+    require(permissions.may_create_facilities(request.user))
     return _facility_form(request, None)
 
 
 @login_required
 def facility_edit(request, pk: int):
-    return _facility_form(request, selectors.facility_get(by=request.user, pk=pk))
+    facility = selectors.facility_get(by=request.user, pk=pk)
+    require(permissions.may_write_facilities(request.user))
+    return _facility_form(request, facility)
 
 
 @login_required
 def bed_add(request, pk: int):
     facility = selectors.facility_get(by=request.user, pk=pk)
+    require(permissions.may_write_facilities(request.user))
     form = BedForm(request.POST or None)
     detail = reverse("facilities:detail", args=[pk])
     done = save_form(
@@ -172,6 +178,7 @@ def bed_add(request, pk: int):
 @login_required
 def admission_add(request, pk: int):
     facility = selectors.facility_get(by=request.user, pk=pk)
+    require(permissions.may_write_facilities(request.user))
     free = [
         b
         for b in selectors.bed_list(by=request.user, facility=facility)
@@ -260,6 +267,10 @@ def staff_detail(request, pk: int):
 
 @login_required
 def staff_hire(request):
+    require(
+        permissions.may_write_facilities(request.user)
+        or permissions.may_hire_provider_staff(request.user)
+    )
     facilities = selectors.facility_list(by=request.user)
     form = StaffForm(request.POST or None, facilities=facilities)
 
@@ -290,6 +301,10 @@ def staff_hire(request):
 @login_required
 def training_add(request, pk: int):
     staff = selectors.staff_get(by=request.user, pk=pk)
+    require(
+        permissions.may_write_facilities(request.user)
+        or permissions.may_hire_provider_staff(request.user)
+    )
     form = TrainingForm(request.POST or None)
     detail = reverse("facilities:staff_detail", args=[pk])
     done = save_form(
@@ -320,6 +335,7 @@ def ban_list(request):
 
 @login_required
 def ban_add(request):
+    require(permissions.may_keep_ban_list(request.user))
     form = BanForm(request.POST or None)
     bans = reverse("facilities:ban_list")
     done = save_form(

@@ -30,6 +30,7 @@ from yanglao.core.views import (
     list_export,
     list_page,
     querystring_without_page,
+    require,
 )
 from yanglao.elders.selectors import elder_get
 from yanglao.homecare import forms, rules, selectors, services
@@ -86,6 +87,10 @@ def _order_elders(request):
 
 @login_required
 def order_new(request):
+    require(
+        permissions.may_place_orders(request.user)
+        or permissions.acts_for_linked_elders(request.user)
+    )
     try:
         elders = _order_elders(request)
     except NotInScope:

@@ -402,3 +402,30 @@ def test_full_numbers_reach_only_those_who_may_see_them(city):
                 if not (permissions.may_view_full_pii(user) and audited):
                     found.append(f"{username} GET {url}: {numbers[:3]}")
     assert found == [], "\n".join(found)
+
+
+# Pages whose only business is a form that changes something, by their route names.
+FORM_ROUTE = re.compile(
+    r":(create|merge|edit|\w+_add|import|apply|historical_add|assign|version_new|application_new|"
+    r"device_new|device_bind|thresholds|order_new|bed_new|staff_hire|ban_add)$"
+)
+
+
+@pytest.mark.django_db
+def test_the_read_only_leader_is_shown_no_form(city):
+    """领导 sees the city's records but no form that would change them, not even by URL (issue 20,
+    finding 2): 403, or 404 for what lies outside the city."""
+    leader = User.objects.get(username="leader")
+    client, opened = _session(leader), []
+    for template, name in _routes():
+        if (
+            template.startswith("api/")
+            or not FORM_ROUTE.search(name)
+            or name == "imports:list"
+        ):
+            continue
+        for url in _fill(template):
+            response = client.get(url)
+            if response.status_code == 200:
+                opened.append(f"{url} ({name})")
+    assert opened == [], "\n".join(opened)
