@@ -1,6 +1,7 @@
-"""Every write of home and community services: providers' areas and carers, family links, prices,
-quotas, orders and each step of them (one transaction each, refused with the reason and nothing
-written), recurring plans and family care beds, settlement and meals. docs/homecare.md."""
+"""Orders (工单): placing one (by the older person, family or a community worker), and each step
+of it — accept, dispatch, take, check-in (签到, within the booked time's window), start, check-out
+with the service record and photo, confirmation, rating, cancellation, 异常 and disputes — one
+transaction each, version-checked, with an OrderEvent. docs/homecare.md."""
 
 from __future__ import annotations
 
@@ -12,251 +13,41 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from yanglao.assessments.selectors import ability_level_on
 from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import insert_row
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.geo import distance_m
-from yanglao.core.idnumber import age_on
 from yanglao.core.models import AuditEntry
 from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.queries import CompiledQuery, update_where
-from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder
-from yanglao.elders.selectors import elder_categories_active
-from yanglao.facilities.models import Facility, FacilityType, Provider, Staff, StaffRole
+from yanglao.facilities.models import Provider
 from yanglao.homecare import rules
-from yanglao.homecare.catalogue import item_fields
 from yanglao.homecare.models import (
-    CareBed,
-    Carer,
     Concern,
-    FamilyLink,
-    Meal,
-    Menu,
     Order,
     OrderEvent,
-    Price,
-    ProviderArea,
-    ProviderTerms,
     Rating,
     RecurringPlan,
     ServiceItem,
     Settlement,
-    VoucherGrant,
     VoucherProgramme,
     VoucherUse,
 )
-from yanglao.homecare.rules import Actor, OrderState
+from yanglao.homecare.rules import Actor
 from yanglao.homecare.selectors import (
-    carer_of,
     linked_elder_ids,
     month_of,
     price_of,
     provider_carer,
-    provider_of,
     provider_serves,
     provider_terms,
     quota_for,
     quota_left,
 )
-from yanglao.regions.models import Region
-from yanglao.regions.selectors import in_scope_q
-
-S = OrderState
-
-
-def _refuse(field: str, reason: str):
-    raise ValidationFailed({field: reason})
-
-
-def _is_staff_for(by, region: Region) -> bool:
-    """Civil-affairs staff (street, community, bureau) whose area holds `region`."""
-    return permissions.may_place_orders(by) and region_path_allowed(by, region.path)
-
-
-def actors_for(by, order: Order) -> set[Actor]:
-    """The parts `by` plays for `order` (possibly none: then the order is out of their scope)."""
-    actors: set[Actor] = set()
-    if sees_everything(by):
-        return {Actor.PROVIDER, Actor.STAFF, Actor.PLACER}
-    if permissions.may_place_orders(by) and region_path_allowed(by, order.region.path):
-        actors |= {Actor.STAFF, Actor.PLACER}
-    if permissions.acts_for_provider(by):
-        p = provider_of(by)
-        if p is not None and p.pk == order.provider_id:
-            actors.add(Actor.PROVIDER)
-    if permissions.is_carer(by) and order.carer_id is not None:
-        c = carer_of(by)
-        if c is not None and c.pk == order.carer_id:
-            actors.add(Actor.CARER)
-    if permissions.acts_for_linked_elders(by) and order.elder_id in linked_elder_ids(
-        by
-    ):
-        actors.add(Actor.PLACER)
-    return actors
-
-
-# --- providers, carers, family --------------------------------------------------------------------
-
-
-def _ensure_manager(by) -> None:
-    if not permissions.may_manage_services(by):
-        _refuse("__all__", "只有民政部门工作人员可以维护服务商、服务目录和服务额度")
-
-
-def provider_area_set(*, by, provider: Provider, regions: list[Region]) -> None:
-    """服务区域: replace the regions a provider serves."""
-    _ensure_manager(by)
-    outside = [r.name for r in regions if not region_path_allowed(by, r.path)]
-    if outside:
-        _refuse("regions", f"不在您的管辖范围内：{'、'.join(outside)}")
-    with transaction.atomic():
-        ProviderArea.objects.filter(provider=provider).delete()
-        ProviderArea.objects.bulk_create(
-            [ProviderArea(provider=provider, region=r) for r in regions]
-        )
-        audit(by=by, action="update", obj=provider,
-              summary=f"服务区域：{'、'.join(r.name for r in regions)}")  # fmt: skip
-
-
-def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerms:
-    _ensure_manager(by)
-    start, end = values.get("contract_start"), values.get("contract_end")
-    if start and end and end < start:
-        _refuse("contract_end", "协议截止日期早于起始日期")
-    terms, _ = ProviderTerms.objects.get_or_create(provider=provider)
-    for k, v in values.items():
-        setattr(terms, k, v)
-    terms.save()
-    audit(by=by, action="update", obj=provider, summary="资质与购买服务协议")
-    return terms
-
-
-def carer_enrol(
-    *, by, staff: Staff, qualifications: list[str] | None = None, skills: list[str] | None = None,
-    base_lat: float | None = None, base_lng: float | None = None, work_start: dt.time = dt.time(8),
-    work_end: dt.time = dt.time(18), workdays: list[int] | None = None, daily_capacity: int = 8,
-) -> Carer:  # fmt: skip
-    """Make a provider's staff member a carer who can be dispatched (资质、技能、工作时间)."""
-    if staff.provider_id is None:
-        _refuse("staff", "只有服务商的从业人员可以登记为上门服务人员")
-    mine = provider_of(by)
-    if not (
-        permissions.may_manage_services(by) or (mine and mine.pk == staff.provider_id)
-    ):
-        raise NotInScope(staff.pk)
-    quals = set(qualifications or [])
-    if staff.role == StaffRole.CARER:
-        quals.add("carer")
-        if staff.skill_level and staff.skill_level <= "4":
-            quals.add("carer_l4")
-    if staff.role == StaffRole.NURSE:
-        quals.add("nurse")
-    if staff.role == StaffRole.DOCTOR:
-        quals.add("doctor")
-    bad = [d for d in (workdays or []) if d not in range(1, 8)]
-    if bad:
-        _refuse("workdays", "工作日应为 1（周一）到 7（周日）")
-    if work_end <= work_start:
-        _refuse("work_end", "下班时间应晚于上班时间")
-    carer, _ = Carer.objects.update_or_create(
-        staff=staff,
-        defaults=dict(provider_id=staff.provider_id, qualifications=sorted(quals), skills=skills or [],
-                      base_lat=base_lat, base_lng=base_lng, work_start=work_start, work_end=work_end,
-                      workdays=workdays or [1, 2, 3, 4, 5], daily_capacity=daily_capacity, active=True),
-    )  # fmt: skip
-    audit(by=by, action="update", obj=carer, summary=f"登记上门服务人员 {staff.name}")
-    return carer
-
-
-def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> FamilyLink:
-    """家属关联, made by the community after checking with the older person (or in their name)."""
-    if not _is_staff_for(by, elder.residence_region):
-        raise NotInScope(elder.pk)
-    if not permissions.acts_for_linked_elders(user):
-        _refuse("user", "只能关联家属或老年人本人的账户")
-    if consent not in FamilyLink.Consent.values:
-        _refuse("consent", "请选择老年人本人同意或社区核实同意")
-    if not relation.strip():
-        _refuse("relation", "请填写与老人的关系")
-    if FamilyLink.objects.filter(
-        user=user, elder=elder, revoked_at__isnull=True
-    ).exists():
-        _refuse("user", "该账户已关联这位老人")
-    user.__dict__.pop("_homecare_linked", None)
-    link = FamilyLink.objects.create(user=user, elder=elder, relation=relation.strip()[:20],
-                                     consent=consent, consent_by=by)  # fmt: skip
-    audit(
-        by=by,
-        action="create",
-        obj=link,
-        summary=f"{user} 关联 {elder.name}（{relation}）",
-    )
-    return link
-
-
-def family_unlink(*, by, link: FamilyLink) -> None:
-    if not (_is_staff_for(by, link.elder.residence_region) or link.user_id == by.pk):
-        raise NotInScope(link.pk)
-    link.user.__dict__.pop("_homecare_linked", None)
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    audit(by=by, action="update", obj=link, summary="解除家属关联")
-
-
-def catalogue_load() -> int:
-    """Make sure the starting catalogue (homecare/catalogue.py) is there; adds what is missing,
-    changes nothing that exists (the migration loads it; a database flushed by tests does not
-    have it). Returns how many items were added."""
-    have = set(ServiceItem.objects.values_list("code", flat=True))
-    new = [ServiceItem(**f) for f in item_fields() if f["code"] not in have]
-    ServiceItem.objects.bulk_create(new)
-    return len(new)
-
-
-def price_set(*, by, provider: Provider, item: ServiceItem, price_fen: int) -> Price:
-    mine = provider_of(by)
-    if not (permissions.may_manage_services(by) or (mine and mine.pk == provider.pk)):
-        raise NotInScope(provider.pk)
-    if price_fen <= 0:
-        _refuse("price", "单价应大于 0")
-    price, _ = Price.objects.update_or_create(
-        provider=provider, item=item, defaults={"price_fen": price_fen, "active": True}
-    )
-    audit(
-        by=by,
-        action="update",
-        obj=price,
-        summary=f"{item.name} 单价 {price_fen / 100:.2f} 元",
-    )
-    return price
-
-
-# --- quotas -------------------------------------------------------------------------------------------
-
-
-def voucher_grant(
-    *, by, programme: VoucherProgramme, elder: Elder, monthly_fen: int = 0, monthly_minutes: int = 0,
-    start: dt.date, end: dt.date | None = None,
-) -> VoucherGrant:  # fmt: skip
-    """核定服务额度 for one person."""
-    _ensure_manager(by)
-    if not region_path_allowed(by, elder.residence_region.path):
-        raise NotInScope(elder.pk)
-    if programme.kind == VoucherProgramme.Kind.AMOUNT and monthly_fen <= 0:
-        _refuse("monthly_fen", "按金额的项目须填写每月金额")
-    if programme.kind == VoucherProgramme.Kind.HOURS and monthly_minutes <= 0:
-        _refuse("monthly_minutes", "按时长的项目须填写每月时长")
-    grant = VoucherGrant.objects.create(programme=programme, elder=elder, monthly_fen=monthly_fen,
-                                        monthly_minutes=monthly_minutes, start=month_of(start),
-                                        end=end)  # fmt: skip
-    audit(
-        by=by, action="create", obj=grant, summary=f"{elder.name} {programme.name} 额度"
-    )
-    return grant
-
+from yanglao.homecare.services.shared import S, _is_staff_for, _refuse, actors_for
 
 # --- orders ---------------------------------------------------------------------------------------------
 
@@ -703,262 +494,3 @@ def concern_close(*, by, concern: Concern, note: str) -> Concern:
     concern.save()
     audit(by=by, action="update", obj=concern, summary=f"办结：{concern.note}")
     return concern
-
-
-# --- recurring plans and family care beds --------------------------------------------------------------
-
-
-def plan_create(
-    *, by, elder: Elder, provider: Provider, item: ServiceItem, weekdays: list[int], at: dt.time,
-    start: dt.date, end: dt.date | None = None, quantity: int = 1, bed: CareBed | None = None,
-    voucher: VoucherProgramme | None = None,
-) -> RecurringPlan:  # fmt: skip
-    """周期服务 (e.g. 每周二上午助浴)."""
-    if bed is None:
-        _placer_channel(by, elder)
-    errors = {}
-    if not weekdays or any(d not in range(1, 8) for d in weekdays):
-        errors["weekdays"] = "请选择每周的服务日（周一到周日）"
-    if end is not None and end < start:
-        errors["end"] = "截止日期早于起始日期"
-    if not provider_serves(provider, elder.residence_region):
-        errors["provider"] = (
-            f"{provider.name} 的服务区域不包括 {elder.residence_region.name}"
-        )
-    if price_of(provider.pk, item.pk) is None:
-        errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
-    if errors:
-        raise ValidationFailed(errors)
-    plan = RecurringPlan.objects.create(elder=elder, provider=provider, item=item, weekdays=sorted(set(weekdays)),
-                                        at=at, quantity=quantity, start=start, end=end, bed=bed, placed_by=by,
-                                        voucher=voucher)  # fmt: skip
-    audit(
-        by=by, action="create", obj=plan, summary=f"{elder.name} 周期服务 {item.name}"
-    )
-    return plan
-
-
-def plans_generate(
-    *, week: dt.date, by=None, progress=lambda m: None
-) -> dict[str, int]:
-    """Orders of every active plan for the week beginning `week` (a Monday). Run again, it adds
-    only what is missing; an occurrence the plan cannot serve (quota used up, provider no longer
-    serving the area) is counted and reported, the rest still made."""
-    week = rules.week_start(week)
-    made = existing = refused = 0
-    problems: list[str] = []
-    plans = RecurringPlan.objects.filter(
-        active=True, start__lte=week + dt.timedelta(days=6)
-    )
-    if by is not None:  # a community or street makes its own area's orders
-        plans = plans.filter(in_scope_q(by, "elder__residence_region"))
-    plans = plans.select_related(
-        "elder", "elder__residence_region", "provider", "item", "voucher", "placed_by"
-    )  # fmt: skip
-    tz = timezone.get_current_timezone()
-    for plan in plans:
-        if plan.end is not None and plan.end < week:
-            continue
-        for when in rules.occurrences(
-            plan.weekdays, plan.at, plan.start, plan.end, week
-        ):
-            slot = when.replace(tzinfo=tz)
-            if Order.objects.filter(plan=plan, slot_start=slot).exists():
-                existing += 1
-                continue
-            try:
-                order_place(by=plan.placed_by, elder=plan.elder, provider=plan.provider, item=plan.item,
-                            slot_start=slot, quantity=plan.quantity, voucher=plan.voucher, plan=plan)  # fmt: skip
-                made += 1
-            except ValidationFailed as exc:
-                refused += 1
-                problems.append(
-                    f"{plan.elder.name} {when:%m-%d}：{'；'.join(exc.errors.values())}"
-                )
-        progress(f"{plan.pk}")
-    counts = {"made": made, "existing": existing, "refused": refused}
-    audit(by=by, action="event", object_type="homecare.plans",
-          summary=f"{week:%Y-%m-%d} 周工单：{counts} {'；'.join(problems[:5])}")  # fmt: skip
-    return {**counts, "problems": problems}
-
-
-def care_bed_sign(
-    *, by, elder: Elder, facility: Facility, provider: Provider, signed_on: dt.date,
-    modifications: list[str] | None = None,
-) -> CareBed:  # fmt: skip
-    """家庭养老床位签约: the person must have an ability assessment at level ≥ 1 (轻度失能 or more)."""
-    if not _is_staff_for(by, elder.residence_region):
-        raise NotInScope(elder.pk)
-    level = ability_level_on(elder.pk, signed_on)
-    if level is None or level.level < 1:
-        _refuse(
-            "elder",
-            f"{elder.name} 没有能力等级为轻度失能及以上的有效评估，不能签约家庭养老床位",
-        )
-    if CareBed.objects.filter(elder=elder, ended_on__isnull=True).exists():
-        _refuse("elder", f"{elder.name} 已签约家庭养老床位")
-    if facility.type not in (
-        set(FacilityType.values) - {FacilityType.CANTEEN, FacilityType.CHILDCARE}
-    ):
-        _refuse("facility", "签约机构应为养老机构或养老服务中心")
-    bed = CareBed.objects.create(elder=elder, facility=facility, provider=provider, ability_level=level.level,
-                                 signed_on=signed_on, modifications=modifications or [], signed_by=by)  # fmt: skip
-    audit(
-        by=by,
-        action="create",
-        obj=bed,
-        summary=f"{elder.name} 签约家庭养老床位（{facility.name}）",
-    )
-    return bed
-
-
-def care_plan_add(
-    *,
-    by,
-    bed: CareBed,
-    item: ServiceItem,
-    weekdays: list[int],
-    at: dt.time,
-    quantity: int = 1,
-) -> RecurringPlan:
-    """One line of the bed's care plan (visits per week by service item)."""
-    if (
-        not _is_staff_for(by, bed.elder.residence_region)
-        and (provider_of(by) or Provider()).pk != bed.provider_id
-    ):
-        raise NotInScope(bed.pk)
-    return plan_create(by=by, elder=bed.elder, provider=bed.provider, item=item, weekdays=weekdays, at=at,
-                       start=max(bed.signed_on, timezone.localdate()), quantity=quantity, bed=bed)  # fmt: skip
-
-
-# --- settlement -----------------------------------------------------------------------------------------
-
-
-def settlement_build(
-    *, by, provider: Provider, month: dt.date, now: dt.datetime | None = None
-) -> Settlement:
-    """月度结算: the provider's orders completed (signed out) within `month` and before now,
-    confirmed by the older person's side, and not disputed — an order with 异常 flags at
-    check-out or a low rating with a complaint is disputed until staff resolve it (issue 20,
-    finding 6). A draft is rebuilt in place; an approved one is final."""
-    mine = provider_of(by)
-    if not (permissions.may_manage_services(by) or (mine and mine.pk == provider.pk)):
-        raise NotInScope(provider.pk)
-    month = month_of(month)
-    nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    now = now or timezone.now()
-    lo, hi = (
-        dt.datetime.combine(month, dt.time(), tz),
-        min(dt.datetime.combine(nxt, dt.time(), tz), now),
-    )
-    with transaction.atomic():
-        settlement = (
-            Settlement.objects.select_for_update()
-            .filter(provider=provider, month=month)
-            .first()
-        )
-        if settlement is not None and settlement.status == Settlement.Status.APPROVED:
-            _refuse("month", f"{month:%Y年%m月}的结算已审核，不能重新生成")
-        if settlement is None:
-            settlement = Settlement.objects.create(
-                provider=provider, month=month, built_at=now, built_by=by
-            )
-        base = Order.objects.filter(provider=provider, checkout_at__gte=lo, checkout_at__lt=hi,
-                                    state__in=rules.DONE_STATES, confirmed_at__isnull=False)  # fmt: skip
-        Order.objects.filter(settlement=settlement).update(settlement=None)
-        eligible = base.filter(disputed=False, settlement__isnull=True)
-        eligible.update(settlement=settlement)
-        totals = Order.objects.filter(settlement=settlement).aggregate(
-            amount=Sum("amount_fen"), voucher=Sum("voucher_fen"), family=Sum("family_fen"),
-            own=Sum("self_fen"), minutes=Sum("minutes"),
-        )  # fmt: skip
-        settlement.orders_count = Order.objects.filter(settlement=settlement).count()
-        settlement.amount_fen = totals["amount"] or 0
-        settlement.voucher_fen = totals["voucher"] or 0
-        settlement.family_fen = totals["family"] or 0
-        settlement.self_fen = totals["own"] or 0
-        settlement.minutes = totals["minutes"] or 0
-        settlement.excluded_disputed = base.filter(disputed=True).count()
-        settlement.built_at, settlement.built_by = now, by
-        settlement.save()
-        audit(by=by, action="event", obj=settlement,
-              summary=f"{provider.name} {month:%Y年%m月}结算：{settlement.orders_count} 单")  # fmt: skip
-    return settlement
-
-
-def settlement_approve(*, by, settlement: Settlement) -> Settlement:
-    _ensure_manager(by)
-    if not region_path_allowed(by, settlement.provider.region.path):
-        raise NotInScope(settlement.pk)
-    if settlement.status == Settlement.Status.APPROVED:
-        _refuse("__all__", "该结算已审核")
-    settlement.status = Settlement.Status.APPROVED
-    settlement.approved_at, settlement.approved_by = timezone.now(), by
-    settlement.save(update_fields=["status", "approved_at", "approved_by"])
-    audit(by=by, action="update", obj=settlement, summary="审核通过")
-    return settlement
-
-
-# --- meals ------------------------------------------------------------------------------------------------
-
-
-def _ensure_canteen_staff(by, canteen: Facility) -> None:
-    if canteen.type != FacilityType.CANTEEN:
-        _refuse("canteen", f"{canteen.name} 不是老年助餐点/幸福食堂")
-    if by.is_superuser or (
-        permissions.may_place_orders(by)
-        and region_path_allowed(by, canteen.region.path)
-    ):
-        return
-    if permissions.acts_for_facility(by) and canteen.staff.filter(user=by).exists():
-        return
-    raise NotInScope(canteen.pk)
-
-
-def menu_set(
-    *, by, canteen: Facility, day: dt.date, dishes: str, price_fen: int
-) -> Menu:
-    _ensure_canteen_staff(by, canteen)
-    if not dishes.strip():
-        _refuse("dishes", "请填写菜品")
-    if price_fen <= 0:
-        _refuse("price", "标准价应大于 0")
-    menu, _ = Menu.objects.update_or_create(canteen=canteen, day=day,
-                                            defaults={"dishes": dishes.strip()[:300], "price_fen": price_fen})  # fmt: skip
-    return menu
-
-
-def meal_serve(
-    *, by, canteen: Facility, elder: Elder, day: dt.date, kind: str, mode: str
-) -> Meal:
-    """助餐记录: one meal, priced from the day's menu with the subsidy of the person's category
-    (settings.HOMECARE_MEAL_SUBSIDY_FEN)."""
-    _ensure_canteen_staff(by, canteen)
-    errors = {}
-    if kind not in Meal.Kind.values:
-        errors["kind"] = "餐次应为午餐或晚餐"
-    if mode not in Meal.Mode.values:
-        errors["mode"] = "方式应为堂食或送餐上门"
-    if day > timezone.localdate():
-        errors["day"] = "不能登记以后日期的用餐"
-    menu = Menu.objects.filter(canteen=canteen, day=day).first()
-    if menu is None:
-        errors["day"] = f"{day:%Y-%m-%d} 没有菜单，请先录入当日菜单"
-    if elder.status != "active":
-        errors["elder"] = "该老人不在册"
-    if errors:
-        raise ValidationFailed(errors)
-    held = {c.category for c in elder_categories_active(elder, day)}
-    category = rules.meal_category(age_on(elder.birth_date, day), held)
-    subsidy = rules.meal_subsidy(
-        menu.price_fen, category, settings.HOMECARE_MEAL_SUBSIDY_FEN
-    )
-    try:
-        with transaction.atomic():
-            meal = Meal.objects.create(canteen=canteen, elder=elder, region_id=elder.residence_region_id, day=day,
-                                       kind=kind, mode=mode, category=category, price_fen=menu.price_fen,
-                                       subsidy_fen=subsidy, paid_fen=menu.price_fen - subsidy, by=by)  # fmt: skip
-    except IntegrityError:
-        _refuse("elder", f"{elder.name} 当天的{Meal.Kind(kind).label}已登记")
-    return meal
