@@ -276,7 +276,7 @@ def test_an_alarm_is_committed_before_the_routine_readings_of_its_batch(
              {"device": "WA1", **msg(1, t - 800, hr=75)},
              {"device": "WA1", **msg(2, t - 700, event="sos")},
              {"device": "WB1", **msg(2, t - 600, hr=74, battery=90)}]  # fmt: skip
-    real_insert, calls = services._insert_readings, []
+    real_insert, calls = services.telemetry_ingest._insert_readings, []
 
     def dies_on_the_routine_part(rows):
         calls.append({row[0] for row in rows})
@@ -284,7 +284,9 @@ def test_an_alarm_is_committed_before_the_routine_readings_of_its_batch(
             raise RuntimeError("killed")
         return real_insert(rows)
 
-    monkeypatch.setattr(services, "_insert_readings", dies_on_the_routine_part)
+    monkeypatch.setattr(
+        services.telemetry_ingest, "_insert_readings", dies_on_the_routine_part
+    )
     with pytest.raises(RuntimeError):
         services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
     wa, wb = Device.objects.get(serial="WA1").pk, Device.objects.get(serial="WB1").pk
@@ -295,7 +297,7 @@ def test_an_alarm_is_committed_before_the_routine_readings_of_its_batch(
         (wa, "m2"),
     ]
 
-    monkeypatch.setattr(services, "_insert_readings", real_insert)
+    monkeypatch.setattr(services.telemetry_ingest, "_insert_readings", real_insert)
     result = services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
     assert (result.accepted, result.duplicates, result.alarms) == (2, 2, [])
     assert Reading.objects.count() == 5
