@@ -215,17 +215,17 @@ def test_a_cycle_that_fails_midway_leaves_nothing_and_can_be_rerun(
     users, regions, programmes, person, monkeypatch
 ):
     person(name="老寿星", birth=dt.date(1930, 1, 1))
-    real = services.bulk_insert_values
+    real = services.cycles.bulk_insert_values
 
     def half_then_fail(model, columns, rows, **kw):
         real(model, columns, list(rows)[:1], **kw)
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(services, "bulk_insert_values", half_then_fail)
+    monkeypatch.setattr(services.cycles, "bulk_insert_values", half_then_fail)
     cycle = run_cycle(users["alice"], months_ago(1), regions["city"])
     assert cycle.status == Cycle.Status.FAILED and "磁盘已满" in cycle.error
     assert not Entitlement.objects.exists()
-    monkeypatch.setattr(services, "bulk_insert_values", real)
+    monkeypatch.setattr(services.cycles, "bulk_insert_values", real)
     again = run_cycle(users["alice"], months_ago(1), regions["city"])
     assert again.pk == cycle.pk and again.status == Cycle.Status.COMPUTED
     assert Entitlement.objects.count() == 1
