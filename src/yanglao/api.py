@@ -13,7 +13,11 @@ from yanglao.accounts.api import router as auth_router
 from yanglao.alarms.api import router as alarms_router
 from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
-from yanglao.core.api import oversized_numbers, schema_error_detail
+from yanglao.core.api import (
+    out_of_range_detail,
+    oversized_numbers,
+    schema_error_detail,
+)
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.urls import grouped_by_prefix
 from yanglao.elders.api import router as elders_router
@@ -120,16 +124,7 @@ def on_out_of_range(request, exc):
     """A number no column holds (an id of 2⁶³ or more, in the path, the query or the body): 422
     naming the field, not a server error. SQLite raises OverflowError for it, PostgreSQL a
     DataError ("out of range")."""
-    fields = oversized_numbers(request) or ["__all__"]
-    detail = [
-        {
-            "loc": ["request", f],
-            "field": f,
-            "msg": "数值超出允许范围",
-            "type": "value_error",
-        }
-        for f in fields
-    ]
+    detail = out_of_range_detail(oversized_numbers(request) or ["__all__"])
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -70,6 +70,19 @@ def oversized_numbers(request, path_kwargs: dict | None = None) -> list[str]:
     return found
 
 
+def out_of_range_detail(fields: list[str]) -> list[dict]:
+    """The 422 body's entries for numbers beyond a column (docs/api.md)."""
+    return [
+        {
+            "loc": ["request", f],
+            "field": f,
+            "msg": "数值超出允许范围",
+            "type": "value_error",
+        }
+        for f in fields
+    ]
+
+
 def _too_big(value) -> bool:
     text = str(value).strip().lstrip("+-")
     return text.isdecimal() and text.isascii() and int(text) > BIGINT_MAX

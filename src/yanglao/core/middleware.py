@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.utils import translation
 
-from yanglao.core.api import oversized_numbers
+from yanglao.core.api import out_of_range_detail, oversized_numbers
 from yanglao.core.audit import current_ip
 from yanglao.core.errors import NotInScope
 
@@ -97,16 +97,7 @@ class OversizedNumbersMiddleware:
         if not fields:
             return None
         if request.path.startswith("/api/"):
-            detail = [
-                {
-                    "loc": ["request", f],
-                    "field": f,
-                    "msg": "数值超出允许范围",
-                    "type": "value_error",
-                }
-                for f in fields
-            ]
-            return JsonResponse({"detail": detail}, status=422)
+            return JsonResponse({"detail": out_of_range_detail(fields)}, status=422)
         if any(f in view_kwargs for f in fields):
             raise Http404("不存在或不在您的管辖范围内")
         return None
