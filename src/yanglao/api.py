@@ -71,9 +71,12 @@ class YanglaoAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                declared = {str(code) for code in responses}  # ninja's keys are ints
                 for code, (text, body) in ERRORS.items():
+                    if code in declared:
+                        continue
                     responses.setdefault(
-                        code,
+                        int(code),
                         {
                             "description": text,
                             "content": {"application/json": {"schema": body}},

@@ -105,3 +105,17 @@ def test_debug_is_off_unless_asked_for_and_hsts_is_on_in_production(tmp_path):
         "hsts": 31536000,
         "proxy": ["HTTP_X_FORWARDED_PROTO", "https"],
     }
+
+
+def test_the_openapi_schema_has_no_duplicated_keys(client):
+    """Swagger UI refuses a schema with the same status twice ("duplicated mapping key")."""
+    pairs_seen = []
+
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        pairs_seen.append(keys)
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=no_duplicates)
+    assert len(pairs_seen) > 100
