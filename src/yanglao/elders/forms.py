@@ -56,7 +56,9 @@ class ElderForm(forms.Form):
             field.required = False
             field.widget.attrs["placeholder"] = shown or "（未登记）"
             field.help_text = (
-                f"现为 {shown or '未登记'}；如需更正请输入完整号码，留空则保持不变"
+                f"现为 {shown}；如需更正请输入完整号码，留空则保持不变"
+                if shown
+                else "尚未登记；如需登记请输入完整号码"
             )
         self.fields["residence_region"].choices = [("", "—— 请选择 ——")] + [
             (r.code, r.option_label()) for r in regions
