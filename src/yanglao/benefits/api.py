@@ -30,22 +30,25 @@ class ProgrammeOut(Schema):
 
 @router.get(
     "/programmes",
-    response=list[ProgrammeOut],
+    response=PageOut[ProgrammeOut],
     summary="补贴项目及其各版本规则（中文表述）",
 )
-def programme_list(request):
+def programme_list(request, page: int = 1, per_page: int = 20):
     names = selectors.programme_names()
-    out = []
-    for p in selectors.programme_list(by=request.user):
+
+    def programme_out(p) -> dict:
         versions = p.versions.select_related("programme__region").order_by(
             "-effective_from"
         )
-        out.append({
+        return {
             "id": p.pk, "code": p.code, "name": p.name, "region": p.region.name, "unit": p.unit,
             "needs_application": p.needs_application, "steps": p.step_names,
             "rules": [[f"版本 {v.version}", *rules.describe(selectors.policy_of(v, names))] for v in versions],
-        })  # fmt: skip
-    return out
+        }  # fmt: skip
+
+    return paged(
+        selectors.programme_list(by=request.user), page, per_page, programme_out
+    )
 
 
 class CheckIn(Schema):
@@ -106,9 +109,9 @@ def cycle_out(c: Cycle) -> dict:
     }  # fmt: skip
 
 
-@router.get("/cycles", response=list[CycleOut], summary="发放周期")
-def cycle_list(request):
-    return [cycle_out(c) for c in selectors.cycle_list(by=request.user)]
+@router.get("/cycles", response=PageOut[CycleOut], summary="发放周期")
+def cycle_list(request, page: int = 1, per_page: int = 20):
+    return paged(selectors.cycle_list(by=request.user), page, per_page, cycle_out)
 
 
 @router.post(
@@ -193,12 +196,10 @@ def cycle_entitlements(request, cycle_id: int, f: Query[EntitlementFilter]):
 
 @router.get(
     "/elders/{elder_id}/entitlements",
-    response=list[EntitlementOut],
+    response=PageOut[EntitlementOut],
     summary="某位老年人的补贴核定记录",
 )
-def history(request, elder_id: int):
+def history(request, elder_id: int, page: int = 1, per_page: int = 20):
     elder = elder_get(by=request.user, pk=elder_id)
-    return [
-        entitlement_out(e)
-        for e in selectors.person_history(by=request.user, elder=elder)
-    ]
+    rows = selectors.person_history(by=request.user, elder=elder)
+    return paged(rows, page, per_page, entitlement_out)

@@ -165,10 +165,12 @@ def contact_out(c: Contact) -> dict:
     }
 
 
-@router.get("/{int:elder_id}/contacts", response=list[ContactOut], summary="联系人列表")
-def contact_list(request, elder_id: int):
+@router.get(
+    "/{int:elder_id}/contacts", response=PageOut[ContactOut], summary="联系人列表"
+)
+def contact_list(request, elder_id: int, page: int = 1, per_page: int = 20):
     elder = selectors.elder_get(by=request.user, pk=elder_id)
-    return [contact_out(c) for c in selectors.elder_contacts(elder)]
+    return paged(list(selectors.elder_contacts(elder)), page, per_page, contact_out)
 
 
 @router.post(

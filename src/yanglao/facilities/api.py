@@ -167,11 +167,12 @@ def bed_out(b: Bed) -> dict:
 
 
 @router.get(
-    "/facilities/{int:facility_id}/beds", response=list[BedOut], summary="床位列表"
+    "/facilities/{int:facility_id}/beds", response=PageOut[BedOut], summary="床位列表"
 )
-def bed_list(request, facility_id: int):
+def bed_list(request, facility_id: int, page: int = 1, per_page: int = 20):
     facility = selectors.facility_get(by=request.user, pk=facility_id)
-    return [bed_out(b) for b in selectors.bed_list(by=request.user, facility=facility)]
+    beds = selectors.bed_list(by=request.user, facility=facility)
+    return paged(beds, page, per_page, bed_out)
 
 
 @router.post(

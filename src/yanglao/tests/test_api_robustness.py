@@ -168,3 +168,31 @@ def test_suggestions_take_a_limit_from_1_to_50(users, api_token, limit):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "limit"
+
+
+# Lists that are not pages, and why: a ranked shortlist with its own `limit`, a carer's day in
+# visiting order (all of it, on a phone), the SLA report's rows (one per region).
+NOT_PAGED = {
+    "/api/v1/homecare/orders/{order_id}/suggestions",
+    "/api/v1/homecare/carer/day",
+    "/api/v1/alarm-sla",
+}
+
+
+def test_every_collection_answers_in_one_page_shape(client):
+    """{"items", "total", "page", "per_page", "pages"} with ?page= and ?per_page= (≤ 200)."""
+    schema = client.get("/api/openapi.json").json()
+    bare = []
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get:
+            continue
+        body = (
+            get["responses"]
+            .get("200", {})
+            .get("content", {})
+            .get("application/json", {})
+        )
+        if body.get("schema", {}).get("type") == "array" and path not in NOT_PAGED:
+            bare.append(path)
+    assert bare == []

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_cycle_through_the_api(users, staff, regions, programmes, person, api_token):
     old = person(name="钱百岁", birth=dt.date(1925, 6, 1))
     alice, amy = api_token(users["alice"]), api_token(staff["amy"])
-    rules = {p["code"]: p for p in alice.get("/api/v1/benefits/programmes").json()}
+    rules = {
+        p["code"]: p for p in alice.get("/api/v1/benefits/programmes").json()["items"]
+    }
     assert "年满 80 周岁（按当月1日计）" in rules["gaoling"]["rules"][0]
     check = alice.post(
         "/api/v1/benefits/check",
@@ -52,7 +54,7 @@ def test_cycle_through_the_api(users, staff, regions, programmes, person, api_to
     }
     assert "100+岁档 400.00 元/月" in rows["items"][0]["explanation"]
     assert (
-        alice.get(f"/api/v1/benefits/elders/{old.pk}/entitlements").json()[0][
+        alice.get(f"/api/v1/benefits/elders/{old.pk}/entitlements").json()["items"][0][
             "amount_fen"
         ]
         == 40000

@@ -75,7 +75,7 @@ def test_a_facility_admin_sees_only_their_own(users, home, far_home):
 def test_api_admission_flow(users, home, make_elder, api_token):
     elder = make_elder()
     client = api_token(users["bob"])
-    bed = client.get(f"/api/v1/facilities/{home.pk}/beds").json()[0]
+    bed = client.get(f"/api/v1/facilities/{home.pk}/beds").json()["items"][0]
     r = client.post(
         "/api/v1/admissions",
         json.dumps(
