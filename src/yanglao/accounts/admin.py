@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from yanglao.accounts.models import User
 from yanglao.core.admin import AuditedAdmin
+from yanglao.core.audit import audit
+from yanglao.core.models import AuditEntry
 
 
 @admin.register(User)
@@ -33,3 +35,14 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             },
         ),
     )
+
+    def log_change(self, request, obj, message):
+        """The admin's own password page saves outside save_model: audit it here (no values)."""
+        if "password" in str(message):
+            audit(
+                by=request.user,
+                action=AuditEntry.Action.UPDATE,
+                obj=obj,
+                summary=f"后台管理重设 {obj.username} 的密码（其 API 令牌随之失效）",
+            )
+        return super().log_change(request, obj, message)

@@ -55,3 +55,16 @@ def test_a_delete_in_the_admin_is_audited(users, regions):
     entry = AuditEntry.objects.get(action="delete")
     assert entry.object_type == "visits.visitrule"
     assert entry.before["region_id"] == regions["tangping"].pk
+
+
+def test_a_password_set_in_the_admin_is_audited(users):
+    client = client_for(users["admin"])
+    url = f"/admin/accounts/user/{users['bob'].pk}/password/"
+    new = "Brand-new-horse-42"
+    response = client.post(
+        url, {"password1": new, "password2": new, "usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="update", object_type="accounts.user")
+    assert "重设 bob 的密码" in entry.summary
+    assert new not in str(entry.before) + str(entry.after) + entry.summary
