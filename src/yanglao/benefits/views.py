@@ -23,7 +23,7 @@ from yanglao.core.export import export_response
 from yanglao.core.idnumber import mask
 from yanglao.core.money import fen_to_yuan_text
 from yanglao.core.pagination import paginate
-from yanglao.core.scope import sees_everything
+from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.views import (
     add_service_errors,
     flash_errors,
@@ -113,9 +113,17 @@ def programme(request, pk: int):
             results = services.check_person(by=request.user, elder=found, month=month)
     context = {
         "nav": NAV, "programme": p, "versions": versions, "check": check, "found": found, "results": results,
-        "is_bureau": _is_bureau(request.user), "templates": examples.TEMPLATES,
+        "is_bureau": _keeps_programme(request.user, p), "templates": examples.TEMPLATES,
     }  # fmt: skip
     return render(request, "benefits/programme.html", context)
+
+
+def _keeps_programme(user, programme) -> bool:
+    """A programme is shown to the staff of the regions below it, but only the bureau of its own
+    region (or above) changes its rules."""
+    return permissions.is_bureau(user) and region_path_allowed(
+        user, programme.region.path
+    )
 
 
 def _programme_or_404(request, pk: int):
@@ -137,8 +145,7 @@ def _find_elder(request, who: str) -> Elder | None:
 @login_required
 def version_new(request, pk: int):
     p = _programme_or_404(request, pk)
-    if not _is_bureau(request.user):
-        raise Http404
+    require(_keeps_programme(request.user, p))
     others = {k: v for k, v in selectors.programme_names().items() if k != p.code}
     template = examples.TEMPLATES.get(request.GET.get("template", ""))
     latest = p.versions.order_by("-effective_from").first()

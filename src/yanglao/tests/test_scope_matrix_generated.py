@@ -1,11 +1,12 @@
 """The scope matrix, generated from the URL map (issue 20, mechanisms 3 and 4).
 
 Every page, export, file and API route of the URL conf is requested, with its ids filled, by
-accounts that own nothing in the demo city: a community worker and an operator of an empty
-village, and a facility, provider and assessor account that carry the whole city as their region
-(the fall-back that leaked) but have no resident, order or team. Such an account must get 404 (or
-403, for a page its role has no business with) for every object of the city, on GET and on POST,
-and no row may change; every response it does get is scanned for unmasked identity, phone and bank
+accounts that own nothing in the demo city, one of every kind: staff of an empty county, street
+and village, a carer with no order, a family with no link, and facility, provider and assessor
+accounts that carry the whole city as their region (the fall-back that leaked) but have no
+resident, order or team. Such an account must get 404 (or 403, for a page its role has no
+business with) for every object of the city, on GET and on POST, and no row may change; the
+administrator, who sees everything, opens the same URLs (the insider's half); every response it does get is scanned for unmasked identity, phone and bank
 numbers. The demo's real accounts are crawled over the same URLs with the PII scanner: a full
 number reaches only a role that may see it, and only with an audit entry.
 
@@ -161,7 +162,9 @@ def _account(username, role, region, **extra) -> User:
 
 
 def _blank_accounts() -> dict[str, User]:
-    """Accounts that own nothing; the three that leaked carry the whole city as their region."""
+    """Accounts that own nothing, one of every kind: staff of an empty county, street and village
+    (民政, 街道, 社区, 领导, 接警员, 值班长), a carer with no order, a family with no link, and the
+    facility, provider and assessor accounts that leaked — carrying the whole city as their region."""
     city = Region.objects.get(code="360200")
     street = Region.objects.get(code="360203001")
     empty = Region.objects.create(
@@ -172,7 +175,19 @@ def _blank_accounts() -> dict[str, User]:
         code="360203001998", name="空白村", level=5, parent=street, is_urban=True,
         path=street.path + "360203001998/",
     )  # fmt: skip
+    county = Region.objects.create(
+        code="360299", name="空白县", level=3, parent=city, path=city.path + "360299/"
+    )
+    empty_street = Region.objects.create(
+        code="360299001", name="空白街道", level=4, parent=county, is_urban=True,
+        path=county.path + "360299001/",
+    )  # fmt: skip
     accounts = {
+        "county": _account("blank-county", "civil_affairs", county),
+        "street": _account("blank-street", "street", empty_street),
+        "leader": _account("blank-leader", "leader", county),
+        "lead": _account("blank-lead", "dispatch_lead", county),
+        "carer": _account("blank-carer", "carer", None),
         "community": _account("blank-community", "community", empty),
         "operator": _account("blank-operator", "operator", empty),
         "facility": _account("blank-facility", "facility_admin", city),
@@ -182,7 +197,7 @@ def _blank_accounts() -> dict[str, User]:
     }
     facility = Facility.objects.create(
         name="空白养老院",
-        type="nursing_home",
+        type="private_home",
         ownership="private",
         region=elsewhere,
         operator="某",
@@ -196,6 +211,14 @@ def _blank_accounts() -> dict[str, User]:
             **place,
         )  # fmt: skip
     from yanglao.assessments.models import Agency, Assessor
+    from yanglao.homecare.models import Carer
+
+    carer_staff = Staff.objects.create(
+        name="blank-carer", id_number_enc="", id_number_hash=secrets.token_hex(16), sex="F",
+        birth_date=dt.date(1980, 1, 1), role="carer", hired_on=TODAY, user=accounts["carer"],
+        provider=provider,
+    )  # fmt: skip
+    Carer.objects.create(staff=carer_staff, provider=provider)
 
     agency = Agency.objects.create(name="空白评估机构", region=city)
     Assessor.objects.create(user=accounts["assessor"], agency=agency)
