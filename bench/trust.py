@@ -149,7 +149,7 @@ def main() -> int:
     )
     print(f"| demo accounts crawled by the PII scanner | {users.count()} |")
     print(
-        f"| responses scanned (200s: HTML, JSON, CSV, XLSX) | {scanned:,} in {scan_seconds:.1f} s |"
+        f"| responses scanned (200s: HTML, JSON, CSV, XLSX, PDF) | {scanned:,} in {scan_seconds:.1f} s |"
     )
     print(
         f"| … with an unmasked number (permitted and audited views included) | {found} |"
