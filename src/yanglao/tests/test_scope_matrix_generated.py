@@ -225,6 +225,20 @@ def _blank_accounts() -> dict[str, User]:
     return accounts
 
 
+def _ids_from_one() -> None:
+    """The matrix fills ids 1 and 2: the city's first rows must have them. PostgreSQL's sequences
+    go on counting across the tests' rolled-back transactions (SQLite's rowids start again), so
+    they are set back first — otherwise every URL would ask for a row that does not exist, and
+    every outsider's 404 would prove nothing (the insider's test below would say so)."""
+    from django.core.management.color import no_style
+
+    sequences = connection.introspection.sequence_list()
+    statements = connection.ops.sequence_reset_by_name_sql(no_style(), sequences)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 def _an_import_job() -> None:
     """The demo imports nothing; one checked job of the administrator's for the import routes."""
     from yanglao.imports.models import ImportJob
@@ -261,6 +275,7 @@ def city(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            _ids_from_one()
             logins = build_demo_city(scale=0.003, today=TODAY, progress=lambda m: None)
             _an_import_job()
             yield {"blank": _blank_accounts(), "logins": logins}
