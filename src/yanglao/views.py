@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
 
@@ -14,7 +15,7 @@ from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, ratio_ring
 from yanglao.core.scope import sees_everything, user_region_path
 from yanglao.elders.selectors import elder_counts
-from yanglao.facilities.selectors import facility_counts
+from yanglao.facilities.selectors import facility_counts, facility_list
 
 # A whole city's figures aggregate ~270,000 people (0.35–0.6 s); people who share a scope share
 # the figures for a minute. The page says when they were computed.
@@ -42,10 +43,29 @@ def _home_figures(user) -> dict:
     return figures
 
 
+def own_work(user) -> str | None:
+    """Where an account whose work is not a region's lands (issue 21): its own work, not a
+    dashboard of figures it does not own. None: the region dashboard."""
+    if permissions.works_on_phone_only(user):
+        return reverse("homecare:index")  # 今日工单 / the family's relative, on a phone
+    if permissions.acts_for_provider(user):
+        return reverse("homecare:orders")  # orders waiting, carers, settlement
+    if permissions.is_assessor(user):
+        return reverse("assessments:list")  # 我的评估
+    if permissions.is_operator(user):
+        return reverse("alarms:console")  # 接警台
+    if permissions.is_dispatch_lead(user):
+        return reverse("alarms:supervisor")  # 值班监控
+    if permissions.acts_for_facility(user):
+        facility = facility_list(by=user).first()
+        return reverse("facilities:detail", args=[facility.pk]) if facility else None
+    return None
+
+
 @login_required
 def home(request):
-    if permissions.works_on_phone_only(request.user):
-        return redirect("homecare:index")  # phone-first pages of their own
+    if (place := own_work(request.user)) is not None:
+        return redirect(place)
     figures = _home_figures(request.user)
     elders, facilities = figures["elders"], figures["facilities"]
     context = {

@@ -7,6 +7,7 @@ from yanglao.core import permissions
 # Predicates a template can ask as {{ may.<name> }} (no role string in any template).
 TEMPLATE_PREDICATES = (
     "sees_everything",
+    "works_by_region",
     "acts_for_facility",
     "acts_for_provider",
     "is_assessor",

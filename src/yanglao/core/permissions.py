@@ -99,6 +99,17 @@ def acts_for_region(user) -> bool:
     return _role(user) in REGION_ROLES and not sees_everything(user)
 
 
+def works_by_region(user) -> bool:
+    """The administrator or staff scoped by region: the ones region-wide pages (探访率, 行政区划, the
+    region dashboard) are for."""
+    return sees_everything(user) or acts_for_region(user)
+
+
+def is_operator(user) -> bool:
+    """接警员 (the shift lead is `is_dispatch_lead`)."""
+    return _role(user) == Role.OPERATOR
+
+
 def acts_for_facility(user) -> bool:
     return _role(user) == Role.FACILITY_ADMIN
 
