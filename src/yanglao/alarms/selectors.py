@@ -420,11 +420,11 @@ def month_report(*, by, month: dt.date) -> dict:
 
 def operators_on_duty(*, by) -> list[OperatorPresence]:
     cutoff = timezone.now() - dt.timedelta(minutes=2)
+    scope = in_scope_q(by, "user__region")
+    if scope:  # an empty Q (the whole city) OR-ed with another keeps only the other
+        scope |= Q(user__region__isnull=True)
     return list(
-        OperatorPresence.objects.filter(
-            in_scope_q(by, "user__region") | Q(user__region__isnull=True),
-            last_seen_at__gte=cutoff,
-        )  # fmt: skip
+        OperatorPresence.objects.filter(scope, last_seen_at__gte=cutoff)
         .select_related("user", "user__region")
         .order_by("since")
     )

@@ -49,6 +49,10 @@ def _locked(by, alarm_id: int) -> Alarm:
 
 def _event(alarm: Alarm, kind: str, by=None, **fields) -> AlarmEvent:
     event = AlarmEvent.objects.create(alarm=alarm, kind=kind, by=by, **fields)
+    if by is not None and permissions.may_handle_alarms(by):
+        # Whoever handles an alarm is on duty, with or without the console's stream open
+        # (issue 21: 值班监控 showed 0 在岗 minutes after an operator had handled an alarm).
+        presence_beat(by)
     push.publish(CHANNEL)
     return event
 

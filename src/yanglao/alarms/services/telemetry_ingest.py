@@ -510,7 +510,10 @@ def _update_device_status(status: dict[int, list]) -> None:
             "battery = CASE WHEN %s >= COALESCE(last_seen_ms, 0) THEN COALESCE(%s, battery) ELSE battery END, "
             "lat = CASE WHEN %s >= COALESCE(last_seen_ms, 0) AND %s IS NOT NULL THEN %s ELSE lat END, "
             "lng = CASE WHEN %s >= COALESCE(last_seen_ms, 0) AND %s IS NOT NULL THEN %s ELSE lng END, "
-            "last_activity_ms = MAX(COALESCE(last_activity_ms, 0), COALESCE(%s, 0)), "
+            # No movement in this batch leaves the last movement as it was: NULL stays NULL (a
+            # sensor that never saw anyone), not 0 — which read as "no activity since 1970".
+            "last_activity_ms = CASE WHEN %s IS NULL THEN last_activity_ms "
+            "ELSE MAX(COALESCE(last_activity_ms, 0), %s) END, "
             "last_seen_ms = MAX(COALESCE(last_seen_ms, 0), %s) WHERE id = %s",
-            [(s, b, s, la, la, s, ln, ln, a, s, i) for i, s, b, la, ln, a in rows],
+            [(s, b, s, la, la, s, ln, ln, a, a, s, i) for i, s, b, la, ln, a in rows],
         )
