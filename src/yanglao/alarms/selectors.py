@@ -74,12 +74,17 @@ def _elders_matching(text: str):
     return Elder.objects.filter(search_q(text)).values("pk")
 
 
+QUEUE_SIZE = 500
+
+
 def open_alarms(*, by) -> list[Alarm]:
-    """The console's queue: new first (oldest first: longest waiting), then the ones in hand."""
+    """The console's queue: new first (most severe first, then longest waiting), then the ones in
+    hand. When more are open than the queue holds, it keeps the newest — an alarm just raised is
+    never the one left out (issue 21: the oldest 500 were kept)."""
     alarms = list(
         Alarm.objects.filter(in_scope_q(by, "region"), status__in=OPEN_STATUSES)
         .select_related("elder", "region", "acknowledged_by")
-        .order_by("raised_at")[:500]
+        .order_by("-raised_at")[:QUEUE_SIZE]
     )
     order = {
         AlarmStatus.NEW: 0,

@@ -4,6 +4,8 @@ nobody acknowledges escalates and the console flags it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from yanglao.alarms import simulate
@@ -32,8 +34,14 @@ def test_operator_answers_an_sos_from_the_simulator(
                                stream=simulate.Telemetry(sos=1.0, fall=0, episode=0, high_bp=0))  # fmt: skip
     assert counts.acked >= 1 and counts.alarm_worthy[0][3] == "sos"
 
+    # It arrives at the top of the console, flashing, and in the tab's title (issue 21).
+    banner = page.locator("#arrivals")
+    expect(banner).to_be_visible(timeout=10_000)
+    expect(banner).to_contain_text("新告警")
+    expect(banner).to_contain_text("李桂兰")
     queue = page.locator("#queue li.alarm")
     expect(queue).to_have_count(1, timeout=10_000)
+    expect(page).to_have_title(re.compile(r"^\(1\) 接警台"))
     expect(queue.first).to_contain_text("一键呼叫")
     expect(queue.first).to_contain_text("李桂兰")
     assert (
@@ -45,6 +53,10 @@ def test_operator_answers_an_sos_from_the_simulator(
 
     card.get_by_role("button", name="接警", exact=True).click()
     expect(page.get_by_text("已接警").first).to_be_visible()
+    expect(banner).to_be_hidden(
+        timeout=10_000
+    )  # acknowledged: no longer flashing at the top
+    expect(page).to_have_title(re.compile(r"^接警台"))
     page.locator("#card").get_by_role("button", name="致电老人").click()
     page.locator("#card").get_by_label("说明", exact=True).fill("派网格员王芳上门")
     page.locator("#card").get_by_role("button", name="记录处置").click()
