@@ -446,7 +446,11 @@ def test_full_numbers_reach_only_those_who_may_see_them(city):
                 )
                 if response.status_code != 200:
                     continue
-                numbers = unmasked_numbers(response_text(response))
+                text = response_text(response)
+                title = re.search(r"<title>(.*?)</title>", text, re.S)
+                if title and "<" in title.group(1):  # a page's title with markup in it
+                    found.append(f"{username} GET {url}: <title> holds markup")
+                numbers = unmasked_numbers(text)
                 if not numbers:
                     continue
                 audited = AuditEntry.objects.filter(
