@@ -108,11 +108,11 @@ def _fill(template: str) -> list[str]:
 
 # --- the PII scanner -------------------------------------------------------------------------------
 
-ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-BANK = re.compile(
-    r"(?<!\d)62\d{14,17}(?!\d)"
-)  # UnionPay card numbers (the demo's accounts)
+# Digits after a decimal point are a fraction, not a number a person has (a chart's or a map's
+# coordinates: "29.13807981234" is no phone number). UnionPay card numbers: the demo's accounts.
+ID_NUMBER = re.compile(r"(?<![\dA-Za-z.])\d{17}[\dXx](?![\dA-Za-z])")
+PHONE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
+BANK = re.compile(r"(?<![\d.])62\d{14,17}(?!\d)")
 
 
 def response_text(response) -> str:
