@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.parser import Parser
 
 from yanglao.accounts.api import BearerToken
 from yanglao.accounts.api import router as auth_router
@@ -15,6 +16,7 @@ from yanglao.assessments.api import router as assessments_router
 from yanglao.benefits.api import router as benefits_router
 from yanglao.core.api import (
     out_of_range_detail,
+    oversized_fields,
     oversized_numbers,
     schema_error_detail,
 )
@@ -60,6 +62,22 @@ ERRORS = {
 }
 
 
+class CheckedParser(Parser):
+    """The API's JSON bodies, parsed once: a number no column can hold is refused by name here
+    (422), as the path's and the query's are by core.middleware.OversizedNumbersMiddleware —
+    the same answer on SQLite and PostgreSQL. Routes that read their body themselves (telemetry)
+    check their own values."""
+
+    def parse_body(self, request):
+        body = super().parse_body(request)
+        if fields := oversized_fields(body):
+            # django-ninja turns any parser error into 400 "Cannot parse request body";
+            # on_http_error below answers it as the 422 naming these fields.
+            request.oversized_fields = fields
+            raise ValueError(f"numbers out of range: {fields}")
+        return body
+
+
 class YanglaoAPI(NinjaAPI):
     """The platform's API: its schema documents the error responses every operation can give
     (schemathesis checks that no other status and no other shape is ever answered)."""
@@ -91,6 +109,7 @@ api = YanglaoAPI(
     description="所有接口（令牌接口除外）需在请求头携带 `Authorization: Bearer <token>`。数据范围与网页一致：管辖范围外的对象返回 404。",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=CheckedParser(),
 )
 
 
@@ -117,6 +136,9 @@ def on_schema_error(request, exc: SchemaError):
 def on_http_error(request, exc: HttpError):
     """django-ninja's own refusals; a body that is not JSON is said in Chinese, the rest as is."""
     unparsable = exc.status_code == 400 and exc.message.startswith("Cannot parse")
+    if unparsable and (fields := getattr(request, "oversized_fields", None)):
+        detail = out_of_range_detail(fields)
+        return api.create_response(request, {"detail": detail}, status=422)
     message = "请求体无法解析（应为 JSON）" if unparsable else exc.message
     return api.create_response(request, {"detail": message}, status=exc.status_code)
 

@@ -3,12 +3,11 @@ errors in the platform's own words."""
 
 from __future__ import annotations
 
-import json
 from typing import Generic, TypeVar
 
-from django.http.request import RawPostDataException
 from ninja import Schema
 
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
 
@@ -49,25 +48,25 @@ BIGINT_MAX = 2**63 - 1
 
 
 def oversized_numbers(request, path_kwargs: dict | None = None) -> list[str]:
-    """The names of the request's numbers beyond a 64-bit column: path, query and JSON body."""
-    found = []
+    """The names of the path's and the query's numbers beyond a 64-bit column. (A JSON body's are
+    found where it is parsed once, by the API's parser: `oversized_fields`.)"""
     if path_kwargs is None:
         match = getattr(request, "resolver_match", None)
         path_kwargs = match.kwargs if match else {}
-    sources = [path_kwargs, request.GET]
-    for values in sources:
-        for name, value in values.items():
-            if _too_big(value):
-                found.append(name)
-    body = {}
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, RecursionError, RawPostDataException):
-            body = {}
-    if isinstance(body, dict):
-        found += [k for k, v in body.items() if _too_big(v) or _any_too_big(v)]
-    return found
+    return [
+        name
+        for values in (path_kwargs, request.GET)
+        for name, value in values.items()
+        if _too_big(value)
+    ]
+
+
+def oversized_fields(body) -> list[str]:
+    """The top-level fields of a parsed JSON body holding a number (or a list of them) beyond a
+    64-bit column."""
+    if not isinstance(body, dict):
+        return []
+    return [k for k, v in body.items() if _too_big(v) or _any_too_big(v)]
 
 
 def out_of_range_detail(fields: list[str]) -> list[dict]:
@@ -84,8 +83,10 @@ def out_of_range_detail(fields: list[str]) -> list[dict]:
 
 
 def _too_big(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return False
     text = str(value).strip().lstrip("+-")
-    return text.isdecimal() and text.isascii() and int(text) > BIGINT_MAX
+    return ascii_digits(text) and int(text) > BIGINT_MAX
 
 
 def _any_too_big(value) -> bool:

@@ -61,7 +61,7 @@ def export_response(
     )
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+            csv_writer_lines(header, rows), content_type="text/csv; charset=utf-8"
         )
     else:
         response = FileResponse(_xlsx_file(header, rows, name), content_type=XLSX)
@@ -94,9 +94,6 @@ def csv_writer_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield "\ufeff" + writer.writerow([csv_safe(v) for v in header])
     for row in rows:
         yield writer.writerow([csv_safe(_plain(v)) for v in row])
-
-
-_csv_lines = csv_writer_lines
 
 
 def _plain(value):

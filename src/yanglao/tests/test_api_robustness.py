@@ -196,3 +196,13 @@ def test_every_collection_answers_in_one_page_shape(client):
         if body.get("schema", {}).get("type") == "array" and path not in NOT_PAGED:
             bare.append(path)
     assert bare == []
+
+
+def test_a_number_beyond_a_column_in_the_body_is_refused_by_name(users, api_token):
+    response = api_token(users["alice"]).patch(
+        "/api/v1/regions/360203", '{"population": 99999999999999999999}',
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "population"
+    assert response.json()["detail"][0]["msg"] == "数值超出允许范围"
