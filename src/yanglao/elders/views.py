@@ -110,12 +110,13 @@ def elder_edit(request, pk: int):
     elder = selectors.elder_get(by=request.user, pk=pk)  # outside scope: 404 first
     require(permissions.may_write_registry(request.user))
     full = permissions.may_view_full_pii(request.user)
-    numbers = (
-        services.elder_reveal_pii(by=request.user, elder=elder, why="修改档案")
-        if full and request.method == "GET"
-        else {"id_number": "", "phone": ""}
-    )
-    if full and request.method == "POST":
+    if not full:
+        numbers = {"id_number": "", "phone": ""}
+    elif request.method == "GET":  # shown: audited
+        numbers = services.elder_reveal_pii(
+            by=request.user, elder=elder, why="修改档案"
+        )
+    else:  # compared with what was posted, not shown
         numbers = {"id_number": elder.id_number, "phone": elder.phone}
     initial = {
         "name": elder.name, "id_number": numbers["id_number"], "phone": numbers["phone"],
