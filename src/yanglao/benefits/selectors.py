@@ -613,6 +613,12 @@ def batch_payments(batch: PaymentBatch) -> list[dict]:
     ]
 
 
+def payees(entries) -> dict[int, Elder]:
+    """The older people behind a batch's payments (read through batch_get, in scope), by id."""
+    ids = [e.elder_id for e in entries if e.elder_id]
+    return {e.pk: e for e in Elder.objects.filter(pk__in=ids)}
+
+
 def batch_banks(batch: PaymentBatch) -> list[dict]:
     return list(
         batch.entries.filter(event=LedgerEntry.Event.ISSUED)

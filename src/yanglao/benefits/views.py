@@ -497,12 +497,7 @@ def bank_file(request, pk: int, fmt: str):
     full = (
         permissions.may_view_full_pii(request.user) and request.GET.get("full") == "1"
     )
-    elders = {
-        e.pk: e
-        for e in Elder.objects.filter(
-            pk__in=[p.elder_id for p in payments if p.elder_id]
-        )
-    }
+    elders = selectors.payees(payments)
 
     def identity(entry) -> str:
         elder = elders.get(entry.elder_id)
