@@ -30,6 +30,7 @@ TEMPLATE_PREDICATES = (
     "may_supervise_alarms",
     "may_manage_devices",
     "may_place_orders",
+    "may_keep_care_plans",
     "may_manage_services",
     "may_see_home_services",
     "may_upload_imports",

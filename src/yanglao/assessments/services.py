@@ -365,9 +365,7 @@ def _complete_if_confirmed(by, assessment: Assessment) -> Assessment:
 
 
 def assessment_withdraw(*, by, assessment: Assessment, reason: str) -> Assessment:
-    if not (
-        permissions.may_manage_assessments(by) or by.pk == assessment.applied_by_id
-    ):
+    if not permissions.may_withdraw_assessment(by, assessment):
         raise ValidationFailed(
             {"__all__": "只有受理人或民政局工作人员可以撤回评估申请"}
         )

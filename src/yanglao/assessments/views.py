@@ -296,6 +296,7 @@ def confirm(request, pk: int):
 @login_required
 def withdraw(request, pk: int):
     a = selectors.assessment_get(by=request.user, pk=pk)
+    require(permissions.may_withdraw_assessment(request.user, a))
     form = WithdrawForm(request.POST or None)
     done = save_form(
         request,

@@ -255,6 +255,17 @@ def may_manage_services(user) -> bool:
     return is_bureau(user)
 
 
+def may_keep_care_plans(user) -> bool:
+    """家庭养老床位的照护计划: civil-affairs staff of the area, or the bed's provider (which bed:
+    homecare.services.care_plan_add)."""
+    return may_place_orders(user) or acts_for_provider(user)
+
+
+def may_withdraw_assessment(user, assessment) -> bool:
+    """撤回评估申请: the one who filed it, or the bureau."""
+    return may_manage_assessments(user) or user.pk == assessment.applied_by_id
+
+
 def may_see_home_services(user) -> bool:
     return (
         may_place_orders(user)
@@ -276,3 +287,9 @@ def may_build_visit_roster(user) -> bool:
 
 def may_visit(user) -> bool:
     return is_community_worker(user)
+
+
+def may_record_visits(user) -> bool:
+    """记录探访: the visitor, or registry staff of the area recording for a person nobody has been
+    given (visits.services.visit_record checks which person)."""
+    return may_visit(user) or may_write_registry(user)

@@ -216,6 +216,7 @@ def admission_add(request, pk: int):
 @login_required
 def admission_discharge(request, pk: int):
     admission = selectors.admission_get(by=request.user, pk=pk)
+    require(permissions.may_write_facilities(request.user))
     form = DischargeForm(request.POST or None)
     detail = reverse("facilities:detail", args=[admission.bed.facility_id])
     done = save_form(

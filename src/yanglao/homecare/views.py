@@ -473,10 +473,17 @@ def bed_detail(request, pk: int):
     except NotInScope:
         raise Http404 from None
     items = selectors.provider_items(bed.provider)
-    form = forms.PlanLineForm(
-        request.POST or None, items=items, initial={"at": dt.time(9), "quantity": 1}
-    )
-    if request.method == "POST" and form.is_valid():
+    may_plan = permissions.may_keep_care_plans(request.user)
+    if request.method == "POST":
+        require(may_plan)
+    form = None
+    if may_plan:
+        form = forms.PlanLineForm(
+            request.POST or None,
+            items=items,
+            initial={"at": dt.time(9), "quantity": 1},
+        )
+    if form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.care_plan_add(by=request.user, bed=bed, item=next(i for i, _fen in items if i.pk == d["item"]),

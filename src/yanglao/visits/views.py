@@ -17,7 +17,7 @@ from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import paginate
-from yanglao.core.views import add_service_errors, flash_errors, list_export
+from yanglao.core.views import add_service_errors, flash_errors, list_export, require
 from yanglao.regions.models import Region
 from yanglao.visits import selectors, services
 from yanglao.visits.forms import CloseForm, RatesForm, VisitForm
@@ -42,6 +42,7 @@ def my_list(request):
 @login_required
 def record(request, pk: int):
     entry = selectors.entry_get(by=request.user, pk=pk)
+    require(permissions.may_record_visits(request.user))
     initial = {"kind": "home", "client_id": uuid.uuid4().hex}
     form = VisitForm(request.POST or None, request.FILES or None, initial=initial)
     wants_json = (
@@ -67,7 +68,12 @@ def record(request, pk: int):
     elif request.method == "POST" and wants_json:
         errors = {k: "；".join(v) for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=422)
-    context = {"nav": NAV, "entry": entry, "form": form, "last": selectors.last_visit(entry)}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "entry": entry,
+        "form": form,
+        "last": selectors.last_visit(entry),
+    }
     return render(request, "visits/record.html", context)
 
 
