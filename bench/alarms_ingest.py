@@ -99,11 +99,21 @@ def setup(n_devices: int) -> dict:
     logins = build_demo_city(scale=0.03, progress=lambda m: None)
     password = next(a["password"] for a in logins if a["username"] == "admin")
     admin = User.objects.get(username="admin")
-    gateway, secret = services.gateway_create(by=admin, code="BENCH-GW", name="压测网关", vendor="yanglao",
-                                              region=Region.objects.get(code="360200"))  # fmt: skip
+    gateway, secret = services.gateway_create(
+        by=admin,
+        code="BENCH-GW",
+        name="压测网关",
+        vendor="yanglao",
+        region=Region.objects.get(code="360200"),
+    )
     taken = set(Device.objects.exclude(elder=None).values_list("elder_id", flat=True))
-    people = [p for p in Elder.objects.filter(status="active").values_list("pk", "residence_region_id", "lat", "lng")
-              if p[0] not in taken][:n_devices]  # fmt: skip
+    people = [
+        p
+        for p in Elder.objects.filter(status="active").values_list(
+            "pk", "residence_region_id", "lat", "lng"
+        )
+        if p[0] not in taken
+    ][:n_devices]
     if len(people) < n_devices:
         raise SystemExit(
             f"only {len(people)} people without a terminal; lower --devices"
@@ -113,13 +123,36 @@ def setup(n_devices: int) -> dict:
     rows, doc = [], []
     for i, (pk, region, lat, lng) in enumerate(people):
         serial, key = f"BW{i:06d}", sec.token_urlsafe(12)
-        rows.append({"serial": serial, "type": "watch", "vendor": "yanglao", "model": "bench", "gateway_id": gateway.pk,
-                     "region_id": region, "elder_id": pk, "secret_hash": services.hash_secret(key), "active": True,
-                     "registered_at": django.utils.timezone.now()})  # fmt: skip
+        rows.append(
+            {
+                "serial": serial,
+                "type": "watch",
+                "vendor": "yanglao",
+                "model": "bench",
+                "gateway_id": gateway.pk,
+                "region_id": region,
+                "elder_id": pk,
+                "secret_hash": services.hash_secret(key),
+                "active": True,
+                "registered_at": django.utils.timezone.now(),
+            }
+        )
         doc.append([serial, key, lat or 29.29, lng or 117.21])
     bulk_insert(Device, rows)
-    bulk_insert(Binding, [{"device_id": d, "elder_id": e, "bound_at": django.utils.timezone.now(), "note": "bench"}
-                          for d, e in Device.objects.filter(serial__startswith="BW").values_list("pk", "elder_id")])  # fmt: skip
+    bulk_insert(
+        Binding,
+        [
+            {
+                "device_id": d,
+                "elder_id": e,
+                "bound_at": django.utils.timezone.now(),
+                "note": "bench",
+            }
+            for d, e in Device.objects.filter(serial__startswith="BW").values_list(
+                "pk", "elder_id"
+            )
+        ],
+    )
     refresh_planner_statistics()
     token, _ = api_token_issue(username="admin", password=password)
     return {"gateway": [gateway.code, secret], "devices": doc, "token": token}
@@ -138,20 +171,58 @@ def load_proc(kind: str, devices: list, args: dict, out: str) -> None:
     ]
     counts = simulate.Counts()
     if kind == "http":
-        simulate.run_http(sims, url=args["url"], rate=args["rate"], duration=args["duration"], batch=args["batch"],
-                          gateway=tuple(args["gateway"]), threads=args["threads"], seed=args["seed"], counts=counts,
-                          keep_ids=args["keep_ids"])  # fmt: skip
+        simulate.run_http(
+            sims,
+            url=args["url"],
+            rate=args["rate"],
+            duration=args["duration"],
+            batch=args["batch"],
+            gateway=tuple(args["gateway"]),
+            threads=args["threads"],
+            seed=args["seed"],
+            counts=counts,
+            keep_ids=args["keep_ids"],
+        )
     else:
-        simulate.run_mqtt(sims, broker=args["broker"], rate=args["rate"], duration=args["duration"],
-                          per_message=args["per_message"], seed=args["seed"], counts=counts, keep_ids=args["keep_ids"],
-                          client_id=f"bench-load-{args['seed']}")  # fmt: skip
+        simulate.run_mqtt(
+            sims,
+            broker=args["broker"],
+            rate=args["rate"],
+            duration=args["duration"],
+            per_message=args["per_message"],
+            seed=args["seed"],
+            counts=counts,
+            keep_ids=args["keep_ids"],
+            client_id=f"bench-load-{args['seed']}",
+        )
     with open(out, "w") as fh:
-        json.dump({"sent": counts.sent, "acked": counts.acked, "readings": counts.readings_acked,
-                   "failed": counts.failed, "alarm_worthy": counts.alarm_worthy, "ids": counts.acked_ids}, fh)  # fmt: skip
+        json.dump(
+            {
+                "sent": counts.sent,
+                "acked": counts.acked,
+                "readings": counts.readings_acked,
+                "failed": counts.failed,
+                "alarm_worthy": counts.alarm_worthy,
+                "ids": counts.acked_ids,
+            },
+            fh,
+        )
 
 
-def run_load(kind: str, data: dict, *, procs: int, rate: float, duration: float, tmp: Path, url: str = "",
-             broker: str = "", keep_ids: bool = False, seed: int = 1, during=None) -> dict:  # fmt: skip
+def run_load(
+    kind: str,
+    data: dict,
+    *,
+    procs: int,
+    rate: float,
+    duration: float,
+    tmp: Path,
+    url: str = "",
+    broker: str = "",
+    keep_ids: bool = False,
+    seed: int = 1,
+    during=None,
+) -> dict:
     """Split the devices among `procs` processes (disjoint, so message ids stay unique per
     device), run them, merge their counts."""
     ctx = mp.get_context("spawn")
@@ -159,9 +230,18 @@ def run_load(kind: str, data: dict, *, procs: int, rate: float, duration: float,
     jobs, outs = [], []
     for i in range(procs):
         out = tmp / f"load-{kind}-{seed}-{i}.json"
-        args = {"url": url, "broker": broker, "rate": rate / procs, "duration": duration, "batch": 500,
-                "gateway": data["gateway"], "threads": 3, "seed": seed * 100 + i, "keep_ids": keep_ids,
-                "per_message": 10}  # fmt: skip
+        args = {
+            "url": url,
+            "broker": broker,
+            "rate": rate / procs,
+            "duration": duration,
+            "batch": 500,
+            "gateway": data["gateway"],
+            "threads": 3,
+            "seed": seed * 100 + i,
+            "keep_ids": keep_ids,
+            "per_message": 10,
+        }
         p = ctx.Process(
             target=load_proc, args=(kind, devices[i::procs], args, str(out))
         )
@@ -260,8 +340,10 @@ def start_server(
     )
     proc = subprocess.Popen(
         cmd,
-        env=env, stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / "server.log", "a"),  # noqa: SIM115
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(env["YANGLAO_VAR_DIR"]) / "server.log", "a"),  # noqa: SIM115
+    )
     wait_port(port)
     return proc
 
@@ -285,9 +367,25 @@ def start_broker(tmp: Path, port: int) -> subprocess.Popen:
 
 
 def start_bridge(env: dict, broker: str, n: int, group: str = "") -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "yanglao.cli", "mqtt-bridge", "--url", broker,
-                             "--client-id", f"bench-bridge-{n}", "--batch", "1000", "--group", group], env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(Path(env["YANGLAO_VAR_DIR"]) / f"bridge-{n}.log", "a"))  # fmt: skip
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "yanglao.cli",
+            "mqtt-bridge",
+            "--url",
+            broker,
+            "--client-id",
+            f"bench-bridge-{n}",
+            "--batch",
+            "1000",
+            "--group",
+            group,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(env["YANGLAO_VAR_DIR"]) / f"bridge-{n}.log", "a"),
+    )
 
 
 def wait_bridge_subscribed(broker: str, timeout: float = 60) -> None:
@@ -350,9 +448,14 @@ def check_alarms(alarm_worthy: list) -> tuple[int, int, int]:
     wanted = set(expected)
     serials = {s for s, _ in wanted}
     seen = Counter(
-        (s, m) for s, m in AlarmEvent.objects.filter(device__serial__in=serials, kind__in=["raised", "repeated"])
-        .exclude(msg_id="").values_list("device__serial", "msg_id") if (s, m) in wanted
-    )  # fmt: skip
+        (s, m)
+        for s, m in AlarmEvent.objects.filter(
+            device__serial__in=serials, kind__in=["raised", "repeated"]
+        )
+        .exclude(msg_id="")
+        .values_list("device__serial", "msg_id")
+        if (s, m) in wanted
+    )
     once = sum(1 for k in wanted if seen[k] == expected[k])
     none = sum(1 for k in wanted if seen[k] == 0)
     return len(wanted), once, none
@@ -362,8 +465,10 @@ def _stored_ids() -> set:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT d.serial, r.msg_id FROM alarms_reading r JOIN alarms_device d ON d.id = r.device_id "
-                    "WHERE d.serial LIKE 'BW%%'")  # fmt: skip
+        cur.execute(
+            "SELECT d.serial, r.msg_id FROM alarms_reading r JOIN alarms_device d ON d.id = r.device_id "
+            "WHERE d.serial LIKE 'BW%%'"
+        )
         return set(cur.fetchall())
 
 
@@ -373,8 +478,10 @@ def check_ids(ids: list) -> tuple[int, int]:
 
     wanted = {(s, m) for s, m, *_ in ids}
     with connection.cursor() as cur:
-        cur.execute("SELECT d.serial, r.msg_id FROM alarms_reading r JOIN alarms_device d ON d.id = r.device_id "
-                    "WHERE d.serial LIKE 'BW%%'")  # fmt: skip
+        cur.execute(
+            "SELECT d.serial, r.msg_id FROM alarms_reading r JOIN alarms_device d ON d.id = r.device_id "
+            "WHERE d.serial LIKE 'BW%%'"
+        )
         stored = {(s, m) for s, m in cur.fetchall()}
     return len(wanted), len(wanted - stored)
 
@@ -402,8 +509,15 @@ def naive_ingest(messages: list[dict]) -> None:
             row = Threshold.objects.filter(elder_id=device.elder_id).first()
             thr = rules.thresholds_from(row.values if row else None)
             for metric, value, value2 in message.readings:
-                Reading.objects.create(device=device, msg_id=message.msg_id, metric=metric, ts_ms=message.ts_ms,
-                                       received_ms=now, value=value, value2=value2)  # fmt: skip
+                Reading.objects.create(
+                    device=device,
+                    msg_id=message.msg_id,
+                    metric=metric,
+                    ts_ms=message.ts_ms,
+                    received_ms=now,
+                    value=value,
+                    value2=value2,
+                )
                 previous = (
                     Reading.objects.filter(
                         device=device, metric=metric, ts_ms__lt=message.ts_ms
@@ -417,8 +531,15 @@ def naive_ingest(messages: list[dict]) -> None:
                         and rules.abnormal(metric, previous.value, previous.value2, thr)
                     )
                 )
-                rules.evaluate(metric, value, value2, ts_ms=message.ts_ms, msg_id=message.msg_id, thr=thr,
-                               previous_abnormal=prev_abnormal)  # fmt: skip
+                rules.evaluate(
+                    metric,
+                    value,
+                    value2,
+                    ts_ms=message.ts_ms,
+                    msg_id=message.msg_id,
+                    thr=thr,
+                    previous_abnormal=prev_abnormal,
+                )
                 if metric == Metric.BATTERY:
                     device.battery = int(value)
             device.last_seen_ms = max(device.last_seen_ms or 0, message.ts_ms)
@@ -461,8 +582,17 @@ def throughput(
     console.start()
     time.sleep(1.0)
     since = int(time.time() * 1000)
-    load = run_load(kind, data, procs=a.procs, rate=a.rate, duration=a.duration, tmp=tmp,
-                    url=f"http://127.0.0.1:{port}", broker=broker, seed=1 if kind == "http" else 2)  # fmt: skip
+    load = run_load(
+        kind,
+        data,
+        procs=a.procs,
+        rate=a.rate,
+        duration=a.duration,
+        tmp=tmp,
+        url=f"http://127.0.0.1:{port}",
+        broker=broker,
+        seed=1 if kind == "http" else 2,
+    )
     # MQTT: the bridges may still be draining what the broker holds.
     deadline = time.monotonic() + 120
     stored = db_counts(since)[0]
@@ -473,16 +603,26 @@ def throughput(
     console.stop.set()
     worthy, once, none = check_alarms(load["alarm_worthy"])
     result = {
-        "kind": kind, "seconds": load["seconds"], "readings_acked": load["readings"],
-        "rate": load["readings"] / load["seconds"], "stored": stored, "failed_requests": load["failed"],
-        "alarm_worthy": worthy, "alarm_once": once, "alarm_none": none, "latencies": len(console.latencies),
-        "p50": pct(console.latencies, 0.5), "p99": pct(console.latencies, 0.99),
+        "kind": kind,
+        "seconds": load["seconds"],
+        "readings_acked": load["readings"],
+        "rate": load["readings"] / load["seconds"],
+        "stored": stored,
+        "failed_requests": load["failed"],
+        "alarm_worthy": worthy,
+        "alarm_once": once,
+        "alarm_none": none,
+        "latencies": len(console.latencies),
+        "p50": pct(console.latencies, 0.5),
+        "p99": pct(console.latencies, 0.99),
         "max": max(console.latencies) if console.latencies else float("nan"),
-    }  # fmt: skip
-    log(f"{kind}: {result['readings_acked']:,} readings acknowledged in {result['seconds']:.0f} s = "
+    }
+    log(
+        f"{kind}: {result['readings_acked']:,} readings acknowledged in {result['seconds']:.0f} s = "
         f"{result['rate']:,.0f}/s; stored {stored:,}; alarm-worthy {worthy}, exactly one alarm event {once}, "
         f"none {none}; push latency p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms "
-        f"(n={len(console.latencies)}, max {result['max']:.0f} ms)")  # fmt: skip
+        f"(n={len(console.latencies)}, max {result['max']:.0f} ms)"
+    )
     return result
 
 
@@ -510,17 +650,36 @@ def trials_http(
         thread = threading.Thread(target=killer, args=(started,))
         thread.start()
 
-    load_holder = run_load("http", data, procs=a.procs, rate=a.trial_rate, duration=a.trial_seconds, tmp=tmp,
-                           url=f"http://127.0.0.1:{port}", keep_ids=True, seed=3, during=during)  # fmt: skip
+    load_holder = run_load(
+        "http",
+        data,
+        procs=a.procs,
+        rate=a.trial_rate,
+        duration=a.trial_seconds,
+        tmp=tmp,
+        url=f"http://127.0.0.1:{port}",
+        keep_ids=True,
+        seed=3,
+        during=during,
+    )
     thread.join()
     time.sleep(2)
     acked, missing = check_ids(load_holder["ids"])
     worthy, once, none = check_alarms(load_holder["alarm_worthy"])
-    result = {"kills": len(kills), "acked": acked, "missing": missing, "alarm_worthy": worthy, "alarm_once": once,
-              "alarm_none": none, "failed_requests": load_holder["failed"]}  # fmt: skip
-    log(f"http trials: {len(kills)} web server workers killed with SIGKILL; {acked:,} acknowledged messages, "
+    result = {
+        "kills": len(kills),
+        "acked": acked,
+        "missing": missing,
+        "alarm_worthy": worthy,
+        "alarm_once": once,
+        "alarm_none": none,
+        "failed_requests": load_holder["failed"],
+    }
+    log(
+        f"http trials: {len(kills)} web server workers killed with SIGKILL; {acked:,} acknowledged messages, "
         f"{missing} missing; alarm-worthy {worthy}, exactly one alarm event {once}, none {none}; "
-        f"{load_holder['failed']} requests failed and were resent")  # fmt: skip
+        f"{load_holder['failed']} requests failed and were resent"
+    )
     return result
 
 
@@ -564,8 +723,18 @@ def trials_mqtt(
         holder["t"] = threading.Thread(target=killer, args=(started,))
         holder["t"].start()
 
-    load = run_load("mqtt", data, procs=a.procs, rate=a.trial_rate, duration=a.trial_seconds, tmp=tmp,
-                    broker=broker, keep_ids=True, seed=4, during=during)  # fmt: skip
+    load = run_load(
+        "mqtt",
+        data,
+        procs=a.procs,
+        rate=a.trial_rate,
+        duration=a.trial_seconds,
+        tmp=tmp,
+        broker=broker,
+        keep_ids=True,
+        seed=4,
+        during=during,
+    )
     holder["t"].join()
     deadline = time.monotonic() + 120
     acked, missing = check_ids(load["ids"])
@@ -580,11 +749,20 @@ def trials_mqtt(
             f"missing messages were sent between {lost[0]:.3f} and {lost[-1]:.3f}; kills at "
             f"{[round(t, 3) for _, t in kills]}, broker restart at {[round(t, 3) for t in restarts]}"
         )
-    result = {"kills": len(kills), "broker_restarts": len(restarts), "acked": acked, "missing": missing,
-              "alarm_worthy": worthy, "alarm_once": once, "alarm_none": none}  # fmt: skip
-    log(f"mqtt trials: {len(kills)} bridges killed with SIGKILL, broker restarted {len(restarts)}×; {acked:,} "
+    result = {
+        "kills": len(kills),
+        "broker_restarts": len(restarts),
+        "acked": acked,
+        "missing": missing,
+        "alarm_worthy": worthy,
+        "alarm_once": once,
+        "alarm_none": none,
+    }
+    log(
+        f"mqtt trials: {len(kills)} bridges killed with SIGKILL, broker restarted {len(restarts)}×; {acked:,} "
         f"messages acknowledged by the broker, {missing} missing; alarm-worthy {worthy}, exactly one alarm event "
-        f"{once}, none {none}")  # fmt: skip
+        f"{once}, none {none}"
+    )
     return result
 
 
@@ -630,8 +808,14 @@ def main() -> int:
     )  # several bridges share one subscription
 
     tmp = Path(tempfile.mkdtemp(prefix="yanglao-alarms-bench-"))
-    env = {**os.environ, "YANGLAO_VAR_DIR": str(tmp), "YANGLAO_DEBUG": "0", "YANGLAO_LOG_LEVEL": "WARNING",
-           "DJANGO_SETTINGS_MODULE": "yanglao.settings", "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+    env = {
+        **os.environ,
+        "YANGLAO_VAR_DIR": str(tmp),
+        "YANGLAO_DEBUG": "0",
+        "YANGLAO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "yanglao.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     if a.db == "pg":
         if not a.pg:
             raise SystemExit("--db pg needs --pg postgresql://…/EMPTY_DB")
@@ -651,8 +835,10 @@ def main() -> int:
     }
     log("baseline: per-message ORM ingest vs batch ingest, in one process")
     results["baseline"] = baseline(data, a.baseline_seconds)
-    log(f"baseline: ORM {results['baseline']['orm']:,.0f} readings/s; batch ingest {results['baseline']['batch']:,.0f} readings/s "
-        f"({results['baseline']['batch'] / results['baseline']['orm']:.1f}×)")  # fmt: skip
+    log(
+        f"baseline: ORM {results['baseline']['orm']:,.0f} readings/s; batch ingest {results['baseline']['batch']:,.0f} readings/s "
+        f"({results['baseline']['batch'] / results['baseline']['orm']:.1f}×)"
+    )
     from django.db import connections
 
     connections.close_all()

@@ -68,16 +68,30 @@ def main() -> int:
         if opts.reuse
         else Path(tempfile.mkdtemp(prefix="bench-assess-"))
     )
-    env = dict(os.environ, YANGLAO_VAR_DIR=str(var), YANGLAO_DEBUG="false",
-               YANGLAO_ALLOWED_HOSTS="127.0.0.1,localhost")  # fmt: skip
+    env = dict(
+        os.environ,
+        YANGLAO_VAR_DIR=str(var),
+        YANGLAO_DEBUG="false",
+        YANGLAO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
     env.pop("YANGLAO_DATABASE_URL", None)
     print("| case | p50 (ms) | p95 (ms) | n |\n|---|---:|---:|---:|", flush=True)
     if not opts.reuse:
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "yanglao.cli", "demo", "--scale", str(opts.scale), "--no-serve"],
-            env=env, check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "yanglao.cli",
+                "demo",
+                "--scale",
+                str(opts.scale),
+                "--no-serve",
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(
             f"| build demo city, scale {opts.scale} (s) | {time.monotonic() - started:.0f} | | 1 |"
         )
@@ -86,9 +100,21 @@ def main() -> int:
         for a in json.loads((var / "demo-logins.json").read_text())["accounts"]
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "yanglao.cli", "serve", "--port", str(opts.port), "--workers", "2", "--no-worker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "yanglao.cli",
+            "serve",
+            "--port",
+            str(opts.port),
+            "--workers",
+            "2",
+            "--no-worker",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(opts.port)
         s = Session(opts.port)
@@ -128,8 +154,19 @@ def main() -> int:
 
         def save_whole_form(i: int) -> None:
             fields = {c: str(1 + (i % 2)) for c in codes}
-            fields.update({"B.2.4": "1", "B.3.7": "1", "B.3.8": "1", "B.3.9": "1", "B.4.1": "1",
-                           "B.4.2": "1", "B.4.4": "1", "diagnoses": "I10", "csrfmiddlewaretoken": token})  # fmt: skip
+            fields.update(
+                {
+                    "B.2.4": "1",
+                    "B.3.7": "1",
+                    "B.3.8": "1",
+                    "B.3.9": "1",
+                    "B.4.1": "1",
+                    "B.4.2": "1",
+                    "B.4.4": "1",
+                    "diagnoses": "I10",
+                    "csrfmiddlewaretoken": token,
+                }
+            )
             status, _ = s.request(
                 "POST",
                 f"/assessments/{ids[i % len(ids)]}/form/",

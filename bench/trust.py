@@ -119,24 +119,39 @@ def main() -> int:
     # schemathesis, in its own pytest run.
     t0 = time.perf_counter()
     fuzz = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:logging",
-         "src/yanglao/tests/test_api_fuzz.py"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:logging",
+            "src/yanglao/tests/test_api_fuzz.py",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "YANGLAO_FUZZ_EXAMPLES": str(opts.examples)},
-    )  # fmt: skip
+    )
     fuzz_seconds = time.perf_counter() - t0
     fuzz_line = (fuzz.stdout.strip().splitlines() or ["?"])[-1]
 
     hand_size = len(hand.PAGES) + len(hand.API_GETS) + len(hand.API_WRITES)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"python {platform.python_version()}; SQLite in memory; demo city built in {built:.1f} s")  # fmt: skip
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"python {platform.python_version()}; SQLite in memory; demo city built in {built:.1f} s"
+    )
     print()
     print("| figure | value |")
     print("|---|---:|")
     print(f"| routes in the URL map (pages, files, API) | {len(routes)} |")
     print(f"| … without parameters (lists, forms, exports by name) | {plain} |")
-    print(f"| … with parameters: scoped / list exports / shared down the tree / skipped | "
-          f"{placed['scoped']} / {placed['list']} / {placed['shared']} / {placed['skip']} |")  # fmt: skip
+    print(
+        f"| … with parameters: scoped / list exports / shared down the tree / skipped | "
+        f"{placed['scoped']} / {placed['list']} / {placed['shared']} / {placed['skip']} |"
+    )
     print(f"| accounts that own nothing | {len(blank)} |")
     print(
         f"| GETs of other objects ({len(blank)} accounts × filled routes) | {gets:,} in {get_seconds:.1f} s |"

@@ -91,20 +91,54 @@ def web_server_command(
     fifth less CPU per request than gunicorn's threaded worker (bench/RESULTS.md). Each open
     console stream (/alarms/stream/) holds one of a worker's threads with either."""
     if server == "gunicorn":
-        return [sys.executable, "-m", "gunicorn", "yanglao.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
-                "--timeout", "120"]  # fmt: skip
-    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--access-log",
-            "--respawn-failed-workers", "yanglao.wsgi:application"]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "yanglao.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--access-log",
+        "--respawn-failed-workers",
+        "yanglao.wsgi:application",
+    ]
 
 
 def cmd_serve(opts) -> int:
     _django()
     _call("collectstatic", "--no-input", verbosity=0)
     print(f"正在启动：http://{opts.host}:{opts.port}/  （Ctrl-C 停止）", flush=True)
-    args = web_server_command(server=opts.server, host=opts.host, port=opts.port,
-                              workers=opts.workers, threads=opts.threads)  # fmt: skip
+    args = web_server_command(
+        server=opts.server,
+        host=opts.host,
+        port=opts.port,
+        workers=opts.workers,
+        threads=opts.threads,
+    )
     if getattr(opts, "no_worker", False):
         os.execv(sys.executable, args)
     # One background worker beside the web server (imports, later cycles and reports), so a
@@ -119,11 +153,28 @@ def cmd_serve(opts) -> int:
         print(
             "· 模拟终端正在上报（约每分钟出现一条告警；--no-simulate 关闭）", flush=True
         )
-        helpers.append(subprocess.Popen(
-            [sys.executable, "-m", "yanglao.cli", "simulate-devices", "--url", f"http://{opts.host}:{opts.port}",
-             "--rate", "3", "--duration", "31536000", "--per-device", "--threads", "1", "--sos", "0.01"],
-            stdout=subprocess.DEVNULL,
-        ))  # fmt: skip
+        helpers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "yanglao.cli",
+                    "simulate-devices",
+                    "--url",
+                    f"http://{opts.host}:{opts.port}",
+                    "--rate",
+                    "3",
+                    "--duration",
+                    "31536000",
+                    "--per-device",
+                    "--threads",
+                    "1",
+                    "--sos",
+                    "0.01",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        )
     web = subprocess.Popen(args)
 
     def stop(*_args) -> None:
@@ -469,12 +520,27 @@ def cmd_simulate_devices(opts) -> int:
     )
     started = time.monotonic()
     if opts.via == "http":
-        counts = simulate.run_http(devices, url=opts.url, rate=opts.rate, duration=opts.duration,
-                                   batch=opts.batch, gateway=gateway if not opts.per_device else None,
-                                   threads=opts.threads, seed=opts.seed, stream=stream)  # fmt: skip
+        counts = simulate.run_http(
+            devices,
+            url=opts.url,
+            rate=opts.rate,
+            duration=opts.duration,
+            batch=opts.batch,
+            gateway=gateway if not opts.per_device else None,
+            threads=opts.threads,
+            seed=opts.seed,
+            stream=stream,
+        )
     else:
-        counts = simulate.run_mqtt(devices, broker=opts.broker, rate=opts.rate, duration=opts.duration,
-                                   per_message=opts.per_message, seed=opts.seed, stream=stream)  # fmt: skip
+        counts = simulate.run_mqtt(
+            devices,
+            broker=opts.broker,
+            rate=opts.rate,
+            duration=opts.duration,
+            per_message=opts.per_message,
+            seed=opts.seed,
+            stream=stream,
+        )
     seconds = time.monotonic() - started
     print(
         f"已确认 {counts.acked:,} 条消息（{counts.readings_acked:,} 条读数，{counts.readings_acked / seconds:,.0f} 条/秒），"
@@ -530,8 +596,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seed", type=int, default=20210301)
     p.add_argument("--no-serve", action="store_true", help="只生成数据，不启动服务")
-    p.add_argument("--no-simulate", dest="simulate", action="store_false",
-                   help="不启动模拟终端（演示中默认每秒上报几条读数）")  # fmt: skip
+    p.add_argument(
+        "--no-simulate",
+        dest="simulate",
+        action="store_false",
+        help="不启动模拟终端（演示中默认每秒上报几条读数）",
+    )
     server_options(p)
     p.set_defaults(func=cmd_demo)
 

@@ -109,9 +109,16 @@ def regions(db):
     town = make_region("360222101", "浮梁镇", 4, fuliang, False)
     jiucheng = make_region("360222101201", "旧城村", 5, town, False)
     return {
-        "province": province, "city": city, "zhushan": zhushan, "street": street, "tangping": tangping,
-        "xincun": xincun, "fuliang": fuliang, "town": town, "jiucheng": jiucheng,
-    }  # fmt: skip
+        "province": province,
+        "city": city,
+        "zhushan": zhushan,
+        "street": street,
+        "tangping": tangping,
+        "xincun": xincun,
+        "fuliang": fuliang,
+        "town": town,
+        "jiucheng": jiucheng,
+    }
 
 
 def make_user(username: str, role: str, region: Region | None, **extra) -> User:
@@ -150,9 +157,12 @@ def make_elder(users, regions):
         counter["n"] += 1
         seq = counter["n"] * 2 + (1 if sex == "M" else 0)
         return elder_create(
-            by=users["admin"], name=name, id_number=valid_id(regions[region].code[:6], birth, seq),
-            residence_region=regions[region].code, **extra,
-        )  # fmt: skip
+            by=users["admin"],
+            name=name,
+            id_number=valid_id(regions[region].code[:6], birth, seq),
+            residence_region=regions[region].code,
+            **extra,
+        )
 
     return make
 

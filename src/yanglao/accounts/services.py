@@ -145,8 +145,11 @@ def api_token_user(key: str) -> User | None:
         # The window's copies share one dict of notes (core.notes.user_note): facts such as the
         # carer record behind the account are read once per window too.
         setattr(token.user, TRUSTED_NOTES, {})
-        _VALID_TOKENS[key_hash] = (time.monotonic() + settings.API_TOKEN_CACHE_SECONDS,
-                                   token.expires_at, copy.copy(token.user))  # fmt: skip
+        _VALID_TOKENS[key_hash] = (
+            time.monotonic() + settings.API_TOKEN_CACHE_SECONDS,
+            token.expires_at,
+            copy.copy(token.user),
+        )
     return token.user
 
 

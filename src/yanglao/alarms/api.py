@@ -35,13 +35,19 @@ def _refuse(
     summary="终端/网关上报读数与事件（批量，按消息编号幂等）",
     description=(
         "认证：请求头 `X-Device-Serial` + `X-Device-Secret`（单台终端），或 `X-Gateway-Code` + "
-        "`X-Gateway-Secret`（厂商网关，可代多台终端上报）。请求体：消息数组，或 `{\"messages\": [...]}`，"
+        '`X-Gateway-Secret`（厂商网关，可代多台终端上报）。请求体：消息数组，或 `{"messages": [...]}`，'
         f"每批最多 {telemetry.MAX_BATCH} 条。消息格式见 docs/alarms.md。返回 200 时本批已持久保存；"
         "无效消息逐条列在 `rejected` 中（同批有效消息照常保存）。"
     ),
-    openapi_extra={"responses": {200: {"description": "已保存"}, 400: {"description": "JSON 无法解析"},
-                                 401: {"description": "认证失败"}, 413: {"description": "批次过大"}}},
-)  # fmt: skip
+    openapi_extra={
+        "responses": {
+            200: {"description": "已保存"},
+            400: {"description": "JSON 无法解析"},
+            401: {"description": "认证失败"},
+            413: {"description": "批次过大"},
+        }
+    },
+)
 def telemetry_in(request):
     remote = request.META.get("REMOTE_ADDR", "")
     serial, code = (
@@ -119,8 +125,15 @@ def telemetry_in(request):
             serial=serial or code,
             remote=remote,
         )
-    result = services.ingest(messages, vendor=vendor, source="http", device=device, gateway=gateway,
-                             serial_hint=device.serial if device else None, remote=remote)  # fmt: skip
+    result = services.ingest(
+        messages,
+        vendor=vendor,
+        source="http",
+        device=device,
+        gateway=gateway,
+        serial_hint=device.serial if device else None,
+        remote=remote,
+    )
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
 
 
@@ -145,12 +158,23 @@ class AlarmOut(Schema):
 
 def _alarm_out(a) -> dict:
     return {
-        "id": a.pk, "kind": a.kind, "kind_name": a.get_kind_display(), "severity": a.severity,
-        "status": a.status, "elder_id": a.elder_id, "elder": a.elder.name, "region": a.region.name,
-        "text": a.text, "signals": a.signals, "raised_at": a.raised_at,
-        "acknowledged_at": a.acknowledged_at, "acknowledged_by": str(a.acknowledged_by or ""),
-        "resolved_at": a.resolved_at, "outcome": a.outcome, "escalated_at": a.escalated_at,
-    }  # fmt: skip
+        "id": a.pk,
+        "kind": a.kind,
+        "kind_name": a.get_kind_display(),
+        "severity": a.severity,
+        "status": a.status,
+        "elder_id": a.elder_id,
+        "elder": a.elder.name,
+        "region": a.region.name,
+        "text": a.text,
+        "signals": a.signals,
+        "raised_at": a.raised_at,
+        "acknowledged_at": a.acknowledged_at,
+        "acknowledged_by": str(a.acknowledged_by or ""),
+        "resolved_at": a.resolved_at,
+        "outcome": a.outcome,
+        "escalated_at": a.escalated_at,
+    }
 
 
 class AlarmQuery(Schema):
@@ -169,8 +193,15 @@ class AlarmQuery(Schema):
     "/alarms", response=PageOut[AlarmOut], summary="告警列表（status=open 为未办结）"
 )
 def alarm_list(request, query: Query[AlarmQuery]):
-    f = selectors.AlarmFilter(q=query.q, kind=query.kind, severity=query.severity, status=query.status,
-                              region=query.region, date_from=query.date_from, date_to=query.date_to)  # fmt: skip
+    f = selectors.AlarmFilter(
+        q=query.q,
+        kind=query.kind,
+        severity=query.severity,
+        status=query.status,
+        region=query.region,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
     return paged(
         selectors.alarm_list(by=request.user, filters=f),
         query.page,
@@ -195,8 +226,17 @@ class AlarmDetailOut(AlarmOut):
 @router.get("/alarms/{alarm_id}", response=AlarmDetailOut, summary="告警详情及处置记录")
 def alarm_detail(request, alarm_id: int):
     alarm = selectors.alarm_get(by=request.user, pk=alarm_id)
-    events = [{"id": e.id, "at": e.at, "kind": e.kind, "action": e.action, "by": str(e.by or ""),
-               "note": e.note} for e in selectors.alarm_events(alarm)]  # fmt: skip
+    events = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "kind": e.kind,
+            "action": e.action,
+            "by": str(e.by or ""),
+            "note": e.note,
+        }
+        for e in selectors.alarm_events(alarm)
+    ]
     return {**_alarm_out(alarm), "events": events}
 
 
@@ -293,9 +333,17 @@ class DeviceOut(Schema):
 
 
 def _device_out(d) -> dict:
-    return {"id": d.pk, "serial": d.serial, "type": d.type, "vendor": d.vendor, "model": d.model,
-            "region": d.region.name, "elder_id": d.elder_id, "last_seen_ms": d.last_seen_ms,
-            "battery": d.battery}  # fmt: skip
+    return {
+        "id": d.pk,
+        "serial": d.serial,
+        "type": d.type,
+        "vendor": d.vendor,
+        "model": d.model,
+        "region": d.region.name,
+        "elder_id": d.elder_id,
+        "last_seen_ms": d.last_seen_ms,
+        "battery": d.battery,
+    }
 
 
 @router.get("/devices", response=PageOut[DeviceOut], summary="智能终端列表")
@@ -338,8 +386,15 @@ def device_create(request, body: DeviceIn):
     if errors:
         raise ValidationFailed(errors)
     elder = elder_get(by=request.user, pk=body.elder_id) if body.elder_id else None
-    device, secret = services.device_register(by=request.user, serial=body.serial, type=body.type, region=region,
-                                              vendor=body.vendor, model=body.model, elder=elder)  # fmt: skip
+    device, secret = services.device_register(
+        by=request.user,
+        serial=body.serial,
+        type=body.type,
+        region=region,
+        vendor=body.vendor,
+        model=body.model,
+        elder=elder,
+    )
     device.refresh_from_db()
     return 201, {**_device_out(device), "secret": secret}
 
@@ -354,6 +409,10 @@ def device_bind(request, device_id: int, body: BindIn):
     from yanglao.elders.selectors import elder_get
 
     device = selectors.device_get(by=request.user, pk=device_id)
-    services.device_bind(by=request.user, device=device, elder=elder_get(by=request.user, pk=body.elder_id),
-                         note=body.note)  # fmt: skip
+    services.device_bind(
+        by=request.user,
+        device=device,
+        elder=elder_get(by=request.user, pk=body.elder_id),
+        note=body.note,
+    )
     return _device_out(selectors.device_get(by=request.user, pk=device_id))

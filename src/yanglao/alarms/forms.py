@@ -14,13 +14,19 @@ BLANK = [("", "全部")]
 
 class AlarmFilterForm(forms.Form):
     q = forms.CharField(label="老人姓名/身份证号", required=False, max_length=50)
-    kind = forms.ChoiceField(label="类型", required=False,
-                             choices=BLANK + [(k, v[0]) for k, v in KINDS.items()])  # fmt: skip
+    kind = forms.ChoiceField(
+        label="类型",
+        required=False,
+        choices=BLANK + [(k, v[0]) for k, v in KINDS.items()],
+    )
     severity = forms.ChoiceField(
         label="级别", required=False, choices=BLANK + list(SEVERITY_NAMES.items())
     )
-    status = forms.ChoiceField(label="状态", required=False,
-                               choices=BLANK + [("open", "未办结")] + AlarmStatus.choices)  # fmt: skip
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=BLANK + [("open", "未办结")] + AlarmStatus.choices,
+    )
     region = forms.CharField(label="区划代码", required=False, max_length=12)
     date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
     date_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
@@ -33,12 +39,22 @@ class DeviceFilterForm(forms.Form):
         label="类型", required=False, choices=BLANK + DeviceType.choices
     )
     region = forms.CharField(label="区划代码", required=False, max_length=12)
-    bound = forms.ChoiceField(label="绑定", required=False,
-                              choices=BLANK + [("yes", "已绑定"), ("no", "未绑定")])  # fmt: skip
+    bound = forms.ChoiceField(
+        label="绑定",
+        required=False,
+        choices=BLANK + [("yes", "已绑定"), ("no", "未绑定")],
+    )
     state = forms.ChoiceField(
-        label="状态", required=False,
-        choices=BLANK + [("online", "在线"), ("offline", "离线"), ("never", "从未通信"), ("low_battery", "电量低")],
-    )  # fmt: skip
+        label="状态",
+        required=False,
+        choices=BLANK
+        + [
+            ("online", "在线"),
+            ("offline", "离线"),
+            ("never", "从未通信"),
+            ("low_battery", "电量低"),
+        ],
+    )
 
 
 class ActionForm(forms.Form):

@@ -54,9 +54,18 @@ class Bridge:
     stored (in `processes` worker processes, or in `threads` threads of this one when processes
     is 0, as the tests on an in-memory SQLite database need) and acknowledges them in order."""
 
-    def __init__(self, url: str, *, client_id: str, group: str = "", batch: int = 500,
-                 batch_bytes: int = BATCH_BYTES, max_wait: float = 0.005, threads: int = 2,
-                 processes: int = 0):  # fmt: skip
+    def __init__(
+        self,
+        url: str,
+        *,
+        client_id: str,
+        group: str = "",
+        batch: int = 500,
+        batch_bytes: int = BATCH_BYTES,
+        max_wait: float = 0.005,
+        threads: int = 2,
+        processes: int = 0,
+    ):
         import paho.mqtt.client as mqtt
 
         self.host, self.port = broker_address(url)
@@ -78,9 +87,12 @@ class Bridge:
         self.connected = threading.Event()
         self.stored = 0  # messages acknowledged after storing (for logs and tests)
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False,
-            protocol=mqtt.MQTTv311, manual_ack=True,
-        )  # fmt: skip
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+            manual_ack=True,
+        )
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
         self.client.on_disconnect = lambda *a: self.connected.clear()

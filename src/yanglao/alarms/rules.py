@@ -191,14 +191,18 @@ def evaluate(
         if run < thr.hr_consecutive:
             return None
         return trigger(
-            "heart_rate", ts_ms, msg_id,
+            "heart_rate",
+            ts_ms,
+            msg_id,
             f"心率 {value:.0f} 次/分（连续 {run} 次超出 {thr.hr_low}–{thr.hr_high}）",
-        )  # fmt: skip
+        )
     if metric == Metric.BLOOD_PRESSURE:
         return trigger(
-            "blood_pressure", ts_ms, msg_id,
+            "blood_pressure",
+            ts_ms,
+            msg_id,
             f"血压 {value:.0f}/{value2:.0f} mmHg（上限 {thr.systolic_high}/{thr.diastolic_high}）",
-        )  # fmt: skip
+        )
     if metric == Metric.SPO2:
         return trigger(
             "spo2", ts_ms, msg_id, f"血氧 {value:.0f}%（下限 {thr.spo2_low}%）"
@@ -210,9 +214,11 @@ def evaluate(
         return trigger("low_battery", ts_ms, msg_id, f"电量 {value:.0f}%")
     distance = distance_m((value, value2 or 0.0), (thr.geofence_lat, thr.geofence_lng))
     return trigger(
-        "geofence", ts_ms, msg_id,
+        "geofence",
+        ts_ms,
+        msg_id,
         f"距安全区域中心 {distance:,.0f} 米（半径 {thr.geofence_radius_m} 米）",
-    )  # fmt: skip
+    )
 
 
 # Metrics whose rule needs to know whether the reading before was abnormal too.

@@ -106,7 +106,7 @@ def alarm_get(*, by, pk: int) -> Alarm:
             "device",
             "acknowledged_by",
             "resolved_by",
-        )  # fmt: skip
+        )
         .filter(pk=pk)
         .first()
     )
@@ -366,8 +366,16 @@ def sla_by_region(
     qs = Alarm.objects.filter(
         in_scope_q(by, "region"), raised_at__gte=start, raised_at__lt=end
     )
-    rows = list(qs.values_list("raised_at", "acknowledged_at", "resolved_at", "escalated_at",
-                               "status", "region__path"))  # fmt: skip
+    rows = list(
+        qs.values_list(
+            "raised_at",
+            "acknowledged_at",
+            "resolved_at",
+            "escalated_at",
+            "status",
+            "region__path",
+        )
+    )
     overall = sla_of([r[:5] for r in rows])
     own = (
         getattr(getattr(by, "region", None), "path", "")
@@ -419,8 +427,14 @@ def month_report(*, by, month: dt.date) -> dict:
         day = timezone.localtime(raised).date()
         daily[day] = daily.get(day, 0) + 1
     overall, per_region = sla_by_region(by=by, start=start, end=end)
-    return {"by_kind": by_kind, "by_outcome": by_outcome, "by_severity": by_severity,
-            "daily": sorted(daily.items()), "sla": overall, "per_region": per_region}  # fmt: skip
+    return {
+        "by_kind": by_kind,
+        "by_outcome": by_outcome,
+        "by_severity": by_severity,
+        "daily": sorted(daily.items()),
+        "sla": overall,
+        "per_region": per_region,
+    }
 
 
 def operators_on_duty(*, by) -> list[OperatorPresence]:

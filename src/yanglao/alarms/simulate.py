@@ -51,8 +51,15 @@ class Telemetry:
     """The stream of messages: `message(device, ts_ms)` → (native JSON object, the alarm kinds it
     is worth joined by "+", or None)."""
 
-    def __init__(self, seed: int = 1, *, sos: float = 0.0005, fall: float = 0.0003,
-                 episode: float = 0.0005, high_bp: float = 0.0002):  # fmt: skip
+    def __init__(
+        self,
+        seed: int = 1,
+        *,
+        sos: float = 0.0005,
+        fall: float = 0.0003,
+        episode: float = 0.0005,
+        high_bp: float = 0.0002,
+    ):
         self.rnd = random.Random(seed)
         self.p_sos, self.p_fall, self.p_episode, self.p_bp = sos, fall, episode, high_bp
 
@@ -157,10 +164,21 @@ def _http_post(conn_box: list, url, headers: dict, body: bytes) -> tuple[int, by
     return 0, b""
 
 
-def run_http(devices: list[SimDevice], *, url: str, rate: float, duration: float, batch: int = 200,
-             gateway: tuple[str, str] | None = None, threads: int = 4, seed: int = 1,
-             counts: Counts | None = None, keep_ids: bool = False, stream: Telemetry | None = None,
-             stop: threading.Event | None = None) -> Counts:  # fmt: skip
+def run_http(
+    devices: list[SimDevice],
+    *,
+    url: str,
+    rate: float,
+    duration: float,
+    batch: int = 200,
+    gateway: tuple[str, str] | None = None,
+    threads: int = 4,
+    seed: int = 1,
+    counts: Counts | None = None,
+    keep_ids: bool = False,
+    stream: Telemetry | None = None,
+    stop: threading.Event | None = None,
+) -> Counts:
     """POST batches to /api/v1/telemetry: through a vendor gateway (any devices in one batch) or,
     without one, each device's own messages with its own secret. A failed request is resent as is
     (idempotent), so what the platform acknowledged is all that counts."""
@@ -229,9 +247,20 @@ def run_http(devices: list[SimDevice], *, url: str, rate: float, duration: float
     return counts
 
 
-def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: float, per_message: int = 1,
-             seed: int = 1, counts: Counts | None = None, keep_ids: bool = False, client_id: str = "",
-             stream: Telemetry | None = None, stop: threading.Event | None = None) -> Counts:  # fmt: skip
+def run_mqtt(
+    devices: list[SimDevice],
+    *,
+    broker: str,
+    rate: float,
+    duration: float,
+    per_message: int = 1,
+    seed: int = 1,
+    counts: Counts | None = None,
+    keep_ids: bool = False,
+    client_id: str = "",
+    stream: Telemetry | None = None,
+    stop: threading.Event | None = None,
+) -> Counts:
     """Publish to yanglao/devices/<serial>/up at QoS 1 (one connection standing in for many devices,
     as a vendor's MQTT gateway does). `per_message` messages go in one payload, stamped a
     millisecond apart at the moment of sending (so an alarm's delay is measured from when it left
@@ -267,8 +296,12 @@ def run_mqtt(devices: list[SimDevice], *, broker: str, rate: float, duration: fl
             if keep_ids:
                 counts.acked_ids += [(dev.serial, m["id"], m["ts"]) for m, _ in msgs]
 
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or f"sim-{seed}",
-                         clean_session=False, protocol=mqtt.MQTTv311)  # fmt: skip
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=client_id or f"sim-{seed}",
+        clean_session=False,
+        protocol=mqtt.MQTTv311,
+    )
     client.on_publish = on_publish
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
@@ -317,8 +350,16 @@ def load_devices(path: str) -> tuple[list[SimDevice], tuple[str, str] | None]:
     """var/demo-devices.json (written by the demo) or a benchmark's file."""
     with open(path, encoding="utf-8") as fh:
         doc = json.load(fh)
-    devices = [SimDevice(d["serial"], d["secret"], d.get("lat") or 29.29, d.get("lng") or 117.21,
-                         d.get("type", "watch")) for d in doc["devices"]]  # fmt: skip
+    devices = [
+        SimDevice(
+            d["serial"],
+            d["secret"],
+            d.get("lat") or 29.29,
+            d.get("lng") or 117.21,
+            d.get("type", "watch"),
+        )
+        for d in doc["devices"]
+    ]
     gateway = (
         (doc["gateway"]["code"], doc["gateway"]["secret"])
         if doc.get("gateway")

@@ -55,9 +55,13 @@ def _is_device_manager(user) -> bool:
 
 
 def _shared(request, **extra) -> dict:
-    return {"nav": NAV, "is_handler": _is_handler(request.user),
-            "is_supervisor": _is_supervisor(request.user),
-            "is_device_manager": _is_device_manager(request.user), **extra}  # fmt: skip
+    return {
+        "nav": NAV,
+        "is_handler": _is_handler(request.user),
+        "is_supervisor": _is_supervisor(request.user),
+        "is_device_manager": _is_device_manager(request.user),
+        **extra,
+    }
 
 
 # --- the console ----------------------------------------------------------------------------------
@@ -80,10 +84,14 @@ def console(request):
     start, end = selectors.today_window()
     sla, _ = selectors.sla_by_region(by=request.user, start=start, end=end)
     context = _shared(
-        request, alarms=alarms, selected=selected, sla=sla,
-        last_event_id=selectors.last_event_id(), ack_seconds=settings.ALARM_ACK_SECONDS,
+        request,
+        alarms=alarms,
+        selected=selected,
+        sla=sla,
+        last_event_id=selectors.last_event_id(),
+        ack_seconds=settings.ALARM_ACK_SECONDS,
         card=_card_context(request, selected) if selected else None,
-    )  # fmt: skip
+    )
     return render(request, "alarms/console.html", context)
 
 
@@ -91,9 +99,13 @@ def console(request):
 def queue(request):
     """The queue alone (the console swaps it in when the stream says something changed)."""
     return render(
-        request, "alarms/_queue.html",
-        {"alarms": selectors.open_alarms(by=request.user), "selected_id": _int(request.GET.get("selected"))},
-    )  # fmt: skip
+        request,
+        "alarms/_queue.html",
+        {
+            "alarms": selectors.open_alarms(by=request.user),
+            "selected_id": _int(request.GET.get("selected")),
+        },
+    )
 
 
 @login_required
@@ -185,10 +197,14 @@ def _vitals_chart(elder_id: int, thr: rules.Thresholds, hours: int = 24) -> str:
         return f"{timezone.localtime(dt.datetime.fromtimestamp(seconds, tz=dt.UTC)):%m-%d %H:%M}"
 
     return line_chart(
-        lines, title=f"近 {hours} 小时生命体征",
-        bands=[(thr.hr_high, f"心率上限 {thr.hr_high}"), (thr.systolic_high, f"收缩压上限 {thr.systolic_high}")],
+        lines,
+        title=f"近 {hours} 小时生命体征",
+        bands=[
+            (thr.hr_high, f"心率上限 {thr.hr_high}"),
+            (thr.systolic_high, f"收缩压上限 {thr.systolic_high}"),
+        ],
         x_labels=(label(min(xs)), label(max(xs))),
-    )  # fmt: skip
+    )
 
 
 def _stream_user(request):
@@ -263,14 +279,25 @@ def _events(user, last: int, seconds: float):
 def _event_json(event: AlarmEvent) -> dict:
     alarm = event.alarm
     return {
-        "id": event.id, "alarm": alarm.pk, "event": event.kind, "event_name": event.get_kind_display(),
-        "status": alarm.status, "status_name": alarm.get_status_display(), "kind": alarm.kind,
-        "kind_name": alarm.get_kind_display(), "severity": alarm.severity,
-        "severity_name": alarm.get_severity_display(), "elder": alarm.elder.name,
-        "region": alarm.region.name, "text": alarm.text, "escalated": alarm.escalated_at is not None,
-        "raised_at": timezone.localtime(alarm.raised_at).isoformat(), "msg_id": event.msg_id,
-        "signal_ts_ms": event.signal_ts_ms, "by": str(event.by) if event.by_id else "",
-    }  # fmt: skip
+        "id": event.id,
+        "alarm": alarm.pk,
+        "event": event.kind,
+        "event_name": event.get_kind_display(),
+        "status": alarm.status,
+        "status_name": alarm.get_status_display(),
+        "kind": alarm.kind,
+        "kind_name": alarm.get_kind_display(),
+        "severity": alarm.severity,
+        "severity_name": alarm.get_severity_display(),
+        "elder": alarm.elder.name,
+        "region": alarm.region.name,
+        "text": alarm.text,
+        "escalated": alarm.escalated_at is not None,
+        "raised_at": timezone.localtime(alarm.raised_at).isoformat(),
+        "msg_id": event.msg_id,
+        "signal_ts_ms": event.signal_ts_ms,
+        "by": str(event.by) if event.by_id else "",
+    }
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -316,8 +343,14 @@ def act(request, pk: int):
     selectors.alarm_get(by=request.user, pk=pk)
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
     name = dict(Action.choices).get(action, "")
-    return _run(request, pk, lambda: services.alarm_act(by=request.user, alarm_id=pk, action=action, note=note),
-                f"已记录：{name}")  # fmt: skip
+    return _run(
+        request,
+        pk,
+        lambda: services.alarm_act(
+            by=request.user, alarm_id=pk, action=action, note=note
+        ),
+        f"已记录：{name}",
+    )
 
 
 @login_required
@@ -325,8 +358,14 @@ def act(request, pk: int):
 def resolve(request, pk: int):
     selectors.alarm_get(by=request.user, pk=pk)
     outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
-    return _run(request, pk, lambda: services.alarm_resolve(by=request.user, alarm_id=pk, outcome=outcome, note=note),
-                "已办结")  # fmt: skip
+    return _run(
+        request,
+        pk,
+        lambda: services.alarm_resolve(
+            by=request.user, alarm_id=pk, outcome=outcome, note=note
+        ),
+        "已办结",
+    )
 
 
 @login_required
@@ -334,8 +373,12 @@ def resolve(request, pk: int):
 def escalate(request, pk: int):
     selectors.alarm_get(by=request.user, pk=pk)
     reason = request.POST.get("reason", "")
-    return _run(request, pk, lambda: services.alarm_escalate(by=request.user, alarm_id=pk, reason=reason),
-                "已升级至值班长")  # fmt: skip
+    return _run(
+        request,
+        pk,
+        lambda: services.alarm_escalate(by=request.user, alarm_id=pk, reason=reason),
+        "已升级至值班长",
+    )
 
 
 @login_required
@@ -354,25 +397,49 @@ def _alarm_filter(form) -> selectors.AlarmFilter:
         return selectors.AlarmFilter()
     d = form.cleaned_data
     return selectors.AlarmFilter(
-        q=d["q"], kind=d["kind"], severity=d["severity"], status=d["status"], region=d["region"],
-        date_from=d["date_from"], date_to=d["date_to"], escalated=d["escalated"],
-    )  # fmt: skip
+        q=d["q"],
+        kind=d["kind"],
+        severity=d["severity"],
+        status=d["status"],
+        region=d["region"],
+        date_from=d["date_from"],
+        date_to=d["date_to"],
+        escalated=d["escalated"],
+    )
 
 
 def _alarm_rows(alarms):
     for a in alarms.iterator(chunk_size=2000):
         yield [
-            timezone.localtime(a.raised_at).strftime("%Y-%m-%d %H:%M:%S"), a.get_kind_display(),
-            a.get_severity_display(), a.elder.name, a.region.name, a.text, a.signals,
+            timezone.localtime(a.raised_at).strftime("%Y-%m-%d %H:%M:%S"),
+            a.get_kind_display(),
+            a.get_severity_display(),
+            a.elder.name,
+            a.region.name,
+            a.text,
+            a.signals,
             a.get_status_display(),
             "" if a.seconds_to_acknowledge is None else round(a.seconds_to_acknowledge),
-            str(a.acknowledged_by or ""), a.get_outcome_display(),
+            str(a.acknowledged_by or ""),
+            a.get_outcome_display(),
             "是" if a.escalated_at else "",
-        ]  # fmt: skip
+        ]
 
 
-ALARM_HEADER = ["报警时间", "类型", "级别", "老人", "区域", "内容", "信号次数", "状态",
-                "接警用时（秒）", "接警员", "处置结果", "已升级"]  # fmt: skip
+ALARM_HEADER = [
+    "报警时间",
+    "类型",
+    "级别",
+    "老人",
+    "区域",
+    "内容",
+    "信号次数",
+    "状态",
+    "接警用时（秒）",
+    "接警员",
+    "处置结果",
+    "已升级",
+]
 
 
 @login_required
@@ -380,16 +447,31 @@ def alarm_list(request, fmt: str | None = None):
     form = forms.AlarmFilterForm(request.GET or None)
     if fmt:
         return list_export(
-            request, fmt, form, make_filter=selectors.AlarmFilter,
-            rows=lambda f: _alarm_rows(selectors.alarm_list(by=request.user, filters=f)),
-            name="告警记录", header=ALARM_HEADER, what="告警记录",
-        )  # fmt: skip
+            request,
+            fmt,
+            form,
+            make_filter=selectors.AlarmFilter,
+            rows=lambda f: _alarm_rows(
+                selectors.alarm_list(by=request.user, filters=f)
+            ),
+            name="告警记录",
+            header=ALARM_HEADER,
+            what="告警记录",
+        )
     alarms = selectors.alarm_list(by=request.user, filters=_alarm_filter(form))
     page = paginate(
         alarms, page=request.GET.get("page"), per_page=request.GET.get("per_page")
     )
-    return render(request, "alarms/list.html", _shared(
-        request, form=form, page=page, querystring=querystring_without_page(request.GET)))  # fmt: skip
+    return render(
+        request,
+        "alarms/list.html",
+        _shared(
+            request,
+            form=form,
+            page=page,
+            querystring=querystring_without_page(request.GET),
+        ),
+    )
 
 
 def _sla_chart(per_region, title: str) -> str:
@@ -406,13 +488,17 @@ def supervisor(request):
     alarms = selectors.open_alarms(by=request.user)
     alarms.sort(key=lambda a: (a.escalated_at is None, a.raised_at))
     context = _shared(
-        request, alarms=alarms, sla=overall, per_region=per_region,
+        request,
+        alarms=alarms,
+        sla=overall,
+        per_region=per_region,
         operators=selectors.operators_on_duty(by=request.user),
         ring60=ratio_ring(overall.within_60, title="60 秒内接警"),
         ring180=ratio_ring(overall.within_180, title="180 秒内接警"),
         chart=_sla_chart(per_region, "今日 60 秒内接警率（按区域）"),
-        devices=selectors.device_counts(by=request.user), ack_seconds=settings.ALARM_ACK_SECONDS,
-    )  # fmt: skip
+        devices=selectors.device_counts(by=request.user),
+        ack_seconds=settings.ALARM_ACK_SECONDS,
+    )
     return render(request, "alarms/supervisor.html", context)
 
 
@@ -429,17 +515,34 @@ def report(request):
     kinds = dict((k, v[0]) for k, v in rules.KINDS.items())
     outcomes = dict(Outcome.choices)
     context = _shared(
-        request, month=month, data=data, sla=data["sla"], per_region=data["per_region"],
-        kind_chart=bar_chart([(kinds.get(r["kind"], r["kind"]), r["n"]) for r in data["by_kind"]],
-                             title="按类型", unit="起"),
-        outcome_chart=bar_chart([(outcomes.get(r["outcome"], r["outcome"]), r["n"]) for r in data["by_outcome"]],
-                                title="按处置结果", unit="起"),
-        daily_chart=line_chart([("告警数", [(d.toordinal(), n) for d, n in data["daily"]])],
-                               title="每日告警数", unit="（起）",
-                               x_labels=(f"{data['daily'][0][0]:%m-%d}", f"{data['daily'][-1][0]:%m-%d}")
-                               if data["daily"] else ("", "")),
+        request,
+        month=month,
+        data=data,
+        sla=data["sla"],
+        per_region=data["per_region"],
+        kind_chart=bar_chart(
+            [(kinds.get(r["kind"], r["kind"]), r["n"]) for r in data["by_kind"]],
+            title="按类型",
+            unit="起",
+        ),
+        outcome_chart=bar_chart(
+            [
+                (outcomes.get(r["outcome"], r["outcome"]), r["n"])
+                for r in data["by_outcome"]
+            ],
+            title="按处置结果",
+            unit="起",
+        ),
+        daily_chart=line_chart(
+            [("告警数", [(d.toordinal(), n) for d, n in data["daily"]])],
+            title="每日告警数",
+            unit="（起）",
+            x_labels=(f"{data['daily'][0][0]:%m-%d}", f"{data['daily'][-1][0]:%m-%d}")
+            if data["daily"]
+            else ("", ""),
+        ),
         region_chart=_sla_chart(data["per_region"], "60 秒内接警率（按区域）"),
-    )  # fmt: skip
+    )
     return render(request, "alarms/report.html", context)
 
 
@@ -461,14 +564,26 @@ def device_list(request, fmt: str | None = None):
     now = services.now_ms()
     if fmt:
         return list_export(
-            request, fmt, form, make_filter=selectors.DeviceFilter,
-            rows=lambda f: ([d.serial, d.get_type_display(), d.model, d.region.name,
-                             d.elder.name if d.elder else "", "在线" if d.is_online(now) else "离线",
-                             d.battery if d.battery is not None else ""]
-                            for d in selectors.device_list(by=request.user, filters=f)),
-            name="智能终端", header=["设备编号", "类型", "型号", "区域", "绑定老人", "状态", "电量"],
+            request,
+            fmt,
+            form,
+            make_filter=selectors.DeviceFilter,
+            rows=lambda f: (
+                [
+                    d.serial,
+                    d.get_type_display(),
+                    d.model,
+                    d.region.name,
+                    d.elder.name if d.elder else "",
+                    "在线" if d.is_online(now) else "离线",
+                    d.battery if d.battery is not None else "",
+                ]
+                for d in selectors.device_list(by=request.user, filters=f)
+            ),
+            name="智能终端",
+            header=["设备编号", "类型", "型号", "区域", "绑定老人", "状态", "电量"],
             what="智能终端",
-        )  # fmt: skip
+        )
     devices = selectors.device_list(
         by=request.user, filters=_device_filter(form), now_ms=now
     )
@@ -476,13 +591,30 @@ def device_list(request, fmt: str | None = None):
         devices, page=request.GET.get("page"), per_page=request.GET.get("per_page")
     )
     counts = selectors.device_counts(by=request.user, now_ms=now)
-    chart = bar_chart([("在用终端", counts["total"]), ("已绑定", counts["bound"]),
-                       ("在线（30 分钟内）", counts["online"]), ("电量低", counts["low_battery"])],
-                      title="终端概况", unit="台")  # fmt: skip
+    chart = bar_chart(
+        [
+            ("在用终端", counts["total"]),
+            ("已绑定", counts["bound"]),
+            ("在线（30 分钟内）", counts["online"]),
+            ("电量低", counts["low_battery"]),
+        ],
+        title="终端概况",
+        unit="台",
+    )
     rows = [(d, d.is_online(now)) for d in page.items]
-    return render(request, "alarms/devices.html", _shared(
-        request, form=form, page=page, rows=rows, chart=chart, counts=counts,
-        querystring=querystring_without_page(request.GET)))  # fmt: skip
+    return render(
+        request,
+        "alarms/devices.html",
+        _shared(
+            request,
+            form=form,
+            page=page,
+            rows=rows,
+            chart=chart,
+            counts=counts,
+            querystring=querystring_without_page(request.GET),
+        ),
+    )
 
 
 @login_required
@@ -503,9 +635,14 @@ def device_new(request):
             if errors:
                 raise ValidationFailed(errors)
             device, secret = services.device_register(
-                by=request.user, serial=d["serial"], type=d["type"], vendor=d["vendor"],
-                model=d["model"], region=region, elder=elder,
-            )  # fmt: skip
+                by=request.user,
+                serial=d["serial"],
+                type=d["type"],
+                vendor=d["vendor"],
+                model=d["model"],
+                region=region,
+                elder=elder,
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
         else:
@@ -522,23 +659,32 @@ def device_detail(request, pk: int):
     device = selectors.device_get(by=request.user, pk=pk)
     now = services.now_ms()
     readings = [
-        (r, METRIC_NAMES.get(Metric(r.metric), r.metric) if r.metric in Metric._value2member_map_ else r.metric,
-         timezone.localtime(dt.datetime.fromtimestamp(r.ts_ms / 1000, tz=dt.UTC)))
+        (
+            r,
+            METRIC_NAMES.get(Metric(r.metric), r.metric)
+            if r.metric in Metric._value2member_map_
+            else r.metric,
+            timezone.localtime(dt.datetime.fromtimestamp(r.ts_ms / 1000, tz=dt.UTC)),
+        )
         for r in selectors.device_readings(device)
-    ]  # fmt: skip
+    ]
     thr = (
         selectors.thresholds_of(device.elder_id)[0]
         if device.elder_id
         else rules.DEFAULTS
     )
     context = _shared(
-        request, device=device, online=device.is_online(now, thr.offline_minutes),
-        bindings=selectors.device_bindings(device), readings=readings,
+        request,
+        device=device,
+        online=device.is_online(now, thr.offline_minutes),
+        bindings=selectors.device_bindings(device),
+        readings=readings,
         chart=_vitals_chart(device.elder_id, thr) if device.elder_id else "",
-        bind_form=forms.BindForm(), unbind_form=forms.UnbindForm(),
+        bind_form=forms.BindForm(),
+        unbind_form=forms.UnbindForm(),
         alarms=list(device.alarms.order_by("-raised_at")[:10]),
         last_seen=timezone.localtime(device.last_seen) if device.last_seen else None,
-    )  # fmt: skip
+    )
     return render(request, "alarms/device.html", context)
 
 
@@ -604,17 +750,31 @@ def thresholds(request, elder_pk: int):
     form = forms.ThresholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.threshold_set(by=request.user, elder=elder, values=form.values(),
-                                   note=form.cleaned_data["note"])  # fmt: skip
+            services.threshold_set(
+                by=request.user,
+                elder=elder,
+                values=form.values(),
+                note=form.cleaned_data["note"],
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "报警阈值已保存，新读数即按此判断")
             return redirect("alarms:thresholds", elder_pk=elder.pk)
     defaults = {k: getattr(rules.DEFAULTS, k) for k in rules.THRESHOLD_LABELS}
-    return render(request, "alarms/thresholds.html", _shared(
-        request, elder=elder, form=form, row=row, current=current, defaults=defaults,
-        devices=selectors.devices_of_elder(elder.pk)))  # fmt: skip
+    return render(
+        request,
+        "alarms/thresholds.html",
+        _shared(
+            request,
+            elder=elder,
+            form=form,
+            row=row,
+            current=current,
+            defaults=defaults,
+            devices=selectors.devices_of_elder(elder.pk),
+        ),
+    )
 
 
 @login_required
@@ -623,8 +783,13 @@ def quarantine(request):
     page = paginate(
         selectors.quarantine_list(by=request.user, q=q), page=request.GET.get("page")
     )
-    return render(request, "alarms/quarantine.html", _shared(
-        request, page=page, q=q, querystring=querystring_without_page(request.GET)))  # fmt: skip
+    return render(
+        request,
+        "alarms/quarantine.html",
+        _shared(
+            request, page=page, q=q, querystring=querystring_without_page(request.GET)
+        ),
+    )
 
 
 @login_required
@@ -632,5 +797,8 @@ def notifications(request):
     page = paginate(
         selectors.notification_list(by=request.user), page=request.GET.get("page")
     )
-    return render(request, "alarms/notifications.html", _shared(
-        request, page=page, querystring=querystring_without_page(request.GET)))  # fmt: skip
+    return render(
+        request,
+        "alarms/notifications.html",
+        _shared(request, page=page, querystring=querystring_without_page(request.GET)),
+    )

@@ -66,17 +66,35 @@ class AssessmentOut(Schema):
 def assessment_out(a: Assessment, *, team: bool = True) -> dict:
     members = selectors.assessment_team(a) if team else []
     return {
-        "id": a.pk, "elder_id": a.elder_id, "elder_name": a.elder.name, "standard": a.standard,
-        "source": a.source, "reason": a.reason, "applicant": a.applicant, "applied_on": a.applied_on,
-        "status": a.status, "agency_id": a.agency_id, "version": a.version, "answers": a.answers,
+        "id": a.pk,
+        "elder_id": a.elder_id,
+        "elder_name": a.elder.name,
+        "standard": a.standard,
+        "source": a.source,
+        "reason": a.reason,
+        "applicant": a.applicant,
+        "applied_on": a.applied_on,
+        "status": a.status,
+        "agency_id": a.agency_id,
+        "version": a.version,
+        "answers": a.answers,
         "team": [
-            {"assessor_id": m.assessor_id, "name": str(m.assessor.user), "confirmed_at": m.confirmed_at}
+            {
+                "assessor_id": m.assessor_id,
+                "name": str(m.assessor.user),
+                "confirmed_at": m.confirmed_at,
+            }
             for m in members
         ],
-        "domain_scores": a.domain_scores, "total": a.total, "preliminary_level": a.preliminary_level,
-        "final_level": a.final_level, "final_level_name": a.final_level_name,
-        "change_reasons": a.change_reasons, "assessed_on": a.assessed_on, "valid_until": a.valid_until,
-    }  # fmt: skip
+        "domain_scores": a.domain_scores,
+        "total": a.total,
+        "preliminary_level": a.preliminary_level,
+        "final_level": a.final_level,
+        "final_level_name": a.final_level_name,
+        "change_reasons": a.change_reasons,
+        "assessed_on": a.assessed_on,
+        "valid_until": a.valid_until,
+    }
 
 
 class FilterIn(Schema):
@@ -138,13 +156,28 @@ def ability_level(
     day = on or timezone.localdate()
     found = selectors.ability_level_on(elder.pk, day, standard=standard)
     if found is None:
-        return {"elder_id": elder.pk, "on": day, "level": None, "name": "未评估", "standard": standard,
-                "assessed_on": None, "valid_until": None, "valid": False, "assessment_id": None}  # fmt: skip
+        return {
+            "elder_id": elder.pk,
+            "on": day,
+            "level": None,
+            "name": "未评估",
+            "standard": standard,
+            "assessed_on": None,
+            "valid_until": None,
+            "valid": False,
+            "assessment_id": None,
+        }
     return {
-        "elder_id": elder.pk, "on": day, "level": found.level, "name": found.name,
-        "standard": found.standard, "assessed_on": found.assessed_on, "valid_until": found.valid_until,
-        "valid": found.valid_on(day), "assessment_id": found.assessment_id,
-    }  # fmt: skip
+        "elder_id": elder.pk,
+        "on": day,
+        "level": found.level,
+        "name": found.name,
+        "standard": found.standard,
+        "assessed_on": found.assessed_on,
+        "valid_until": found.valid_until,
+        "valid": found.valid_on(day),
+        "assessment_id": found.assessment_id,
+    }
 
 
 @router.get("/{int:assessment_id}", response=AssessmentOut, summary="评估详情")

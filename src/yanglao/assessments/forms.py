@@ -17,9 +17,11 @@ class ApplyForm(forms.Form):
         label="申请人", choices=Applicant.choices, error_messages=REQUIRED
     )
     applicant_name = forms.CharField(
-        label="申请人姓名", required=False, max_length=50,
+        label="申请人姓名",
+        required=False,
+        max_length=50,
         help_text="本人或家属申请时填写",
-    )  # fmt: skip
+    )
     note = forms.CharField(label="备注", required=False, max_length=200)
 
 
@@ -31,9 +33,11 @@ class AssignForm(forms.Form):
         error_messages={"required": "请选择至少2名评估员"},
     )
     place = forms.CharField(
-        label="评估地点", required=False, max_length=100,
+        label="评估地点",
+        required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"placeholder": "如：老人家中、社区服务中心"}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, agencies, assessors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,9 +55,10 @@ class WithdrawForm(forms.Form):
 
 class AssessmentFilterForm(forms.Form):
     q = forms.CharField(
-        label="搜索", required=False,
+        label="搜索",
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": "老人姓名", "type": "search"}),
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
         label="状态", required=False, choices=ALL + Status.choices
     )
@@ -62,9 +67,10 @@ class AssessmentFilterForm(forms.Form):
     )
     region = forms.ChoiceField(label="区域", required=False)
     standard = forms.ChoiceField(
-        label="评估标准", required=False,
+        label="评估标准",
+        required=False,
         choices=ALL + [(GBT_42195, GBT_42195), (MZT_039, f"{MZT_039}（历史）")],
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,9 +85,10 @@ class DueFilterForm(forms.Form):
     )
     region = forms.ChoiceField(label="区域", required=False)
     q = forms.CharField(
-        label="搜索", required=False,
+        label="搜索",
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": "老人姓名", "type": "search"}),
-    )  # fmt: skip
+    )
 
     include_applied = forms.BooleanField(label="含已申请评估的老人", required=False)
 
@@ -103,9 +110,12 @@ class HistoricalForm(forms.Form):
     )
     assessed_on = forms.DateField(label="评估日期", error_messages=DATE_ERRORS)
     final_level = forms.IntegerField(
-        label="能力等级", min_value=0, max_value=4, error_messages=REQUIRED,
+        label="能力等级",
+        min_value=0,
+        max_value=4,
+        error_messages=REQUIRED,
         help_text="GB/T 42195-2022：0–4；MZ/T 039-2013：0 能力完好、1 轻度、2 中度、3 重度失能",
-    )  # fmt: skip
+    )
     total = forms.IntegerField(label="总分", required=False, min_value=0, max_value=90)
     agency_name = forms.CharField(label="原评估机构", required=False, max_length=100)
     assessors = forms.CharField(label="原评估员", required=False, max_length=100)

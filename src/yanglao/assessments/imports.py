@@ -43,10 +43,14 @@ DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 LEVEL_WORDS = {
     GBT_42195: {
         **{name: level for level, name in LEVEL_NAMES.items()},
-        "能力完好": 0, "轻度失能": 1, "中度失能": 2, "重度失能": 3, "完全失能": 4,
+        "能力完好": 0,
+        "轻度失能": 1,
+        "中度失能": 2,
+        "重度失能": 3,
+        "完全失能": 4,
     },
     MZT_039: {name: level for level, name in MZT_LEVEL_NAMES.items()},
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -139,10 +143,16 @@ def _import_row(by, number: int, row: list[str], cols: dict[str, int], report) -
         return fail("total", "应为整数")
     try:
         assessment_record_historical(
-            by=by, elder=elder, standard=standard, assessed_on=assessed_on, final_level=level,
-            total=int(total_text) if total_text else None, agency_name=cell("agency_name"),
-            assessors=cell("assessors"), note=cell("note"),
-        )  # fmt: skip
+            by=by,
+            elder=elder,
+            standard=standard,
+            assessed_on=assessed_on,
+            final_level=level,
+            total=int(total_text) if total_text else None,
+            agency_name=cell("agency_name"),
+            assessors=cell("assessors"),
+            note=cell("note"),
+        )
     except ValidationFailed as exc:
         for key, reason in exc.errors.items():
             fail(key, reason)

@@ -205,7 +205,7 @@ def ability_levels_on(
             assessed_on=day_,
             valid_until=valid,
             assessment_id=pk,
-        )  # fmt: skip
+        )
         for elder_id, level, std, day_, valid, pk in latest.values()
     }
 
@@ -387,19 +387,41 @@ def my_open_assessments(*, by) -> QuerySet[Assessment]:
     )
 
 
-EXPORT_HEADER = ["老年人", "身份证号", "社区/村", "评估标准", "评估原因", "申请日期", "评估机构", "状态",
-                 "总分", "初步等级", "最终等级", "评估日期", "有效期至"]  # fmt: skip
+EXPORT_HEADER = [
+    "老年人",
+    "身份证号",
+    "社区/村",
+    "评估标准",
+    "评估原因",
+    "申请日期",
+    "评估机构",
+    "状态",
+    "总分",
+    "初步等级",
+    "最终等级",
+    "评估日期",
+    "有效期至",
+]
 
 
 def assessment_export_rows(*, by, filters: AssessmentFilter | None = None):
     """The filtered assessment list for export (identity numbers masked)."""
     for a in assessment_list(by=by, filters=filters).iterator(chunk_size=2000):
         yield [
-            a.elder.name, mask(pii.decrypt(a.elder.id_number_enc)), a.elder.residence_region.name, a.standard,
-            a.get_reason_display(), a.applied_on, a.agency.name if a.agency else a.external_agency,
-            a.get_status_display(), a.total, a.preliminary_level_name, a.final_level_name, a.assessed_on,
+            a.elder.name,
+            mask(pii.decrypt(a.elder.id_number_enc)),
+            a.elder.residence_region.name,
+            a.standard,
+            a.get_reason_display(),
+            a.applied_on,
+            a.agency.name if a.agency else a.external_agency,
+            a.get_status_display(),
+            a.total,
+            a.preliminary_level_name,
+            a.final_level_name,
+            a.assessed_on,
             a.valid_until,
-        ]  # fmt: skip
+        ]
 
 
 def latest_diagnoses(elder_id: int) -> tuple[dt.date | None, list[str]]:

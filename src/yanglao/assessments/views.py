@@ -72,11 +72,15 @@ def assessment_list(request):
 def export(request, fmt: str):
     regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
     return list_export(
-        request, fmt, AssessmentFilterForm(request.GET or None, regions=regions),
+        request,
+        fmt,
+        AssessmentFilterForm(request.GET or None, regions=regions),
         make_filter=selectors.AssessmentFilter,
         rows=lambda f: selectors.assessment_export_rows(by=request.user, filters=f),
-        name="能力评估名单", header=selectors.EXPORT_HEADER, what="assessments.assessment",
-    )  # fmt: skip
+        name="能力评估名单",
+        header=selectors.EXPORT_HEADER,
+        what="assessments.assessment",
+    )
 
 
 @login_required

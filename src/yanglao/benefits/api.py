@@ -41,10 +41,18 @@ def programme_list(request, page: int = 1, per_page: int = 20):
             "-effective_from"
         )
         return {
-            "id": p.pk, "code": p.code, "name": p.name, "region": p.region.name, "unit": p.unit,
-            "needs_application": p.needs_application, "steps": p.step_names,
-            "rules": [[f"版本 {v.version}", *rules.describe(selectors.policy_of(v, names))] for v in versions],
-        }  # fmt: skip
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "region": p.region.name,
+            "unit": p.unit,
+            "needs_application": p.needs_application,
+            "steps": p.step_names,
+            "rules": [
+                [f"版本 {v.version}", *rules.describe(selectors.policy_of(v, names))]
+                for v in versions
+            ],
+        }
 
     return paged(
         selectors.programme_list(by=request.user), page, per_page, programme_out
@@ -75,10 +83,16 @@ def check(request, body: CheckIn):
     month = (body.month or dt.date.today()).replace(day=1)
     results = services.check_person(by=request.user, elder=elder, month=month)
     return [
-        {"programme": p.name, "in_force": d is not None, "eligible": bool(d and d.eligible), "enrolled": enrolled,
-         "amount_fen": d.amount_fen if d and enrolled else 0, "explanation": d.explanation if d else []}
+        {
+            "programme": p.name,
+            "in_force": d is not None,
+            "eligible": bool(d and d.eligible),
+            "enrolled": enrolled,
+            "amount_fen": d.amount_fen if d and enrolled else 0,
+            "explanation": d.explanation if d else [],
+        }
         for p, d, enrolled in results
-    ]  # fmt: skip
+    ]
 
 
 class CycleIn(Schema):
@@ -102,11 +116,18 @@ class CycleOut(Schema):
 
 def cycle_out(c: Cycle) -> dict:
     return {
-        "id": c.pk, "month": c.month, "region": c.region.name, "status": c.status, "phase": c.phase,
-        "progress": c.progress, "error": c.error, "people": c.people, "totals": c.totals,
+        "id": c.pk,
+        "month": c.month,
+        "region": c.region.name,
+        "status": c.status,
+        "phase": c.phase,
+        "progress": c.progress,
+        "error": c.error,
+        "people": c.people,
+        "totals": c.totals,
         "run_by": c.run_by.username if c.run_by_id else None,
         "approved_by": c.approved_by.username if c.approved_by_id else None,
-    }  # fmt: skip
+    }
 
 
 @router.get("/cycles", response=PageOut[CycleOut], summary="发放周期")
@@ -165,12 +186,20 @@ class EntitlementOut(Schema):
 
 def entitlement_out(e: Entitlement) -> dict:
     return {
-        "id": e.pk, "elder_id": e.elder_id, "elder_name": e.elder.name, "programme": e.programme.name,
-        "month": e.month, "kind": e.kind, "change": e.change, "amount_fen": e.amount_fen,
-        "previous_fen": e.previous_fen, "tier": e.tier, "facility_id": e.facility_id,
+        "id": e.pk,
+        "elder_id": e.elder_id,
+        "elder_name": e.elder.name,
+        "programme": e.programme.name,
+        "month": e.month,
+        "kind": e.kind,
+        "change": e.change,
+        "amount_fen": e.amount_fen,
+        "previous_fen": e.previous_fen,
+        "tier": e.tier,
+        "facility_id": e.facility_id,
         "funding_fen": {"city": e.city_fen, "county": e.county_fen, "town": e.town_fen},
         "explanation": e.explanation,
-    }  # fmt: skip
+    }
 
 
 class EntitlementFilter(Schema):

@@ -49,31 +49,62 @@ def programmes(users, regions):
         order=10,
     )
     services.version_create(
-        by=alice, programme=made["gaoling"], version="2025", effective_from=FROM, effective_to=None,
+        by=alice,
+        programme=made["gaoling"],
+        version="2025",
+        effective_from=FROM,
+        effective_to=None,
         conditions={"min_age": 80, "hukou_local": True},
-        amount={"by": "age", "tiers": [{"low": 80, "high": 89, "amount_fen": 5000},
-                                       {"low": 90, "high": 99, "amount_fen": 10000},
-                                       {"low": 100, "high": None, "amount_fen": 40000}]},
-    )  # fmt: skip
+        amount={
+            "by": "age",
+            "tiers": [
+                {"low": 80, "high": 89, "amount_fen": 5000},
+                {"low": 90, "high": 99, "amount_fen": 10000},
+                {"low": 100, "high": None, "amount_fen": 40000},
+            ],
+        },
+    )
     made["tekun_care"] = services.programme_create(
         by=alice, code="tekun_care", name="特困人员照料护理费", region=city, order=5
     )
     services.version_create(
-        by=alice, programme=made["tekun_care"], version="2025", effective_from=FROM, effective_to=None,
+        by=alice,
+        programme=made["tekun_care"],
+        version="2025",
+        effective_from=FROM,
+        effective_to=None,
         conditions={"categories_any": ["tekun"]},
-        amount={"by": "level", "tiers": [{"low": 0, "high": 0, "amount_fen": 7000},
-                                         {"low": 1, "high": 2, "amount_fen": 30000},
-                                         {"low": 3, "high": 4, "amount_fen": 120000}]},
-    )  # fmt: skip
+        amount={
+            "by": "level",
+            "tiers": [
+                {"low": 0, "high": 0, "amount_fen": 7000},
+                {"low": 1, "high": 2, "amount_fen": 30000},
+                {"low": 3, "high": 4, "amount_fen": 120000},
+            ],
+        },
+    )
     made["fuwu"] = services.programme_create(
-        by=alice, code="fuwu", name="养老服务补贴", region=city, needs_application=True,
-        steps=["community", "street", "civil_affairs"], order=20,
-    )  # fmt: skip
+        by=alice,
+        code="fuwu",
+        name="养老服务补贴",
+        region=city,
+        needs_application=True,
+        steps=["community", "street", "civil_affairs"],
+        order=20,
+    )
     services.version_create(
-        by=alice, programme=made["fuwu"], version="2025", effective_from=FROM, effective_to=None,
-        conditions={"min_age": 60, "categories_any": ["dibao", "dibao_edge"], "excludes": ["tekun_care"]},
+        by=alice,
+        programme=made["fuwu"],
+        version="2025",
+        effective_from=FROM,
+        effective_to=None,
+        conditions={
+            "min_age": 60,
+            "categories_any": ["dibao", "dibao_edge"],
+            "excludes": ["tekun_care"],
+        },
         amount={"by": "flat", "flat_fen": 5000},
-    )  # fmt: skip
+    )
     made["yunying"] = services.programme_create(
         by=alice,
         code="yunying",
@@ -83,11 +114,20 @@ def programmes(users, regions):
         order=30,
     )
     services.version_create(
-        by=alice, programme=made["yunying"], version="2025", effective_from=FROM, effective_to=None,
+        by=alice,
+        programme=made["yunying"],
+        version="2025",
+        effective_from=FROM,
+        effective_to=None,
         conditions={"in_institution": True, "min_level": 1},
-        amount={"by": "level", "tiers": [{"low": 1, "high": 2, "amount_fen": 10000},
-                                         {"low": 3, "high": 4, "amount_fen": 20000}]},
-    )  # fmt: skip
+        amount={
+            "by": "level",
+            "tiers": [
+                {"low": 1, "high": 2, "amount_fen": 10000},
+                {"low": 3, "high": 4, "amount_fen": 20000},
+            ],
+        },
+    )
     return made
 
 

@@ -8,73 +8,139 @@ from __future__ import annotations
 # is this configuration's choice, and a bureau edits it like any other rule.
 JINGDEZHEN = [
     {
-        "code": "tekun_care", "name": "特困人员照料护理费", "order": 5, "funding": {"city": 40, "county": 60},
+        "code": "tekun_care",
+        "name": "特困人员照料护理费",
+        "order": 5,
+        "funding": {"city": 40, "county": 60},
         "note": "景德镇：特困人员照料护理费 失能 1200 / 半失能 300 / 自理 70 元/月",
         "conditions": {"categories_any": ["tekun"]},
-        "amount": {"by": "level", "tiers": [{"low": 0, "high": 0, "amount_fen": 7000},
-                                            {"low": 1, "high": 2, "amount_fen": 30000},
-                                            {"low": 3, "high": 4, "amount_fen": 120000}]},
+        "amount": {
+            "by": "level",
+            "tiers": [
+                {"low": 0, "high": 0, "amount_fen": 7000},
+                {"low": 1, "high": 2, "amount_fen": 30000},
+                {"low": 3, "high": 4, "amount_fen": 120000},
+            ],
+        },
     },
     {
-        "code": "gaoling", "name": "高龄津贴", "order": 10, "funding": {"city": 50, "county": 50},
+        "code": "gaoling",
+        "name": "高龄津贴",
+        "order": 10,
+        "funding": {"city": 50, "county": 50},
         "note": "景德镇：高龄补贴 50–400 元，按年龄分档，年满80周岁自动纳入",
         "conditions": {"min_age": 80, "hukou_local": True},
-        "amount": {"by": "age", "tiers": [{"low": 80, "high": 89, "amount_fen": 5000},
-                                          {"low": 90, "high": 99, "amount_fen": 10000},
-                                          {"low": 100, "high": None, "amount_fen": 40000}]},
+        "amount": {
+            "by": "age",
+            "tiers": [
+                {"low": 80, "high": 89, "amount_fen": 5000},
+                {"low": 90, "high": 99, "amount_fen": 10000},
+                {"low": 100, "high": None, "amount_fen": 40000},
+            ],
+        },
     },
     {
-        "code": "fuwu", "name": "经济困难老年人养老服务补贴", "order": 20, "funding": {"city": 50, "county": 40, "town": 10},
-        "needs_application": True, "steps": ["community", "street", "civil_affairs"],
+        "code": "fuwu",
+        "name": "经济困难老年人养老服务补贴",
+        "order": 20,
+        "funding": {"city": 50, "county": 40, "town": 10},
+        "needs_application": True,
+        "steps": ["community", "street", "civil_affairs"],
         "note": "景德镇：经济困难的高龄老年人养老服务补贴 不低于 50 元/人/月",
-        "conditions": {"min_age": 80, "categories_any": ["dibao", "dibao_edge"], "hukou_local": True, "excludes": ["tekun_care"]},
+        "conditions": {
+            "min_age": 80,
+            "categories_any": ["dibao", "dibao_edge"],
+            "hukou_local": True,
+            "excludes": ["tekun_care"],
+        },
         "amount": {"by": "flat", "flat_fen": 5000},
     },
     {
-        "code": "huli", "name": "经济困难失能老年人护理补贴", "order": 30, "funding": {"city": 50, "county": 40, "town": 10},
-        "needs_application": True, "steps": ["community", "street", "civil_affairs"],
+        "code": "huli",
+        "name": "经济困难失能老年人护理补贴",
+        "order": 30,
+        "funding": {"city": 50, "county": 40, "town": 10},
+        "needs_application": True,
+        "steps": ["community", "street", "civil_affairs"],
         "note": "景德镇：经济困难的失能老年人护理补贴 不低于 50 元/人/月",
-        "conditions": {"min_level": 2, "categories_any": ["dibao", "dibao_edge"], "hukou_local": True, "excludes": ["tekun_care"]},
+        "conditions": {
+            "min_level": 2,
+            "categories_any": ["dibao", "dibao_edge"],
+            "hukou_local": True,
+            "excludes": ["tekun_care"],
+        },
         "amount": {"by": "flat", "flat_fen": 5000},
     },
     {
-        "code": "yunying", "name": "养老机构运营补贴", "order": 40, "unit": "institution", "funding": {"city": 50, "county": 50},
+        "code": "yunying",
+        "name": "养老机构运营补贴",
+        "order": 40,
+        "unit": "institution",
+        "funding": {"city": 50, "county": 50},
         "note": "景德镇：按收住失能、部分失能老年人数 每人每月 200 / 100 元",
         "conditions": {"in_institution": True, "min_level": 1},
-        "amount": {"by": "level", "tiers": [{"low": 1, "high": 2, "amount_fen": 10000},
-                                            {"low": 3, "high": 4, "amount_fen": 20000}]},
+        "amount": {
+            "by": "level",
+            "tiers": [
+                {"low": 1, "high": 2, "amount_fen": 10000},
+                {"low": 3, "high": 4, "amount_fen": 20000},
+            ],
+        },
     },
-]  # fmt: skip
+]
 
 TEMPLATES = {
     "beijing_kunnan": {
         "title": "北京：困难老年人养老服务补贴（低保 300 / 低收入 200 / 计生特殊家庭 100 元）",
-        "conditions": {"categories_any": ["dibao", "dibao_edge", "family_planning"], "hukou_local": True},
-        "amount": {"by": "category", "tiers": [{"category": "dibao", "amount_fen": 30000},
-                                               {"category": "dibao_edge", "amount_fen": 20000},
-                                               {"category": "family_planning", "amount_fen": 10000}]},
+        "conditions": {
+            "categories_any": ["dibao", "dibao_edge", "family_planning"],
+            "hukou_local": True,
+        },
+        "amount": {
+            "by": "category",
+            "tiers": [
+                {"category": "dibao", "amount_fen": 30000},
+                {"category": "dibao_edge", "amount_fen": 20000},
+                {"category": "family_planning", "amount_fen": 10000},
+            ],
+        },
     },
     "beijing_huli": {
         "title": "北京：失能老年人护理补贴（200 / 400 / 600 元，三档）",
         "conditions": {"min_level": 2, "hukou_local": True},
-        "amount": {"by": "level", "tiers": [{"low": 2, "high": 2, "amount_fen": 20000},
-                                            {"low": 3, "high": 3, "amount_fen": 40000},
-                                            {"low": 4, "high": 4, "amount_fen": 60000}]},
+        "amount": {
+            "by": "level",
+            "tiers": [
+                {"low": 2, "high": 2, "amount_fen": 20000},
+                {"low": 3, "high": 3, "amount_fen": 40000},
+                {"low": 4, "high": 4, "amount_fen": 60000},
+            ],
+        },
     },
     "beijing_gaoling": {
         "title": "北京：高龄津贴（80–89 岁 100 / 90–99 岁 500 / 100 岁以上 800 元）",
         "conditions": {"min_age": 80, "hukou_local": True},
-        "amount": {"by": "age", "tiers": [{"low": 80, "high": 89, "amount_fen": 10000},
-                                          {"low": 90, "high": 99, "amount_fen": 50000},
-                                          {"low": 100, "high": None, "amount_fen": 80000}]},
+        "amount": {
+            "by": "age",
+            "tiers": [
+                {"low": 80, "high": 89, "amount_fen": 10000},
+                {"low": 90, "high": 99, "amount_fen": 50000},
+                {"low": 100, "high": None, "amount_fen": 80000},
+            ],
+        },
     },
     "shanghai_zonghe": {
         "title": "上海：老年综合津贴（65–69 岁 75 / 70–79 岁 150 / 80–89 岁 180 / 90–99 岁 350 / 100 岁以上 600 元）",
         "conditions": {"min_age": 65, "hukou_local": True},
-        "amount": {"by": "age", "tiers": [{"low": 65, "high": 69, "amount_fen": 7500},
-                                          {"low": 70, "high": 79, "amount_fen": 15000},
-                                          {"low": 80, "high": 89, "amount_fen": 18000},
-                                          {"low": 90, "high": 99, "amount_fen": 35000},
-                                          {"low": 100, "high": None, "amount_fen": 60000}]},
+        "amount": {
+            "by": "age",
+            "tiers": [
+                {"low": 65, "high": 69, "amount_fen": 7500},
+                {"low": 70, "high": 79, "amount_fen": 15000},
+                {"low": 80, "high": 89, "amount_fen": 18000},
+                {"low": 90, "high": 99, "amount_fen": 35000},
+                {"low": 100, "high": None, "amount_fen": 60000},
+            ],
+        },
     },
-}  # fmt: skip
+}

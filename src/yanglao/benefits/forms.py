@@ -75,9 +75,11 @@ class VersionForm(forms.Form):
     amount_by = forms.ChoiceField(label="发放标准", choices=list(AMOUNT_BY.items()))
     flat_yuan = forms.CharField(label="统一标准（元/月）", required=False)
     tiers = forms.CharField(
-        label="分档标准", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label="分档标准",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="每行一档：“80-89 50”“100+ 400”（按年龄或等级），或“低保 300”（按类别）；金额单位为元",
-    )  # fmt: skip
+    )
     note = forms.CharField(label="政策依据/说明", required=False, max_length=200)
 
     def __init__(self, *args, programmes: dict[str, str] | None = None, **kwargs):
@@ -141,11 +143,17 @@ class VersionForm(forms.Form):
         d = self.cleaned_data
         inst = {"yes": True, "no": False}.get(d.get("in_institution") or "")
         conditions = {
-            "min_age": d.get("min_age"), "max_age": d.get("max_age"), "hukou_local": d["hukou_local"],
-            "residence_local": d["residence_local"], "categories_any": d["categories_any"],
-            "min_level": _level(d.get("min_level")), "max_level": _level(d.get("max_level")),
-            "living_any": d["living_any"], "in_institution": inst, "excludes": d["excludes"],
-        }  # fmt: skip
+            "min_age": d.get("min_age"),
+            "max_age": d.get("max_age"),
+            "hukou_local": d["hukou_local"],
+            "residence_local": d["residence_local"],
+            "categories_any": d["categories_any"],
+            "min_level": _level(d.get("min_level")),
+            "max_level": _level(d.get("max_level")),
+            "living_any": d["living_any"],
+            "in_institution": inst,
+            "excludes": d["excludes"],
+        }
         conditions = {k: v for k, v in conditions.items() if v not in (None, [], False)}
         amount = {
             "by": d["amount_by"],
@@ -153,9 +161,13 @@ class VersionForm(forms.Form):
             "tiers": d.get("tiers") or [],
         }
         return {
-            "version": d["version"], "effective_from": d["effective_from"], "effective_to": d.get("effective_to"),
-            "conditions": conditions, "amount": amount, "note": d.get("note", ""),
-        }  # fmt: skip
+            "version": d["version"],
+            "effective_from": d["effective_from"],
+            "effective_to": d.get("effective_to"),
+            "conditions": conditions,
+            "amount": amount,
+            "note": d.get("note", ""),
+        }
 
 
 def version_initial(data: dict) -> dict:
@@ -179,11 +191,27 @@ def version_initial(data: dict) -> dict:
             lines.append(f"{band} {money}")
     inst = {True: "yes", False: "no"}.get(c.get("in_institution"), "")
     return {
-        **{k: c.get(k) for k in ("min_age", "max_age", "hukou_local", "residence_local", "categories_any", "living_any", "excludes")},
-        "min_level": c.get("min_level", ""), "max_level": c.get("max_level", ""), "in_institution": inst,
-        "amount_by": by, "flat_yuan": (a.get("flat_fen") or 0) / 100 if by == "flat" else "", "tiers": "\n".join(lines),
-        "version": data.get("version", ""), "note": data.get("note", ""),
-    }  # fmt: skip
+        **{
+            k: c.get(k)
+            for k in (
+                "min_age",
+                "max_age",
+                "hukou_local",
+                "residence_local",
+                "categories_any",
+                "living_any",
+                "excludes",
+            )
+        },
+        "min_level": c.get("min_level", ""),
+        "max_level": c.get("max_level", ""),
+        "in_institution": inst,
+        "amount_by": by,
+        "flat_yuan": (a.get("flat_fen") or 0) / 100 if by == "flat" else "",
+        "tiers": "\n".join(lines),
+        "version": data.get("version", ""),
+        "note": data.get("note", ""),
+    }
 
 
 class CheckForm(forms.Form):

@@ -248,7 +248,14 @@ class Cycle(models.Model):
     run_at = models.DateTimeField("计算时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     seconds = models.FloatField("用时（秒）", default=0)
-    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="审批人")  # fmt: skip
+    approved_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审批人",
+    )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
 
     class Meta:
@@ -344,8 +351,20 @@ class Entitlement(models.Model):
 class BankAccount(models.Model):
     """代发账户 of a person or an institution; the account number is stored encrypted."""
 
-    elder = models.OneToOneField("elders.Elder", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_account")  # fmt: skip
-    facility = models.OneToOneField("facilities.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_account")  # fmt: skip
+    elder = models.OneToOneField(
+        "elders.Elder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bank_account",
+    )
+    facility = models.OneToOneField(
+        "facilities.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bank_account",
+    )
     bank = models.CharField("开户银行", max_length=60)
     holder = models.CharField("户名", max_length=60)
     account_enc = models.TextField("账号（密文）", editable=False)

@@ -12,9 +12,22 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-CATEGORY_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘/低收入", "family_planning": "计划生育特殊家庭",
-                  "youfu": "重点优抚对象", "disabled": "重度残疾", "dementia": "失智"}  # fmt: skip
-LIVING_NAMES = {"alone": "独居", "empty_nest": "空巢", "left_behind": "留守", "with_children": "与子女同住", "other": "其他"}  # fmt: skip
+CATEGORY_NAMES = {
+    "tekun": "特困供养",
+    "dibao": "低保",
+    "dibao_edge": "低保边缘/低收入",
+    "family_planning": "计划生育特殊家庭",
+    "youfu": "重点优抚对象",
+    "disabled": "重度残疾",
+    "dementia": "失智",
+}
+LIVING_NAMES = {
+    "alone": "独居",
+    "empty_nest": "空巢",
+    "left_behind": "留守",
+    "with_children": "与子女同住",
+    "other": "其他",
+}
 LEVEL_NAMES = {
     0: "能力完好",
     1: "轻度失能",
@@ -317,13 +330,19 @@ def conditions_from_data(
         hukou_in=region_path if data.get("hukou_local") else "",
         residence_in=region_path if data.get("residence_local") else "",
         region_name=region_name,
-        categories_any=_codes(e, "conditions.categories_any", data.get("categories_any"), CATEGORY_NAMES),
+        categories_any=_codes(
+            e, "conditions.categories_any", data.get("categories_any"), CATEGORY_NAMES
+        ),
         min_level=_int_or_none(e, "conditions.min_level", data.get("min_level"), 0, 4),
         max_level=_int_or_none(e, "conditions.max_level", data.get("max_level"), 0, 4),
-        living_any=_codes(e, "conditions.living_any", data.get("living_any"), LIVING_NAMES),
+        living_any=_codes(
+            e, "conditions.living_any", data.get("living_any"), LIVING_NAMES
+        ),
         in_institution=data.get("in_institution"),
-        excludes=_codes(e, "conditions.excludes", data.get("excludes"), set(programmes)),
-    )  # fmt: skip
+        excludes=_codes(
+            e, "conditions.excludes", data.get("excludes"), set(programmes)
+        ),
+    )
     if c.in_institution not in (None, True, False):
         e["conditions.in_institution"] = "应为 是/否/不限"
     if c.min_age is not None and c.max_age is not None and c.max_age < c.min_age:

@@ -254,11 +254,15 @@ def _gone_on(day: dt.date, gone_status) -> dict[int, str]:
     """Reasons for the people who had died or moved away before `day` (they are paid for the
     month in which it happened, not after)."""
     moved = {pk for _i, pk, status, _d in gone_status if status == Status.MOVED_OUT}
-    moved_on = dict(
-        LifeEvent.objects.filter(elder_id__in=moved, kind=LifeEvent.Kind.MOVE_OUT)
-        .order_by("elder_id", "date")
-        .values_list("elder_id", "date")
-    ) if moved else {}  # fmt: skip
+    moved_on = (
+        dict(
+            LifeEvent.objects.filter(elder_id__in=moved, kind=LifeEvent.Kind.MOVE_OUT)
+            .order_by("elder_id", "date")
+            .values_list("elder_id", "date")
+        )
+        if moved
+        else {}
+    )
     gone = {}
     for i, pk, status, died in gone_status:
         if status == Status.DECEASED:
@@ -293,9 +297,12 @@ def approved_cycles(region: Region, months) -> list[Cycle]:
     """Approved cycles of `months` whose region overlaps `region` (the same, above or below)."""
     return [
         c
-        for c in Cycle.objects.filter(month__in=list(months), status=Cycle.Status.APPROVED).select_related("region")
-        if c.region.path.startswith(region.path) or region.path.startswith(c.region.path)
-    ]  # fmt: skip
+        for c in Cycle.objects.filter(
+            month__in=list(months), status=Cycle.Status.APPROVED
+        ).select_related("region")
+        if c.region.path.startswith(region.path)
+        or region.path.startswith(c.region.path)
+    ]
 
 
 def paid_for(
@@ -361,8 +368,10 @@ def changed_since(moment, region: Region) -> set[int]:
     ids = sorted(changed)
     for start in range(0, len(ids), 5000):
         found |= set(
-            Elder.objects.filter(pk__in=ids[start : start + 5000], residence_region_id__in=subtree).values_list("pk", flat=True)
-        )  # fmt: skip
+            Elder.objects.filter(
+                pk__in=ids[start : start + 5000], residence_region_id__in=subtree
+            ).values_list("pk", flat=True)
+        )
     return found
 
 
@@ -373,7 +382,7 @@ def enrolled(programme: Programme, month: dt.date, elder_ids=None) -> np.ndarray
     ).filter(
         Q(status=Application.Status.APPROVED)
         | Q(status=Application.Status.ENDED, ended_month__gt=month)
-    )  # fmt: skip
+    )
     if elder_ids is not None:
         rows = rows.filter(elder_id__in=list(elder_ids))
     return np.array(sorted(rows.values_list("elder_id", flat=True)), dtype=np.int64)
@@ -600,7 +609,12 @@ def batch_payments(batch: PaymentBatch) -> list[dict]:
     for e in batch.entries.order_by("id"):
         issued.append(e)
     refs = [e.ref for e in issued]
-    for ref, event, why in LedgerEntry.objects.filter(ref__in=refs).exclude(event=LedgerEntry.Event.ISSUED).order_by("id").values_list("ref", "event", "reason"):  # fmt: skip
+    for ref, event, why in (
+        LedgerEntry.objects.filter(ref__in=refs)
+        .exclude(event=LedgerEntry.Event.ISSUED)
+        .order_by("id")
+        .values_list("ref", "event", "reason")
+    ):
         state[ref], reason[ref] = event, why
     return [
         {

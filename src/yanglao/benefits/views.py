@@ -62,10 +62,14 @@ def index(request):
     programmes = selectors.programme_list(by=request.user)
     budget = _budget_rows(programmes, spending)
     context = {
-        "nav": NAV, "programmes": programmes, "cycles": selectors.cycle_list(by=request.user)[:12],
-        "chart": chart, "budget": budget, "is_bureau": _is_bureau(request.user),
+        "nav": NAV,
+        "programmes": programmes,
+        "cycles": selectors.cycle_list(by=request.user)[:12],
+        "chart": chart,
+        "budget": budget,
+        "is_bureau": _is_bureau(request.user),
         "waiting": len(selectors.applications(by=request.user, mine=True)),
-    }  # fmt: skip
+    }
     return render(request, "benefits/index.html", context)
 
 
@@ -112,9 +116,15 @@ def programme(request, pk: int):
         else:
             results = services.check_person(by=request.user, elder=found, month=month)
     context = {
-        "nav": NAV, "programme": p, "versions": versions, "check": check, "found": found, "results": results,
-        "is_bureau": _keeps_programme(request.user, p), "templates": examples.TEMPLATES,
-    }  # fmt: skip
+        "nav": NAV,
+        "programme": p,
+        "versions": versions,
+        "check": check,
+        "found": found,
+        "results": results,
+        "is_bureau": _keeps_programme(request.user, p),
+        "templates": examples.TEMPLATES,
+    }
     return render(request, "benefits/programme.html", context)
 
 
@@ -205,14 +215,20 @@ def applications(request):
     mine = request.GET.get("mine") == "1"
     status = request.GET.get("status", "")
     rows = selectors.applications(
-        by=request.user, status=status if status in Application.Status.values else "", mine=mine,
+        by=request.user,
+        status=status if status in Application.Status.values else "",
+        mine=mine,
         q=request.GET.get("q", "").strip(),
-    )  # fmt: skip
+    )
     page = paginate(rows, page=request.GET.get("page"))
     context = {
-        "nav": NAV, "page": page, "mine": mine, "status": status, "statuses": Application.Status.choices,
+        "nav": NAV,
+        "page": page,
+        "mine": mine,
+        "status": status,
+        "statuses": Application.Status.choices,
         "querystring": querystring_without_page(request.GET),
-    }  # fmt: skip
+    }
     return render(request, "benefits/applications.html", context)
 
 
@@ -236,10 +252,15 @@ def application_new(request, elder_id: int):
         programme = next(p for p in choices if str(p.pk) == d["programme"])
         try:
             a = services.application_submit(
-                by=request.user, programme=programme, elder=elder, applicant_kind=d["applicant_kind"],
-                applicant_name=d["applicant_name"], reason=d["reason"], from_month=d.get("from_month"),
+                by=request.user,
+                programme=programme,
+                elder=elder,
+                applicant_kind=d["applicant_kind"],
+                applicant_name=d["applicant_name"],
+                reason=d["reason"],
+                from_month=d.get("from_month"),
                 files=request.FILES.getlist("files"),
-            )  # fmt: skip
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc, {"elder": "__all__"})
         else:
@@ -280,9 +301,13 @@ def application(request, pk: int):
         for i, name in enumerate(a.programme.step_names)
     ]
     context = {
-        "nav": NAV, "a": a, "form": form, "steps": steps, "check": check,
+        "nav": NAV,
+        "a": a,
+        "form": form,
+        "steps": steps,
+        "check": check,
         "can_decide": selectors.waiting_for(a, request.user),
-    }  # fmt: skip
+    }
     return render(request, "benefits/application.html", context)
 
 
@@ -351,8 +376,14 @@ def cycle(request, pk: int):
     programmes = selectors.programmes_for(c.region)
     filters = forms.EntitlementFilter(request.GET or None, programmes=programmes)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    rows = selectors.entitlements(by=request.user, cycle=c, programme=data.get("programme"), kind=data.get("kind", ""),
-                                  change=data.get("change", ""), q=data.get("q", ""))  # fmt: skip
+    rows = selectors.entitlements(
+        by=request.user,
+        cycle=c,
+        programme=data.get("programme"),
+        kind=data.get("kind", ""),
+        change=data.get("change", ""),
+        q=data.get("q", ""),
+    )
     page = paginate(rows, page=request.GET.get("page"))
     totals = c.totals or {}
     charts = []
@@ -372,12 +403,19 @@ def cycle(request, pk: int):
             )
         )
     context = {
-        "nav": NAV, "c": c, "page": page, "filters": filters, "totals": totals, "charts": charts,
+        "nav": NAV,
+        "c": c,
+        "page": page,
+        "filters": filters,
+        "totals": totals,
+        "charts": charts,
         "diff": selectors.cycle_diff(c) if c.status in ("computed", "approved") else [],
-        "batches": c.batches.all(), "is_bureau": _is_bureau(request.user),
-        "querystring": querystring_without_page(request.GET), "kinds": dict(Entitlement.Kind.choices),
+        "batches": c.batches.all(),
+        "is_bureau": _is_bureau(request.user),
+        "querystring": querystring_without_page(request.GET),
+        "kinds": dict(Entitlement.Kind.choices),
         "changes": dict(Entitlement.Change.choices),
-    }  # fmt: skip
+    }
     return render(request, "benefits/cycle.html", context)
 
 
@@ -408,20 +446,54 @@ def cycle_export(request, pk: int, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     rows = selectors.entitlements(by=request.user, cycle=c)
-    header = ["项目", "姓名", "身份证号", "社区/村", "所属月份", "类型", "与上月相比", "金额（元）", "上月金额（元）", "档次", "拨付机构", "市级（元）", "县级（元）", "乡镇（元）", "依据"]  # fmt: skip
+    header = [
+        "项目",
+        "姓名",
+        "身份证号",
+        "社区/村",
+        "所属月份",
+        "类型",
+        "与上月相比",
+        "金额（元）",
+        "上月金额（元）",
+        "档次",
+        "拨付机构",
+        "市级（元）",
+        "县级（元）",
+        "乡镇（元）",
+        "依据",
+    ]
 
     def lines():
         for e in rows.iterator(chunk_size=2000):
             yield [
-                e.programme.name, e.elder.name, e.elder.id_number_masked, e.region.name, f"{e.month:%Y-%m}",
-                e.get_kind_display(), e.get_change_display(), e.amount_fen / 100,
-                None if e.previous_fen is None else e.previous_fen / 100, e.tier,
-                e.facility.name if e.facility_id else "", e.city_fen / 100, e.county_fen / 100, e.town_fen / 100,
+                e.programme.name,
+                e.elder.name,
+                e.elder.id_number_masked,
+                e.region.name,
+                f"{e.month:%Y-%m}",
+                e.get_kind_display(),
+                e.get_change_display(),
+                e.amount_fen / 100,
+                None if e.previous_fen is None else e.previous_fen / 100,
+                e.tier,
+                e.facility.name if e.facility_id else "",
+                e.city_fen / 100,
+                e.county_fen / 100,
+                e.town_fen / 100,
                 e.explanation,
-            ]  # fmt: skip
+            ]
 
-    return export_response(by=request.user, fmt=fmt, name=f"补贴核定-{c.month:%Y%m}-{c.region.name}", header=header,
-                           rows=lines(), what="benefits.entitlement", filters={"cycle": c.pk}, full_pii=False)  # fmt: skip
+    return export_response(
+        by=request.user,
+        fmt=fmt,
+        name=f"补贴核定-{c.month:%Y%m}-{c.region.name}",
+        header=header,
+        rows=lines(),
+        what="benefits.entitlement",
+        filters={"cycle": c.pk},
+        full_pii=False,
+    )
 
 
 # --- payments -------------------------------------------------------------------------------------
@@ -473,11 +545,16 @@ def batch(request, pk: int):
     payments = selectors.batch_payments(b)
     page = paginate(payments, page=request.GET.get("page"), per_page=50)
     context = {
-        "nav": NAV, "b": b, "form": form, "page": page, "banks": selectors.batch_banks(b),
-        "states": dict(LedgerEntry.Event.choices), "querystring": "",
+        "nav": NAV,
+        "b": b,
+        "form": form,
+        "page": page,
+        "banks": selectors.batch_banks(b),
+        "states": dict(LedgerEntry.Event.choices),
+        "querystring": "",
         "failed": sum(1 for p in payments if p["state"] == "failed"),
         "paid": sum(1 for p in payments if p["state"] == "paid"),
-    }  # fmt: skip
+    }
     return render(request, "benefits/batch.html", context)
 
 
@@ -517,10 +594,17 @@ def bank_file(request, pk: int, fmt: str):
         ]
         for p in payments
     )
-    return export_response(by=request.user, fmt=fmt, name=f"代发-{b.number}-{bank}",
-                           header=["流水号", "户名", "身份证号", "开户银行", "账号", "金额（元）"], rows=rows,
-                           what="benefits.payment", filters={"batch": b.number, "bank": bank}, full_pii=full,
-                           full_bank_accounts=True)  # fmt: skip
+    return export_response(
+        by=request.user,
+        fmt=fmt,
+        name=f"代发-{b.number}-{bank}",
+        header=["流水号", "户名", "身份证号", "开户银行", "账号", "金额（元）"],
+        rows=rows,
+        what="benefits.payment",
+        filters={"batch": b.number, "bank": bank},
+        full_pii=full,
+        full_bank_accounts=True,
+    )
 
 
 @login_required
@@ -531,7 +615,12 @@ def recovery(request):
     if request.method == "POST" and form.is_valid():
         try:
             elder = elder_get(by=request.user, pk=form.cleaned_data["elder"])
-            services.recovery_record(by=request.user, elder=elder, amount_fen=form.cleaned_data["amount"], note=form.cleaned_data["note"])  # fmt: skip
+            services.recovery_record(
+                by=request.user,
+                elder=elder,
+                amount_fen=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
         except NotInScope as exc:
             raise Http404 from exc
         except ValidationFailed as exc:

@@ -121,13 +121,17 @@ def _compile(build: Callable[..., QuerySet], names: list[str]) -> _Plan:
         for pos, (convs, expr) in compiler.get_converters(fields).items()
     )
     return _Plan(
-        db=qs.db, sql=sql, params=tuple(params), slots=tuple(slots),
-        for_update=qs.query.select_for_update, model=info["model"],
+        db=qs.db,
+        sql=sql,
+        params=tuple(params),
+        slots=tuple(slots),
+        for_update=qs.query.select_for_update,
+        model=info["model"],
         model_columns=slice(start, end),
         init_list=tuple(f[0].target.attname for f in compiler.select[start:end]),
         converters=converters,
         populators=tuple(get_related_populators(info, compiler.select, qs.db)),
-    )  # fmt: skip
+    )
 
 
 def _instance(plan: _Plan, connection, row: tuple) -> Model:
@@ -164,8 +168,10 @@ def update_where(
         f.get_db_prep_save(v, connection)
         for f, v in zip(set_fields, values.values(), strict=True)
     ]
-    params += [f.get_db_prep_value(f.get_prep_value(v), connection, prepared=True)
-               for f, v in zip(where_fields, where.values(), strict=True)]  # fmt: skip
+    params += [
+        f.get_db_prep_value(f.get_prep_value(v), connection, prepared=True)
+        for f, v in zip(where_fields, where.values(), strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

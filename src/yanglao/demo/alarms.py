@@ -48,8 +48,10 @@ def build_alarm_centre(
     rng = random.Random(seed + 7)
     city = Region.objects.get(code="360200")
     logins = []
-    for username, name, role in [("operator", "急救呼叫中心 赵坐席", "operator"),
-                                 ("lead", "急救呼叫中心 钱值班长", "dispatch_lead")]:  # fmt: skip
+    for username, name, role in [
+        ("operator", "急救呼叫中心 赵坐席", "operator"),
+        ("lead", "急救呼叫中心 钱值班长", "dispatch_lead"),
+    ]:
         password = secrets.token_urlsafe(9)
         user_create(
             by=None,
@@ -59,11 +61,19 @@ def build_alarm_centre(
             region=city,
             full_name=name,
         )
-        logins.append({"username": username, "password": password, "role": role,
-                       "role_name": User.objects.get(username=username).role_name, "scope": city.name})  # fmt: skip
+        logins.append(
+            {
+                "username": username,
+                "password": password,
+                "role": role,
+                "role_name": User.objects.get(username=username).role_name,
+                "scope": city.name,
+            }
+        )
     admin = User.objects.get(username="admin")
-    gateway, gateway_secret = services.gateway_create(by=admin, code="DEMO-GW", name="演示厂商平台",
-                                                      vendor="yanglao", region=city)  # fmt: skip
+    gateway, gateway_secret = services.gateway_create(
+        by=admin, code="DEMO-GW", name="演示厂商平台", vendor="yanglao", region=city
+    )
     doc = {"gateway": {"code": gateway.code, "secret": gateway_secret}, "devices": []}
     with transaction.atomic():
         devices = _register(rng, gateway, doc)
@@ -112,10 +122,20 @@ def _register(rng: random.Random, gateway, doc: dict) -> list[Device]:
         for kind in kinds:
             serial = f"{kind[:2].upper()}{len(rows) + 1:06d}"
             secret = secrets.token_urlsafe(18)
-            rows.append({"serial": serial, "type": kind, "vendor": "yanglao", "model": MODELS[kind],
-                         "gateway_id": gateway.pk, "region_id": region_id, "elder_id": pk,
-                         "secret_hash": services.hash_secret(secret), "active": True,
-                         "registered_at": timezone.now()})  # fmt: skip
+            rows.append(
+                {
+                    "serial": serial,
+                    "type": kind,
+                    "vendor": "yanglao",
+                    "model": MODELS[kind],
+                    "gateway_id": gateway.pk,
+                    "region_id": region_id,
+                    "elder_id": pk,
+                    "secret_hash": services.hash_secret(secret),
+                    "active": True,
+                    "registered_at": timezone.now(),
+                }
+            )
             doc["devices"].append(
                 {
                     "serial": serial,
@@ -126,9 +146,18 @@ def _register(rng: random.Random, gateway, doc: dict) -> list[Device]:
                 }
             )
         if pk in dementia and "watch" in kinds and lat is not None:
-            thresholds.append({"elder_id": pk, "values": {"geofence_lat": lat, "geofence_lng": lng,
-                                                          "geofence_radius_m": 800},
-                               "note": "失智老人：住所 800 米安全区域（演示）", "set_at": timezone.now()})  # fmt: skip
+            thresholds.append(
+                {
+                    "elder_id": pk,
+                    "values": {
+                        "geofence_lat": lat,
+                        "geofence_lng": lng,
+                        "geofence_radius_m": 800,
+                    },
+                    "note": "失智老人：住所 800 米安全区域（演示）",
+                    "set_at": timezone.now(),
+                }
+            )
     bulk_insert(Device, rows)
     devices = list(Device.objects.order_by("pk"))
     now = timezone.now()
@@ -148,14 +177,25 @@ def _register(rng: random.Random, gateway, doc: dict) -> list[Device]:
 
 
 MODELS = {
-    "sos_pager": "YH-SOS-2", "watch": "YH-W5", "bp_monitor": "YH-BP1", "fall_radar": "YH-R60",
-    "smoke": "YH-SD3", "gas": "YH-GD2", "activity": "YH-PIR1", "intercom": "YH-VI7",
-}  # fmt: skip
+    "sos_pager": "YH-SOS-2",
+    "watch": "YH-W5",
+    "bp_monitor": "YH-BP1",
+    "fall_radar": "YH-R60",
+    "smoke": "YH-SD3",
+    "gas": "YH-GD2",
+    "activity": "YH-PIR1",
+    "intercom": "YH-VI7",
+}
 KIND_BY_DEVICE = {
-    "sos_pager": ["sos"], "watch": ["sos", "fall", "heart_rate", "low_battery", "geofence"],
-    "smoke": ["smoke"], "gas": ["gas"], "activity": ["no_activity"], "bp_monitor": ["blood_pressure"],
-    "fall_radar": ["fall"], "intercom": ["sos"],
-}  # fmt: skip
+    "sos_pager": ["sos"],
+    "watch": ["sos", "fall", "heart_rate", "low_battery", "geofence"],
+    "smoke": ["smoke"],
+    "gas": ["gas"],
+    "activity": ["no_activity"],
+    "bp_monitor": ["blood_pressure"],
+    "fall_radar": ["fall"],
+    "intercom": ["sos"],
+}
 
 
 def _history(
@@ -186,17 +226,31 @@ def _history(
             outcome = rng.choices(
                 [o for o, _ in OUTCOME_MIX], [w for _, w in OUTCOME_MIX]
             )[0]
-            alarms.append(Alarm(
-                elder_id=device.elder_id, device_id=device.pk, region_id=elders_region[device.elder_id],
-                kind=kind, severity=rules.KINDS[kind][1], status=AlarmStatus.RESOLVED,
-                text=rules.KINDS[kind][0], raised_at=raised, last_signal_at=raised,
-                signal_ts_ms=int(raised.timestamp() * 1000) - rng.randint(200, 2000),
-                acknowledged_at=raised + dt.timedelta(seconds=ack), acknowledged_by=operator,
-                resolved_at=raised + dt.timedelta(seconds=resolve), resolved_by=operator,
-                outcome=outcome, outcome_note="",
-                escalated_at=raised + dt.timedelta(seconds=60) if ack > 60 else None,
-                escalation_reason="超过 60 秒无人接警" if ack > 60 else "",
-            ))  # fmt: skip
+            alarms.append(
+                Alarm(
+                    elder_id=device.elder_id,
+                    device_id=device.pk,
+                    region_id=elders_region[device.elder_id],
+                    kind=kind,
+                    severity=rules.KINDS[kind][1],
+                    status=AlarmStatus.RESOLVED,
+                    text=rules.KINDS[kind][0],
+                    raised_at=raised,
+                    last_signal_at=raised,
+                    signal_ts_ms=int(raised.timestamp() * 1000)
+                    - rng.randint(200, 2000),
+                    acknowledged_at=raised + dt.timedelta(seconds=ack),
+                    acknowledged_by=operator,
+                    resolved_at=raised + dt.timedelta(seconds=resolve),
+                    resolved_by=operator,
+                    outcome=outcome,
+                    outcome_note="",
+                    escalated_at=raised + dt.timedelta(seconds=60)
+                    if ack > 60
+                    else None,
+                    escalation_reason="超过 60 秒无人接警" if ack > 60 else "",
+                )
+            )
             plan.append((ack, resolve, outcome))
     Alarm.objects.bulk_create(alarms, batch_size=2000)
     events = []
@@ -229,10 +283,25 @@ def _history(
         )
         if action == "dispatch" and not note:
             note = "社区网格员上门"
-        events.append(AlarmEvent(alarm=alarm, at=t0 + dt.timedelta(seconds=ack + 20), kind="action", action=action,
-                                 by=operator, note=note))  # fmt: skip
-        events.append(AlarmEvent(alarm=alarm, at=alarm.resolved_at, kind="resolved", by=operator,
-                                 note=Outcome(outcome).label))  # fmt: skip
+        events.append(
+            AlarmEvent(
+                alarm=alarm,
+                at=t0 + dt.timedelta(seconds=ack + 20),
+                kind="action",
+                action=action,
+                by=operator,
+                note=note,
+            )
+        )
+        events.append(
+            AlarmEvent(
+                alarm=alarm,
+                at=alarm.resolved_at,
+                kind="resolved",
+                by=operator,
+                note=Outcome(outcome).label,
+            )
+        )
     AlarmEvent.objects.bulk_create(events, batch_size=5000)
     return len(alarms)
 
@@ -247,10 +316,21 @@ def _vitals_and_open_alarms(rng: random.Random, devices: list[Device], gateway) 
         battery = 100.0
         for step in range(144, 0, -1):
             battery -= 0.3
-            batch.append({"device": d.serial, "id": f"demo-{step}", "ts": (now_ms - step * 600_000) / 1000,
-                          "hr": max(50, min(115, round(rng.gauss(74, 7)))), "spo2": rng.randint(95, 99),
-                          "battery": round(battery),
-                          **({"bp": [rng.randint(118, 150), rng.randint(70, 92)]} if step % 36 == 0 else {})})  # fmt: skip
+            batch.append(
+                {
+                    "device": d.serial,
+                    "id": f"demo-{step}",
+                    "ts": (now_ms - step * 600_000) / 1000,
+                    "hr": max(50, min(115, round(rng.gauss(74, 7)))),
+                    "spo2": rng.randint(95, 99),
+                    "battery": round(battery),
+                    **(
+                        {"bp": [rng.randint(118, 150), rng.randint(70, 92)]}
+                        if step % 36 == 0
+                        else {}
+                    ),
+                }
+            )
     for start in range(0, len(batch), 1000):
         services.ingest(
             batch[start : start + 1000],
@@ -261,11 +341,33 @@ def _vitals_and_open_alarms(rng: random.Random, devices: list[Device], gateway) 
     pagers = [d for d in devices if d.type == "sos_pager"]
     lead = User.objects.get(username="operator")
     if pagers:
-        services.ingest([{"device": pagers[0].serial, "id": "demo-sos", "ts": now_ms / 1000 - 20, "event": "sos"}],
-                        vendor="yanglao", source="http", gateway=gateway)  # fmt: skip
+        services.ingest(
+            [
+                {
+                    "device": pagers[0].serial,
+                    "id": "demo-sos",
+                    "ts": now_ms / 1000 - 20,
+                    "event": "sos",
+                }
+            ],
+            vendor="yanglao",
+            source="http",
+            gateway=gateway,
+        )
     if watches:
-        services.ingest([{"device": watches[0].serial, "id": "demo-fall", "ts": now_ms / 1000 - 300, "event": "fall"}],
-                        vendor="yanglao", source="http", gateway=gateway)  # fmt: skip
+        services.ingest(
+            [
+                {
+                    "device": watches[0].serial,
+                    "id": "demo-fall",
+                    "ts": now_ms / 1000 - 300,
+                    "event": "fall",
+                }
+            ],
+            vendor="yanglao",
+            source="http",
+            gateway=gateway,
+        )
         fall = Alarm.objects.get(kind="fall", status=AlarmStatus.NEW)
         services.alarm_act(
             by=lead, alarm_id=fall.pk, action="call_elder", note="无人接听"
@@ -275,6 +377,12 @@ def _vitals_and_open_alarms(rng: random.Random, devices: list[Device], gateway) 
         )
     if len(watches) > 1:
         w = watches[1].serial
-        services.ingest([{"device": w, "id": "demo-hr1", "ts": now_ms / 1000 - 90, "hr": 148},
-                         {"device": w, "id": "demo-hr2", "ts": now_ms / 1000 - 30, "hr": 152}],
-                        vendor="yanglao", source="http", gateway=gateway)  # fmt: skip
+        services.ingest(
+            [
+                {"device": w, "id": "demo-hr1", "ts": now_ms / 1000 - 90, "hr": 148},
+                {"device": w, "id": "demo-hr2", "ts": now_ms / 1000 - 30, "hr": 152},
+            ],
+            vendor="yanglao",
+            source="http",
+            gateway=gateway,
+        )

@@ -120,23 +120,41 @@ class AssessmentsMixin:
         result = scoring.score(scoring.parse_answers(answers))
         done = timezone.make_aware(dt.datetime.combine(day, dt.time(15, 30)))
         return Assessment(
-            elder_id=elder_id, reason="first", applicant="community", applied_on=day - dt.timedelta(days=7),
-            status=Status.COMPLETED, answers=answers, version=1, domain_scores=result.domain_scores,
-            total=result.total, preliminary_level=result.preliminary_level,
-            final_level=result.final_level, change_reasons=list(result.change_reasons),
-            submitted_at=done, assessed_on=day, valid_until=add_months(day, 12), completed_at=done,
+            elder_id=elder_id,
+            reason="first",
+            applicant="community",
+            applied_on=day - dt.timedelta(days=7),
+            status=Status.COMPLETED,
+            answers=answers,
+            version=1,
+            domain_scores=result.domain_scores,
+            total=result.total,
+            preliminary_level=result.preliminary_level,
+            final_level=result.final_level,
+            change_reasons=list(result.change_reasons),
+            submitted_at=done,
+            assessed_on=day,
+            valid_until=add_months(day, 12),
+            completed_at=done,
             place="老人家中",
-        )  # fmt: skip
+        )
 
     def _paper_result(self, elder_id: int, before: dt.date) -> Assessment:
         day = before - dt.timedelta(days=self.rng.randint(800, 2000))
         return Assessment(
-            elder_id=elder_id, standard=MZT_039, source="import", reason="other",
-            applicant="community", applied_on=day, status=Status.COMPLETED,
-            final_level=self.rng.choice([0, 0, 1, 1, 2, 3]), assessed_on=day,
-            valid_until=add_months(day, 12), completed_at=timezone.now(),
+            elder_id=elder_id,
+            standard=MZT_039,
+            source="import",
+            reason="other",
+            applicant="community",
+            applied_on=day,
+            status=Status.COMPLETED,
+            final_level=self.rng.choice([0, 0, 1, 1, 2, 3]),
+            assessed_on=day,
+            valid_until=add_months(day, 12),
+            completed_at=timezone.now(),
             external_agency="原老年人能力评估站（纸质档案）",
-        )  # fmt: skip
+        )
 
     def _save_assessments(self, rows) -> int:
         if not rows:
@@ -180,7 +198,7 @@ class AssessmentsMixin:
                     source="医院出院通知",
                 )
                 for pk in chosen
-            ],  # fmt: skip
+            ],
             batch_size=BATCH,
         )
 
@@ -198,9 +216,12 @@ class AssessmentsMixin:
         )
         for i, pk in enumerate(waiting):
             a = Assessment.objects.create(
-                elder_id=pk, reason="first", applicant=rng.choice(["family", "community"]),
-                applicant_name="家属" if i % 2 else "", applied_on=self.today - dt.timedelta(days=i),
-            )  # fmt: skip
+                elder_id=pk,
+                reason="first",
+                applicant=rng.choice(["family", "community"]),
+                applicant_name="家属" if i % 2 else "",
+                applied_on=self.today - dt.timedelta(days=i),
+            )
             if i < 6:
                 a.agency, a.status, a.assigned_at = (
                     agency,

@@ -25,7 +25,13 @@ from yanglao.facilities.models import Admission, Facility
 from yanglao.regions.models import Region
 
 BANKS = ["中国农业银行", "中国邮政储蓄银行", "江西农商银行", "中国建设银行"]
-BUDGET_PER_PERSON_FEN = {"gaoling": 12 * 6000, "tekun_care": 12 * 40000, "fuwu": 12 * 5000, "huli": 12 * 5000, "yunying": 12 * 15000}  # fmt: skip
+BUDGET_PER_PERSON_FEN = {
+    "gaoling": 12 * 6000,
+    "tekun_care": 12 * 40000,
+    "fuwu": 12 * 5000,
+    "huli": 12 * 5000,
+    "yunying": 12 * 15000,
+}
 
 
 def build_benefits(*, today: dt.date, seed: int, progress) -> dict[str, int]:
@@ -36,15 +42,28 @@ def build_benefits(*, today: dt.date, seed: int, progress) -> dict[str, int]:
     made = {}
     for spec in JINGDEZHEN:
         p = services.programme_create(
-            by=admin, code=spec["code"], name=spec["name"], region=city, unit=spec.get("unit", "person"),
-            needs_application=spec.get("needs_application", False), steps=spec.get("steps", []),
-            funding=spec["funding"], order=spec["order"], note=spec["note"],
+            by=admin,
+            code=spec["code"],
+            name=spec["name"],
+            region=city,
+            unit=spec.get("unit", "person"),
+            needs_application=spec.get("needs_application", False),
+            steps=spec.get("steps", []),
+            funding=spec["funding"],
+            order=spec["order"],
+            note=spec["note"],
             annual_budget_fen=_budget(spec["code"], older),
-        )  # fmt: skip
+        )
         services.version_create(
-            by=admin, programme=p, version="2025年标准", effective_from=dt.date(2025, 1, 1), effective_to=None,
-            conditions=spec["conditions"], amount=spec["amount"], note=spec["note"][:200],
-        )  # fmt: skip
+            by=admin,
+            programme=p,
+            version="2025年标准",
+            effective_from=dt.date(2025, 1, 1),
+            effective_to=None,
+            conditions=spec["conditions"],
+            amount=spec["amount"],
+            note=spec["note"][:200],
+        )
         made[p.code] = p
     street_clerks = _street_clerks()
     approved = _approved_applications(made, street_clerks, today, rng)
@@ -96,13 +115,18 @@ def _approved_applications(made, street_clerks, today: dt.date, rng) -> int:
     """Approved applications (all three steps decided) for the people the programmes that need one
     would pay: 经济困难 (低保/低保边缘) aged 80+ or 失能 (level 2+)."""
     poor = set(
-        ElderCategory.objects.filter(category__in=["dibao", "dibao_edge"], end_date__isnull=True).values_list("elder_id", flat=True)
-    )  # fmt: skip
+        ElderCategory.objects.filter(
+            category__in=["dibao", "dibao_edge"], end_date__isnull=True
+        ).values_list("elder_id", flat=True)
+    )
     people = list(
-        Elder.objects.filter(pk__in=poor, status=Status.ACTIVE).filter(
-            Q(birth_date__lte=dt.date(today.year - 80, today.month, 1)) | Q(ability_level__gte=2)
-        ).select_related("residence_region__parent")
-    )  # fmt: skip
+        Elder.objects.filter(pk__in=poor, status=Status.ACTIVE)
+        .filter(
+            Q(birth_date__lte=dt.date(today.year - 80, today.month, 1))
+            | Q(ability_level__gte=2)
+        )
+        .select_related("residence_region__parent")
+    )
     workers = {u.region_id: u for u in User.objects.filter(role="community")}
     city_clerk = User.objects.get(username="city")
     apps, decisions = [], []
@@ -119,11 +143,19 @@ def _approved_applications(made, street_clerks, today: dt.date, rng) -> int:
             if worker is None or street is None:
                 continue
             start = add_months(today.replace(day=1), -rng.randint(4, 20))
-            apps.append(Application(
-                programme=made[code], elder=elder, applicant_kind=rng.choice(["self", "family", "family"]),
-                applicant_name=elder.name, from_month=start, status=Application.Status.APPROVED, step=2,
-                submitted_by=worker, decided_at=timezone.now(),
-            ))  # fmt: skip
+            apps.append(
+                Application(
+                    programme=made[code],
+                    elder=elder,
+                    applicant_kind=rng.choice(["self", "family", "family"]),
+                    applicant_name=elder.name,
+                    from_month=start,
+                    status=Application.Status.APPROVED,
+                    step=2,
+                    submitted_by=worker,
+                    decided_at=timezone.now(),
+                )
+            )
     Application.objects.bulk_create(apps, batch_size=1000)
     receivers = _community_receivers({a.elder.residence_region_id for a in apps})
     for a in Application.objects.filter(
@@ -175,15 +207,21 @@ def _pending_applications(made, admin, today: dt.date) -> int:
     community = User.objects.get(username="community").region
     taken = set(Application.objects.values_list("elder_id", flat=True))
     candidates = list(
-        Elder.objects.filter(residence_region=community, status=Status.ACTIVE).exclude(pk__in=taken).order_by("pk")[:3]
-    )  # fmt: skip
+        Elder.objects.filter(residence_region=community, status=Status.ACTIVE)
+        .exclude(pk__in=taken)
+        .order_by("pk")[:3]
+    )
     street = User.objects.get(username="street")
     community_user = User.objects.get(username="community")
     for steps_done, elder in enumerate(candidates):
         a = services.application_submit(
-            by=admin, programme=made["fuwu"], elder=elder, applicant_kind="family", applicant_name=f"{elder.name}家属",
+            by=admin,
+            programme=made["fuwu"],
+            elder=elder,
+            applicant_kind="family",
+            applicant_name=f"{elder.name}家属",
             reason="家庭经济困难，申请养老服务补贴",
-        )  # fmt: skip
+        )
         for who in [community_user, street][:steps_done]:
             a = services.application_decide(
                 by=who, application=a, approved=True, note="情况属实"
@@ -196,8 +234,10 @@ def _bank_accounts(rng) -> int:
     with residents (payees of the programmes)."""
     today = timezone.localdate()
     payees = set(
-        Elder.objects.filter(status=Status.ACTIVE, birth_date__lte=dt.date(today.year - 79, 1, 1)).values_list("pk", flat=True)
-    ) | set(ElderCategory.objects.values_list("elder_id", flat=True))  # fmt: skip
+        Elder.objects.filter(
+            status=Status.ACTIVE, birth_date__lte=dt.date(today.year - 79, 1, 1)
+        ).values_list("pk", flat=True)
+    ) | set(ElderCategory.objects.values_list("elder_id", flat=True))
     names = dict(Elder.objects.filter(pk__in=payees).values_list("pk", "name"))
     rows = []
     for pk in sorted(names):
@@ -206,7 +246,15 @@ def _bank_accounts(rng) -> int:
         ):  # a few people have no account yet: the batch names them
             continue
         account = f"62{rng.randint(10**15, 10**16 - 1)}"
-        rows.append({"elder_id": pk, "bank": rng.choice(BANKS), "holder": names[pk], "account_enc": pii.encrypt(account), "account_last4": account[-4:]})  # fmt: skip
+        rows.append(
+            {
+                "elder_id": pk,
+                "bank": rng.choice(BANKS),
+                "holder": names[pk],
+                "account_enc": pii.encrypt(account),
+                "account_last4": account[-4:],
+            }
+        )
     homes = Facility.objects.filter(
         pk__in=Admission.objects.filter(discharged_on__isnull=True).values(
             "bed__facility_id"
@@ -214,7 +262,15 @@ def _bank_accounts(rng) -> int:
     )
     for f in homes:
         account = f"36{rng.randint(10**15, 10**16 - 1)}"
-        rows.append({"facility_id": f.pk, "bank": "江西银行", "holder": f.name, "account_enc": pii.encrypt(account), "account_last4": account[-4:]})  # fmt: skip
+        rows.append(
+            {
+                "facility_id": f.pk,
+                "bank": "江西银行",
+                "holder": f.name,
+                "account_enc": pii.encrypt(account),
+                "account_last4": account[-4:],
+            }
+        )
     return bulk_insert(BankAccount, rows)
 
 
@@ -240,9 +296,12 @@ def _cycles(city: Region, today: dt.date, rng, progress) -> dict[str, int]:
         results[f"cycle_{back}"] = cycle.pk
     # A death reported late: someone paid in both months died before the earlier one began.
     paid = selectors.previous_regular(this_month, city)
-    late = Elder.objects.filter(pk__in=[e for e, _p in paid], status=Status.ACTIVE).exclude(
-        events__kind=LifeEvent.Kind.DEATH
-    ).order_by("pk").first()  # fmt: skip
+    late = (
+        Elder.objects.filter(pk__in=[e for e, _p in paid], status=Status.ACTIVE)
+        .exclude(events__kind=LifeEvent.Kind.DEATH)
+        .order_by("pk")
+        .first()
+    )
     if late is not None:
         died = add_months(this_month, -2) - dt.timedelta(days=5)
         life_event_record(

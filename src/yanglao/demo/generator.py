@@ -133,8 +133,12 @@ class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin, AssessmentsMixin):
         for region in Region.objects.filter(level=Region.Level.VILLAGE).exclude(
             pk__in=taken
         ):
-            user = User(username=f"wg{region.code}", role="community", region=region,
-                        full_name=f"{region.name}网格员")  # fmt: skip
+            user = User(
+                username=f"wg{region.code}",
+                role="community",
+                region=region,
+                full_name=f"{region.name}网格员",
+            )
             user.set_unusable_password()
             workers.append(user)
         User.objects.bulk_create(workers, batch_size=1000)

@@ -44,8 +44,18 @@ from yanglao.homecare.models import (
 from yanglao.regions.models import Region
 
 HISTORY_DAYS = 42
-POPULAR = ["cleaning", "bath", "meal_delivery", "chatting", "health_check", "shopping", "medical_escort",
-           "basic_care", "home_visit", "medication"]  # fmt: skip
+POPULAR = [
+    "cleaning",
+    "bath",
+    "meal_delivery",
+    "chatting",
+    "health_check",
+    "shopping",
+    "medical_escort",
+    "basic_care",
+    "home_visit",
+    "medication",
+]
 COMMENTS = ["很细心", "准时到达，服务周到", "老人很满意", "态度好", "下次还找她", ""]
 
 
@@ -58,8 +68,13 @@ def build_home_services(*, today: dt.date, seed: int, progress) -> list[dict]:
     with transaction.atomic():
         providers = _providers(rng, items)
         carers = _carers(rng)
-        voucher = VoucherProgramme.objects.create(code="fuwuquan", name="居家养老服务券（政府购买服务）",
-                                                  region=city, kind="amount", benefit_code="fuwu")  # fmt: skip
+        voucher = VoucherProgramme.objects.create(
+            code="fuwuquan",
+            name="居家养老服务券（政府购买服务）",
+            region=city,
+            kind="amount",
+            benefit_code="fuwu",
+        )
         grants = _grants(rng, voucher, today)
     progress(
         f"居家服务：服务商 {len(providers)} 家，服务人员 {len(carers):,} 人，服务券 {grants} 人"
@@ -91,15 +106,35 @@ def _providers(rng, items) -> list[Provider]:
     for p in providers:
         county = p.region.parent
         ProviderArea.objects.create(provider=p, region=county)
-        ProviderTerms.objects.create(provider=p, licence_no=f"民养居{rng.randrange(10**5):05d}",
-                                     contract_no=f"JDZ-GM-2026-{p.pk:03d}", contract_start=dt.date(2026, 1, 1),
-                                     contract_end=dt.date(2026, 12, 31))  # fmt: skip
-        base = {"meal_delivery": 1500, "cleaning": 3500, "bath": 6000, "basic_care": 5000, "nursing": 8000,
-                "medical_escort": 8000, "adapt_install": 20000, "adapt_survey": 0}  # fmt: skip
-        Price.objects.bulk_create([
-            Price(provider=p, item=item, price_fen=round(base.get(code, 3000) * rng.uniform(0.9, 1.1) / 100) * 100 or 100)
-            for code, item in items.items()
-        ])  # fmt: skip
+        ProviderTerms.objects.create(
+            provider=p,
+            licence_no=f"民养居{rng.randrange(10**5):05d}",
+            contract_no=f"JDZ-GM-2026-{p.pk:03d}",
+            contract_start=dt.date(2026, 1, 1),
+            contract_end=dt.date(2026, 12, 31),
+        )
+        base = {
+            "meal_delivery": 1500,
+            "cleaning": 3500,
+            "bath": 6000,
+            "basic_care": 5000,
+            "nursing": 8000,
+            "medical_escort": 8000,
+            "adapt_install": 20000,
+            "adapt_survey": 0,
+        }
+        Price.objects.bulk_create(
+            [
+                Price(
+                    provider=p,
+                    item=item,
+                    price_fen=round(base.get(code, 3000) * rng.uniform(0.9, 1.1) / 100)
+                    * 100
+                    or 100,
+                )
+                for code, item in items.items()
+            ]
+        )
     return providers
 
 
@@ -121,18 +156,32 @@ def _carers(rng) -> list[Carer]:
         )
         if rng.random() < 0.15:
             quals.append("nurse")
-        rows.append(Carer(staff=s, provider_id=s.provider_id, qualifications=quals,
-                          skills=rng.sample(POPULAR, 3), base_lat=round(lat + rng.uniform(-0.03, 0.03), 6),
-                          base_lng=round(lng + rng.uniform(-0.03, 0.03), 6), workdays=[1, 2, 3, 4, 5, 6],
-                          work_start=dt.time(8), work_end=dt.time(18), daily_capacity=rng.choice([6, 8, 8, 10])))  # fmt: skip
+        rows.append(
+            Carer(
+                staff=s,
+                provider_id=s.provider_id,
+                qualifications=quals,
+                skills=rng.sample(POPULAR, 3),
+                base_lat=round(lat + rng.uniform(-0.03, 0.03), 6),
+                base_lng=round(lng + rng.uniform(-0.03, 0.03), 6),
+                workdays=[1, 2, 3, 4, 5, 6],
+                work_start=dt.time(8),
+                work_end=dt.time(18),
+                daily_capacity=rng.choice([6, 8, 8, 10]),
+            )
+        )
     return Carer.objects.bulk_create(rows)
 
 
 def _grants(rng, voucher, today) -> int:
     """A granted quota (100 元/month) for 特困 people living at home; the 养老服务补贴 the benefits
     cycle decides is added to it by the programme itself (benefit_code)."""
-    tekun = ElderCategory.objects.filter(category="tekun", end_date__isnull=True, elder__status="active",
-                                         elder__care_setting="home").values_list("elder_id", flat=True)  # fmt: skip
+    tekun = ElderCategory.objects.filter(
+        category="tekun",
+        end_date__isnull=True,
+        elder__status="active",
+        elder__care_setting="home",
+    ).values_list("elder_id", flat=True)
     start = (today.replace(day=1) - dt.timedelta(days=HISTORY_DAYS + 31)).replace(day=1)
     grants = [
         VoucherGrant(programme=voucher, elder_id=pk, monthly_fen=10000, start=start)
@@ -145,10 +194,13 @@ def _grants(rng, voucher, today) -> int:
 def _served_people(provider: Provider, limit: int, rng) -> list[tuple]:
     county = provider.region.path.split("/")[2]
     people = list(
-        Elder.objects.filter(status="active", care_setting="home", residence_region__path__contains=f"/{county}/",
-                             lat__isnull=False)
-        .values_list("pk", "residence_region_id", "address", "lat", "lng")[: limit * 3]
-    )  # fmt: skip
+        Elder.objects.filter(
+            status="active",
+            care_setting="home",
+            residence_region__path__contains=f"/{county}/",
+            lat__isnull=False,
+        ).values_list("pk", "residence_region_id", "address", "lat", "lng")[: limit * 3]
+    )
     rng.shuffle(people)
     return people[:limit]
 
@@ -203,17 +255,41 @@ def _history(rng, providers, carers, items, voucher, today, admin) -> int:
             )
             cin = slot + dt.timedelta(minutes=rng.randint(-10, 20))
             order = Order(
-                elder_id=pk, region_id=region_id, provider=p, item=item, quantity=quantity, slot_start=slot,
-                minutes=minutes, address=address, lat=lat, lng=lng, channel=rng.choice(["family", "community", "family", "elder"]),
-                placed_by=placer.setdefault(p.pk, admin), amount_fen=amount, self_fen=amount, state=state,
-                version=8, carer=carer if state != "cancelled" else None,
-                checkin_at=cin if state != "cancelled" else None, checkin_distance_m=rng.randint(5, 150) if state != "cancelled" else None,
-                checkout_at=cin + dt.timedelta(minutes=served) if state != "cancelled" else None,
-                checkout_distance_m=rng.randint(5, 150) if state != "cancelled" else None,
-                done_items=[item.name] if state != "cancelled" else [], problems=problems,
-                confirmed_at=cin + dt.timedelta(minutes=served + 30) if state == "rated" or (state == "completed" and roll < 0.85) else None,
-                confirmed_by=admin if state != "cancelled" else None, reason="老人临时外出" if state == "cancelled" else "",
-            )  # fmt: skip
+                elder_id=pk,
+                region_id=region_id,
+                provider=p,
+                item=item,
+                quantity=quantity,
+                slot_start=slot,
+                minutes=minutes,
+                address=address,
+                lat=lat,
+                lng=lng,
+                channel=rng.choice(["family", "community", "family", "elder"]),
+                placed_by=placer.setdefault(p.pk, admin),
+                amount_fen=amount,
+                self_fen=amount,
+                state=state,
+                version=8,
+                carer=carer if state != "cancelled" else None,
+                checkin_at=cin if state != "cancelled" else None,
+                checkin_distance_m=rng.randint(5, 150)
+                if state != "cancelled"
+                else None,
+                checkout_at=cin + dt.timedelta(minutes=served)
+                if state != "cancelled"
+                else None,
+                checkout_distance_m=rng.randint(5, 150)
+                if state != "cancelled"
+                else None,
+                done_items=[item.name] if state != "cancelled" else [],
+                problems=problems,
+                confirmed_at=cin + dt.timedelta(minutes=served + 30)
+                if state == "rated" or (state == "completed" and roll < 0.85)
+                else None,
+                confirmed_by=admin if state != "cancelled" else None,
+                reason="老人临时外出" if state == "cancelled" else "",
+            )
             count += 1
             _save_with_events(order, rng, admin)
     return count
@@ -230,25 +306,57 @@ def _save_with_events(order: Order, rng, admin) -> None:
         steps.append(("cancel", "accepted", "cancelled", t + dt.timedelta(hours=3)))
     else:
         cin = order.checkin_at
-        steps += [("dispatch", "accepted", "dispatched", t + dt.timedelta(minutes=40)),
-                  ("take", "dispatched", "taken", t + dt.timedelta(hours=1)),
-                  ("arrive", "taken", "arrived", cin), ("start", "arrived", "serving", cin + dt.timedelta(minutes=1)),
-                  ("complete", "serving", "completed", order.checkout_at)]  # fmt: skip
+        steps += [
+            ("dispatch", "accepted", "dispatched", t + dt.timedelta(minutes=40)),
+            ("take", "dispatched", "taken", t + dt.timedelta(hours=1)),
+            ("arrive", "taken", "arrived", cin),
+            ("start", "arrived", "serving", cin + dt.timedelta(minutes=1)),
+            ("complete", "serving", "completed", order.checkout_at),
+        ]
         if order.state == "rated":
             steps.append(("rate", "completed", "rated", order.confirmed_at))
     carer_user = admin
-    bulk_insert(OrderEvent, ({"order_id": order.pk, "action": a, "from_state": f, "to_state": to, "at": at,
-                              "by_id": carer_user.pk, "note": ""} for a, f, to, at in steps))  # fmt: skip
+    bulk_insert(
+        OrderEvent,
+        (
+            {
+                "order_id": order.pk,
+                "action": a,
+                "from_state": f,
+                "to_state": to,
+                "at": at,
+                "by_id": carer_user.pk,
+                "note": "",
+            }
+            for a, f, to, at in steps
+        ),
+    )
     if order.state == "rated":
         score = rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0]
-        Rating.objects.create(order=order, score=score, text=rng.choice(COMMENTS), by=admin,
-                              provider_id=order.provider_id, carer=order.carer)  # fmt: skip
+        Rating.objects.create(
+            order=order,
+            score=score,
+            text=rng.choice(COMMENTS),
+            by=admin,
+            provider_id=order.provider_id,
+            carer=order.carer,
+        )
         if score <= 2:
-            Concern.objects.create(order=order, region_id=order.region_id, kind="low_rating",
-                                   text=f"{score} 星：服务不够细致", opened_by=admin)  # fmt: skip
+            Concern.objects.create(
+                order=order,
+                region_id=order.region_id,
+                kind="low_rating",
+                text=f"{score} 星：服务不够细致",
+                opened_by=admin,
+            )
     if order.problems:
-        Concern.objects.create(order=order, region_id=order.region_id, kind="abnormal",
-                               text="；".join(order.problems), opened_by=admin)  # fmt: skip
+        Concern.objects.create(
+            order=order,
+            region_id=order.region_id,
+            kind="abnormal",
+            text="；".join(order.problems),
+            opened_by=admin,
+        )
 
 
 def _logins(rng, provider: Provider, today) -> list[dict]:
@@ -261,22 +369,36 @@ def _logins(rng, provider: Provider, today) -> list[dict]:
     )
     family_elder = _served_people(provider, 1, random.Random(3))[0][0]
     elder = Elder.objects.select_related("residence_region").get(pk=family_elder)
-    for username, name, role in [("carer", f"{carer.staff.name}（护理员）", "carer"),
-                                 ("family", f"{elder.name}的女儿", "family")]:  # fmt: skip
+    for username, name, role in [
+        ("carer", f"{carer.staff.name}（护理员）", "carer"),
+        ("family", f"{elder.name}的女儿", "family"),
+    ]:
         password = secrets.token_urlsafe(9)
         user = user_create(
             by=None, username=username, password=password, role=role, full_name=name
         )
         scope = provider.name if role == "carer" else f"老人：{elder.name}"
-        logins.append({"username": username, "password": password, "role": role, "role_name": user.role_name,
-                       "scope": scope})  # fmt: skip
+        logins.append(
+            {
+                "username": username,
+                "password": password,
+                "role": role,
+                "role_name": user.role_name,
+                "scope": scope,
+            }
+        )
     carer.staff.user = User.objects.get(username="carer")
     carer.staff.save(update_fields=["user"])
-    worker = User.objects.filter(role="community", region=elder.residence_region).first() or User.objects.get(
-        username="admin"
-    )  # fmt: skip
-    services.family_link(by=worker, user=User.objects.get(username="family"), elder=elder, relation="女儿",
-                         consent="elder")  # fmt: skip
+    worker = User.objects.filter(
+        role="community", region=elder.residence_region
+    ).first() or User.objects.get(username="admin")
+    services.family_link(
+        by=worker,
+        user=User.objects.get(username="family"),
+        elder=elder,
+        relation="女儿",
+        consent="elder",
+    )
     return logins
 
 
@@ -311,8 +433,14 @@ def _today_for_demo(rng, provider: Provider, items, today) -> None:
         [("cleaning", people[1]), ("chatting", people[2]), ("bath", elder)]
     ):
         slot = base + dt.timedelta(hours=2 * k)
-        o = services.order_place(by=admin if person != elder else family, elder=person, provider=provider,
-                                 item=items[code], slot_start=slot, rest_paid_by="family" if person == elder else "self")  # fmt: skip
+        o = services.order_place(
+            by=admin if person != elder else family,
+            elder=person,
+            provider=provider,
+            item=items[code],
+            slot_start=slot,
+            rest_paid_by="family" if person == elder else "self",
+        )
         services.order_step(by=boss, order_id=o.pk, step="accept")
         services.order_step(by=boss, order_id=o.pk, step="dispatch", carer=carer)
     tomorrow = dt.datetime.combine(
@@ -326,8 +454,13 @@ def _today_for_demo(rng, provider: Provider, items, today) -> None:
             item=items[code],
             slot_start=tomorrow,
         )
-    late = services.order_place(by=admin, elder=people[5], provider=provider, item=items["cleaning"],
-                                slot_start=timezone.now() + dt.timedelta(minutes=1))  # fmt: skip
+    late = services.order_place(
+        by=admin,
+        elder=people[5],
+        provider=provider,
+        item=items["cleaning"],
+        slot_start=timezone.now() + dt.timedelta(minutes=1),
+    )
     Order.objects.filter(pk=late.pk).update(
         slot_start=timezone.now() - dt.timedelta(minutes=45)
     )
@@ -337,34 +470,63 @@ def _care_beds(rng, providers, items, today, admin) -> int:
     made = 0
     for p in providers:
         county = p.region.path.split("/")[2]
-        home = Facility.objects.filter(region__path__contains=f"/{county}/", type__in=["welfare_home", "private_home",
-                                       "tekun_home"]).first()  # fmt: skip
+        home = Facility.objects.filter(
+            region__path__contains=f"/{county}/",
+            type__in=["welfare_home", "private_home", "tekun_home"],
+        ).first()
         if home is None:
             continue
-        people = Elder.objects.filter(status="active", care_setting="home", ability_level__gte=2,
-                                      residence_region__path__contains=f"/{county}/")[:3]  # fmt: skip
+        people = Elder.objects.filter(
+            status="active",
+            care_setting="home",
+            ability_level__gte=2,
+            residence_region__path__contains=f"/{county}/",
+        )[:3]
         for person in people:
             if person.ability_level is None:
                 continue
             try:
-                bed = services.care_bed_sign(by=admin, elder=person, facility=home, provider=p,
-                                             signed_on=today - dt.timedelta(days=rng.randint(20, 200)),
-                                             modifications=rng.sample(MODIFICATIONS, 4))  # fmt: skip
+                bed = services.care_bed_sign(
+                    by=admin,
+                    elder=person,
+                    facility=home,
+                    provider=p,
+                    signed_on=today - dt.timedelta(days=rng.randint(20, 200)),
+                    modifications=rng.sample(MODIFICATIONS, 4),
+                )
             except (
                 ValidationFailed
             ):  # no completed assessment at level ≥ 1 on record for this one
-                assessment_record_historical(by=admin, elder=person, standard="GB/T 42195-2022",
-                                             assessed_on=today - dt.timedelta(days=30), final_level=person.ability_level)  # fmt: skip
-                bed = services.care_bed_sign(by=admin, elder=person, facility=home, provider=p,
-                                             signed_on=today - dt.timedelta(days=rng.randint(1, 20)),
-                                             modifications=rng.sample(MODIFICATIONS, 4))  # fmt: skip
+                assessment_record_historical(
+                    by=admin,
+                    elder=person,
+                    standard="GB/T 42195-2022",
+                    assessed_on=today - dt.timedelta(days=30),
+                    final_level=person.ability_level,
+                )
+                bed = services.care_bed_sign(
+                    by=admin,
+                    elder=person,
+                    facility=home,
+                    provider=p,
+                    signed_on=today - dt.timedelta(days=rng.randint(1, 20)),
+                    modifications=rng.sample(MODIFICATIONS, 4),
+                )
             for code, days, hour in [
                 ("bath", [2], 9),
                 ("basic_care", [1, 3, 5], 10),
                 ("home_visit", [6], 15),
             ]:
-                services.plan_create(by=admin, elder=person, provider=p, item=items[code], weekdays=days,
-                                     at=dt.time(hour), start=today - dt.timedelta(days=today.weekday()), bed=bed)  # fmt: skip
+                services.plan_create(
+                    by=admin,
+                    elder=person,
+                    provider=p,
+                    item=items[code],
+                    weekdays=days,
+                    at=dt.time(hour),
+                    start=today - dt.timedelta(days=today.weekday()),
+                    bed=bed,
+                )
             made += 1
     return made
 
@@ -380,21 +542,44 @@ def _meals(rng, today, admin) -> int:
     table = settings.HOMECARE_MEAL_SUBSIDY_FEN
     for c in canteens:
         diners = list(
-            Elder.objects.filter(status="active", residence_region=c.region).values_list(
-                "pk", "residence_region_id", "birth_date")[:25]
-        )  # fmt: skip
+            Elder.objects.filter(
+                status="active", residence_region=c.region
+            ).values_list("pk", "residence_region_id", "birth_date")[:25]
+        )
         for back in range(14):
             day = today - dt.timedelta(days=back)
             price = rng.choice([1000, 1200, 1500])
-            Menu.objects.create(canteen=c, day=day, price_fen=price,
-                                dishes=rng.choice(["红烧肉、炒青菜、冬瓜汤", "清蒸鱼、番茄炒蛋、紫菜汤", "土豆烧鸡、炒豆角、米饭"]))  # fmt: skip
+            Menu.objects.create(
+                canteen=c,
+                day=day,
+                price_fen=price,
+                dishes=rng.choice(
+                    [
+                        "红烧肉、炒青菜、冬瓜汤",
+                        "清蒸鱼、番茄炒蛋、紫菜汤",
+                        "土豆烧鸡、炒豆角、米饭",
+                    ]
+                ),
+            )
             for pk, region_id, birth in diners:
                 if rng.random() < 0.55:
                     category = rules.meal_category(
                         age_on(birth, day), held.get(pk, set())
                     )
                     subsidy = rules.meal_subsidy(price, category, table)
-                    rows.append({"canteen_id": c.pk, "elder_id": pk, "region_id": region_id, "day": day, "kind": "lunch",
-                                 "mode": "delivered" if rng.random() < 0.2 else "dine_in", "category": category,
-                                 "price_fen": price, "subsidy_fen": subsidy, "paid_fen": price - subsidy, "by_id": admin.pk})  # fmt: skip
+                    rows.append(
+                        {
+                            "canteen_id": c.pk,
+                            "elder_id": pk,
+                            "region_id": region_id,
+                            "day": day,
+                            "kind": "lunch",
+                            "mode": "delivered" if rng.random() < 0.2 else "dine_in",
+                            "category": category,
+                            "price_fen": price,
+                            "subsidy_fen": subsidy,
+                            "paid_fen": price - subsidy,
+                            "by_id": admin.pk,
+                        }
+                    )
     return bulk_insert(Meal, rows)

@@ -94,13 +94,21 @@ class InstitutionsMixin:
     ) -> Facility:
         rng = self.rng
         facility = Facility.objects.create(
-            name=name, type=kind, ownership=ownership, region=site.region, address=f"{site.region.name}{rng.randint(1, 300)}号",
-            lat=round(site.lat + rng.uniform(-0.01, 0.01), 6), lng=round(site.lng + rng.uniform(-0.01, 0.01), 6),
-            floor_area_m2=beds * rng.randint(28, 45), licence_no=f"赣民养{rng.randrange(10**6):06d}",
-            has_medical_unit=beds >= 100 or rng.random() < 0.3, contracted_hospital=f"{site.region.name}卫生院",
-            fire_safety=rng.choice(["accepted", "accepted", "filed", "pending"]), opened_on=self.today - dt.timedelta(days=rng.randint(400, 9000)),
+            name=name,
+            type=kind,
+            ownership=ownership,
+            region=site.region,
+            address=f"{site.region.name}{rng.randint(1, 300)}号",
+            lat=round(site.lat + rng.uniform(-0.01, 0.01), 6),
+            lng=round(site.lng + rng.uniform(-0.01, 0.01), 6),
+            floor_area_m2=beds * rng.randint(28, 45),
+            licence_no=f"赣民养{rng.randrange(10**6):06d}",
+            has_medical_unit=beds >= 100 or rng.random() < 0.3,
+            contracted_hospital=f"{site.region.name}卫生院",
+            fire_safety=rng.choice(["accepted", "accepted", "filed", "pending"]),
+            opened_on=self.today - dt.timedelta(days=rng.randint(400, 9000)),
             operator="" if ownership == "public" else f"{name}有限公司",
-        )  # fmt: skip
+        )
         if facility.fire_safety != "pending":
             facility.fire_safety_date = facility.opened_on
             facility.save(update_fields=["fire_safety_date"])
@@ -222,9 +230,14 @@ class InstitutionsMixin:
         rng = self.rng
         birth = self.today - dt.timedelta(days=rng.randint(25 * 365, 55 * 365))
         member = Staff(
-            name=self._person_name(sex), sex=sex, birth_date=birth, role=role, skill_level=level,
-            hired_on=self.today - dt.timedelta(days=rng.randint(30, max_days)), **employer,
-        )  # fmt: skip
+            name=self._person_name(sex),
+            sex=sex,
+            birth_date=birth,
+            role=role,
+            skill_level=level,
+            hired_on=self.today - dt.timedelta(days=rng.randint(30, max_days)),
+            **employer,
+        )
         member.id_number_enc, member.id_number_hash = pii.protect(
             self._id_number(county, birth, sex)
         )

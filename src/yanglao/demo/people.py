@@ -64,12 +64,17 @@ class PeopleMixin:
                     else ("deceased" if rng.random() < 0.73 else "moved_out")
                 )
                 elder = Elder(
-                    name=self._person_name(sex), birth_date=birth, sex=sex, residence_region=place.region,
-                    hukou_region=place.region, address=f"{place.region.name}{rng.randint(1, 120)}号",
+                    name=self._person_name(sex),
+                    birth_date=birth,
+                    sex=sex,
+                    residence_region=place.region,
+                    hukou_region=place.region,
+                    address=f"{place.region.name}{rng.randint(1, 120)}号",
                     lat=round(place.lat + rng.uniform(-place.radius, place.radius), 6),
                     lng=round(place.lng + rng.uniform(-place.radius, place.radius), 6),
-                    living_arrangement=self._living(place.urban, birth), status=status,
-                )  # fmt: skip
+                    living_arrangement=self._living(place.urban, birth),
+                    status=status,
+                )
                 elder.id_number_enc, elder.id_number_hash = pii.protect(
                     self._id_number(place.county, birth, sex)
                 )

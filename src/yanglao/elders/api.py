@@ -35,14 +35,28 @@ class ElderOut(Schema):
 
 def elder_out(e: Elder, *, categories: bool = False) -> dict:
     return {
-        "id": e.pk, "name": e.name, "sex": e.sex, "birth_date": e.birth_date, "age": e.age(),
-        "id_number_masked": e.id_number_masked, "phone_masked": e.phone_masked,
-        "residence_region": e.residence_region.code, "residence_region_name": e.residence_region.name,
-        "hukou_region": e.hukou_region.code if e.hukou_region_id else None, "address": e.address,
-        "lat": e.lat, "lng": e.lng, "living_arrangement": e.living_arrangement, "care_setting": e.care_setting,
-        "ability_level": e.ability_level, "status": e.status, "died_on": e.died_on,
-        "categories": [c.category for c in selectors.elder_categories_active(e)] if categories else [],
-    }  # fmt: skip
+        "id": e.pk,
+        "name": e.name,
+        "sex": e.sex,
+        "birth_date": e.birth_date,
+        "age": e.age(),
+        "id_number_masked": e.id_number_masked,
+        "phone_masked": e.phone_masked,
+        "residence_region": e.residence_region.code,
+        "residence_region_name": e.residence_region.name,
+        "hukou_region": e.hukou_region.code if e.hukou_region_id else None,
+        "address": e.address,
+        "lat": e.lat,
+        "lng": e.lng,
+        "living_arrangement": e.living_arrangement,
+        "care_setting": e.care_setting,
+        "ability_level": e.ability_level,
+        "status": e.status,
+        "died_on": e.died_on,
+        "categories": [c.category for c in selectors.elder_categories_active(e)]
+        if categories
+        else [],
+    }
 
 
 class ElderIn(Schema):

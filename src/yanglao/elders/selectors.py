@@ -301,9 +301,20 @@ def elder_find_by_id_number(id_number: str) -> Elder | None:
 # --- export ----------------------------------------------------------------------------------
 
 EXPORT_HEADER = [
-    "姓名", "身份证号", "性别", "出生日期", "年龄", "联系电话", "所属社区/村", "区划代码",
-    "现居住地址", "居住情况", "类别", "能力等级", "状态",
-]  # fmt: skip
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "年龄",
+    "联系电话",
+    "所属社区/村",
+    "区划代码",
+    "现居住地址",
+    "居住情况",
+    "类别",
+    "能力等级",
+    "状态",
+]
 EXPORT_CHUNK = 2000
 
 
@@ -316,9 +327,20 @@ def elder_export_rows(
     ids = qs.values_list("pk", flat=True)
     today = timezone.localdate()
     last = 0
-    fields = ("pk", "name", "id_number_enc", "sex", "birth_date", "phone_enc", "address",
-              "living_arrangement", "ability_level", "status", "residence_region__name",
-              "residence_region__code")  # fmt: skip
+    fields = (
+        "pk",
+        "name",
+        "id_number_enc",
+        "sex",
+        "birth_date",
+        "phone_enc",
+        "address",
+        "living_arrangement",
+        "ability_level",
+        "status",
+        "residence_region__name",
+        "residence_region__code",
+    )
     living = dict(Elder._meta.get_field("living_arrangement").choices)
     statuses = dict(Status.choices)
     categories = dict(Category.choices)
@@ -351,11 +373,20 @@ def elder_export_rows(
             id_number = pii.decrypt(id_enc)
             phone = pii.decrypt(phone_enc) if phone_enc else ""
             yield [
-                name, id_number if full_pii else mask(id_number), "男" if sex == "M" else "女", birth,
-                age_on(birth, today), phone if full_pii else (mask_phone(phone) if phone else ""), village, code,
-                address, living.get(live, ""), "、".join(held.get(pk, [])), "" if level is None else level,
+                name,
+                id_number if full_pii else mask(id_number),
+                "男" if sex == "M" else "女",
+                birth,
+                age_on(birth, today),
+                phone if full_pii else (mask_phone(phone) if phone else ""),
+                village,
+                code,
+                address,
+                living.get(live, ""),
+                "、".join(held.get(pk, [])),
+                "" if level is None else level,
                 statuses.get(status, status),
-            ]  # fmt: skip
+            ]
 
 
 # --- duplicates ---------------------------------------------------------------------------------

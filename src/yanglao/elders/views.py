@@ -51,11 +51,18 @@ def elder_export(request, fmt: str):
     regions = region_choices(by=request.user, max_level=Region.Level.TOWNSHIP)
     full = request.user.may_view_full_pii and request.GET.get("full") == "1"
     return list_export(
-        request, fmt, ElderFilterForm(request.GET or None, regions=regions),
+        request,
+        fmt,
+        ElderFilterForm(request.GET or None, regions=regions),
         make_filter=selectors.ElderFilter,
-        rows=lambda f: selectors.elder_export_rows(by=request.user, filters=f, full_pii=full),
-        name="老年人名单", header=selectors.EXPORT_HEADER, what="elders.elder", full_pii=full,
-    )  # fmt: skip
+        rows=lambda f: selectors.elder_export_rows(
+            by=request.user, filters=f, full_pii=full
+        ),
+        name="老年人名单",
+        header=selectors.EXPORT_HEADER,
+        what="elders.elder",
+        full_pii=full,
+    )
 
 
 @login_required
@@ -119,16 +126,25 @@ def elder_edit(request, pk: int):
     else:  # compared with what was posted, not shown
         numbers = {"id_number": elder.id_number, "phone": elder.phone}
     initial = {
-        "name": elder.name, "id_number": numbers["id_number"], "phone": numbers["phone"],
-        "residence_region": elder.residence_region.code, "address": elder.address,
+        "name": elder.name,
+        "id_number": numbers["id_number"],
+        "phone": numbers["phone"],
+        "residence_region": elder.residence_region.code,
+        "address": elder.address,
         "hukou_region": elder.hukou_region.code if elder.hukou_region else "",
-        "living_arrangement": elder.living_arrangement, "care_setting": elder.care_setting,
-        "lat": elder.lat, "lng": elder.lng,
-    }  # fmt: skip
+        "living_arrangement": elder.living_arrangement,
+        "care_setting": elder.care_setting,
+        "lat": elder.lat,
+        "lng": elder.lng,
+    }
     form = ElderForm(
-        request.POST or None, initial=initial, regions=region_choices(by=request.user),
-        masked=None if full else {"id_number": elder.id_number_masked, "phone": elder.phone_masked},
-    )  # fmt: skip
+        request.POST or None,
+        initial=initial,
+        regions=region_choices(by=request.user),
+        masked=None
+        if full
+        else {"id_number": elder.id_number_masked, "phone": elder.phone_masked},
+    )
     done = save_form(
         request,
         form,

@@ -218,9 +218,15 @@ class DischargeIn(Schema):
 
 def admission_out(a: Admission) -> dict:
     return {
-        "id": a.pk, "elder_id": a.elder_id, "elder_name": a.elder.name, "bed_id": a.bed_id, "facility_id": a.bed.facility_id,
-        "admitted_on": a.admitted_on, "discharged_on": a.discharged_on, "discharge_reason": a.discharge_reason,
-    }  # fmt: skip
+        "id": a.pk,
+        "elder_id": a.elder_id,
+        "elder_name": a.elder.name,
+        "bed_id": a.bed_id,
+        "facility_id": a.bed.facility_id,
+        "admitted_on": a.admitted_on,
+        "discharged_on": a.discharged_on,
+        "discharge_reason": a.discharge_reason,
+    }
 
 
 @router.get("/admissions", response=PageOut[AdmissionOut], summary="入住记录")
@@ -313,10 +319,17 @@ class LeaveIn(Schema):
 
 def staff_out(s: Staff) -> dict:
     return {
-        "id": s.pk, "name": s.name, "sex": s.sex, "id_number_masked": s.id_number_masked, "role": s.role,
-        "skill_level": s.skill_level, "facility_id": s.facility_id, "provider_id": s.provider_id,
-        "hired_on": s.hired_on, "left_on": s.left_on,
-    }  # fmt: skip
+        "id": s.pk,
+        "name": s.name,
+        "sex": s.sex,
+        "id_number_masked": s.id_number_masked,
+        "role": s.role,
+        "skill_level": s.skill_level,
+        "facility_id": s.facility_id,
+        "provider_id": s.provider_id,
+        "hired_on": s.hired_on,
+        "left_on": s.left_on,
+    }
 
 
 @router.get("/staff", response=PageOut[StaffOut], summary="从业人员列表")

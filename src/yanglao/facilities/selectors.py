@@ -255,10 +255,34 @@ def facility_counts(*, by) -> dict:
 # --- export ----------------------------------------------------------------------------------
 
 FACILITY_EXPORT_HEADER = [
-    "名称", "类型", "性质", "运营方", "所在区划", "区划代码", "地址", "设立许可/备案号", "内设医疗机构",
-    "签约医疗机构", "消防", "床位数", "护理型床位", "在住人数", "开业日期",
-]  # fmt: skip
-STAFF_EXPORT_HEADER = ["姓名", "身份证号", "性别", "出生日期", "岗位", "护理员技能等级", "所在机构/服务商", "联系电话", "入职日期", "离职日期"]  # fmt: skip
+    "名称",
+    "类型",
+    "性质",
+    "运营方",
+    "所在区划",
+    "区划代码",
+    "地址",
+    "设立许可/备案号",
+    "内设医疗机构",
+    "签约医疗机构",
+    "消防",
+    "床位数",
+    "护理型床位",
+    "在住人数",
+    "开业日期",
+]
+STAFF_EXPORT_HEADER = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "岗位",
+    "护理员技能等级",
+    "所在机构/服务商",
+    "联系电话",
+    "入职日期",
+    "离职日期",
+]
 
 
 def facility_export_rows(*, by, filters: FacilityFilter | None = None):
@@ -273,10 +297,22 @@ def facility_export_rows(*, by, filters: FacilityFilter | None = None):
     )
     for f in qs.order_by("region__code", "name").iterator(chunk_size=2000):
         yield [
-            f.name, f.get_type_display(), f.get_ownership_display(), f.operator, f.region.name, f.region.code,
-            f.address, f.licence_no, "是" if f.has_medical_unit else "否", f.contracted_hospital,
-            f.get_fire_safety_display(), f.n_beds, f.n_nursing, f.n_residents, f.opened_on,
-        ]  # fmt: skip
+            f.name,
+            f.get_type_display(),
+            f.get_ownership_display(),
+            f.operator,
+            f.region.name,
+            f.region.code,
+            f.address,
+            f.licence_no,
+            "是" if f.has_medical_unit else "否",
+            f.contracted_hospital,
+            f.get_fire_safety_display(),
+            f.n_beds,
+            f.n_nursing,
+            f.n_residents,
+            f.opened_on,
+        ]
 
 
 def staff_export_rows(
@@ -286,10 +322,17 @@ def staff_export_rows(
         number = pii.decrypt(s.id_number_enc)
         phone = pii.decrypt(s.phone_enc) if s.phone_enc else ""
         yield [
-            s.name, number if full_pii else mask(number), s.get_sex_display(), s.birth_date, s.get_role_display(),
-            s.get_skill_level_display(), s.employer.name if s.employer else "",
-            phone if full_pii else (mask_phone(phone) if phone else ""), s.hired_on, s.left_on,
-        ]  # fmt: skip
+            s.name,
+            number if full_pii else mask(number),
+            s.get_sex_display(),
+            s.birth_date,
+            s.get_role_display(),
+            s.get_skill_level_display(),
+            s.employer.name if s.employer else "",
+            phone if full_pii else (mask_phone(phone) if phone else ""),
+            s.hired_on,
+            s.left_on,
+        ]
 
 
 BED_EXPORT_HEADER = ["机构名称", "床位号", "床位类型", "状态", "是否在住", "入住日期"]

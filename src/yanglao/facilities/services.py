@@ -46,9 +46,24 @@ def _ensure_facility_writer(by, facility: Facility | None = None) -> None:
 
 
 FACILITY_FIELDS = {
-    "name", "type", "ownership", "operator", "region", "address", "lat", "lng", "floor_area_m2", "licence_no",
-    "has_medical_unit", "contracted_hospital", "fire_safety", "fire_safety_date", "childcare_places", "opened_on", "closed_on",
-}  # fmt: skip
+    "name",
+    "type",
+    "ownership",
+    "operator",
+    "region",
+    "address",
+    "lat",
+    "lng",
+    "floor_area_m2",
+    "licence_no",
+    "has_medical_unit",
+    "contracted_hospital",
+    "fire_safety",
+    "fire_safety_date",
+    "childcare_places",
+    "opened_on",
+    "closed_on",
+}
 
 
 def _facility_problems(values: dict[str, Any]) -> dict[str, str]:
@@ -315,9 +330,15 @@ def staff_hire(
     if errors:
         raise ValidationFailed(errors)
     staff = Staff(
-        name=name.strip(), sex=parsed.sex, birth_date=parsed.birth_date, role=role, skill_level=skill_level,
-        facility=facility, provider=provider, hired_on=hired_on,
-    )  # fmt: skip
+        name=name.strip(),
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        role=role,
+        skill_level=skill_level,
+        facility=facility,
+        provider=provider,
+        hired_on=hired_on,
+    )
     staff.id_number_enc, staff.id_number_hash = pii.protect(parsed.value)
     staff.phone_enc, _ = pii.protect(clean_phone)
     with transaction.atomic():

@@ -55,17 +55,25 @@ def _facility_list_export(request, fmt: str, **what):
 @login_required
 def facility_export(request, fmt: str):
     return _facility_list_export(
-        request, fmt, name="养老服务设施名单", header=selectors.FACILITY_EXPORT_HEADER, what="facilities.facility",
+        request,
+        fmt,
+        name="养老服务设施名单",
+        header=selectors.FACILITY_EXPORT_HEADER,
+        what="facilities.facility",
         rows=lambda f: selectors.facility_export_rows(by=request.user, filters=f),
-    )  # fmt: skip
+    )
 
 
 @login_required
 def bed_export(request, fmt: str):
     return _facility_list_export(
-        request, fmt, name="床位名单", header=selectors.BED_EXPORT_HEADER, what="facilities.bed",
+        request,
+        fmt,
+        name="床位名单",
+        header=selectors.BED_EXPORT_HEADER,
+        what="facilities.bed",
         rows=lambda f: selectors.bed_export_rows(by=request.user, filters=f),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -77,10 +85,17 @@ def staff_export(request, fmt: str):
     )
     full = request.user.may_view_full_pii and request.GET.get("full") == "1"
     return export_response(
-        by=request.user, fmt=fmt, name="从业人员名单", header=selectors.STAFF_EXPORT_HEADER,
-        rows=selectors.staff_export_rows(by=request.user, filters=filters, full_pii=full),
-        what="facilities.staff", filters={"q": filters.q, "role": filters.role}, full_pii=full,
-    )  # fmt: skip
+        by=request.user,
+        fmt=fmt,
+        name="从业人员名单",
+        header=selectors.STAFF_EXPORT_HEADER,
+        rows=selectors.staff_export_rows(
+            by=request.user, filters=filters, full_pii=full
+        ),
+        what="facilities.staff",
+        filters={"q": filters.q, "role": filters.role},
+        full_pii=full,
+    )
 
 
 @login_required

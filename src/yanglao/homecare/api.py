@@ -73,18 +73,36 @@ def _out(order: Order, user=None) -> OrderOut:
         if user is not None
         else []
     )
-    return OrderOut.model_construct(**{
-        "id": order.pk, "elder_id": order.elder_id, "elder_name": order.elder.name, "region": order.region.name,
-        "provider_id": order.provider_id, "provider": order.provider.name, "item": order.item.code,
-        "item_name": order.item.name, "quantity": order.quantity, "slot_start": order.slot_start,
-        "minutes": order.minutes, "state": order.state,
-        "state_name": rules.STATE_NAMES[rules.OrderState(order.state)], "version": order.version,
-        "carer_id": order.carer_id, "carer_name": order.carer.staff.name if order.carer_id else None,
-        "amount_fen": order.amount_fen, "voucher_fen": order.voucher_fen, "family_fen": order.family_fen,
-        "self_fen": order.self_fen, "checkin_at": order.checkin_at, "checkout_at": order.checkout_at,
-        "confirmed_at": order.confirmed_at, "problems": order.problems, "disputed": order.disputed,
-        "next_steps": steps,
-    })  # fmt: skip
+    return OrderOut.model_construct(
+        **{
+            "id": order.pk,
+            "elder_id": order.elder_id,
+            "elder_name": order.elder.name,
+            "region": order.region.name,
+            "provider_id": order.provider_id,
+            "provider": order.provider.name,
+            "item": order.item.code,
+            "item_name": order.item.name,
+            "quantity": order.quantity,
+            "slot_start": order.slot_start,
+            "minutes": order.minutes,
+            "state": order.state,
+            "state_name": rules.STATE_NAMES[rules.OrderState(order.state)],
+            "version": order.version,
+            "carer_id": order.carer_id,
+            "carer_name": order.carer.staff.name if order.carer_id else None,
+            "amount_fen": order.amount_fen,
+            "voucher_fen": order.voucher_fen,
+            "family_fen": order.family_fen,
+            "self_fen": order.self_fen,
+            "checkin_at": order.checkin_at,
+            "checkout_at": order.checkout_at,
+            "confirmed_at": order.confirmed_at,
+            "problems": order.problems,
+            "disputed": order.disputed,
+            "next_steps": steps,
+        }
+    )
 
 
 def _required(obj, field: str):
@@ -99,12 +117,18 @@ def _required(obj, field: str):
 )
 def order_place(request, body: OrderIn):
     order = services.order_place(
-        by=request.user, elder=selectors.order_elder(by=request.user, pk=body.elder_id),
+        by=request.user,
+        elder=selectors.order_elder(by=request.user, pk=body.elder_id),
         provider=_required(selectors.provider_by_id(body.provider_id), "provider_id"),
-        item=_required(selectors.item_by_code(body.item), "item"), slot_start=body.slot_start,
-        quantity=body.quantity, note=body.note, rest_paid_by=body.rest_paid_by,
-        voucher=_required(selectors.voucher_by_code(body.voucher), "voucher") if body.voucher else None,
-    )  # fmt: skip
+        item=_required(selectors.item_by_code(body.item), "item"),
+        slot_start=body.slot_start,
+        quantity=body.quantity,
+        note=body.note,
+        rest_paid_by=body.rest_paid_by,
+        voucher=_required(selectors.voucher_by_code(body.voucher), "voucher")
+        if body.voucher
+        else None,
+    )
     return 201, _out(order, request.user)  # the order as written (no second read)
 
 
@@ -122,8 +146,15 @@ class OrderQuery(Schema):
 
 @router.get("/orders", response=PageOut[OrderOut], summary="工单列表（按范围，可筛选）")
 def order_list(request, query: Query[OrderQuery]):
-    f = selectors.OrderFilter(q=query.q, state=query.state, provider=query.provider, item=query.item,
-                              since=query.since, until=query.until, problem=query.problem)  # fmt: skip
+    f = selectors.OrderFilter(
+        q=query.q,
+        state=query.state,
+        provider=query.provider,
+        item=query.item,
+        since=query.since,
+        until=query.until,
+        problem=query.problem,
+    )
     return paged(
         selectors.orders(by=request.user, filters=f),
         query.page,
@@ -204,8 +235,12 @@ def order_suggestions(
     order = selectors.order_get(by=request.user, pk=order_id)
     if rules.Actor.PROVIDER not in services.actors_for(request.user, order):
         raise NotInScope(order_id)
-    return [s.__dict__ | {"reasons": list(s.reasons)} for s in
-            selectors.suggestions(by=request.user, order=order, limit=min(limit, 50))]  # fmt: skip
+    return [
+        s.__dict__ | {"reasons": list(s.reasons)}
+        for s in selectors.suggestions(
+            by=request.user, order=order, limit=min(limit, 50)
+        )
+    ]
 
 
 @router.get(
@@ -239,10 +274,20 @@ class SettlementOut(Schema):
 
 
 def _settlement_out(s: Settlement) -> dict:
-    return {"id": s.pk, "provider_id": s.provider_id, "provider": s.provider.name, "month": s.month,
-            "status": s.status, "orders_count": s.orders_count, "minutes": s.minutes, "amount_fen": s.amount_fen,
-            "voucher_fen": s.voucher_fen, "family_fen": s.family_fen, "self_fen": s.self_fen,
-            "excluded_disputed": s.excluded_disputed}  # fmt: skip
+    return {
+        "id": s.pk,
+        "provider_id": s.provider_id,
+        "provider": s.provider.name,
+        "month": s.month,
+        "status": s.status,
+        "orders_count": s.orders_count,
+        "minutes": s.minutes,
+        "amount_fen": s.amount_fen,
+        "voucher_fen": s.voucher_fen,
+        "family_fen": s.family_fen,
+        "self_fen": s.self_fen,
+        "excluded_disputed": s.excluded_disputed,
+    }
 
 
 @router.post(

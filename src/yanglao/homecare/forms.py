@@ -52,10 +52,13 @@ class OrderForm(forms.Form):
             (e.pk, f"{e.name}（{e.residence_region.name}）") for e in elders
         ]
         self.fields["offer"].choices = [
-            (f"{p.pk}:{item.pk}", f"{item.name} — {p.name}，{fen / 100:.2f} 元/{item.get_unit_display()}")
+            (
+                f"{p.pk}:{item.pk}",
+                f"{item.name} — {p.name}，{fen / 100:.2f} 元/{item.get_unit_display()}",
+            )
             for p, items in offers
             for item, fen in items
-        ]  # fmt: skip
+        ]
         self.fields["voucher"].choices = [("", "不使用")] + [
             (v.pk, v.name) for v in vouchers
         ]
@@ -131,9 +134,11 @@ class BedForm(forms.Form):
     provider = forms.TypedChoiceField(label="上门服务方（服务商）", coerce=int)
     signed_on = forms.DateField(label="签约日期", widget=DateInput())
     modifications = forms.MultipleChoiceField(
-        label="适老化改造项目", required=False, choices=[(m, m) for m in MODIFICATIONS],
+        label="适老化改造项目",
+        required=False,
+        choices=[(m, m) for m in MODIFICATIONS],
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, facilities=(), providers=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,9 +224,11 @@ class VoucherProgramme(models.Model):
     )
     kind = models.CharField("额度方式", max_length=10, choices=Kind.choices)
     benefit_code = models.SlugField(
-        "对应补贴项目代码", max_length=30, blank=True,
+        "对应补贴项目代码",
+        max_length=30,
+        blank=True,
         help_text="填写后，每月额度取该补贴项目当月核定金额（以服务券形式使用）",
-    )  # fmt: skip
+    )
     items = models.JSONField("可用于的服务项目（空=全部）", default=list, blank=True)
     active = models.BooleanField("启用", default=True)
 
@@ -367,9 +369,13 @@ class Order(models.Model):
     )
     version = models.PositiveIntegerField(default=0)
     carer = models.ForeignKey(
-        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
+        Carer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
         db_index=False,
-    )  # fmt: skip
+    )
     checkin_at = models.DateTimeField("签到时间", null=True, blank=True)
     checkin_distance_m = models.PositiveIntegerField(
         "签到距住址（米）", null=True, blank=True

@@ -74,21 +74,40 @@ class Step:
 A = Actor
 STEPS: dict[str, Step] = {
     "accept": Step("受理", (S.NEW,), S.ACCEPTED, frozenset({A.PROVIDER})),
-    "reject": Step("拒单", (S.NEW, S.ACCEPTED), S.REJECTED, frozenset({A.PROVIDER}), True),
-    "dispatch": Step("派单", (S.ACCEPTED, S.DISPATCHED), S.DISPATCHED, frozenset({A.PROVIDER})),
+    "reject": Step(
+        "拒单", (S.NEW, S.ACCEPTED), S.REJECTED, frozenset({A.PROVIDER}), True
+    ),
+    "dispatch": Step(
+        "派单", (S.ACCEPTED, S.DISPATCHED), S.DISPATCHED, frozenset({A.PROVIDER})
+    ),
     "take": Step("接单", (S.DISPATCHED,), S.TAKEN, frozenset({A.CARER})),
-    "decline": Step("退回派单", (S.DISPATCHED, S.TAKEN), S.ACCEPTED, frozenset({A.CARER}), True),
+    "decline": Step(
+        "退回派单", (S.DISPATCHED, S.TAKEN), S.ACCEPTED, frozenset({A.CARER}), True
+    ),
     "arrive": Step("到达签到", (S.TAKEN,), S.ARRIVED, frozenset({A.CARER, A.PROVIDER})),
     "start": Step("开始服务", (S.ARRIVED,), S.SERVING, frozenset({A.CARER})),
     "complete": Step("完成签退", (S.SERVING,), S.COMPLETED, frozenset({A.CARER})),
     "confirm": Step("确认服务", (S.COMPLETED,), None, frozenset({A.PLACER, A.STAFF})),
     "rate": Step("评价", (S.COMPLETED,), S.RATED, frozenset({A.PLACER})),
-    "cancel": Step("取消", BEFORE_ARRIVAL, S.CANCELLED, frozenset({A.PLACER, A.PROVIDER, A.STAFF}), True),
-    "abnormal": Step("报告异常", (S.TAKEN, S.ARRIVED, S.SERVING), S.ABNORMAL,
-                     frozenset({A.CARER, A.PROVIDER}), True),
-    "dispute": Step("提出争议", DONE_STATES, None, frozenset({A.PLACER, A.STAFF, A.PROVIDER}), True),
+    "cancel": Step(
+        "取消",
+        BEFORE_ARRIVAL,
+        S.CANCELLED,
+        frozenset({A.PLACER, A.PROVIDER, A.STAFF}),
+        True,
+    ),
+    "abnormal": Step(
+        "报告异常",
+        (S.TAKEN, S.ARRIVED, S.SERVING),
+        S.ABNORMAL,
+        frozenset({A.CARER, A.PROVIDER}),
+        True,
+    ),
+    "dispute": Step(
+        "提出争议", DONE_STATES, None, frozenset({A.PLACER, A.STAFF, A.PROVIDER}), True
+    ),
     "settle_dispute": Step("争议处理完毕", DONE_STATES, None, frozenset({A.STAFF})),
-}  # fmt: skip
+}
 
 
 ACTION_NAMES = {
@@ -174,8 +193,10 @@ class CarerIndex:
 
     def __init__(self, carers: Iterable[CarerStanding]):
         everyone = list(carers)
-        self.located = sorted((c for c in everyone if c.lat is not None and c.lng is not None),
-                              key=lambda c: (c.lat, c.id))  # fmt: skip
+        self.located = sorted(
+            (c for c in everyone if c.lat is not None and c.lng is not None),
+            key=lambda c: (c.lat, c.id),
+        )
         self.lats = [c.lat for c in self.located]
         self.unlocated = [c for c in everyone if c.lat is None or c.lng is None]
 
@@ -328,8 +349,18 @@ def _suggestion(
     reasons.append(f"当天已有 {n}/{c.capacity} 单")
     if skilled:
         reasons.append("擅长该项服务")
-    return Suggestion(c.id, c.name, None if dist is None else round(dist), n, c.capacity,
-                      skilled, round(score, 3), tuple(reasons), c.lat, c.lng)  # fmt: skip
+    return Suggestion(
+        c.id,
+        c.name,
+        None if dist is None else round(dist),
+        n,
+        c.capacity,
+        skilled,
+        round(score, 3),
+        tuple(reasons),
+        c.lat,
+        c.lng,
+    )
 
 
 # --- money ------------------------------------------------------------------------------------

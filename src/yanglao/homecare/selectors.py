@@ -230,13 +230,31 @@ def _roster(provider_id: int) -> rules.CarerIndex:
     if cached is not None and cached.stamp == stamp:
         return cached.carers
     carers = rules.CarerIndex(
-        rules.CarerStanding(pk, lat, lng, frozenset(quals or ()), frozenset(skills or ()),
-                            frozenset(days or ()), ws, we, cap)
+        rules.CarerStanding(
+            pk,
+            lat,
+            lng,
+            frozenset(quals or ()),
+            frozenset(skills or ()),
+            frozenset(days or ()),
+            ws,
+            we,
+            cap,
+        )
         for pk, lat, lng, quals, skills, days, ws, we, cap in Carer.objects.filter(
             provider_id=provider_id, active=True
-        ).values_list("pk", "base_lat", "base_lng", "qualifications", "skills", "workdays", "work_start",
-                      "work_end", "daily_capacity")
-    )  # fmt: skip
+        ).values_list(
+            "pk",
+            "base_lat",
+            "base_lng",
+            "qualifications",
+            "skills",
+            "workdays",
+            "work_start",
+            "work_end",
+            "daily_capacity",
+        )
+    )
     _ROSTERS[provider_id] = _Roster(stamp, carers)
     return carers
 
@@ -262,10 +280,15 @@ def suggestions(*, by, order: Order, limit: int = 10) -> list[rules.Suggestion]:
         orders: dict[int, int] = defaultdict(int)
         busy: set[int] = set()
         for carer_id, s, m in (
-            Order.objects.filter(carer_id__in=ids, slot_start__gte=since, slot_start__lt=max(day1, end),
-                                 state__in=(*rules.OPEN_STATES, *rules.DONE_STATES))
-            .exclude(pk=order.pk).values_list("carer_id", "slot_start", "minutes")
-        ):  # fmt: skip
+            Order.objects.filter(
+                carer_id__in=ids,
+                slot_start__gte=since,
+                slot_start__lt=max(day1, end),
+                state__in=(*rules.OPEN_STATES, *rules.DONE_STATES),
+            )
+            .exclude(pk=order.pk)
+            .values_list("carer_id", "slot_start", "minutes")
+        ):
             if day0 <= s < day1:
                 orders[carer_id] += 1
             if s < end and s + dt.timedelta(minutes=m) > start:
@@ -273,9 +296,15 @@ def suggestions(*, by, order: Order, limit: int = 10) -> list[rules.Suggestion]:
         return {pk: rules.CarerDay(orders[pk], pk in busy) for pk in {*orders, *busy}}
 
     ranked = rules.rank_carers(
-        _roster(order.provider_id), slot_start=local, minutes=order.minutes, home=home,
-        needed=order.item.qualification, item_code=order.item.code, days_of=days_of, limit=limit,
-    )  # fmt: skip
+        _roster(order.provider_id),
+        slot_start=local,
+        minutes=order.minutes,
+        home=home,
+        needed=order.item.qualification,
+        item_code=order.item.code,
+        days_of=days_of,
+        limit=limit,
+    )
     names = dict(
         Carer.objects.filter(pk__in=[s.carer_id for s in ranked]).values_list(
             "pk", "staff__name"
@@ -337,9 +366,11 @@ def offers_for(elder: Elder) -> list[tuple[Provider, list[tuple[ServiceItem, int
         if path.startswith(a.region.path)
     }
     out: dict[int, list] = defaultdict(list)
-    for price in Price.objects.filter(provider_id__in=providers, active=True, item__active=True).select_related(
-        "item"
-    ).order_by("item__content", "item__code"):  # fmt: skip
+    for price in (
+        Price.objects.filter(provider_id__in=providers, active=True, item__active=True)
+        .select_related("item")
+        .order_by("item__content", "item__code")
+    ):
         out[price.provider_id].append((price.item, price.price_fen))
     named = {
         p.pk: p
@@ -379,7 +410,7 @@ def overdue(*, by, now: dt.datetime | None = None) -> QuerySet[Order]:
             state__in=rules.BEFORE_ARRIVAL,
             slot_start__lt=now - rules.NO_CHECKIN_AFTER,
             slot_start__gte=now - dt.timedelta(days=7),
-        )  # fmt: skip
+        )
         .select_related("elder", "provider", "item", "carer__staff", "region")
         .order_by("slot_start")
     )
@@ -431,16 +462,35 @@ def settlement_get(*, by, pk: int) -> Settlement:
     return s
 
 
-SETTLEMENT_HEADER = ["工单号", "服务日期", "老年人", "社区/村", "服务项目", "数量", "服务人员", "签到", "签退",
-                     "服务时长（分钟）", "金额（元）", "政府购买/服务券（元）", "家属支付（元）", "本人支付（元）", "评分"]  # fmt: skip
+SETTLEMENT_HEADER = [
+    "工单号",
+    "服务日期",
+    "老年人",
+    "社区/村",
+    "服务项目",
+    "数量",
+    "服务人员",
+    "签到",
+    "签退",
+    "服务时长（分钟）",
+    "金额（元）",
+    "政府购买/服务券（元）",
+    "家属支付（元）",
+    "本人支付（元）",
+    "评分",
+]
 
 
 def settlement_download(settlement: Settlement) -> dict:
     """What core.export.export_response needs for a settlement's detail (the page's and the
     API's .xlsx download)."""
-    return {"name": f"{settlement.provider.name}{settlement.month:%Y年%m月}服务结算",
-            "header": SETTLEMENT_HEADER, "rows": settlement_rows(settlement), "what": "服务结算",
-            "filters": {"settlement": settlement.pk}}  # fmt: skip
+    return {
+        "name": f"{settlement.provider.name}{settlement.month:%Y年%m月}服务结算",
+        "header": SETTLEMENT_HEADER,
+        "rows": settlement_rows(settlement),
+        "what": "服务结算",
+        "filters": {"settlement": settlement.pk},
+    }
 
 
 def settlement_rows(settlement: Settlement):
@@ -467,16 +517,41 @@ def settlement_rows(settlement: Settlement):
             "voucher_fen",
             "family_fen",
             "self_fen",
-        )  # fmt: skip
+        )
     )
-    for pk, slot, elder, region, item, qty, carer, cin, cout, amount, voucher, family, own in rows.iterator(
-        chunk_size=5000
-    ):  # fmt: skip
+    for (
+        pk,
+        slot,
+        elder,
+        region,
+        item,
+        qty,
+        carer,
+        cin,
+        cout,
+        amount,
+        voucher,
+        family,
+        own,
+    ) in rows.iterator(chunk_size=5000):
         minutes = round((cout - cin).total_seconds() / 60) if cin and cout else ""
-        yield [pk, timezone.localtime(slot).date(), elder, region, item, qty, carer or "",
-               timezone.localtime(cin).strftime("%H:%M") if cin else "",
-               timezone.localtime(cout).strftime("%H:%M") if cout else "", minutes,
-               amount / 100, voucher / 100, family / 100, own / 100, ratings.get(pk, "")]  # fmt: skip
+        yield [
+            pk,
+            timezone.localtime(slot).date(),
+            elder,
+            region,
+            item,
+            qty,
+            carer or "",
+            timezone.localtime(cin).strftime("%H:%M") if cin else "",
+            timezone.localtime(cout).strftime("%H:%M") if cout else "",
+            minutes,
+            amount / 100,
+            voucher / 100,
+            family / 100,
+            own / 100,
+            ratings.get(pk, ""),
+        ]
 
 
 # --- figures -----------------------------------------------------------------------------------------------
@@ -485,13 +560,17 @@ def settlement_rows(settlement: Settlement):
 def figures(*, by, since: dt.date, until: dt.date) -> dict:
     """Orders, service hours and ratings per region (the level below the user's) and per
     provider, for the charts."""
-    base = Order.objects.filter(order_scope_q(by), slot_start__gte=_day_bounds(since),
-                                slot_start__lt=_day_bounds(until + dt.timedelta(days=1)))  # fmt: skip
+    base = Order.objects.filter(
+        order_scope_q(by),
+        slot_start__gte=_day_bounds(since),
+        slot_start__lt=_day_bounds(until + dt.timedelta(days=1)),
+    )
     done = base.filter(state__in=rules.DONE_STATES)
     by_provider = list(
-        done.values("provider__name").annotate(n=Count("id"), minutes=Sum("minutes"), amount=Sum("amount_fen"))
+        done.values("provider__name")
+        .annotate(n=Count("id"), minutes=Sum("minutes"), amount=Sum("amount_fen"))
         .order_by("-n")[:20]
-    )  # fmt: skip
+    )
     rating_by_provider = dict(
         Rating.objects.filter(order__in=done.values("pk"))
         .values_list("provider__name")
@@ -513,8 +592,14 @@ def figures(*, by, since: dt.date, until: dt.date) -> dict:
     rated = Rating.objects.filter(order__in=base.values("pk")).aggregate(
         a=Avg("score"), n=Count("id")
     )
-    return {"by_provider": by_provider, "by_region": sorted(by_region.items(), key=lambda kv: -kv[1]["n"]),
-            "states": states, "total": sum(states.values()), "rating": rated["a"], "rated": rated["n"]}  # fmt: skip
+    return {
+        "by_provider": by_provider,
+        "by_region": sorted(by_region.items(), key=lambda kv: -kv[1]["n"]),
+        "states": states,
+        "total": sum(states.values()),
+        "rating": rated["a"],
+        "rated": rated["n"],
+    }
 
 
 def _child_level(by) -> int:
@@ -532,9 +617,11 @@ def provider_ratings(provider: Provider) -> dict:
 
 
 def carer_ratings(provider: Provider) -> dict[int, tuple[float, int]]:
-    rows = Rating.objects.filter(provider=provider, carer__isnull=False).values_list("carer_id").annotate(
-        a=Avg("score"), n=Count("id")
-    )  # fmt: skip
+    rows = (
+        Rating.objects.filter(provider=provider, carer__isnull=False)
+        .values_list("carer_id")
+        .annotate(a=Avg("score"), n=Count("id"))
+    )
     return {c: (a, n) for c, a, n in rows}
 
 
@@ -572,14 +659,28 @@ def bed_report(bed: CareBed, since: dt.date, until: dt.date) -> list[dict]:
         planned = 0
         week = rules.week_start(since)
         while week <= until:
-            planned += sum(1 for o in rules.occurrences(plan.weekdays, plan.at, plan.start, plan.end, week)
-                           if since <= o.date() <= until)  # fmt: skip
+            planned += sum(
+                1
+                for o in rules.occurrences(
+                    plan.weekdays, plan.at, plan.start, plan.end, week
+                )
+                if since <= o.date() <= until
+            )
             week += dt.timedelta(days=7)
-        made = plan.orders.filter(slot_start__gte=_day_bounds(since),
-                                  slot_start__lt=_day_bounds(until + dt.timedelta(days=1)))  # fmt: skip
+        made = plan.orders.filter(
+            slot_start__gte=_day_bounds(since),
+            slot_start__lt=_day_bounds(until + dt.timedelta(days=1)),
+        )
         delivered = made.filter(state__in=rules.DONE_STATES).count()
-        out.append({"plan": plan, "planned": planned, "made": made.count(), "delivered": delivered,
-                    "rate": delivered / planned if planned else None})  # fmt: skip
+        out.append(
+            {
+                "plan": plan,
+                "planned": planned,
+                "made": made.count(),
+                "delivered": delivered,
+                "rate": delivered / planned if planned else None,
+            }
+        )
     return out
 
 
@@ -647,7 +748,7 @@ def meal_counts(*, by, since: dt.date, until: dt.date) -> dict:
             delivered=Count("id", filter=Q(mode="delivered")),
             subsidy=Sum("subsidy_fen"),
         )
-        .order_by("-n")  # fmt: skip
+        .order_by("-n")
     )
     paths = dict(
         Region.objects.filter(level=_child_level(by)).values_list("path", "name")
@@ -658,8 +759,12 @@ def meal_counts(*, by, since: dt.date, until: dt.date) -> dict:
             next((nm for p, nm in paths.items() if path.startswith(p)), "其他")
         ] += n
     per_day = list(qs.values_list("day").annotate(n=Count("id")).order_by("day"))
-    return {"per_canteen": per_canteen, "per_region": sorted(per_region.items(), key=lambda kv: -kv[1]),
-            "per_day": per_day, "total": sum(r["n"] for r in per_canteen)}  # fmt: skip
+    return {
+        "per_canteen": per_canteen,
+        "per_region": sorted(per_region.items(), key=lambda kv: -kv[1]),
+        "per_day": per_day,
+        "total": sum(r["n"] for r in per_canteen),
+    }
 
 
 def family_links(*, by, q: str = "") -> QuerySet:

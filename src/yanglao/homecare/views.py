@@ -106,8 +106,12 @@ def order_new(request):
     elder = next((e for e in elders if str(e.pk) == str(wanted)), elders[0])
     offers = selectors.offers_for(elder)
     vouchers = selectors.vouchers_for(elder)
-    initial = {"elder": elder.pk, "day": timezone.localdate() + dt.timedelta(days=1), "time": dt.time(9),
-               "rest_paid_by": "family" if permissions.is_family(request.user) else "self"}  # fmt: skip
+    initial = {
+        "elder": elder.pk,
+        "day": timezone.localdate() + dt.timedelta(days=1),
+        "time": dt.time(9),
+        "rest_paid_by": "family" if permissions.is_family(request.user) else "self",
+    }
     form = forms.OrderForm(
         request.POST or None,
         elders=elders,
@@ -122,10 +126,16 @@ def order_new(request):
         )
         try:
             order = services.order_place(
-                by=request.user, elder=elder, provider=provider, item=item, slot_start=data["slot_start"],
-                quantity=data["quantity"], note=data["note"], rest_paid_by=data["rest_paid_by"],
+                by=request.user,
+                elder=elder,
+                provider=provider,
+                item=item,
+                slot_start=data["slot_start"],
+                quantity=data["quantity"],
+                note=data["note"],
+                rest_paid_by=data["rest_paid_by"],
                 voucher=selectors.voucher_get(data["voucher"]),
-            )  # fmt: skip
+            )
         except ValidationFailed as exc:
             add_service_errors(
                 form, exc, {"slot_start": "day", "provider": "offer", "item": "offer"}
@@ -144,8 +154,16 @@ def order_new(request):
         fen, minutes = selectors.quota_left(elder.pk, v, month)
         total_fen, total_min = selectors.quota_for(elder.pk, v, month)
         if total_fen or total_min:
-            quotas.append({"name": v.name, "kind": v.kind, "left_fen": fen, "left_minutes": minutes,
-                           "total_fen": total_fen, "total_minutes": total_min})  # fmt: skip
+            quotas.append(
+                {
+                    "name": v.name,
+                    "kind": v.kind,
+                    "left_fen": fen,
+                    "left_minutes": minutes,
+                    "total_fen": total_fen,
+                    "total_minutes": total_min,
+                }
+            )
     context = {
         "nav": NAV,
         "form": form,
@@ -183,12 +201,19 @@ def order_detail(request, pk: int):
                 points, title="老人住址与推荐服务人员位置", width=480, height=300
             )
     context = {
-        "nav": NAV, "order": order, "steps": steps, "step_names": {k: rules.STEPS[k].name for k in steps},
-        "events": selectors.order_events(order), "suggestions": suggestions, "carers": carers,
-        "map_svg": map_svg, "rating": getattr(order, "rating", None) if order.state == "rated" else None,
-        "is_placer": rules.Actor.PLACER in actors, "tolerance": settings.HOMECARE_CHECKIN_TOLERANCE_M,
+        "nav": NAV,
+        "order": order,
+        "steps": steps,
+        "step_names": {k: rules.STEPS[k].name for k in steps},
+        "events": selectors.order_events(order),
+        "suggestions": suggestions,
+        "carers": carers,
+        "map_svg": map_svg,
+        "rating": getattr(order, "rating", None) if order.state == "rated" else None,
+        "is_placer": rules.Actor.PLACER in actors,
+        "tolerance": settings.HOMECARE_CHECKIN_TOLERANCE_M,
         "state_name": rules.STATE_NAMES[rules.OrderState(order.state)],
-    }  # fmt: skip
+    }
     return render(request, "homecare/order.html", context)
 
 
@@ -262,12 +287,29 @@ def complaint(request, pk: int):
 @login_required
 def orders(request):
     form = forms.OrderFilterForm(request.GET or None)
-    return list_page(request, form, make_filter=selectors.OrderFilter, select=selectors.orders,
-                     template="homecare/orders.html", nav=NAV)  # fmt: skip
+    return list_page(
+        request,
+        form,
+        make_filter=selectors.OrderFilter,
+        select=selectors.orders,
+        template="homecare/orders.html",
+        nav=NAV,
+    )
 
 
-ORDER_HEADER = ["工单号", "预约时间", "老年人", "社区/村", "服务项目", "服务商", "服务人员", "状态", "金额（元）",
-                "服务券（元）", "异常"]  # fmt: skip
+ORDER_HEADER = [
+    "工单号",
+    "预约时间",
+    "老年人",
+    "社区/村",
+    "服务项目",
+    "服务商",
+    "服务人员",
+    "状态",
+    "金额（元）",
+    "服务券（元）",
+    "异常",
+]
 
 
 @login_required
@@ -278,12 +320,30 @@ def orders_export(request, fmt: str):
         for o in selectors.orders(by=request.user, filters=filters).iterator(
             chunk_size=2000
         ):
-            yield [o.pk, timezone.localtime(o.slot_start).strftime("%Y-%m-%d %H:%M"), o.elder.name, o.region.name,
-                   o.item.name, o.provider.name, o.carer.staff.name if o.carer else "", o.get_state_display(),
-                   o.amount_fen / 100, o.voucher_fen / 100, "；".join(o.problems)]  # fmt: skip
+            yield [
+                o.pk,
+                timezone.localtime(o.slot_start).strftime("%Y-%m-%d %H:%M"),
+                o.elder.name,
+                o.region.name,
+                o.item.name,
+                o.provider.name,
+                o.carer.staff.name if o.carer else "",
+                o.get_state_display(),
+                o.amount_fen / 100,
+                o.voucher_fen / 100,
+                "；".join(o.problems),
+            ]
 
-    return list_export(request, fmt, form, make_filter=selectors.OrderFilter, rows=rows, name="服务工单",
-                       header=ORDER_HEADER, what="服务工单")  # fmt: skip
+    return list_export(
+        request,
+        fmt,
+        form,
+        make_filter=selectors.OrderFilter,
+        rows=rows,
+        name="服务工单",
+        header=ORDER_HEADER,
+        what="服务工单",
+    )
 
 
 @login_required
@@ -295,10 +355,22 @@ def carer_day(request):
         except ValueError:
             messages.error(request, "日期格式应为 YYYY-MM-DD")
     todo = selectors.carer_day(by=request.user, day=day)
-    steps = {o.pk: [(k, rules.STEPS[k].name) for k in rules.steps_open_to(o.state, {rules.Actor.CARER})
-                    if k in ("take", "arrive", "start", "complete")] for o in todo}  # fmt: skip
-    context = {"nav": NAV, "day": day, "orders": todo, "steps": steps,
-               "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1)}  # fmt: skip
+    steps = {
+        o.pk: [
+            (k, rules.STEPS[k].name)
+            for k in rules.steps_open_to(o.state, {rules.Actor.CARER})
+            if k in ("take", "arrive", "start", "complete")
+        ]
+        for o in todo
+    }
+    context = {
+        "nav": NAV,
+        "day": day,
+        "orders": todo,
+        "steps": steps,
+        "prev": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1),
+    }
     return render(request, "homecare/carer_day.html", context)
 
 
@@ -311,14 +383,24 @@ def supervision(request):
     late = paginate(
         selectors.overdue(by=request.user), page=request.GET.get("late"), per_page=20
     )
-    flagged = paginate(selectors.orders(by=request.user, filters=selectors.OrderFilter(problem=True)),
-                       page=request.GET.get("flagged"), per_page=20)  # fmt: skip
+    flagged = paginate(
+        selectors.orders(by=request.user, filters=selectors.OrderFilter(problem=True)),
+        page=request.GET.get("flagged"),
+        per_page=20,
+    )
     kind = request.GET.get("kind", "")
     open_concerns = paginate(
         selectors.concerns(by=request.user, kind=kind), page=request.GET.get("page")
     )
-    context = {"nav": NAV, "late": late, "flagged": flagged, "concerns": open_concerns, "kind": kind,
-               "querystring": querystring_without_page(request.GET), "close_form": forms.CloseForm()}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "late": late,
+        "flagged": flagged,
+        "concerns": open_concerns,
+        "kind": kind,
+        "querystring": querystring_without_page(request.GET),
+        "close_form": forms.CloseForm(),
+    }
     return render(request, "homecare/supervision.html", context)
 
 
@@ -347,8 +429,11 @@ def settlements(request):
     providers = selectors.providers_to_settle(by=request.user)
     if not providers and not _staff(request.user):
         raise Http404
-    form = forms.SettlementForm(request.POST or None, providers=providers,
-                                initial={"month": timezone.localdate().replace(day=1) - dt.timedelta(days=1)})  # fmt: skip
+    form = forms.SettlementForm(
+        request.POST or None,
+        providers=providers,
+        initial={"month": timezone.localdate().replace(day=1) - dt.timedelta(days=1)},
+    )
     if request.method == "POST" and form.is_valid():
         provider = next(p for p in providers if p.pk == form.cleaned_data["provider"])
         try:
@@ -385,8 +470,12 @@ def _settlement_or_404(request, pk):
 @login_required
 def settlement_detail(request, pk: int):
     s = _settlement_or_404(request, pk)
-    page = paginate(s.orders.select_related("elder", "item", "carer__staff", "region").order_by("slot_start", "id"),
-                    page=request.GET.get("page"))  # fmt: skip
+    page = paginate(
+        s.orders.select_related("elder", "item", "carer__staff", "region").order_by(
+            "slot_start", "id"
+        ),
+        page=request.GET.get("page"),
+    )
     can_approve = (
         sees_everything(request.user) or permissions.may_manage_services(request.user)
     ) and s.status == "draft"
@@ -432,8 +521,13 @@ def beds(request):
     week_form = forms.WeekForm(
         initial={"week": timezone.localdate() + dt.timedelta(days=7)}
     )
-    context = {"nav": NAV, "page": page, "querystring": "", "week_form": week_form,
-               "can_sign": _staff(request.user) and not permissions.is_read_only(request.user)}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "page": page,
+        "querystring": "",
+        "week_form": week_form,
+        "can_sign": _staff(request.user) and not permissions.is_read_only(request.user),
+    }
     return render(request, "homecare/beds.html", context)
 
 
@@ -445,15 +539,27 @@ def bed_new(request):
         raise Http404
     facilities = selectors.bed_facilities(by=request.user)
     providers = selectors.providers_serving_area(by=request.user)
-    form = forms.BedForm(request.POST or None, facilities=facilities, providers=providers,
-                         initial={"signed_on": timezone.localdate(), "elder_id": request.GET.get("elder")})  # fmt: skip
+    form = forms.BedForm(
+        request.POST or None,
+        facilities=facilities,
+        providers=providers,
+        initial={
+            "signed_on": timezone.localdate(),
+            "elder_id": request.GET.get("elder"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             elder = elder_get(by=request.user, pk=d["elder_id"])
-            bed = services.care_bed_sign(by=request.user, elder=elder, facility=facilities.get(pk=d["facility"]),
-                                         provider=providers.get(pk=d["provider"]), signed_on=d["signed_on"],
-                                         modifications=d["modifications"])  # fmt: skip
+            bed = services.care_bed_sign(
+                by=request.user,
+                elder=elder,
+                facility=facilities.get(pk=d["facility"]),
+                provider=providers.get(pk=d["provider"]),
+                signed_on=d["signed_on"],
+                modifications=d["modifications"],
+            )
         except NotInScope:
             form.add_error("elder_id", "没有这个档案号，或该老人不在您的管辖范围内")
         except ValidationFailed as exc:
@@ -486,8 +592,14 @@ def bed_detail(request, pk: int):
     if form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.care_plan_add(by=request.user, bed=bed, item=next(i for i, _fen in items if i.pk == d["item"]),
-                                   weekdays=d["weekdays"], at=d["at"], quantity=d["quantity"])  # fmt: skip
+            services.care_plan_add(
+                by=request.user,
+                bed=bed,
+                item=next(i for i, _fen in items if i.pk == d["item"]),
+                weekdays=d["weekdays"],
+                at=d["at"],
+                quantity=d["quantity"],
+            )
         except NotInScope:
             raise Http404 from None
         except ValidationFailed as exc:
@@ -498,11 +610,26 @@ def bed_detail(request, pk: int):
     today = timezone.localdate()
     since, until = _period(request, first=today.replace(day=1))
     report = selectors.bed_report(bed, since, until)
-    chart = bar_chart([(f"{r['plan'].item.name}（计划）", r["planned"]) for r in report]
-                      + [(f"{r['plan'].item.name}（已完成）", r["delivered"]) for r in report],
-                      title="照护计划与实际完成", unit="次") if report else ""  # fmt: skip
-    context = {"nav": NAV, "bed": bed, "form": form, "report": report, "since": since, "until": until,
-               "chart": chart, "weekday_names": dict(forms.WEEKDAYS)}  # fmt: skip
+    chart = (
+        bar_chart(
+            [(f"{r['plan'].item.name}（计划）", r["planned"]) for r in report]
+            + [(f"{r['plan'].item.name}（已完成）", r["delivered"]) for r in report],
+            title="照护计划与实际完成",
+            unit="次",
+        )
+        if report
+        else ""
+    )
+    context = {
+        "nav": NAV,
+        "bed": bed,
+        "form": form,
+        "report": report,
+        "since": since,
+        "until": until,
+        "chart": chart,
+        "weekday_names": dict(forms.WEEKDAYS),
+    }
     return render(request, "homecare/bed.html", context)
 
 
@@ -559,12 +686,20 @@ def meals(request):
     since, until = _period(request)
     counts = selectors.meal_counts(by=request.user, since=since, until=until)
     context = {
-        "nav": NAV, "since": since, "until": until, "counts": counts,
+        "nav": NAV,
+        "since": since,
+        "until": until,
+        "counts": counts,
         "canteens": selectors.canteens(by=request.user)[:200],
-        "canteen_chart": bar_chart([(r["canteen__name"], r["n"]) for r in counts["per_canteen"][:15]],
-                                   title="各助餐点用餐人次", unit="人次"),
-        "region_chart": bar_chart(counts["per_region"][:15], title="各地区用餐人次", unit="人次"),
-    }  # fmt: skip
+        "canteen_chart": bar_chart(
+            [(r["canteen__name"], r["n"]) for r in counts["per_canteen"][:15]],
+            title="各助餐点用餐人次",
+            unit="人次",
+        ),
+        "region_chart": bar_chart(
+            counts["per_region"][:15], title="各地区用餐人次", unit="人次"
+        ),
+    }
     return render(request, "homecare/meals.html", context)
 
 
@@ -576,16 +711,26 @@ def canteen(request, pk: int):
         raise Http404 from None
     today = timezone.localdate()
     menu = selectors.menu_of(place, today)
-    menu_form = forms.MenuForm(request.POST if "dishes" in request.POST else None,
-                               initial={"day": today, "dishes": menu.dishes if menu else "",
-                                        "price": Decimal(menu.price_fen) / 100 if menu else None})  # fmt: skip
+    menu_form = forms.MenuForm(
+        request.POST if "dishes" in request.POST else None,
+        initial={
+            "day": today,
+            "dishes": menu.dishes if menu else "",
+            "price": Decimal(menu.price_fen) / 100 if menu else None,
+        },
+    )
     meal_form = forms.MealForm(request.POST if "elder_id" in request.POST else None)
     if request.method == "POST":
         try:
             if menu_form.is_bound and menu_form.is_valid():
                 d = menu_form.cleaned_data
-                services.menu_set(by=request.user, canteen=place, day=d["day"], dishes=d["dishes"],
-                                  price_fen=int(d["price"] * 100))  # fmt: skip
+                services.menu_set(
+                    by=request.user,
+                    canteen=place,
+                    day=d["day"],
+                    dishes=d["dishes"],
+                    price_fen=int(d["price"] * 100),
+                )
                 messages.success(request, "菜单已保存")
                 return redirect("homecare:canteen", pk)
             if meal_form.is_bound and meal_form.is_valid():
@@ -602,10 +747,19 @@ def canteen(request, pk: int):
                         if permissions.acts_for_facility(request.user)
                         else {"elder_id": "没有这个档案号，或该老人不在您的管辖范围内"}
                     ) from None
-                meal = services.meal_serve(by=request.user, canteen=place, elder=elder, day=today, kind=d["kind"],
-                                           mode=d["mode"])  # fmt: skip
-                messages.success(request, f"{elder.name}：标准价 {meal.price_fen / 100:.2f} 元，补贴 "
-                                          f"{meal.subsidy_fen / 100:.2f} 元，个人支付 {meal.paid_fen / 100:.2f} 元")  # fmt: skip
+                meal = services.meal_serve(
+                    by=request.user,
+                    canteen=place,
+                    elder=elder,
+                    day=today,
+                    kind=d["kind"],
+                    mode=d["mode"],
+                )
+                messages.success(
+                    request,
+                    f"{elder.name}：标准价 {meal.price_fen / 100:.2f} 元，补贴 "
+                    f"{meal.subsidy_fen / 100:.2f} 元，个人支付 {meal.paid_fen / 100:.2f} 元",
+                )
                 return redirect("homecare:canteen", pk)
         except NotInScope:
             raise Http404 from None
@@ -619,8 +773,16 @@ def canteen(request, pk: int):
         selectors.meals(by=request.user, canteen=place, day=today),
         page=request.GET.get("page"),
     )
-    context = {"nav": NAV, "place": place, "menu": menu, "menu_form": menu_form, "meal_form": meal_form,
-               "page": served, "querystring": "", "today": today}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "place": place,
+        "menu": menu,
+        "menu_form": menu_form,
+        "meal_form": meal_form,
+        "page": served,
+        "querystring": "",
+        "today": today,
+    }
     return render(request, "homecare/canteen.html", context)
 
 
@@ -634,16 +796,37 @@ def figures(request):
     since, until = _period(request)
     f = selectors.figures(by=request.user, since=since, until=until)
     charts = {
-        "region_orders": bar_chart([(n, r["n"]) for n, r in f["by_region"]], title="各地区完成工单", unit="单"),
-        "region_hours": bar_chart([(n, round(r["minutes"] / 60, 1)) for n, r in f["by_region"]],
-                                  title="各地区服务时长", unit="小时"),
-        "provider_orders": bar_chart([(r["provider__name"], r["n"]) for r in f["by_provider"]],
-                                     title="各服务商完成工单", unit="单"),
-        "provider_rating": bar_chart([(r["provider__name"], round(r["rating"], 2)) for r in f["by_provider"]
-                                      if r["rating"] is not None], title="各服务商平均评分", unit="星"),
-        "states": bar_chart([(rules.STATE_NAMES[rules.OrderState(k)], v) for k, v in f["states"].items()],
-                            title="工单状态", unit="单"),
-    }  # fmt: skip
+        "region_orders": bar_chart(
+            [(n, r["n"]) for n, r in f["by_region"]], title="各地区完成工单", unit="单"
+        ),
+        "region_hours": bar_chart(
+            [(n, round(r["minutes"] / 60, 1)) for n, r in f["by_region"]],
+            title="各地区服务时长",
+            unit="小时",
+        ),
+        "provider_orders": bar_chart(
+            [(r["provider__name"], r["n"]) for r in f["by_provider"]],
+            title="各服务商完成工单",
+            unit="单",
+        ),
+        "provider_rating": bar_chart(
+            [
+                (r["provider__name"], round(r["rating"], 2))
+                for r in f["by_provider"]
+                if r["rating"] is not None
+            ],
+            title="各服务商平均评分",
+            unit="星",
+        ),
+        "states": bar_chart(
+            [
+                (rules.STATE_NAMES[rules.OrderState(k)], v)
+                for k, v in f["states"].items()
+            ],
+            title="工单状态",
+            unit="单",
+        ),
+    }
     context = {"nav": NAV, "f": f, "charts": charts, "since": since, "until": until}
     return render(request, "homecare/figures.html", context)
 

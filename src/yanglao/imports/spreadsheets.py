@@ -46,11 +46,16 @@ def error_report(job: ImportJob) -> bytes:
         sheet.append(xlsx_row(sheet, error))  # a refused "=…" cell stays text
     info = book.create_sheet("导入记录")
     for label, value in (
-        ("文件", job.file_name), ("SHA-256", job.checksum), ("上传人", str(job.created_by)),
-        ("上传时间", job.created_at.strftime("%Y-%m-%d %H:%M")), ("状态", job.get_status_display()),
-        ("新增", job.counts.get("new", 0)), ("更新", job.counts.get("updated", 0)),
-        ("未变", job.counts.get("unchanged", 0)), ("错误", len(job.errors)),
-    ):  # fmt: skip
+        ("文件", job.file_name),
+        ("SHA-256", job.checksum),
+        ("上传人", str(job.created_by)),
+        ("上传时间", job.created_at.strftime("%Y-%m-%d %H:%M")),
+        ("状态", job.get_status_display()),
+        ("新增", job.counts.get("new", 0)),
+        ("更新", job.counts.get("updated", 0)),
+        ("未变", job.counts.get("unchanged", 0)),
+        ("错误", len(job.errors)),
+    ):
         info.append(xlsx_row(info, [label, value]))
     return _save(book)
 

@@ -72,7 +72,7 @@ def status(request, pk: int):
             "rows_done": job.rows_done,
             "rows_total": job.rows_total,
             "running": job.running,
-        }  # fmt: skip
+        }
     )
 
 

@@ -5,12 +5,30 @@ from __future__ import annotations
 from yanglao.core.digits import ascii_digits
 
 LEVEL_BY_NAME = {
-    "省": 1, "省级": 1, "province": 1,
-    "市": 2, "地级": 2, "市级": 2, "city": 2,
-    "县": 3, "区": 3, "县级": 3, "县(市、区)": 3, "county": 3,
-    "乡镇": 4, "街道": 4, "乡": 4, "镇": 4, "乡镇/街道": 4, "township": 4,
-    "村": 5, "社区": 5, "村/社区": 5, "village": 5, "community": 5,
-}  # fmt: skip
+    "省": 1,
+    "省级": 1,
+    "province": 1,
+    "市": 2,
+    "地级": 2,
+    "市级": 2,
+    "city": 2,
+    "县": 3,
+    "区": 3,
+    "县级": 3,
+    "县(市、区)": 3,
+    "county": 3,
+    "乡镇": 4,
+    "街道": 4,
+    "乡": 4,
+    "镇": 4,
+    "乡镇/街道": 4,
+    "township": 4,
+    "村": 5,
+    "社区": 5,
+    "村/社区": 5,
+    "village": 5,
+    "community": 5,
+}
 
 CODE_LENGTH = {1: 6, 2: 6, 3: 6, 4: 9, 5: 12}
 

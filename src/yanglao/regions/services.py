@@ -128,8 +128,20 @@ HEADERS = {
     "level": ("level", "层级", "级别"),
     "urban": ("urban", "城乡", "城乡分类", "urban_rural"),
 }
-URBAN_WORDS = {"城镇": True, "城市": True, "城": True, "urban": True, "社区": True, "1": True,
-               "农村": False, "乡村": False, "乡": False, "rural": False, "村": False, "0": False}  # fmt: skip
+URBAN_WORDS = {
+    "城镇": True,
+    "城市": True,
+    "城": True,
+    "urban": True,
+    "社区": True,
+    "1": True,
+    "农村": False,
+    "乡村": False,
+    "乡": False,
+    "rural": False,
+    "村": False,
+    "0": False,
+}
 
 
 @dataclass

@@ -32,8 +32,10 @@ def test_no_api_route_ends_in_a_slash():
 
 
 @pytest.mark.parametrize("method", ["post", "patch", "delete", "put"])
-@pytest.mark.parametrize("path", ["/api/v1/elders/", "/api/v1/regions/", "/api/v1/assessments/",
-                                  "/api/v1/imports/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/elders/", "/api/v1/regions/", "/api/v1/assessments/", "/api/v1/imports/"],
+)
 def test_the_slashed_form_is_a_json_404_not_a_redirect(users, api_token, method, path):
     response = getattr(api_token(users["bob"]), method)(
         path, {}, content_type="application/json"
@@ -57,10 +59,14 @@ def test_writes_reach_the_unslashed_collection(users, regions, api_token):
     assert Region.objects.filter(code="360203001003").exists()
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/elders/9223372036854775808", "/api/v1/assessments/level?elder_id=99999999999999999999",
-    "/api/v1/staff?facility_id=123456789012345678901234567890",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/elders/9223372036854775808",
+        "/api/v1/assessments/level?elder_id=99999999999999999999",
+        "/api/v1/staff?facility_id=123456789012345678901234567890",
+    ],
+)
 def test_numbers_beyond_a_column_are_refused_by_name(users, api_token, url):
     response = api_token(users["alice"]).get(url)
     assert response.status_code == 422
@@ -78,9 +84,10 @@ def test_a_word_where_an_id_goes_is_refused(users, api_token):
 def test_an_explicit_null_does_not_become_the_text_none(users, api_token, make_elder):
     elder = make_elder(name="王秀英")
     response = api_token(users["bob"]).patch(
-        f"/api/v1/elders/{elder.pk}", {"name": None, "lat": None},
+        f"/api/v1/elders/{elder.pk}",
+        {"name": None, "lat": None},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     fields = {d["field"]: d["msg"] for d in response.json()["detail"]}
     assert set(fields) == {"name"}  # lat may be cleared; the name may not
@@ -89,19 +96,25 @@ def test_an_explicit_null_does_not_become_the_text_none(users, api_token, make_e
     assert elder.name == "王秀英"
 
 
-@pytest.mark.parametrize("url, body", [
-    ("/api/v1/regions/360203", {"name": None}),
-    ("/api/v1/facilities/{facility}", {"name": None, "region": None}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("/api/v1/regions/360203", {"name": None}),
+        ("/api/v1/facilities/{facility}", {"name": None, "region": None}),
+    ],
+)
 def test_null_patches_of_facilities_and_regions_are_refused(
     users, api_token, url, body
 ):
     from yanglao.facilities.services import facility_create
 
     facility = facility_create(
-        by=users["admin"], name="颐养院", type="welfare_home", ownership="public",
+        by=users["admin"],
+        name="颐养院",
+        type="welfare_home",
+        ownership="public",
         region="360203001001",
-    )  # fmt: skip
+    )
     response = api_token(users["alice"]).patch(
         url.format(facility=facility.pk), body, content_type="application/json"
     )
@@ -155,8 +168,17 @@ def test_every_page_list_takes_odd_search_text(users, q):
     from yanglao.conftest import client_for
 
     client = client_for(users["alice"])
-    for path in ("/elders/", "/facilities/", "/facilities/staff/", "/assessments/", "/homecare/orders/",
-                 "/alarms/history/", "/benefits/applications/", "/regions/", "/alarms/devices/"):  # fmt: skip
+    for path in (
+        "/elders/",
+        "/facilities/",
+        "/facilities/staff/",
+        "/assessments/",
+        "/homecare/orders/",
+        "/alarms/history/",
+        "/benefits/applications/",
+        "/regions/",
+        "/alarms/devices/",
+    ):
         response = client.get(path, {"q": q})
         assert response.status_code == 200, (path, q)
 
@@ -200,9 +222,10 @@ def test_every_collection_answers_in_one_page_shape(client):
 
 def test_a_number_beyond_a_column_in_the_body_is_refused_by_name(users, api_token):
     response = api_token(users["alice"]).patch(
-        "/api/v1/regions/360203", '{"population": 99999999999999999999}',
+        "/api/v1/regions/360203",
+        '{"population": 99999999999999999999}',
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "population"
     assert response.json()["detail"][0]["msg"] == "数值超出允许范围"

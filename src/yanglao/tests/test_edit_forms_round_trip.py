@@ -99,15 +99,33 @@ def records(users, make_elder):
     """One record with every field filled, dates included, for each edit page."""
     from yanglao.facilities.services import facility_create
 
-    elder = make_elder(name="王秀英", phone="13807981234", address="瓷都大道 1 号",
-                       hukou_region="360203", lat=29.3, lng=117.2)  # fmt: skip
+    elder = make_elder(
+        name="王秀英",
+        phone="13807981234",
+        address="瓷都大道 1 号",
+        hukou_region="360203",
+        lat=29.3,
+        lng=117.2,
+    )
     facility = facility_create(
-        by=users["admin"], name="颐养院", type="private_home", ownership="private",
-        region="360203001001", operator="某公司", address="新村路 2 号", lat=29.29, lng=117.21,
-        floor_area_m2=3200, licence_no="赣备 001", has_medical_unit=True,
-        contracted_hospital="市第一人民医院", fire_safety="accepted",
-        fire_safety_date=dt.date(2019, 5, 6), childcare_places=0, opened_on=dt.date(2010, 2, 22),
-    )  # fmt: skip
+        by=users["admin"],
+        name="颐养院",
+        type="private_home",
+        ownership="private",
+        region="360203001001",
+        operator="某公司",
+        address="新村路 2 号",
+        lat=29.29,
+        lng=117.21,
+        floor_area_m2=3200,
+        licence_no="赣备 001",
+        has_medical_unit=True,
+        contracted_hospital="市第一人民医院",
+        fire_safety="accepted",
+        fire_safety_date=dt.date(2019, 5, 6),
+        childcare_places=0,
+        opened_on=dt.date(2010, 2, 22),
+    )
     return {"elders:edit": elder, "facilities:edit": facility}
 
 

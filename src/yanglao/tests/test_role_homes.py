@@ -17,10 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def _staff_of(user, **place):
     Staff.objects.create(
-        name=user.username, id_number_enc="", id_number_hash=secrets.token_hex(16), sex="F",
-        birth_date=dt.date(1980, 1, 1), role="director", hired_on=dt.date(2020, 1, 1), user=user,
+        name=user.username,
+        id_number_enc="",
+        id_number_hash=secrets.token_hex(16),
+        sex="F",
+        birth_date=dt.date(1980, 1, 1),
+        role="director",
+        hired_on=dt.date(2020, 1, 1),
+        user=user,
         **place,
-    )  # fmt: skip
+    )
 
 
 def _lands(user) -> str:
@@ -35,8 +41,12 @@ def test_bureau_staff_and_the_leader_get_their_regions_dashboard(users):
 
 
 def test_a_facility_admin_lands_on_their_facility(regions):
-    home = Facility.objects.create(name="颐养院", type="private_home", ownership="private",
-                                   region=regions["tangping"])  # fmt: skip
+    home = Facility.objects.create(
+        name="颐养院",
+        type="private_home",
+        ownership="private",
+        region=regions["tangping"],
+    )
     admin = make_user("fa", "facility_admin", regions["zhushan"])
     _staff_of(admin, facility=home)
     assert _lands(admin) == f"/facilities/{home.pk}/"
@@ -46,11 +56,16 @@ def test_a_facility_admin_lands_on_their_facility(regions):
     assert "行政区划" not in menu
 
 
-@pytest.mark.parametrize("role, place", [("provider_admin", "/homecare/orders/"),
-                                         ("assessor", "/assessments/"),
-                                         ("operator", "/alarms/"),
-                                         ("dispatch_lead", "/alarms/supervisor/"),
-                                         ("family", "/homecare/")])  # fmt: skip
+@pytest.mark.parametrize(
+    "role, place",
+    [
+        ("provider_admin", "/homecare/orders/"),
+        ("assessor", "/assessments/"),
+        ("operator", "/alarms/"),
+        ("dispatch_lead", "/alarms/supervisor/"),
+        ("family", "/homecare/"),
+    ],
+)
 def test_other_roles_land_on_their_own_work(regions, role, place):
     user = make_user(f"u-{role}", role, regions["zhushan"])
     assert _lands(user) == place

@@ -41,13 +41,26 @@ TODAY = dt.date(2026, 11, 22)
 # How each URL parameter is filled: ids of objects the blank accounts do not own (the demo city's
 # first rows), codes of regions above or beside them.
 PARAMS = {
-    "pk": ["1", "2"], "elder_id": ["1", "2"], "elder_pk": ["1", "2"], "facility_id": ["1", "2"],
-    "staff_id": ["1", "2"], "bed_id": ["1", "2"], "admission_id": ["1", "2"],
-    "assessment_id": ["1", "2"], "contact_id": ["1"], "job_id": ["1"], "cycle_id": ["1", "2"],
-    "alarm_id": ["1", "2"], "device_id": ["1", "2"], "order_id": ["1", "2"],
-    "settlement_id": ["1"], "code": ["360200", "360203"], "fmt": ["csv", "xlsx"],
-    "kind": ["elders"], "step": ["accept"],
-}  # fmt: skip
+    "pk": ["1", "2"],
+    "elder_id": ["1", "2"],
+    "elder_pk": ["1", "2"],
+    "facility_id": ["1", "2"],
+    "staff_id": ["1", "2"],
+    "bed_id": ["1", "2"],
+    "admission_id": ["1", "2"],
+    "assessment_id": ["1", "2"],
+    "contact_id": ["1"],
+    "job_id": ["1"],
+    "cycle_id": ["1", "2"],
+    "alarm_id": ["1", "2"],
+    "device_id": ["1", "2"],
+    "order_id": ["1", "2"],
+    "settlement_id": ["1"],
+    "code": ["360200", "360203"],
+    "fmt": ["csv", "xlsx"],
+    "kind": ["elders"],
+    "step": ["accept"],
+}
 # Responses whose numbers are not a person's: the import template's example row (a made-up
 # identity number with a valid check character, so that the example passes the check).
 NOT_A_PERSON = {"imports:template"}
@@ -66,10 +79,16 @@ SKIPPED = {
 # Their buttons (approve, make the payment batch) refuse such staff by permission, and the write
 # test's row count shows nothing changed.
 SHARED = {
-    "benefits:programme", "benefits:cycle", "benefits:cycle_progress", "benefits:cycle_export",
-    "api:cycle_detail", "api:cycle_entitlements", "benefits:cycle_approve",
-    "benefits:batch_create", "api:cycle_approve",
-}  # fmt: skip
+    "benefits:programme",
+    "benefits:cycle",
+    "benefits:cycle_progress",
+    "benefits:cycle_export",
+    "api:cycle_detail",
+    "api:cycle_entitlements",
+    "benefits:cycle_approve",
+    "benefits:batch_create",
+    "api:cycle_approve",
+}
 
 
 def _routes():
@@ -181,20 +200,32 @@ def _blank_accounts() -> dict[str, User]:
     city = Region.objects.get(code="360200")
     street = Region.objects.get(code="360203001")
     empty = Region.objects.create(
-        code="360203001999", name="空白社区", level=5, parent=street, is_urban=True,
+        code="360203001999",
+        name="空白社区",
+        level=5,
+        parent=street,
+        is_urban=True,
         path=street.path + "360203001999/",
-    )  # fmt: skip
+    )
     elsewhere = Region.objects.create(
-        code="360203001998", name="空白村", level=5, parent=street, is_urban=True,
+        code="360203001998",
+        name="空白村",
+        level=5,
+        parent=street,
+        is_urban=True,
         path=street.path + "360203001998/",
-    )  # fmt: skip
+    )
     county = Region.objects.create(
         code="360299", name="空白县", level=3, parent=city, path=city.path + "360299/"
     )
     empty_street = Region.objects.create(
-        code="360299001", name="空白街道", level=4, parent=county, is_urban=True,
+        code="360299001",
+        name="空白街道",
+        level=4,
+        parent=county,
+        is_urban=True,
         path=county.path + "360299001/",
-    )  # fmt: skip
+    )
     accounts = {
         "county": _account("blank-county", "civil_affairs", county),
         "street": _account("blank-street", "street", empty_street),
@@ -216,21 +247,35 @@ def _blank_accounts() -> dict[str, User]:
         operator="某",
     )
     provider = Provider.objects.create(name="空白服务商", region=elsewhere)
-    for user, place in ((accounts["facility"], {"facility": facility}),
-                        (accounts["provider"], {"provider": provider})):  # fmt: skip
+    for user, place in (
+        (accounts["facility"], {"facility": facility}),
+        (accounts["provider"], {"provider": provider}),
+    ):
         Staff.objects.create(
-            name=user.username, id_number_enc="", id_number_hash=secrets.token_hex(16),
-            sex="F", birth_date=dt.date(1980, 1, 1), role="manager", hired_on=TODAY, user=user,
+            name=user.username,
+            id_number_enc="",
+            id_number_hash=secrets.token_hex(16),
+            sex="F",
+            birth_date=dt.date(1980, 1, 1),
+            role="manager",
+            hired_on=TODAY,
+            user=user,
             **place,
-        )  # fmt: skip
+        )
     from yanglao.assessments.models import Agency, Assessor
     from yanglao.homecare.models import Carer
 
     carer_staff = Staff.objects.create(
-        name="blank-carer", id_number_enc="", id_number_hash=secrets.token_hex(16), sex="F",
-        birth_date=dt.date(1980, 1, 1), role="carer", hired_on=TODAY, user=accounts["carer"],
+        name="blank-carer",
+        id_number_enc="",
+        id_number_hash=secrets.token_hex(16),
+        sex="F",
+        birth_date=dt.date(1980, 1, 1),
+        role="carer",
+        hired_on=TODAY,
+        user=accounts["carer"],
         provider=provider,
-    )  # fmt: skip
+    )
     Carer.objects.create(staff=carer_staff, provider=provider)
 
     agency = Agency.objects.create(name="空白评估机构", region=city)
@@ -258,9 +303,16 @@ def _an_import_job() -> None:
 
     admin = User.objects.get(username="admin")
     ImportJob.objects.create(
-        kind="elders", file_name="名单.xlsx", checksum="0" * 64, size=1, data=b"x",
-        created_by=admin, status=ImportJob.Status.CHECKED, counts={}, errors=[],
-    )  # fmt: skip
+        kind="elders",
+        file_name="名单.xlsx",
+        checksum="0" * 64,
+        size=1,
+        data=b"x",
+        created_by=admin,
+        status=ImportJob.Status.CHECKED,
+        counts={},
+        errors=[],
+    )
 
 
 def _bearer(user: User) -> Client:
@@ -416,8 +468,9 @@ def test_writes_by_accounts_that_own_nothing_change_nothing(city):
                         continue
                     missing = _send(client, method, _as_missing(url, template))
                     same = (response.status_code, response.content) == (
-                        missing.status_code, missing.content,
-                    )  # fmt: skip
+                        missing.status_code,
+                        missing.content,
+                    )
                     if not same or response.status_code < 400:
                         wrong.append(
                             f"{who} {method.upper()} {url} → {response.status_code}"
@@ -439,8 +492,12 @@ def test_full_numbers_reach_only_those_who_may_see_them(city):
     from yanglao.core import permissions
 
     found = []
-    users = {u.username: u for u in User.objects.filter(
-        username__in=[a["username"] for a in city["logins"]])}  # fmt: skip
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[a["username"] for a in city["logins"]]
+        )
+    }
     for username, user in users.items():
         clients = {"page": _session(user), "api": _bearer(user)}
         for template, name in _routes():

@@ -54,9 +54,13 @@ LEVELS = [
 
 
 class RatesForm(forms.Form):
-    month = forms.DateField(label="月份", input_formats=["%Y-%m"], required=False,
-                            widget=MonthInput(),
-                            error_messages={"invalid": "月份格式应为 2026-11"})  # fmt: skip
+    month = forms.DateField(
+        label="月份",
+        input_formats=["%Y-%m"],
+        required=False,
+        widget=MonthInput(),
+        error_messages={"invalid": "月份格式应为 2026-11"},
+    )
     level = forms.TypedChoiceField(
         label="统计层级", choices=LEVELS, coerce=int, required=False
     )

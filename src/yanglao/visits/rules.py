@@ -84,8 +84,15 @@ LIVING_NAMES = {
     "with_children": "与子女同住",
     "other": "其他",
 }
-CATEGORY_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘/低收入", "family_planning": "计划生育特殊家庭",
-                  "youfu": "重点优抚对象", "disabled": "重度残疾", "dementia": "失智"}  # fmt: skip
+CATEGORY_NAMES = {
+    "tekun": "特困供养",
+    "dibao": "低保",
+    "dibao_edge": "低保边缘/低收入",
+    "family_planning": "计划生育特殊家庭",
+    "youfu": "重点优抚对象",
+    "disabled": "重度残疾",
+    "dementia": "失智",
+}
 
 # The documents' 特殊困难老年人: 空巢、留守、独居、失能、重残、计划生育特殊家庭 (plus 特困 and 失智,
 # whom every bureau visits), monthly; 独居 and 失能 together, weekly. 失能 = 能力中度受损 or worse.

@@ -85,9 +85,12 @@ def roster_build(
     )
     for pk, birth, living, region_id in people.iterator(chunk_size=5000):
         facts = rules.Facts(
-            age=age_on(birth, day), living=living, categories=frozenset(held.get(pk, ())),
-            ability_level=levels.get(pk), rural=rural.get(region_id) is False,
-        )  # fmt: skip
+            age=age_on(birth, day),
+            living=living,
+            categories=frozenset(held.get(pk, ())),
+            ability_level=levels.get(pk),
+            rural=rural.get(region_id) is False,
+        )
         applying = rulebook(region_id)
         key = (id(applying), facts)
         known = decided.get(key)
@@ -139,13 +142,22 @@ def roster_build(
                     "visits_done": 0,
                 }
                 for pk, _region in new_people
-            ),  # fmt: skip
+            ),
         )
         changed = _refresh(month, existing, needs)
-        counts = {"rostered": len(needs), "added": len(new_people), "removed": len(gone), "changed": changed,
-                  "unassigned": sum(1 for v in chosen.values() if v is None)}  # fmt: skip
-        audit(by=by, action="event", object_type="visits.roster",
-              summary=f"{month:%Y年%m月}探访名单：{counts}")  # fmt: skip
+        counts = {
+            "rostered": len(needs),
+            "added": len(new_people),
+            "removed": len(gone),
+            "changed": changed,
+            "unassigned": sum(1 for v in chosen.values() if v is None),
+        }
+        audit(
+            by=by,
+            action="event",
+            object_type="visits.roster",
+            summary=f"{month:%Y年%m月}探访名单：{counts}",
+        )
     return counts
 
 
@@ -164,7 +176,7 @@ def region_rules():
                 min_age=r.min_age,
                 all_of=("all",) if r.all_required else (),
                 phone_counts=r.phone_counts,
-            )  # fmt: skip
+            )
         )
     frozen = {path: tuple(found) for path, found in own.items()}
     paths = dict(Region.objects.values_list("pk", "path"))
@@ -198,8 +210,9 @@ def _visitor_loads(month: dt.date) -> list[rules.Load]:
         covered = set(
             Region.objects.filter(path__startswith=path).values_list("pk", flat=True)
         )
-        loads[user_id] = rules.Load(user_id, regions=covered | {region_id},
-                                    capacity=settings.VISITS_PER_VISITOR)  # fmt: skip
+        loads[user_id] = rules.Load(
+            user_id, regions=covered | {region_id}, capacity=settings.VISITS_PER_VISITOR
+        )
     taken = RosterEntry.objects.filter(month=month, visitor__isnull=False).values_list(
         "visitor_id", flat=True
     )
@@ -222,9 +235,12 @@ def _refresh(month, existing, needs) -> int:
             stale.append((entry["id"], need, rural_disabled, region))
     for entry_id, need, rural_disabled, region in stale:
         RosterEntry.objects.filter(pk=entry_id).update(
-            visits_required=need.visits_per_month, reasons=list(need.reasons),
-            phone_counts=need.phone_counts, rural_disabled=rural_disabled, region_id=region,
-        )  # fmt: skip
+            visits_required=need.visits_per_month,
+            reasons=list(need.reasons),
+            phone_counts=need.phone_counts,
+            rural_disabled=rural_disabled,
+            region_id=region,
+        )
     return len(stale)
 
 
@@ -248,11 +264,23 @@ def entry_assign(*, by, entry: RosterEntry, visitor) -> RosterEntry:
 
 
 def visit_record(
-    *, by, entry: RosterEntry, kind: str, visited_at: dt.datetime, client_id: str,
-    lat: float | None = None, lng: float | None = None, health: str = "", safety: str = "",
-    living: str = "", mood: str = "", needs: str = "", findings: list[str] | None = None,
-    confirmed: bool = False, photo=None,
-) -> Visit:  # fmt: skip
+    *,
+    by,
+    entry: RosterEntry,
+    kind: str,
+    visited_at: dt.datetime,
+    client_id: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    health: str = "",
+    safety: str = "",
+    living: str = "",
+    mood: str = "",
+    needs: str = "",
+    findings: list[str] | None = None,
+    confirmed: bool = False,
+    photo=None,
+) -> Visit:
     """记录探访. The same submission twice (a flaky phone) returns the first record. Refused: a
     person not on the visitor's list (nor in the recorder's area), a visit in the future or
     outside the entry's month, an 上门 check-in far from the home."""
@@ -313,10 +341,24 @@ def visit_record(
     counted = kind == Visit.Kind.HOME or entry.phone_counts
     with transaction.atomic():
         visit = Visit.objects.create(
-            entry=entry, elder=elder, visitor=by, visited_at=visited_at, kind=kind, lat=lat, lng=lng,
-            distance_m=distance, health=health, safety=safety, living=living, mood=mood, needs=needs,
-            findings=findings, confirmed=confirmed, client_id=client_id, counted=counted,
-        )  # fmt: skip
+            entry=entry,
+            elder=elder,
+            visitor=by,
+            visited_at=visited_at,
+            kind=kind,
+            lat=lat,
+            lng=lng,
+            distance_m=distance,
+            health=health,
+            safety=safety,
+            living=living,
+            mood=mood,
+            needs=needs,
+            findings=findings,
+            confirmed=confirmed,
+            client_id=client_id,
+            counted=counted,
+        )
         if photo is not None:
             visit.photo.save(f"{visit.pk}.{photo_type(photo)}", photo, save=True)
         if counted:
@@ -363,8 +405,13 @@ def _apply_for_assessment(by, visit: Visit) -> str:
     )
     try:
         with transaction.atomic():
-            a = assessment_apply(by=by, elder=elder, reason=reason, applicant="community",
-                                 note=f"探访发现（{visit.visited_at:%Y-%m-%d}）")  # fmt: skip
+            a = assessment_apply(
+                by=by,
+                elder=elder,
+                reason=reason,
+                applicant="community",
+                note=f"探访发现（{visit.visited_at:%Y-%m-%d}）",
+            )
     except ValidationFailed:
         return ""
     return f"assessment:{a.pk}"

@@ -128,10 +128,17 @@ def rates(request):
         if request.user.region_id
         else None
     )
-    context = {"nav": NAV, "form": form, "rows": rows, "month": month, "chart": chart,
-               "definition": RATE_DEFINITION, "level": level,
-               "rules": [r.describe() for r in (applying or services.rules.DEFAULT_RULES)],
-               "workload": selectors.workload(by=request.user, month=month)}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "form": form,
+        "rows": rows,
+        "month": month,
+        "chart": chart,
+        "definition": RATE_DEFINITION,
+        "level": level,
+        "rules": [r.describe() for r in (applying or services.rules.DEFAULT_RULES)],
+        "workload": selectors.workload(by=request.user, month=month),
+    }
     return render(request, "visits/rates.html", context)
 
 
@@ -163,7 +170,17 @@ def roster_build(request):
     return redirect(reverse("visits:rates"))
 
 
-RATES_HEADER = ["区域", "区划代码", "名单人数", "已完成", "月探访率", "农村失能老人", "已帮扶", "帮扶率", "未分配探访人"]  # fmt: skip
+RATES_HEADER = [
+    "区域",
+    "区划代码",
+    "名单人数",
+    "已完成",
+    "月探访率",
+    "农村失能老人",
+    "已帮扶",
+    "帮扶率",
+    "未分配探访人",
+]
 
 
 def _share(n: int, d: int) -> str:
@@ -177,8 +194,17 @@ def rates_export(request, fmt: str):
     def rows(_filters):
         month, level = form.month_and_level(timezone.localdate())
         for r in selectors.rates(by=request.user, month=month, level=level):
-            yield [r.region.name, r.region.code, r.rostered, r.visited, _share(r.visited, r.rostered), r.rural_disabled,
-                   r.rural_disabled_visited, _share(r.rural_disabled_visited, r.rural_disabled), r.unassigned]  # fmt: skip
+            yield [
+                r.region.name,
+                r.region.code,
+                r.rostered,
+                r.visited,
+                _share(r.visited, r.rostered),
+                r.rural_disabled,
+                r.rural_disabled_visited,
+                _share(r.rural_disabled_visited, r.rural_disabled),
+                r.unassigned,
+            ]
 
     return list_export(
         request,
@@ -203,8 +229,12 @@ def plan(request):
     visitors = selectors.visitors_for(by=request.user)
     for e in page.items:
         e.choices = [v for v in visitors if e.region.path.startswith(v.region.path)]
-    context = {"nav": NAV, "page": page, "unassigned": only_unassigned,
-               "querystring": "unassigned=1&" if only_unassigned else ""}  # fmt: skip
+    context = {
+        "nav": NAV,
+        "page": page,
+        "unassigned": only_unassigned,
+        "querystring": "unassigned=1&" if only_unassigned else "",
+    }
     return render(request, "visits/plan.html", context)
 
 

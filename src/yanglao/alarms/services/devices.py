@@ -40,9 +40,17 @@ def _elder_in_scope(by, elder: Elder) -> None:
     _require_in_scope(by, elder.residence_region)
 
 
-def device_register(*, by, serial: str, type: str, region, vendor: str = "yanglao",
-                    model: str = "", gateway: Gateway | None = None,
-                    elder: Elder | None = None) -> tuple[Device, str]:  # fmt: skip
+def device_register(
+    *,
+    by,
+    serial: str,
+    type: str,
+    region,
+    vendor: str = "yanglao",
+    model: str = "",
+    gateway: Gateway | None = None,
+    elder: Elder | None = None,
+) -> tuple[Device, str]:
     """Register a terminal; returns it and its secret (shown once: only its hash is kept)."""
     _require_device_manager(by)
     _require_in_scope(by, region)
@@ -65,10 +73,15 @@ def device_register(*, by, serial: str, type: str, region, vendor: str = "yangla
     secret = secrets.token_urlsafe(24)
     with transaction.atomic():
         device = Device.objects.create(
-            serial=serial, type=type, vendor=vendor, model=model[:60], gateway=gateway,
-            region=elder.residence_region if elder else region, secret_hash=hash_secret(secret),
+            serial=serial,
+            type=type,
+            vendor=vendor,
+            model=model[:60],
+            gateway=gateway,
+            region=elder.residence_region if elder else region,
+            secret_hash=hash_secret(secret),
             registered_by=by if getattr(by, "pk", None) else None,
-        )  # fmt: skip
+        )
         audit_create(by=by, obj=device, summary=f"登记终端 {serial}")
         if elder is not None:
             _bind(by, device, elder, "")
@@ -88,9 +101,11 @@ def device_secret_reset(*, by, device: Device) -> str:
 
 def _bind(by, device: Device, elder: Elder, note: str) -> None:
     Binding.objects.create(
-        device=device, elder=elder, bound_by=by if getattr(by, "pk", None) else None,
+        device=device,
+        elder=elder,
+        bound_by=by if getattr(by, "pk", None) else None,
         note=note[:200],
-    )  # fmt: skip
+    )
     Device.objects.filter(pk=device.pk).update(
         elder=elder, region=elder.residence_region
     )
@@ -159,9 +174,12 @@ def gateway_create(
         raise ValidationFailed(errors)
     secret = secrets.token_urlsafe(24)
     gateway = Gateway.objects.create(
-        code=code, name=name.strip(), vendor=vendor, region=region,
+        code=code,
+        name=name.strip(),
+        vendor=vendor,
+        region=region,
         secret_hash=hash_secret(secret),
-    )  # fmt: skip
+    )
     audit_create(by=by, obj=gateway, summary=f"登记网关 {code}")
     return gateway, secret
 
@@ -178,9 +196,17 @@ def threshold_set(*, by, elder: Elder, values: dict, note: str = "") -> Threshol
         raise ValidationFailed({"note": "请填写设定依据（如：医生意见、诊断）"})
     threshold, _ = Threshold.objects.update_or_create(
         elder=elder,
-        defaults={"values": values, "note": (note or "").strip()[:200],
-                  "set_by": by if getattr(by, "pk", None) else None},
-    )  # fmt: skip
-    audit(by=by, action="update", obj=threshold, summary=f"设置 {elder.name} 的报警阈值",
-          after=values)  # fmt: skip
+        defaults={
+            "values": values,
+            "note": (note or "").strip()[:200],
+            "set_by": by if getattr(by, "pk", None) else None,
+        },
+    )
+    audit(
+        by=by,
+        action="update",
+        obj=threshold,
+        summary=f"设置 {elder.name} 的报警阈值",
+        after=values,
+    )
     return threshold

@@ -171,9 +171,10 @@ def escalate_overdue(*, now: dt.datetime | None = None, limit: int = 500) -> int
     now = now or timezone.now()
     seconds = settings.ALARM_ACK_SECONDS
     overdue = Alarm.objects.filter(
-        status=AlarmStatus.NEW, escalated_at__isnull=True,
+        status=AlarmStatus.NEW,
+        escalated_at__isnull=True,
         raised_at__lte=now - dt.timedelta(seconds=seconds),
-    )  # fmt: skip
+    )
     if (
         not overdue.exists()
     ):  # the usual answer: no transaction (on SQLite, no write lock)
@@ -203,9 +204,11 @@ def _timer_alarm(device: Device, kind: str, since_ms: int, text: str) -> bool:
     if Alarm.objects.filter(device=device, kind=kind, signal_ts_ms=since_ms).exists():
         return False
     dev = {
-        "id": device.pk, "elder_id": device.elder_id, "region_id": device.region_id,
+        "id": device.pk,
+        "elder_id": device.elder_id,
+        "region_id": device.region_id,
         "serial": device.serial,
-    }  # fmt: skip
+    }
     with transaction.atomic():
         _raise(dev, rules.trigger(kind, since_ms, "", text))
         push.publish(CHANNEL)
@@ -226,19 +229,29 @@ def check_silence(*, now_ms_: int | None = None) -> int:
         thr = thresholds.get(device.elder_id, rules.DEFAULTS)
         if rules.offline_due(device.last_seen_ms, now, thr):
             minutes = (now - device.last_seen_ms) // 60_000
-            raised += _timer_alarm(device, "offline", device.last_seen_ms,
-                                   f"{device.get_type_display()} {device.serial} 已 {minutes} 分钟无通信")  # fmt: skip
+            raised += _timer_alarm(
+                device,
+                "offline",
+                device.last_seen_ms,
+                f"{device.get_type_display()} {device.serial} 已 {minutes} 分钟无通信",
+            )
     sensors = Device.objects.filter(
-        active=True, elder__isnull=False, type=DeviceType.ACTIVITY,
+        active=True,
+        elder__isnull=False,
+        type=DeviceType.ACTIVITY,
         last_activity_ms__lt=now - 3_600_000,
-    )  # fmt: skip
+    )
     thresholds = _thresholds_for(set(sensors.values_list("elder_id", flat=True)))
     for device in sensors:
         thr = thresholds.get(device.elder_id, rules.DEFAULTS)
         if rules.inactivity_due(device.last_activity_ms, now, thr):
             hours = (now - device.last_activity_ms) / 3_600_000
-            raised += _timer_alarm(device, "no_activity", device.last_activity_ms,
-                                   f"已 {hours:.1f} 小时未检测到活动")  # fmt: skip
+            raised += _timer_alarm(
+                device,
+                "no_activity",
+                device.last_activity_ms,
+                f"已 {hours:.1f} 小时未检测到活动",
+            )
     return raised
 
 

@@ -49,8 +49,15 @@ class IngestResult:
         }
 
 
-def quarantine(*, source: str, reason: str, serial: str = "", msg_id: str = "",
-               payload="", remote: str = "") -> None:  # fmt: skip
+def quarantine(
+    *,
+    source: str,
+    reason: str,
+    serial: str = "",
+    msg_id: str = "",
+    payload="",
+    remote: str = "",
+) -> None:
     """Record a refused request or message (kept for the vendor, shown on 被拒消息)."""
     Quarantine.objects.create(
         **_quarantine_fields(source, reason, serial, msg_id, payload, remote)
@@ -63,15 +70,27 @@ def _quarantine_fields(source, reason, serial, msg_id, payload, remote) -> dict:
     if isinstance(payload, bytes):
         payload = payload[:2000].decode("utf-8", "replace")
     return {
-        "source": source, "reason": reason[:300], "serial": str(serial or "")[:64],
-        "msg_id": str(msg_id or "")[:64], "payload": payload[:2000], "remote": remote[:64],
-    }  # fmt: skip
+        "source": source,
+        "reason": reason[:300],
+        "serial": str(serial or "")[:64],
+        "msg_id": str(msg_id or "")[:64],
+        "payload": payload[:2000],
+        "remote": remote[:64],
+    }
 
 
-def ingest(objs: list, *, vendor: str, source: str, device: Device | None = None,
-           gateway: Gateway | None = None, serial_hint: str | None = None,
-           hints: list[str] | None = None, remote: str = "",
-           received_ms: int | None = None) -> IngestResult:  # fmt: skip
+def ingest(
+    objs: list,
+    *,
+    vendor: str,
+    source: str,
+    device: Device | None = None,
+    gateway: Gateway | None = None,
+    serial_hint: str | None = None,
+    hints: list[str] | None = None,
+    remote: str = "",
+    received_ms: int | None = None,
+) -> IngestResult:
     """Store a batch of vendor messages; return what was accepted, duplicated and refused.
 
     Authentication has happened (device or gateway, or the broker for MQTT, where the serial comes
@@ -239,9 +258,14 @@ def _store(kept, thresholds, unbound: list, received_ms: int) -> tuple[list, lis
     for dev, trig in _triggers(fresh, thresholds):
         if dev["elder_id"] is None:
             unbound.append(
-                (-1, dev["serial"], trig.msg_id,
-                 f"设备未绑定老人，{rules.KINDS[trig.kind][0]}无法派发", None)
-            )  # fmt: skip
+                (
+                    -1,
+                    dev["serial"],
+                    trig.msg_id,
+                    f"设备未绑定老人，{rules.KINDS[trig.kind][0]}无法派发",
+                    None,
+                )
+            )
             continue
         alarm_ids.append(_raise(dev, trig))
     if alarm_ids:
@@ -261,7 +285,7 @@ def _devices_for(serials: set[str]) -> dict[str, dict]:
             "gateway_id",
             "active",
             "region_id",
-        )  # fmt: skip
+        )
     }
 
 
@@ -342,8 +366,15 @@ def _triggers(fresh, thresholds) -> list[tuple[dict, rules.Trigger]]:
         previous = 0
         if metric in rules.NEEDS_PREVIOUS:
             previous = _abnormal_run_before(dev["id"], metric, message.ts_ms, thr)
-        trig = rules.evaluate(metric, value, value2, ts_ms=message.ts_ms,
-                              msg_id=message.msg_id, thr=thr, previous_abnormal=previous)  # fmt: skip
+        trig = rules.evaluate(
+            metric,
+            value,
+            value2,
+            ts_ms=message.ts_ms,
+            msg_id=message.msg_id,
+            thr=thr,
+            previous_abnormal=previous,
+        )
         if trig is not None:
             out.append((dev, trig))
         if metric == Metric.HEART_RATE:
@@ -375,8 +406,17 @@ def _completed_later(
         if not rules.abnormal(Metric.HEART_RATE, value, None, thr):
             break
         if before + j + 2 == thr.hr_consecutive:
-            out.append(rules.evaluate(Metric.HEART_RATE, value, None, ts_ms=later_ts, msg_id=msg_id, thr=thr,
-                                      previous_abnormal=thr.hr_consecutive - 1))  # fmt: skip
+            out.append(
+                rules.evaluate(
+                    Metric.HEART_RATE,
+                    value,
+                    None,
+                    ts_ms=later_ts,
+                    msg_id=msg_id,
+                    thr=thr,
+                    previous_abnormal=thr.hr_consecutive - 1,
+                )
+            )
     return out
 
 
@@ -415,26 +455,44 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
             fields.append("severity")
         alarm.save(update_fields=fields)
         AlarmEvent.objects.create(
-            alarm=alarm, at=now, kind=AlarmEvent.Kind.REPEATED, note=trig.text,
-            msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms, device_id=dev["id"],
-        )  # fmt: skip
+            alarm=alarm,
+            at=now,
+            kind=AlarmEvent.Kind.REPEATED,
+            note=trig.text,
+            msg_id=trig.msg_id,
+            signal_ts_ms=trig.ts_ms,
+            device_id=dev["id"],
+        )
         return alarm.pk
     with (
         transaction.atomic()
     ):  # a savepoint: a concurrent insert of the same alarm fails alone
         alarm = Alarm.objects.create(
-            elder_id=dev["elder_id"], device_id=dev["id"],
+            elder_id=dev["elder_id"],
+            device_id=dev["id"],
             region_id=_alarm_region(dev),
-            kind=trig.kind, severity=trig.severity, text=trig.text, raised_at=now,
-            signal_ts_ms=trig.ts_ms, last_signal_at=now,
-        )  # fmt: skip
+            kind=trig.kind,
+            severity=trig.severity,
+            text=trig.text,
+            raised_at=now,
+            signal_ts_ms=trig.ts_ms,
+            last_signal_at=now,
+        )
     AlarmEvent.objects.create(
-        alarm=alarm, at=now, kind=AlarmEvent.Kind.RAISED, note=trig.text,
-        msg_id=trig.msg_id, signal_ts_ms=trig.ts_ms, device_id=dev["id"],
-    )  # fmt: skip
+        alarm=alarm,
+        at=now,
+        kind=AlarmEvent.Kind.RAISED,
+        note=trig.text,
+        msg_id=trig.msg_id,
+        signal_ts_ms=trig.ts_ms,
+        device_id=dev["id"],
+    )
     if trig.severity != rules.NORMAL:
-        _notify_family(alarm, f"【养老服务】{alarm.elder.name} 的{rules.KINDS[trig.kind][0]}：{trig.text}。"
-                              "服务中心已收到，正在处置。")  # fmt: skip
+        _notify_family(
+            alarm,
+            f"【养老服务】{alarm.elder.name} 的{rules.KINDS[trig.kind][0]}：{trig.text}。"
+            "服务中心已收到，正在处置。",
+        )
     return alarm.pk
 
 
@@ -450,14 +508,19 @@ def _notify_family(alarm: Alarm, text: str) -> None:
     if not contacts:
         return
     notes = Notification.objects.bulk_create(
-        Notification(alarm=alarm, contact=c, text=text[:300],
-                     recipient=f"{c.name}（{c.relation}）{c.phone_masked}"[:80])
+        Notification(
+            alarm=alarm,
+            contact=c,
+            text=text[:300],
+            recipient=f"{c.name}（{c.relation}）{c.phone_masked}"[:80],
+        )
         for c in contacts
-    )  # fmt: skip
+    )
     AlarmEvent.objects.create(
-        alarm=alarm, kind=AlarmEvent.Kind.NOTIFIED,
+        alarm=alarm,
+        kind=AlarmEvent.Kind.NOTIFIED,
         note="已通知：" + "、".join(f"{c.name}（{c.relation}）" for c in contacts),
-    )  # fmt: skip
+    )
     ids = [n.pk for n in notes]
     transaction.on_commit(lambda: notify.deliver(ids))
 

@@ -30,8 +30,15 @@ def test_operator_answers_an_sos_from_the_simulator(
     page.evaluate("window.__same_page = true")
 
     device = simulate.SimDevice(watch.serial, watch.secret, 29.292, 117.205)
-    counts = simulate.run_http([device], url=live_server.url, rate=4, duration=0.5, batch=1, threads=1,
-                               stream=simulate.Telemetry(sos=1.0, fall=0, episode=0, high_bp=0))  # fmt: skip
+    counts = simulate.run_http(
+        [device],
+        url=live_server.url,
+        rate=4,
+        duration=0.5,
+        batch=1,
+        threads=1,
+        stream=simulate.Telemetry(sos=1.0, fall=0, episode=0, high_bp=0),
+    )
     assert counts.acked >= 1 and counts.alarm_worthy[0][3] == "sos"
 
     # It arrives at the top of the console, flashing, and in the tab's title (issue 21).
@@ -75,8 +82,15 @@ def test_operator_answers_an_sos_from_the_simulator(
 
     # Nobody answers the next one: it escalates to the shift lead and the console flags it.
     settings.ALARM_ACK_SECONDS = 1
-    simulate.run_http([device], url=live_server.url, rate=4, duration=0.5, batch=1, threads=1,
-                      stream=simulate.Telemetry(seed=2, sos=1.0, fall=0, episode=0, high_bp=0))  # fmt: skip
+    simulate.run_http(
+        [device],
+        url=live_server.url,
+        rate=4,
+        duration=0.5,
+        batch=1,
+        threads=1,
+        stream=simulate.Telemetry(seed=2, sos=1.0, fall=0, episode=0, high_bp=0),
+    )
     expect(page.locator("#queue li.escalated")).to_have_count(1, timeout=15_000)
     expect(page.locator("#queue li.escalated")).to_contain_text("已升级")
     assert Alarm.objects.get(status="new").escalated_at is not None

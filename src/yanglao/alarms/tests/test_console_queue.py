@@ -17,9 +17,15 @@ pytestmark = pytest.mark.django_db
 def _alarm(elder, region, minutes_ago, severity="normal", status="new", kind="sos"):
     raised = timezone.now() - dt.timedelta(minutes=minutes_ago)
     return Alarm.objects.create(
-        elder=elder, region=region, kind=kind, severity=severity, status=status,
-        raised_at=raised, last_signal_at=raised, text="测试",
-    )  # fmt: skip
+        elder=elder,
+        region=region,
+        kind=kind,
+        severity=severity,
+        status=status,
+        raised_at=raised,
+        last_signal_at=raised,
+        text="测试",
+    )
 
 
 def test_a_new_alarm_is_in_the_queue_when_more_are_open_than_it_holds(
@@ -37,8 +43,13 @@ def test_a_new_alarm_is_in_the_queue_when_more_are_open_than_it_holds(
 
 
 def test_new_alarms_come_before_those_in_hand(users, regions, make_elder):
-    in_hand = _alarm(make_elder(name="甲"), regions["tangping"], minutes_ago=30, severity="urgent",
-                     status="acknowledged")  # fmt: skip
+    in_hand = _alarm(
+        make_elder(name="甲"),
+        regions["tangping"],
+        minutes_ago=30,
+        severity="urgent",
+        status="acknowledged",
+    )
     older = _alarm(make_elder(name="乙"), regions["tangping"], minutes_ago=20)
     newer = _alarm(make_elder(name="丙"), regions["tangping"], minutes_ago=1)
     assert selectors.open_alarms(by=users["alice"]) == [older, newer, in_hand]

@@ -96,16 +96,35 @@ def test_authentication_and_malformed_requests_are_refused_and_recorded(watch):
 
 @pytest.mark.django_db
 def test_a_gateway_reports_for_its_own_devices_only(staff, regions, make_elder):
-    gateway, secret = services.gateway_create(by=staff["admin"], code="HX-GW", name="恒信", vendor="hx",
-                                              region=regions["city"])  # fmt: skip
-    mine, _ = services.device_register(by=staff["admin"], serial="8612001", type="sos_pager", vendor="hx",
-                                       region=regions["tangping"], gateway=gateway, elder=make_elder())  # fmt: skip
+    gateway, secret = services.gateway_create(
+        by=staff["admin"],
+        code="HX-GW",
+        name="恒信",
+        vendor="hx",
+        region=regions["city"],
+    )
+    mine, _ = services.device_register(
+        by=staff["admin"],
+        serial="8612001",
+        type="sos_pager",
+        vendor="hx",
+        region=regions["tangping"],
+        gateway=gateway,
+        elder=make_elder(),
+    )
     services.device_register(
         by=staff["admin"], serial="OTHER1", type="watch", region=regions["tangping"]
     )
     t = now_ms()
-    body = [{"imei": "8612001", "seq": 1, "time": t, "data": [{"type": "SOS"}]},
-            {"imei": "OTHER1", "seq": 1, "time": t, "data": [{"type": "HEART", "value": 70}]}]  # fmt: skip
+    body = [
+        {"imei": "8612001", "seq": 1, "time": t, "data": [{"type": "SOS"}]},
+        {
+            "imei": "OTHER1",
+            "seq": 1,
+            "time": t,
+            "data": [{"type": "HEART", "value": 70}],
+        },
+    ]
     r = post(
         {"X-Gateway-Code": "HX-GW", "X-Gateway-Secret": secret}, {"messages": body}
     )
@@ -151,8 +170,12 @@ def test_abnormal_heart_rate_twice_in_a_row_across_batches(watch):
     post(watch, [msg(2, t - 2000, hr=150)])
     alarm = Alarm.objects.get()
     assert alarm.kind == "heart_rate" and "连续 2 次" in alarm.text
-    services.threshold_set(by=watch.registered_by, elder=watch.elder_obj, values={"systolic_high": 150},
-                           note="医生意见：高血压 3 级")  # fmt: skip
+    services.threshold_set(
+        by=watch.registered_by,
+        elder=watch.elder_obj,
+        values={"systolic_high": 150},
+        note="医生意见：高血压 3 级",
+    )
     post(watch, [msg(3, t - 1000, bp=[155, 90])])
     assert Alarm.objects.get(kind="blood_pressure").text.startswith("血压 155/90")
 
@@ -192,8 +215,14 @@ def test_without_an_emergency_contact_the_guardian_is_notified_and_without_eithe
     from yanglao.elders.services import contact_add
 
     Contact.objects.update(is_emergency=False)
-    contact_add(by=staff["admin"], elder=watch.elder_obj, name="李芳", relation="女儿",
-                phone="13900139000", is_guardian=True)  # fmt: skip
+    contact_add(
+        by=staff["admin"],
+        elder=watch.elder_obj,
+        name="李芳",
+        relation="女儿",
+        phone="13900139000",
+        is_guardian=True,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         post(watch, [msg(1, event="fall")])
     assert [n.recipient.split("）")[0] for n in Notification.objects.all()] == [
@@ -209,8 +238,9 @@ def test_without_an_emergency_contact_the_guardian_is_notified_and_without_eithe
 def test_an_unbound_device_keeps_readings_but_its_sos_is_recorded_as_undeliverable(
     staff, regions
 ):
-    device, secret = services.device_register(by=staff["admin"], serial="LOOSE1", type="sos_pager",
-                                              region=regions["tangping"])  # fmt: skip
+    device, secret = services.device_register(
+        by=staff["admin"], serial="LOOSE1", type="sos_pager", region=regions["tangping"]
+    )
     r = post(
         {"X-Device-Serial": "LOOSE1", "X-Device-Secret": secret}, [msg(1, event="sos")]
     )
@@ -231,11 +261,21 @@ def test_silence_raises_offline_once_per_silence(watch):
 @pytest.mark.django_db
 def test_no_activity_from_an_activity_sensor(staff, regions, make_elder):
     elder = make_elder(name="独居张", living_arrangement="alone")
-    device, secret = services.device_register(by=staff["admin"], serial="PIR01", type="activity",
-                                              region=regions["tangping"], elder=elder)  # fmt: skip
+    device, secret = services.device_register(
+        by=staff["admin"],
+        serial="PIR01",
+        type="activity",
+        region=regions["tangping"],
+        elder=elder,
+    )
     t = now_ms()
-    post({"X-Device-Serial": "PIR01", "X-Device-Secret": secret}, [msg(1, t - 13 * 3_600_000, event="activity"),
-                                                                    msg(2, t - 60_000, event="heartbeat")])  # fmt: skip
+    post(
+        {"X-Device-Serial": "PIR01", "X-Device-Secret": secret},
+        [
+            msg(1, t - 13 * 3_600_000, event="activity"),
+            msg(2, t - 60_000, event="heartbeat"),
+        ],
+    )
     assert services.check_silence(now_ms_=t) == 1
     assert Alarm.objects.get().kind == "no_activity"
 
@@ -255,11 +295,22 @@ def test_vendor_message_body_may_be_a_single_object(watch):
 
 
 def _gateway_with_two_watches(staff, regions, make_elder):
-    gateway, _ = services.gateway_create(by=staff["admin"], code="GW-2", name="两台手表", vendor="yanglao",
-                                         region=regions["city"])  # fmt: skip
+    gateway, _ = services.gateway_create(
+        by=staff["admin"],
+        code="GW-2",
+        name="两台手表",
+        vendor="yanglao",
+        region=regions["city"],
+    )
     for serial in ("WA1", "WB1"):
-        services.device_register(by=staff["admin"], serial=serial, type="watch", region=regions["tangping"],
-                                 gateway=gateway, elder=make_elder())  # fmt: skip
+        services.device_register(
+            by=staff["admin"],
+            serial=serial,
+            type="watch",
+            region=regions["tangping"],
+            gateway=gateway,
+            elder=make_elder(),
+        )
     return gateway
 
 
@@ -272,10 +323,12 @@ def test_an_alarm_is_committed_before_the_routine_readings_of_its_batch(
     rest without raising it twice (issue 5: fast alarms, nothing lost, nothing doubled)."""
     gateway = _gateway_with_two_watches(staff, regions, make_elder)
     t = now_ms()
-    batch = [{"device": "WB1", **msg(1, t - 900, hr=72)},
-             {"device": "WA1", **msg(1, t - 800, hr=75)},
-             {"device": "WA1", **msg(2, t - 700, event="sos")},
-             {"device": "WB1", **msg(2, t - 600, hr=74, battery=90)}]  # fmt: skip
+    batch = [
+        {"device": "WB1", **msg(1, t - 900, hr=72)},
+        {"device": "WA1", **msg(1, t - 800, hr=75)},
+        {"device": "WA1", **msg(2, t - 700, event="sos")},
+        {"device": "WB1", **msg(2, t - 600, hr=74, battery=90)},
+    ]
     real_insert, calls = services.telemetry_ingest._insert_readings, []
 
     def dies_on_the_routine_part(rows):
@@ -316,10 +369,12 @@ def test_a_normal_reading_between_two_abnormal_ones_of_a_batch_breaks_the_run(
     "two abnormal heart rates in a row" sees the normal one between them."""
     gateway = _gateway_with_two_watches(staff, regions, make_elder)
     t = now_ms()
-    batch = [{"device": "WA1", **msg(1, t - 3000, hr=150)},
-             {"device": "WB1", **msg(1, t - 2500, hr=70)},
-             {"device": "WA1", **msg(2, t - 2000, hr=72)},
-             {"device": "WA1", **msg(3, t - 1000, hr=155)}]  # fmt: skip
+    batch = [
+        {"device": "WA1", **msg(1, t - 3000, hr=150)},
+        {"device": "WB1", **msg(1, t - 2500, hr=70)},
+        {"device": "WA1", **msg(2, t - 2000, hr=72)},
+        {"device": "WA1", **msg(3, t - 1000, hr=155)},
+    ]
     result = services.ingest(batch, vendor="yanglao", source="http", gateway=gateway)
     assert (result.accepted, result.alarms) == (4, [])
     assert not Alarm.objects.exists()
@@ -345,8 +400,24 @@ def test_the_simulator_command_sends_telemetry_that_is_stored(
     devices.write_text(
         json.dumps({"devices": [{"serial": watch.serial, "secret": watch.secret}]})
     )
-    code = main(["simulate-devices", "--devices-file", str(devices), "--url", live_server.url,
-                 "--rate", "20", "--duration", "1", "--per-device", "--threads", "1", "--sos", "1"])  # fmt: skip
+    code = main(
+        [
+            "simulate-devices",
+            "--devices-file",
+            str(devices),
+            "--url",
+            live_server.url,
+            "--rate",
+            "20",
+            "--duration",
+            "1",
+            "--per-device",
+            "--threads",
+            "1",
+            "--sos",
+            "1",
+        ]
+    )
     assert code == 0
     assert Reading.objects.filter(device=watch).exists()
     assert Alarm.objects.filter(kind="sos").exists()

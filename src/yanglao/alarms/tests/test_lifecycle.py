@@ -46,8 +46,14 @@ def test_acknowledge_act_resolve_with_who_and_when(sos, staff):
     )
     assert sos.acknowledged_by == olga and sos.acknowledged_at <= sos.resolved_at
     kinds = list(sos.events.values_list("kind", "action", "by__username"))
-    assert kinds == [("raised", "", None), ("notified", "", None), ("acknowledged", "", "olga"),
-                     ("action", "call_elder", "olga"), ("action", "dispatch", "olga"), ("resolved", "", "olga")]  # fmt: skip
+    assert kinds == [
+        ("raised", "", None),
+        ("notified", "", None),
+        ("acknowledged", "", "olga"),
+        ("action", "call_elder", "olga"),
+        ("action", "dispatch", "olga"),
+        ("resolved", "", "olga"),
+    ]
     with pytest.raises(ValidationFailed, match="已办结"):
         services.alarm_act(by=olga, alarm_id=sos.pk, action="note", note="x")
 
@@ -90,8 +96,14 @@ def test_overdue_alarms_escalate_together_each_once(watch, settings):
     """One pass escalates every overdue alarm, each with one 升级 event; a fresh one waits."""
     settings.ALARM_ACK_SECONDS = 60
     t = now_ms() / 1000
-    post(watch, [{"id": "a", "ts": t, "event": "sos"}, {"id": "b", "ts": t, "event": "fall"},
-                 {"id": "c", "ts": t, "bp": [190, 100]}])  # fmt: skip
+    post(
+        watch,
+        [
+            {"id": "a", "ts": t, "event": "sos"},
+            {"id": "b", "ts": t, "event": "fall"},
+            {"id": "c", "ts": t, "bp": [190, 100]},
+        ],
+    )
     alarms = list(Alarm.objects.order_by("pk"))
     assert len(alarms) == 3
     Alarm.objects.filter(pk=alarms[0].pk).update(status="acknowledged")
@@ -187,10 +199,19 @@ def test_pages_render_for_operator_and_lead(sos, staff):
         f"/alarms/{sos.pk}/act/", {"action": "dispatch", "note": ""}, follow=True
     )
     assert "请填写说明" in r.content.decode()
-    for url in ["/alarms/supervisor/", "/alarms/report/", "/alarms/history/?kind=sos&status=open",
-                "/alarms/devices/?state=online", f"/alarms/devices/{sos.device_id}/", "/alarms/quarantine/",
-                "/alarms/notifications/", f"/alarms/thresholds/{sos.elder_id}/", f"/alarms/{sos.pk}/card/",
-                "/alarms/queue/", "/alarms/report/?month=2026-13"]:  # fmt: skip
+    for url in [
+        "/alarms/supervisor/",
+        "/alarms/report/",
+        "/alarms/history/?kind=sos&status=open",
+        "/alarms/devices/?state=online",
+        f"/alarms/devices/{sos.device_id}/",
+        "/alarms/quarantine/",
+        "/alarms/notifications/",
+        f"/alarms/thresholds/{sos.elder_id}/",
+        f"/alarms/{sos.pk}/card/",
+        "/alarms/queue/",
+        "/alarms/report/?month=2026-13",
+    ]:
         assert lena.get(url).status_code == 200, url
     export = lena.get("/alarms/history/export.csv?kind=sos")
     assert export.status_code == 200 and "李桂兰" in b"".join(
@@ -207,11 +228,27 @@ def test_register_bind_and_thresholds_from_the_pages(staff, make_elder):
         {"serial": "x", "type": "watch", "vendor": "yanglao", "region": "360203001001"},
     )
     assert "设备编号应为" in r.content.decode()
-    r = bob.post("/alarms/devices/new/", {"serial": "W77", "type": "watch", "vendor": "yanglao",
-                                          "region": "360222", "elder": ""})  # fmt: skip
+    r = bob.post(
+        "/alarms/devices/new/",
+        {
+            "serial": "W77",
+            "type": "watch",
+            "vendor": "yanglao",
+            "region": "360222",
+            "elder": "",
+        },
+    )
     assert "不在您的管辖范围内" in r.content.decode()
-    r = bob.post("/alarms/devices/new/", {"serial": "W77", "type": "watch", "vendor": "yanglao",
-                                          "region": "360203001001", "elder": elder.id_number})  # fmt: skip
+    r = bob.post(
+        "/alarms/devices/new/",
+        {
+            "serial": "W77",
+            "type": "watch",
+            "vendor": "yanglao",
+            "region": "360203001001",
+            "elder": elder.id_number,
+        },
+    )
     assert "只显示这一次" in r.content.decode()
     from yanglao.alarms.models import Device
 
@@ -268,8 +305,16 @@ def test_api_registers_a_device_and_returns_its_secret_once(
 ):
     api = api_token(staff["bob"])
     elder = make_elder()
-    r = api.post("/api/v1/devices", {"serial": "API-1", "type": "sos_pager", "region": "360203001001",
-                                     "elder_id": elder.pk}, content_type="application/json")  # fmt: skip
+    r = api.post(
+        "/api/v1/devices",
+        {
+            "serial": "API-1",
+            "type": "sos_pager",
+            "region": "360203001001",
+            "elder_id": elder.pk,
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     secret = r.json()["secret"]
     ok = post(
@@ -277,8 +322,11 @@ def test_api_registers_a_device_and_returns_its_secret_once(
         [{"id": "1", "ts": now_ms() / 1000, "event": "sos"}],
     )
     assert ok.json()["alarms"] == 1
-    r = api.post("/api/v1/devices", {"serial": "API-1", "type": "sos_pager", "region": "360203001001"},
-                 content_type="application/json")  # fmt: skip
+    r = api.post(
+        "/api/v1/devices",
+        {"serial": "API-1", "type": "sos_pager", "region": "360203001001"},
+        content_type="application/json",
+    )
     assert r.status_code == 422 and "已登记" in r.json()["detail"][0]["msg"]
 
 

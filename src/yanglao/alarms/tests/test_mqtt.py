@@ -47,8 +47,11 @@ class Broker:
         self.start()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [self.binary, "-c", str(self.conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
@@ -318,10 +321,21 @@ def test_worker_processes_end_when_the_bridge_is_killed(broker):
     import sys
 
     bridge = subprocess.Popen(
-        [sys.executable, "-m", "yanglao.cli", "mqtt-bridge", "--url", broker,
-         "--client-id", "bridge-k", "--processes", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "yanglao.cli",
+            "mqtt-bridge",
+            "--url",
+            broker,
+            "--client-id",
+            "bridge-k",
+            "--processes",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert wait_for(lambda: len(_children(bridge.pid)) == 2, timeout=60)
         workers = _children(bridge.pid)

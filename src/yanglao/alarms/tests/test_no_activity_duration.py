@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def _sensor(staff, regions, make_elder):
     elder = make_elder(name="独居张", living_arrangement="alone")
-    device, secret = services.device_register(by=staff["admin"], serial="PIR02", type="activity",
-                                              region=regions["tangping"], elder=elder)  # fmt: skip
+    device, secret = services.device_register(
+        by=staff["admin"],
+        serial="PIR02",
+        type="activity",
+        region=regions["tangping"],
+        elder=elder,
+    )
     return device, {"X-Device-Serial": "PIR02", "X-Device-Secret": secret}
 
 

@@ -17,8 +17,13 @@ def test_an_operator_who_acknowledges_an_alarm_is_on_duty(staff, regions, make_e
     from yanglao.alarms.tests.test_ingest import msg
 
     elder = make_elder(name="张三")
-    _device, secret = services.device_register(by=staff["admin"], serial="SOS01", type="sos_pager",
-                                               region=regions["tangping"], elder=elder)  # fmt: skip
+    _device, secret = services.device_register(
+        by=staff["admin"],
+        serial="SOS01",
+        type="sos_pager",
+        region=regions["tangping"],
+        elder=elder,
+    )
     post(
         {"X-Device-Serial": "SOS01", "X-Device-Secret": secret},
         [msg(1, now_ms(), event="sos")],

@@ -36,9 +36,20 @@ def test_native_message_becomes_readings():
 
 
 def test_vendor_gateway_format_maps_to_the_same_readings():
-    m = check({"imei": "8612", "seq": 9, "time": NOW,
-               "data": [{"type": "HEART", "value": 72}, {"type": "BP", "value": "130/85"},
-                        {"type": "GPS", "value": "117.2,29.3"}, {"type": "SOS"}]}, "hx")  # fmt: skip
+    m = check(
+        {
+            "imei": "8612",
+            "seq": 9,
+            "time": NOW,
+            "data": [
+                {"type": "HEART", "value": 72},
+                {"type": "BP", "value": "130/85"},
+                {"type": "GPS", "value": "117.2,29.3"},
+                {"type": "SOS"},
+            ],
+        },
+        "hx",
+    )
     assert m.serial == "8612" and m.msg_id == "9"
     assert m.readings == (
         (Metric.HEART_RATE, 72.0, None),
@@ -92,8 +103,10 @@ def run(metric, values, thr=rules.DEFAULTS):
 
 
 def test_heart_rate_needs_two_abnormal_readings_in_a_row():
-    assert run(Metric.HEART_RATE, [(72, None), (142, None), (75, None), (145, None), (150, None), (39, None)]) == [
-        None, None, None, None, "heart_rate", "heart_rate"]  # fmt: skip
+    assert run(
+        Metric.HEART_RATE,
+        [(72, None), (142, None), (75, None), (145, None), (150, None), (39, None)],
+    ) == [None, None, None, None, "heart_rate", "heart_rate"]
 
 
 def test_a_personal_threshold_wins_over_the_default():
@@ -120,14 +133,20 @@ def test_blood_pressure_spo2_and_events():
 
 
 def test_low_battery_and_geofence_raise_on_the_crossing_only():
-    assert run(Metric.BATTERY, [(50, None), (14, None), (12, None), (60, None), (10, None)]) == [
-        None, "low_battery", None, None, "low_battery"]  # fmt: skip
+    assert run(
+        Metric.BATTERY, [(50, None), (14, None), (12, None), (60, None), (10, None)]
+    ) == [None, "low_battery", None, None, "low_battery"]
     fence = rules.thresholds_from(
         {"geofence_lat": 29.29, "geofence_lng": 117.20, "geofence_radius_m": 500}
     )
     inside, outside = (29.2905, 117.2005), (29.30, 117.22)
     assert run(Metric.LOCATION, [inside, outside, outside, inside, outside], fence) == [
-        None, "geofence", None, None, "geofence"]  # fmt: skip
+        None,
+        "geofence",
+        None,
+        None,
+        "geofence",
+    ]
     assert run(Metric.LOCATION, [outside]) == [
         None
     ]  # no fence set: location is history only

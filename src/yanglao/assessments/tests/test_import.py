@@ -64,9 +64,14 @@ def test_bad_rows_are_named_and_nothing_is_written(users, two, make_elder):
     report = import_historical_csv(by=users["bob"], data=_csv(two, bad))  # bob: 珠山区
     columns = [(row, column) for row, column, _v, _r in report.errors]
     assert columns == [
-        (4, "身份证号"), (5, "姓名"), (6, "评估标准"), (7, "评估日期"), (8, "能力等级"),
-        (9, "能力等级"), (10, "身份证号"),
-    ]  # fmt: skip
+        (4, "身份证号"),
+        (5, "姓名"),
+        (6, "评估标准"),
+        (7, "评估日期"),
+        (8, "能力等级"),
+        (9, "能力等级"),
+        (10, "身份证号"),
+    ]
     reasons = {row: reason for row, _c, _v, reason in report.errors}
     assert (
         "0–3" in reasons[8] and "初步等级3" in reasons[9] and "管辖范围" in reasons[10]

@@ -212,9 +212,15 @@ def test_every_offending_field_is_named():
     with pytest.raises(InvalidAnswers) as exc:
         parse_answers(doc)
     assert set(exc.value.errors) == {
-        "items.B.2.4", "items.B.3.7", "items.B.1.1", "items.B.9.9", "diagnoses[1]",
-        "risk_events.跌倒", "risk_events.摔跤", "coma",
-    }  # fmt: skip
+        "items.B.2.4",
+        "items.B.3.7",
+        "items.B.1.1",
+        "items.B.9.9",
+        "diagnoses[1]",
+        "risk_events.跌倒",
+        "risk_events.摔跤",
+        "coma",
+    }
     assert (
         exc.value.errors["items.B.2.4"]
         == "上下楼梯（连续上下10~15个台阶）的评分应为 0、1、2、3 之一"

@@ -31,8 +31,17 @@ from yanglao.elders.models import Elder
 # --- applications ---------------------------------------------------------------------------------
 
 
-def application_submit(*, by, programme: Programme, elder: Elder, applicant_kind: str, applicant_name: str,
-                       reason: str = "", from_month: dt.date | None = None, files=()) -> Application:  # fmt: skip
+def application_submit(
+    *,
+    by,
+    programme: Programme,
+    elder: Elder,
+    applicant_kind: str,
+    applicant_name: str,
+    reason: str = "",
+    from_month: dt.date | None = None,
+    files=(),
+) -> Application:
     """File an application for the person (by a community worker, for the person or family)."""
     if not permissions.may_write_registry(by):
         raise ValidationFailed({"__all__": "只有社区、街道或民政工作人员可以受理申请"})
@@ -67,10 +76,14 @@ def application_submit(*, by, programme: Programme, elder: Elder, applicant_kind
     try:
         with transaction.atomic():
             a = Application.objects.create(
-                programme=programme, elder=elder, applicant_kind=applicant_kind,
-                applicant_name=applicant_name.strip(), reason=reason.strip(), from_month=from_month,
+                programme=programme,
+                elder=elder,
+                applicant_kind=applicant_kind,
+                applicant_name=applicant_name.strip(),
+                reason=reason.strip(),
+                from_month=from_month,
                 submitted_by=by,
-            )  # fmt: skip
+            )
             for f in files:
                 Attachment.objects.create(application=a, file=f, name=f.name[:120])
     except IntegrityError as exc:
@@ -88,7 +101,11 @@ def application_decide(
     """Decide the current step. Each step by its own role; one person decides at most one step of
     an application and never one they filed. Approving the last step enrols the person from the
     month applied for (months already paid are made up by back-pay in the next cycle)."""
-    a = Application.objects.select_for_update().select_related("programme", "elder__residence_region").get(pk=application.pk)  # fmt: skip
+    a = (
+        Application.objects.select_for_update()
+        .select_related("programme", "elder__residence_region")
+        .get(pk=application.pk)
+    )
     if not region_path_allowed(by, a.elder.residence_region.path):
         raise NotInScope
     steps = a.programme.steps

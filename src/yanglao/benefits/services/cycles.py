@@ -69,10 +69,20 @@ def cycle_start(*, by, month: dt.date, region: Region) -> Cycle:
             {"month": f"{region.name}在{month:%Y年%m月}没有有效的补贴政策"}
         )
     cycle, created = Cycle.objects.update_or_create(
-        month=month, region=region,
-        defaults=dict(status=Cycle.Status.RUNNING, phase="排队等待计算", progress=0, error="", run_by=by,
-                      run_at=timezone.now(), finished_at=None, totals={}, people=0),
-    )  # fmt: skip
+        month=month,
+        region=region,
+        defaults=dict(
+            status=Cycle.Status.RUNNING,
+            phase="排队等待计算",
+            progress=0,
+            error="",
+            run_by=by,
+            run_at=timezone.now(),
+            finished_at=None,
+            totals={},
+            people=0,
+        ),
+    )
     audit(
         by=by,
         action="create" if created else "update",
@@ -100,9 +110,14 @@ def cycle_run(cycle_id: int) -> Cycle:
             Entitlement.objects.filter(cycle=cycle).delete()
             bulk_insert_values(Entitlement, ENTITLEMENT_COLUMNS, _as_values(rows))
             Cycle.objects.filter(pk=cycle.pk).update(
-                status=Cycle.Status.COMPUTED, phase="计算完成，待审批", progress=100, totals=totals,
-                people=people, finished_at=timezone.now(), seconds=round(time.perf_counter() - started, 2),
-            )  # fmt: skip
+                status=Cycle.Status.COMPUTED,
+                phase="计算完成，待审批",
+                progress=100,
+                totals=totals,
+                people=people,
+                finished_at=timezone.now(),
+                seconds=round(time.perf_counter() - started, 2),
+            )
     except Exception as exc:  # the reason is kept on the cycle for the page
         log.exception("cycle %s failed", cycle.pk)
         Cycle.objects.filter(pk=cycle.pk).update(
@@ -194,11 +209,32 @@ def _compute(cycle: Cycle, progress):
                 )
             elder_id = int(people.elder_id[i])
             before = previous.pop((elder_id, programme.pk), None)
-            change = Entitlement.Change.NEW if before is None else (
-                Entitlement.Change.SAME if before == decision.amount_fen else Entitlement.Change.CHANGED)  # fmt: skip
-            rows.append(_row(cycle, programme, version, elder_id, int(people.residence[i]),
-                             int(people.facility[i]) if payee else None, day, Entitlement.Kind.REGULAR,
-                             decision.amount_fen, decision.text, _tier(decision), change, before))  # fmt: skip
+            change = (
+                Entitlement.Change.NEW
+                if before is None
+                else (
+                    Entitlement.Change.SAME
+                    if before == decision.amount_fen
+                    else Entitlement.Change.CHANGED
+                )
+            )
+            rows.append(
+                _row(
+                    cycle,
+                    programme,
+                    version,
+                    elder_id,
+                    int(people.residence[i]),
+                    int(people.facility[i]) if payee else None,
+                    day,
+                    Entitlement.Kind.REGULAR,
+                    decision.amount_fen,
+                    decision.text,
+                    _tier(decision),
+                    change,
+                    before,
+                )
+            )
         rows.extend(
             _stopped(
                 cycle,
@@ -241,8 +277,21 @@ def _stopped(
                 .values_list("residence_region_id", flat=True)
                 .first()
             )
-        yield _row(cycle, programme, version, elder_id, region, None, day, Entitlement.Kind.STOPPED,
-                   0, text, "", Entitlement.Change.STOPPED, before)  # fmt: skip
+        yield _row(
+            cycle,
+            programme,
+            version,
+            elder_id,
+            region,
+            None,
+            day,
+            Entitlement.Kind.STOPPED,
+            0,
+            text,
+            "",
+            Entitlement.Change.STOPPED,
+            before,
+        )
 
 
 def _corrections(cycle: Cycle, programmes, names, paths) -> list[dict]:
@@ -279,16 +328,33 @@ def _corrections(cycle: Cycle, programmes, names, paths) -> list[dict]:
                 kind = (
                     Entitlement.Kind.BACKPAY if due > had else Entitlement.Kind.RECOVERY
                 )
-                text = (f"{'补发' if due > had else '追回'}{month:%Y年%m月}：按现有信息应发 {fen_to_yuan_text(due)}，"
-                        f"已核定 {fen_to_yuan_text(had)}。{decision.text}")  # fmt: skip
+                text = (
+                    f"{'补发' if due > had else '追回'}{month:%Y年%m月}：按现有信息应发 {fen_to_yuan_text(due)}，"
+                    f"已核定 {fen_to_yuan_text(had)}。{decision.text}"
+                )
                 payee = (
                     int(people.facility[i])
                     if programme.unit == Programme.Unit.INSTITUTION
                     and people.facility[i]
                     else None
                 )
-                rows.append(_row(cycle, programme, version, elder_id, int(people.residence[i]), payee, month, kind,
-                                 due - had, text, _tier(decision), Entitlement.Change.CORRECTION, had))  # fmt: skip
+                rows.append(
+                    _row(
+                        cycle,
+                        programme,
+                        version,
+                        elder_id,
+                        int(people.residence[i]),
+                        payee,
+                        month,
+                        kind,
+                        due - had,
+                        text,
+                        _tier(decision),
+                        Entitlement.Change.CORRECTION,
+                        had,
+                    )
+                )
     return rows
 
 
@@ -309,17 +375,43 @@ def _row(
 ):
     city, county, town = _split(amount, tuple(sorted(programme.funding.items())))
     return {
-        "cycle_id": cycle.pk, "programme_id": programme.pk, "version_id": version.pk, "elder_id": elder_id,
-        "facility_id": facility_id, "region_id": region_id, "month": month, "kind": kind, "change": change,
-        "amount_fen": amount, "previous_fen": before, "tier": tier[:60], "explanation": text,
-        "city_fen": city, "county_fen": county, "town_fen": town,
-    }  # fmt: skip
+        "cycle_id": cycle.pk,
+        "programme_id": programme.pk,
+        "version_id": version.pk,
+        "elder_id": elder_id,
+        "facility_id": facility_id,
+        "region_id": region_id,
+        "month": month,
+        "kind": kind,
+        "change": change,
+        "amount_fen": amount,
+        "previous_fen": before,
+        "tier": tier[:60],
+        "explanation": text,
+        "city_fen": city,
+        "county_fen": county,
+        "town_fen": town,
+    }
 
 
 ENTITLEMENT_COLUMNS = [
-    "cycle_id", "programme_id", "version_id", "elder_id", "facility_id", "region_id", "month", "kind", "change",
-    "amount_fen", "previous_fen", "tier", "explanation", "city_fen", "county_fen", "town_fen",
-]  # fmt: skip
+    "cycle_id",
+    "programme_id",
+    "version_id",
+    "elder_id",
+    "facility_id",
+    "region_id",
+    "month",
+    "kind",
+    "change",
+    "amount_fen",
+    "previous_fen",
+    "tier",
+    "explanation",
+    "city_fen",
+    "county_fen",
+    "town_fen",
+]
 
 
 def _as_values(rows: list[dict]):

@@ -42,8 +42,14 @@ def bank_account_set(
         raise ValidationFailed({"bank": "请填写开户银行"})
     owner = {"elder": elder} if elder is not None else {"facility": facility}
     account_obj, _ = BankAccount.objects.update_or_create(
-        **owner, defaults={"bank": bank.strip(), "holder": holder.strip(), "account_enc": pii.encrypt(digits), "account_last4": digits[-4:]}
-    )  # fmt: skip
+        **owner,
+        defaults={
+            "bank": bank.strip(),
+            "holder": holder.strip(),
+            "account_enc": pii.encrypt(digits),
+            "account_last4": digits[-4:],
+        },
+    )
     audit(
         by=by,
         action="update",
@@ -90,17 +96,29 @@ def payment_batch_create(*, by, cycle: Cycle) -> tuple[PaymentBatch, list[str]]:
         )
     with transaction.atomic():
         n = PaymentBatch.objects.filter(cycle=cycle).count() + 1
-        batch = PaymentBatch.objects.create(number=f"FF{cycle.month:%Y%m}-{cycle.region.code}-{n}", cycle=cycle, created_by=by)  # fmt: skip
+        batch = PaymentBatch.objects.create(
+            number=f"FF{cycle.month:%Y%m}-{cycle.region.code}-{n}",
+            cycle=cycle,
+            created_by=by,
+        )
         rows = []
         for seq, key in enumerate(payable, 1):
             a = accounts[key]
-            rows.append({
-                "ref": f"{batch.number}-{seq:06d}", "event": LedgerEntry.Event.ISSUED, "batch_id": batch.pk,
-                "elder_id": key[1] if key[0] == "elder" else None,
-                "facility_id": key[1] if key[0] == "facility" else None,
-                "payee": a.holder, "bank": a.bank, "account_enc": a.account_enc, "account_last4": a.account_last4,
-                "amount_fen": owed[key], "by_id": by.pk,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "ref": f"{batch.number}-{seq:06d}",
+                    "event": LedgerEntry.Event.ISSUED,
+                    "batch_id": batch.pk,
+                    "elder_id": key[1] if key[0] == "elder" else None,
+                    "facility_id": key[1] if key[0] == "facility" else None,
+                    "payee": a.holder,
+                    "bank": a.bank,
+                    "account_enc": a.account_enc,
+                    "account_last4": a.account_last4,
+                    "amount_fen": owed[key],
+                    "by_id": by.pk,
+                }
+            )
         bulk_insert(LedgerEntry, rows)
     total = sum(owed[k] for k in payable)
     audit(
@@ -213,12 +231,25 @@ def bank_return_import(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        bulk_insert(LedgerEntry, [
-            {"ref": e.ref, "event": LedgerEntry.Event.PAID if ok else LedgerEntry.Event.FAILED, "batch_id": batch.pk,
-             "elder_id": e.elder_id, "facility_id": e.facility_id, "payee": e.payee, "bank": e.bank,
-             "account_last4": e.account_last4, "amount_fen": e.amount_fen, "reason": why[:200], "by_id": by.pk}
-            for e, ok, why in marks
-        ])  # fmt: skip
+        bulk_insert(
+            LedgerEntry,
+            [
+                {
+                    "ref": e.ref,
+                    "event": LedgerEntry.Event.PAID if ok else LedgerEntry.Event.FAILED,
+                    "batch_id": batch.pk,
+                    "elder_id": e.elder_id,
+                    "facility_id": e.facility_id,
+                    "payee": e.payee,
+                    "bank": e.bank,
+                    "account_last4": e.account_last4,
+                    "amount_fen": e.amount_fen,
+                    "reason": why[:200],
+                    "by_id": by.pk,
+                }
+                for e, ok, why in marks
+            ],
+        )
     paid = sum(1 for _e, ok, _r in marks if ok)
     audit(
         by=by,
@@ -249,9 +280,14 @@ def recovery_record(*, by, elder: Elder, amount_fen: int, note: str) -> LedgerEn
     with transaction.atomic():
         n = LedgerEntry.objects.filter(event=LedgerEntry.Event.RETURNED).count() + 1
         entry = LedgerEntry.objects.create(
-            ref=f"ZH{timezone.localdate():%Y%m%d}-{n:06d}", event=LedgerEntry.Event.RETURNED, elder=elder,
-            payee=elder.name, amount_fen=amount_fen, reason=note[:200], by=by,
-        )  # fmt: skip
+            ref=f"ZH{timezone.localdate():%Y%m%d}-{n:06d}",
+            event=LedgerEntry.Event.RETURNED,
+            elder=elder,
+            payee=elder.name,
+            amount_fen=amount_fen,
+            reason=note[:200],
+            by=by,
+        )
     audit(
         by=by,
         action="create",

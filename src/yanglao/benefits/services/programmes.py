@@ -20,9 +20,20 @@ from yanglao.regions.models import Region
 # --- programmes and versions ----------------------------------------------------------------------
 
 
-def programme_create(*, by, code: str, name: str, region: Region, unit: str = "person",
-                     needs_application: bool = False, steps=(), funding=None, annual_budget_fen: int = 0,
-                     order: int = 10, note: str = "") -> Programme:  # fmt: skip
+def programme_create(
+    *,
+    by,
+    code: str,
+    name: str,
+    region: Region,
+    unit: str = "person",
+    needs_application: bool = False,
+    steps=(),
+    funding=None,
+    annual_budget_fen: int = 0,
+    order: int = 10,
+    note: str = "",
+) -> Programme:
     _require_bureau(by, region)
     errors = {}
     if Programme.objects.filter(code=code).exists():
@@ -39,9 +50,17 @@ def programme_create(*, by, code: str, name: str, region: Region, unit: str = "p
     if errors:
         raise ValidationFailed(errors)
     p = Programme.objects.create(
-        code=code, name=name, region=region, unit=unit, needs_application=needs_application,
-        steps=list(steps), funding=funding, annual_budget_fen=annual_budget_fen, order=order, note=note,
-    )  # fmt: skip
+        code=code,
+        name=name,
+        region=region,
+        unit=unit,
+        needs_application=needs_application,
+        steps=list(steps),
+        funding=funding,
+        annual_budget_fen=annual_budget_fen,
+        order=order,
+        note=note,
+    )
     audit_create(by=by, obj=p, summary=f"新建补贴项目 {name}")
     return p
 
@@ -56,19 +75,35 @@ def _check_funding(funding: dict) -> dict[str, str]:
     return {}
 
 
-def version_create(*, by, programme: Programme, version: str, effective_from: dt.date,
-                   effective_to: dt.date | None, conditions: dict, amount: dict, note: str = "") -> PolicyVersion:  # fmt: skip
+def version_create(
+    *,
+    by,
+    programme: Programme,
+    version: str,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    conditions: dict,
+    amount: dict,
+    note: str = "",
+) -> PolicyVersion:
     """A new version of a programme's rules. Refused, naming the reason, when the rules are
     inconsistent (tier gaps or overlaps, fractions of a fen) or its period overlaps another."""
     _require_bureau(by, programme.region)
     names = selectors.programme_names()
     try:
         policy = rules.policy_from_data(
-            programme=programme.code, name=programme.name, version=version,
-            effective_from=effective_from, effective_to=effective_to, conditions=conditions,
-            amount=amount, unit=programme.unit, region_path=programme.region.path,
-            region_name=programme.region.name, programmes={k: v for k, v in names.items() if k != programme.code},
-        )  # fmt: skip
+            programme=programme.code,
+            name=programme.name,
+            version=version,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            conditions=conditions,
+            amount=amount,
+            unit=programme.unit,
+            region_path=programme.region.path,
+            region_name=programme.region.name,
+            programmes={k: v for k, v in names.items() if k != programme.code},
+        )
     except rules.InvalidPolicy as exc:
         raise ValidationFailed(exc.errors) from exc
     if not version.strip():
@@ -87,9 +122,15 @@ def version_create(*, by, programme: Programme, version: str, effective_from: dt
             {"effective_from": f"有效期与版本 {other} 重叠：请先为旧版本设置终止日期"}
         )
     v = PolicyVersion.objects.create(
-        programme=programme, version=version, effective_from=effective_from, effective_to=effective_to,
-        conditions=conditions, amount=amount, note=note, created_by=by,
-    )  # fmt: skip
+        programme=programme,
+        version=version,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        conditions=conditions,
+        amount=amount,
+        note=note,
+        created_by=by,
+    )
     audit_create(by=by, obj=v, summary=f"{programme.name} 新政策版本 {version}")
     return v
 
@@ -111,6 +152,12 @@ def version_close(
     before = version.effective_to
     version.effective_to = effective_to
     version.save(update_fields=["effective_to"])
-    audit(by=by, action="update", obj=version, summary=f"终止政策版本 {version.version}",
-          before={"effective_to": str(before)}, after={"effective_to": str(effective_to)})  # fmt: skip
+    audit(
+        by=by,
+        action="update",
+        obj=version,
+        summary=f"终止政策版本 {version.version}",
+        before={"effective_to": str(before)},
+        after={"effective_to": str(effective_to)},
+    )
     return version

@@ -20,9 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def _apply(staff, programmes, elder):
     return services.application_submit(
-        by=staff["cid"], programme=programmes["fuwu"], elder=elder, applicant_kind="self",
+        by=staff["cid"],
+        programme=programmes["fuwu"],
+        elder=elder,
+        applicant_kind="self",
         applicant_name=elder.name,
-    )  # fmt: skip
+    )
 
 
 def test_approving_against_a_cross_asks_for_the_reason(

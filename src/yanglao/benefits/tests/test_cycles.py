@@ -25,8 +25,12 @@ LONG_AGO = dt.date(2024, 1, 1)
 
 def _level(users, elder, level, on=None):
     assessment_record_historical(
-        by=users["alice"], elder=elder, standard=GBT_42195, assessed_on=on or months_ago(3) + dt.timedelta(days=3), final_level=level
-    )  # fmt: skip
+        by=users["alice"],
+        elder=elder,
+        standard=GBT_42195,
+        assessed_on=on or months_ago(3) + dt.timedelta(days=3),
+        final_level=level,
+    )
 
 
 def _of(cycle, elder, code=None, kind="regular"):
@@ -149,9 +153,13 @@ def test_backpay_when_approval_comes_late(users, staff, regions, programmes, per
     poor = person(name="低保户", birth=dt.date(1950, 1, 1))
     category_add(by=users["alice"], elder=poor, category="dibao", start_date=LONG_AGO)
     application = services.application_submit(
-        by=users["carol"], programme=programmes["fuwu"], elder=poor, applicant_kind="family",
-        applicant_name="王儿子", from_month=months_ago(2),
-    )  # fmt: skip
+        by=users["carol"],
+        programme=programmes["fuwu"],
+        elder=poor,
+        applicant_kind="family",
+        applicant_name="王儿子",
+        from_month=months_ago(2),
+    )
     first = run_cycle(users["alice"], months_ago(2), regions["city"])
     services.cycle_approve(by=staff["amy"], cycle=first)
     assert _of(first, poor) == []  # not approved yet: nothing
@@ -207,8 +215,20 @@ def test_approval_steps_are_separated(users, staff, programmes, person):
 
 
 def _second_open(staff, programmes, poor):
-    services.application_submit(by=staff["cid"], programme=programmes["fuwu"], elder=poor, applicant_kind="self", applicant_name="申请人")  # fmt: skip
-    services.application_submit(by=staff["cid"], programme=programmes["fuwu"], elder=poor, applicant_kind="self", applicant_name="申请人")  # fmt: skip
+    services.application_submit(
+        by=staff["cid"],
+        programme=programmes["fuwu"],
+        elder=poor,
+        applicant_kind="self",
+        applicant_name="申请人",
+    )
+    services.application_submit(
+        by=staff["cid"],
+        programme=programmes["fuwu"],
+        elder=poor,
+        applicant_kind="self",
+        applicant_name="申请人",
+    )
 
 
 def test_a_cycle_that_fails_midway_leaves_nothing_and_can_be_rerun(
@@ -234,18 +254,43 @@ def test_a_cycle_that_fails_midway_leaves_nothing_and_can_be_rerun(
 def test_bad_policies_are_refused_with_reasons(users, programmes):
     p = programmes["gaoling"]
     with pytest.raises(ValidationFailed) as exc:
-        services.version_create(by=users["alice"], programme=p, version="2026", effective_from=dt.date(2026, 1, 1),
-                                effective_to=None, conditions={"min_age": 80}, amount={"by": "flat", "flat_fen": 5000})  # fmt: skip
+        services.version_create(
+            by=users["alice"],
+            programme=p,
+            version="2026",
+            effective_from=dt.date(2026, 1, 1),
+            effective_to=None,
+            conditions={"min_age": 80},
+            amount={"by": "flat", "flat_fen": 5000},
+        )
     assert "重叠" in exc.value.errors["effective_from"]
     with pytest.raises(ValidationFailed) as exc:
-        services.version_create(by=users["alice"], programme=p, version="x", effective_from=dt.date(2020, 1, 1),
-                                effective_to=dt.date(2020, 12, 31), conditions={},
-                                amount={"by": "age", "tiers": [{"low": 80, "high": 89, "amount_fen": 1},
-                                                               {"low": 91, "high": None, "amount_fen": 2}]})  # fmt: skip
+        services.version_create(
+            by=users["alice"],
+            programme=p,
+            version="x",
+            effective_from=dt.date(2020, 1, 1),
+            effective_to=dt.date(2020, 12, 31),
+            conditions={},
+            amount={
+                "by": "age",
+                "tiers": [
+                    {"low": 80, "high": 89, "amount_fen": 1},
+                    {"low": 91, "high": None, "amount_fen": 2},
+                ],
+            },
+        )
     assert "空档" in str(exc.value.errors)
     with pytest.raises(ValidationFailed) as exc:
-        services.version_create(by=users["alice"], programme=p, version="y", effective_from=dt.date(2020, 1, 1),
-                                effective_to=dt.date(2020, 12, 31), conditions={}, amount={"by": "flat", "flat_fen": 1234.5})  # fmt: skip
+        services.version_create(
+            by=users["alice"],
+            programme=p,
+            version="y",
+            effective_from=dt.date(2020, 1, 1),
+            effective_to=dt.date(2020, 12, 31),
+            conditions={},
+            amount={"by": "flat", "flat_fen": 1234.5},
+        )
     assert "不足一分" in exc.value.errors["amount.flat_fen"]
     assert p.versions.count() == 1
     with pytest.raises(ValidationFailed, match="没有有效的补贴政策"):

@@ -61,8 +61,13 @@ def test_version_editor_explains_errors_and_offers_templates(users, programmes):
     page = c.post(url, bad | {"tiers": "80-89 50\n90+ 100"}).content.decode()
     assert "重叠" in page  # the 2025 version has no end date
     assert programmes["gaoling"].versions.count() == 1
-    c.post(f"/benefits/programmes/{programmes['gaoling'].pk}/versions/close/",
-           {"version": programmes["gaoling"].versions.get().pk, "effective_to": "2026-12-31"})  # fmt: skip
+    c.post(
+        f"/benefits/programmes/{programmes['gaoling'].pk}/versions/close/",
+        {
+            "version": programmes["gaoling"].versions.get().pk,
+            "effective_to": "2026-12-31",
+        },
+    )
     response = c.post(url, bad | {"tiers": "80-89 50\n90+ 100"})
     assert response.status_code == 302 and programmes["gaoling"].versions.count() == 2
 
@@ -71,9 +76,15 @@ def test_application_through_the_pages(users, staff, programmes, person):
     poor = person(name="刘低保", birth=dt.date(1944, 1, 1))
     category_add(by=users["alice"], elder=poor, category="dibao", start_date=FROM)
     worker = client_for(staff["cid"])
-    response = worker.post(f"/benefits/elders/{poor.pk}/apply/", {
-        "programme": programmes["fuwu"].pk, "applicant_kind": "family", "applicant_name": "刘女儿", "reason": "低保户",
-    })  # fmt: skip
+    response = worker.post(
+        f"/benefits/elders/{poor.pk}/apply/",
+        {
+            "programme": programmes["fuwu"].pk,
+            "applicant_kind": "family",
+            "applicant_name": "刘女儿",
+            "reason": "低保户",
+        },
+    )
     a = Application.objects.get()
     assert response.status_code == 302 and a.step == 0
     assert (

@@ -102,8 +102,10 @@ def test_the_ledger_is_append_only(users, paid_cycle):
     cycle, _a, _b = paid_cycle
     batch, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
     entry = batch.entries.first()
-    for change in (lambda: LedgerEntry.objects.filter(pk=entry.pk).update(amount_fen=1),
-                   lambda: LedgerEntry.objects.filter(pk=entry.pk).delete()):  # fmt: skip
+    for change in (
+        lambda: LedgerEntry.objects.filter(pk=entry.pk).update(amount_fen=1),
+        lambda: LedgerEntry.objects.filter(pk=entry.pk).delete(),
+    ):
         with pytest.raises(DatabaseError), transaction.atomic():
             change()
     assert LedgerEntry.objects.get(pk=entry.pk).amount_fen == entry.amount_fen

@@ -28,10 +28,17 @@ JDZ = "360000/360200/"
 def gaoling(**kw) -> Policy:
     """Beijing-style 高龄津贴: 80–89 100 元, 90–99 500 元, 100+ 800 元 a month, 户籍 in the city."""
     values = dict(
-        programme="gaoling", name="高龄津贴", version="2026", effective_from=dt.date(2026, 1, 1), effective_to=None,
+        programme="gaoling",
+        name="高龄津贴",
+        version="2026",
+        effective_from=dt.date(2026, 1, 1),
+        effective_to=None,
         conditions=Conditions(min_age=80, hukou_in=JDZ, region_name="景德镇市"),
-        amount=Amount(by="age", tiers=(Tier(80, 89, 10000), Tier(90, 99, 50000), Tier(100, None, 80000))),
-    )  # fmt: skip
+        amount=Amount(
+            by="age",
+            tiers=(Tier(80, 89, 10000), Tier(90, 99, 50000), Tier(100, None, 80000)),
+        ),
+    )
     return Policy(**(values | kw))
 
 
@@ -60,11 +67,23 @@ def test_age_tiers_and_the_explanation():
 
 def test_category_and_level_tiers():
     hardship = Policy(
-        programme="kunnan", name="困难老年人养老服务补贴", version="BJ", effective_from=dt.date(2024, 1, 1), effective_to=None,
-        conditions=Conditions(categories_any=frozenset({"dibao", "dibao_edge", "family_planning"})),
-        amount=Amount(by="category", tiers=(Tier(0, None, 30000, "dibao"), Tier(0, None, 20000, "dibao_edge"),
-                                             Tier(0, None, 10000, "family_planning"))),
-    )  # fmt: skip
+        programme="kunnan",
+        name="困难老年人养老服务补贴",
+        version="BJ",
+        effective_from=dt.date(2024, 1, 1),
+        effective_to=None,
+        conditions=Conditions(
+            categories_any=frozenset({"dibao", "dibao_edge", "family_planning"})
+        ),
+        amount=Amount(
+            by="category",
+            tiers=(
+                Tier(0, None, 30000, "dibao"),
+                Tier(0, None, 20000, "dibao_edge"),
+                Tier(0, None, 10000, "family_planning"),
+            ),
+        ),
+    )
     check_policy(hardship)
     both = evaluate(
         hardship, Facts(age=70, categories=frozenset({"family_planning", "dibao"})), DAY
@@ -74,10 +93,16 @@ def test_category_and_level_tiers():
         hardship, Facts(age=70, categories=frozenset({"tekun"})), DAY
     ).eligible
     care = Policy(
-        programme="huli", name="失能老年人护理补贴", version="BJ", effective_from=dt.date(2024, 1, 1), effective_to=None,
+        programme="huli",
+        name="失能老年人护理补贴",
+        version="BJ",
+        effective_from=dt.date(2024, 1, 1),
+        effective_to=None,
         conditions=Conditions(min_level=2, excludes=frozenset({"tekun_care"})),
-        amount=Amount(by="level", tiers=(Tier(2, 2, 20000), Tier(3, 3, 40000), Tier(4, 4, 60000))),
-    )  # fmt: skip
+        amount=Amount(
+            by="level", tiers=(Tier(2, 2, 20000), Tier(3, 3, 40000), Tier(4, 4, 60000))
+        ),
+    )
     check_policy(care)
     assert evaluate(care, Facts(age=80, ability_level=3), DAY).amount_fen == 40000
     unassessed = evaluate(care, Facts(age=80, ability_level=None), DAY)
@@ -131,9 +156,16 @@ def test_shipped_templates_are_valid_and_read_back_in_chinese(key):
 
     t = TEMPLATES[key]
     p = policy_from_data(
-        programme=key, name="模板", version="t", effective_from=DAY, effective_to=None,
-        conditions=t["conditions"], amount=t["amount"], region_path="11/", region_name="北京市",
-    )  # fmt: skip
+        programme=key,
+        name="模板",
+        version="t",
+        effective_from=DAY,
+        effective_to=None,
+        conditions=t["conditions"],
+        amount=t["amount"],
+        region_path="11/",
+        region_name="北京市",
+    )
     text = "；".join(describe(p))
     assert "户籍在北京市" in text and "元" in text
 
@@ -143,10 +175,17 @@ def test_stored_rules_refuse_bad_values_naming_the_field():
 
     with pytest.raises(InvalidPolicy) as exc:
         policy_from_data(
-            programme="x", name="x", version="1", effective_from=DAY, effective_to=None,
+            programme="x",
+            name="x",
+            version="1",
+            effective_from=DAY,
+            effective_to=None,
             conditions={"min_age": "八十", "categories_any": ["rich"]},
-            amount={"by": "age", "tiers": [{"low": 80, "high": None, "amount_fen": 99.5}]},
-        )  # fmt: skip
+            amount={
+                "by": "age",
+                "tiers": [{"low": 80, "high": None, "amount_fen": 99.5}],
+            },
+        )
     errors = exc.value.errors
     assert errors["conditions.min_age"] == "应为整数"
     assert "rich" in errors["conditions.categories_any"]

@@ -44,9 +44,11 @@ person = st.fixed_dictionaries(
 tiers = {
     "age": st.just((Tier(60, 79, 5000), Tier(80, 99, 10000), Tier(100, None, 40000))),
     "level": st.just((Tier(0, 0, 7000), Tier(1, 2, 30000), Tier(3, 4, 120000))),
-    "category": st.just((Tier(0, None, 30000, "dibao"), Tier(0, None, 10000, "family_planning"))),
+    "category": st.just(
+        (Tier(0, None, 30000, "dibao"), Tier(0, None, 10000, "family_planning"))
+    ),
     "flat": st.just(()),
-}  # fmt: skip
+}
 
 
 @st.composite
@@ -71,23 +73,33 @@ def policies(draw):
         excludes=draw(st.sampled_from([frozenset(), frozenset({"tekun_care"})])),
     )
     return Policy(
-        "p", "测试补贴", "v1", dt.date(2026, 1, 1), draw(st.sampled_from([None, dt.date(2026, 10, 31)])),
-        conditions, Amount(by=by, flat_fen=draw(st.integers(0, 50000)), tiers=draw(tiers[by])),
-    )  # fmt: skip
+        "p",
+        "测试补贴",
+        "v1",
+        dt.date(2026, 1, 1),
+        draw(st.sampled_from([None, dt.date(2026, 10, 31)])),
+        conditions,
+        Amount(by=by, flat_fen=draw(st.integers(0, 50000)), tiers=draw(tiers[by])),
+    )
 
 
 def _columns(rows):
     return People(
         elder_id=np.arange(1, len(rows) + 1, dtype=np.int64),
-        birth=np.array([int(r["birth"].strftime("%Y%m%d")) for r in rows], dtype=np.int32),
+        birth=np.array(
+            [int(r["birth"].strftime("%Y%m%d")) for r in rows], dtype=np.int32
+        ),
         hukou=np.array([r["hukou"] for r in rows], dtype=np.int64),
         residence=np.array([r["residence"] for r in rows], dtype=np.int64),
         living=np.array([r["living"] for r in rows], dtype=np.int8),
-        categories=np.array([sum(CATEGORY_BITS[c] for c in r["categories"]) for r in rows], dtype=np.int32),
+        categories=np.array(
+            [sum(CATEGORY_BITS[c] for c in r["categories"]) for r in rows],
+            dtype=np.int32,
+        ),
         level=np.array([r["level"] for r in rows], dtype=np.int8),
         facility=np.array([r["facility"] for r in rows], dtype=np.int64),
         gone={i: r["gone"] for i, r in enumerate(rows) if r["gone"]},
-    )  # fmt: skip
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -110,9 +122,27 @@ def test_columns_decide_as_the_one_person_rules(policy, rows, day):
 
 def test_take_keeps_the_reasons_of_people_gone():
     rows = [
-        dict(birth=dt.date(1940, 5, 1), hukou=1, residence=1, living=0, categories=set(), level=2, facility=0, gone=""),
-        dict(birth=dt.date(1930, 5, 1), hukou=1, residence=1, living=0, categories=set(), level=2, facility=0, gone="2026年10月03日死亡"),
-    ]  # fmt: skip
+        dict(
+            birth=dt.date(1940, 5, 1),
+            hukou=1,
+            residence=1,
+            living=0,
+            categories=set(),
+            level=2,
+            facility=0,
+            gone="",
+        ),
+        dict(
+            birth=dt.date(1930, 5, 1),
+            hukou=1,
+            residence=1,
+            living=0,
+            categories=set(),
+            level=2,
+            facility=0,
+            gone="2026年10月03日死亡",
+        ),
+    ]
     people = _columns(rows).take(np.array([1]))
     assert list(people.elder_id) == [2] and people.gone == {0: "2026年10月03日死亡"}
     assert people.ages(DAY)[0] == 96

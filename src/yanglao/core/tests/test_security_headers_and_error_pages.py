@@ -86,20 +86,27 @@ def _settings_in_a_fresh_process(env: dict) -> dict:
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith("YANGLAO_DEBUG")}
     done = subprocess.run(
-        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
         check=True,
-    )  # fmt: skip
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_debug_is_off_unless_asked_for_and_hsts_is_on_in_production(tmp_path):
     development = _settings_in_a_fresh_process({"YANGLAO_VAR_DIR": str(tmp_path)})
     assert development == {"debug": False, "hsts": 0, "proxy": []}
-    production = _settings_in_a_fresh_process({
-        "YANGLAO_ENV": "production", "YANGLAO_SECRET_KEY": "x" * 50,
-        "YANGLAO_PII_KEY": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
-        "YANGLAO_VAR_DIR": str(tmp_path), "YANGLAO_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-    })  # fmt: skip
+    production = _settings_in_a_fresh_process(
+        {
+            "YANGLAO_ENV": "production",
+            "YANGLAO_SECRET_KEY": "x" * 50,
+            "YANGLAO_PII_KEY": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+            "YANGLAO_VAR_DIR": str(tmp_path),
+            "YANGLAO_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        }
+    )
     assert production == {
         "debug": False,
         "hsts": 31536000,

@@ -63,8 +63,11 @@ def test_schema_errors_name_the_field_in_chinese(users, regions, api_token):
     assert {"field": "id_number", "msg": "必填"}.items() <= next(
         d for d in detail if d["field"] == "id_number"
     ).items()
-    r = client.post("/api/v1/homecare/orders", {"elder_id": "甲", "provider_id": 1, "item": "bath",
-                    "slot_start": "昨天"}, content_type="application/json")  # fmt: skip
+    r = client.post(
+        "/api/v1/homecare/orders",
+        {"elder_id": "甲", "provider_id": 1, "item": "bath", "slot_start": "昨天"},
+        content_type="application/json",
+    )
     by_field = {d["field"]: d["msg"] for d in r.json()["detail"]}
     assert r.status_code == 422 and by_field == {
         "elder_id": "应为整数",

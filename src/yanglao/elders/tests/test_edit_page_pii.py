@@ -64,9 +64,14 @@ def test_the_bureau_sees_them_in_full_and_it_is_audited(users, elder):
 
 
 @pytest.mark.parametrize(
-    "role, region, imports", [("leader", "city", 403), ("facility_admin", "zhushan", 200),
-                              ("assessor", "zhushan", 403), ("operator", "city", 403)],
-)  # fmt: skip
+    "role, region, imports",
+    [
+        ("leader", "city", 403),
+        ("facility_admin", "zhushan", 200),
+        ("assessor", "zhushan", 403),
+        ("operator", "city", 403),
+    ],
+)
 def test_roles_that_do_not_keep_the_registry_cannot_open_its_forms(
     regions, elder, role, region, imports
 ):

@@ -65,8 +65,13 @@ def test_plain_text_and_numbers_are_left_alone():
 
 
 def test_the_import_error_report_writes_a_refused_formula_as_text(users):
-    job = ImportJob(kind="elders", file_name="r.xlsx", created_by=users["bob"], status="checked",
-                    created_at=timezone.now())  # fmt: skip
+    job = ImportJob(
+        kind="elders",
+        file_name="r.xlsx",
+        created_by=users["bob"],
+        status="checked",
+        created_at=timezone.now(),
+    )
     job.errors = [["Sheet1", 3, "姓名", TRAP, "单元格含公式"]]
     job.counts = {}
     book = load_workbook(io.BytesIO(spreadsheets.error_report(job)))

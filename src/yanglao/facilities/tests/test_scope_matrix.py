@@ -41,37 +41,73 @@ def far(users, far_home, make_elder):
 
 
 PAGES = [
-    "/elders/{elder}/", "/elders/{elder}/edit/", "/elders/{elder}/contacts/new/", "/elders/{elder}/events/new/",
-    "/elders/{elder}/categories/new/", "/facilities/{facility}/", "/facilities/{facility}/edit/",
-    "/facilities/{facility}/beds/new/", "/facilities/{facility}/admissions/new/", "/facilities/admissions/{admission}/discharge/",
-    "/facilities/staff/{staff}/", "/facilities/staff/{staff}/trainings/new/", "/regions/360222/", "/regions/360222101201/",
-    "/assessments/{assessment}/", "/assessments/{assessment}/assign/", "/assessments/{assessment}/form/",
-    "/assessments/{assessment}/report/", "/assessments/{assessment}/withdraw/", "/assessments/elder/{elder}/",
-    "/assessments/elder/{elder}/apply/", "/assessments/elder/{elder}/historical/",
-]  # fmt: skip
+    "/elders/{elder}/",
+    "/elders/{elder}/edit/",
+    "/elders/{elder}/contacts/new/",
+    "/elders/{elder}/events/new/",
+    "/elders/{elder}/categories/new/",
+    "/facilities/{facility}/",
+    "/facilities/{facility}/edit/",
+    "/facilities/{facility}/beds/new/",
+    "/facilities/{facility}/admissions/new/",
+    "/facilities/admissions/{admission}/discharge/",
+    "/facilities/staff/{staff}/",
+    "/facilities/staff/{staff}/trainings/new/",
+    "/regions/360222/",
+    "/regions/360222101201/",
+    "/assessments/{assessment}/",
+    "/assessments/{assessment}/assign/",
+    "/assessments/{assessment}/form/",
+    "/assessments/{assessment}/report/",
+    "/assessments/{assessment}/withdraw/",
+    "/assessments/elder/{elder}/",
+    "/assessments/elder/{elder}/apply/",
+    "/assessments/elder/{elder}/historical/",
+]
 API_GETS = [
-    "/api/v1/elders/{elder}", "/api/v1/elders/{elder}/contacts", "/api/v1/facilities/{facility}",
-    "/api/v1/facilities/{facility}/beds", "/api/v1/staff/{staff}", "/api/v1/regions/360222",
-    "/api/v1/admissions?facility_id={facility}", "/api/v1/assessments/{assessment}",
+    "/api/v1/elders/{elder}",
+    "/api/v1/elders/{elder}/contacts",
+    "/api/v1/facilities/{facility}",
+    "/api/v1/facilities/{facility}/beds",
+    "/api/v1/staff/{staff}",
+    "/api/v1/regions/360222",
+    "/api/v1/admissions?facility_id={facility}",
+    "/api/v1/assessments/{assessment}",
     "/api/v1/assessments/level?elder_id={elder}",
-]  # fmt: skip
+]
 API_WRITES = [
     ("patch", "/api/v1/elders/{elder}", {"name": "改"}),
     ("post", "/api/v1/elders/{elder}/events", {"kind": "death", "date": "2026-01-01"}),
-    ("post", "/api/v1/elders/{elder}/categories", {"category": "dibao", "start_date": "2026-01-01"}),
+    (
+        "post",
+        "/api/v1/elders/{elder}/categories",
+        {"category": "dibao", "start_date": "2026-01-01"},
+    ),
     ("post", "/api/v1/elders/{elder}/reveal", {}),
     ("patch", "/api/v1/facilities/{facility}", {"name": "改"}),
     ("post", "/api/v1/facilities/{facility}/beds", {"code": "9"}),
     ("patch", "/api/v1/beds/{bed}", {"state": "out_of_service"}),
-    ("post", "/api/v1/admissions/{admission}/discharge", {"discharged_on": "2026-04-01"}),
+    (
+        "post",
+        "/api/v1/admissions/{admission}/discharge",
+        {"discharged_on": "2026-04-01"},
+    ),
     ("post", "/api/v1/staff/{staff}/leave", {"left_on": "2026-04-01"}),
     ("patch", "/api/v1/regions/360222", {"population": 1}),
-    ("post", "/api/v1/assessments", {"elder_id": "{elder}", "reason": "first", "applicant": "community"}),
-    ("post", "/api/v1/assessments/{assessment}/assign", {"agency_id": 1, "assessor_ids": [1, 2]}),
+    (
+        "post",
+        "/api/v1/assessments",
+        {"elder_id": "{elder}", "reason": "first", "applicant": "community"},
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{assessment}/assign",
+        {"agency_id": 1, "assessor_ids": [1, 2]},
+    ),
     ("post", "/api/v1/assessments/{assessment}/answers", {"part": {"coma": True}}),
     ("post", "/api/v1/assessments/{assessment}/submit", {}),
     ("post", "/api/v1/assessments/{assessment}/confirm", {}),
-]  # fmt: skip
+]
 
 
 def _ids(far):

@@ -46,8 +46,11 @@ def menu_set(
         _refuse("dishes", "请填写菜品")
     if price_fen <= 0:
         _refuse("price", "标准价应大于 0")
-    menu, _ = Menu.objects.update_or_create(canteen=canteen, day=day,
-                                            defaults={"dishes": dishes.strip()[:300], "price_fen": price_fen})  # fmt: skip
+    menu, _ = Menu.objects.update_or_create(
+        canteen=canteen,
+        day=day,
+        defaults={"dishes": dishes.strip()[:300], "price_fen": price_fen},
+    )
     return menu
 
 
@@ -78,9 +81,19 @@ def meal_serve(
     )
     try:
         with transaction.atomic():
-            meal = Meal.objects.create(canteen=canteen, elder=elder, region_id=elder.residence_region_id, day=day,
-                                       kind=kind, mode=mode, category=category, price_fen=menu.price_fen,
-                                       subsidy_fen=subsidy, paid_fen=menu.price_fen - subsidy, by=by)  # fmt: skip
+            meal = Meal.objects.create(
+                canteen=canteen,
+                elder=elder,
+                region_id=elder.residence_region_id,
+                day=day,
+                kind=kind,
+                mode=mode,
+                category=category,
+                price_fen=menu.price_fen,
+                subsidy_fen=subsidy,
+                paid_fen=menu.price_fen - subsidy,
+                by=by,
+            )
     except IntegrityError:
         _refuse("elder", f"{elder.name} 当天的{Meal.Kind(kind).label}已登记")
     return meal

@@ -67,10 +67,19 @@ def _placer_channel(by, elder: Elder) -> str:
 
 
 def order_place(
-    *, by, elder: Elder, provider: Provider, item: ServiceItem, slot_start: dt.datetime,
-    quantity: int = 1, note: str = "", voucher: VoucherProgramme | None = None,
-    rest_paid_by: str = "self", plan: RecurringPlan | None = None, now: dt.datetime | None = None,
-) -> Order:  # fmt: skip
+    *,
+    by,
+    elder: Elder,
+    provider: Provider,
+    item: ServiceItem,
+    slot_start: dt.datetime,
+    quantity: int = 1,
+    note: str = "",
+    voucher: VoucherProgramme | None = None,
+    rest_paid_by: str = "self",
+    plan: RecurringPlan | None = None,
+    now: dt.datetime | None = None,
+) -> Order:
     """下单. Refused with the reason, writing nothing: a person the orderer may not act for, a
     provider that does not serve the person's community or has no price for the item, a time in
     the past, a quota used up."""
@@ -122,17 +131,36 @@ def order_place(
                     "voucher",
                     f"{elder.name} {month:%Y年%m月}的{voucher.name}额度已用完",
                 )
-        split = rules.split_payment(amount, minutes, quota_kind=voucher.kind if voucher else None,
-                                    left_fen=left_fen, left_minutes=left_min,
-                                    rest_paid_by=rest_paid_by)  # fmt: skip
+        split = rules.split_payment(
+            amount,
+            minutes,
+            quota_kind=voucher.kind if voucher else None,
+            left_fen=left_fen,
+            left_minutes=left_min,
+            rest_paid_by=rest_paid_by,
+        )
         order = Order(
-            elder=elder, region=elder.residence_region, provider=provider, item=item,
-            quantity=quantity, slot_start=slot_start, minutes=minutes, address=elder.address,
-            lat=elder.lat, lng=elder.lng, note=note[:200], channel=channel, placed_by=by, plan=plan,
-            amount_fen=split.amount_fen, voucher=voucher if split.voucher_fen or split.voucher_minutes else None,
-            voucher_fen=split.voucher_fen, voucher_minutes=split.voucher_minutes,
-            family_fen=split.family_fen, self_fen=split.self_fen,
-        )  # fmt: skip
+            elder=elder,
+            region=elder.residence_region,
+            provider=provider,
+            item=item,
+            quantity=quantity,
+            slot_start=slot_start,
+            minutes=minutes,
+            address=elder.address,
+            lat=elder.lat,
+            lng=elder.lng,
+            note=note[:200],
+            channel=channel,
+            placed_by=by,
+            plan=plan,
+            amount_fen=split.amount_fen,
+            voucher=voucher if split.voucher_fen or split.voucher_minutes else None,
+            voucher_fen=split.voucher_fen,
+            voucher_minutes=split.voucher_minutes,
+            family_fen=split.family_fen,
+            self_fen=split.self_fen,
+        )
         if plan is None:
             order.save()
         else:  # one order per plan and slot: a second generation of the week makes none
@@ -142,10 +170,22 @@ def order_place(
             except IntegrityError:
                 _refuse("slot_start", "该计划在这一时间已有工单")
         if order.voucher_id:
-            VoucherUse.objects.create(programme=voucher, elder=elder, order=order, month=month,
-                                      amount_fen=split.voucher_fen, minutes=split.voucher_minutes)  # fmt: skip
-        OrderEvent.objects.create(order=order, to_state=S.NEW, action="place", by=by, at=now,
-                                  note=Order.Channel(channel).label)  # fmt: skip
+            VoucherUse.objects.create(
+                programme=voucher,
+                elder=elder,
+                order=order,
+                month=month,
+                amount_fen=split.voucher_fen,
+                minutes=split.voucher_minutes,
+            )
+        OrderEvent.objects.create(
+            order=order,
+            to_state=S.NEW,
+            action="place",
+            by=by,
+            at=now,
+            note=Order.Channel(channel).label,
+        )
     return order
 
 
@@ -153,15 +193,25 @@ def _release_voucher(order: Order) -> None:
     """A cancelled, refused or failed order gives its quota back (a negative ledger row)."""
     drawn = order.voucher_uses.aggregate(f=Sum("amount_fen"), m=Sum("minutes"))
     if (drawn["f"] or 0) or (drawn["m"] or 0):
-        VoucherUse.objects.create(programme_id=order.voucher_id, elder_id=order.elder_id, order=order,
-                                  month=month_of(timezone.localtime(order.slot_start).date()),
-                                  amount_fen=-(drawn["f"] or 0), minutes=-(drawn["m"] or 0))  # fmt: skip
+        VoucherUse.objects.create(
+            programme_id=order.voucher_id,
+            elder_id=order.elder_id,
+            order=order,
+            month=month_of(timezone.localtime(order.slot_start).date()),
+            amount_fen=-(drawn["f"] or 0),
+            minutes=-(drawn["m"] or 0),
+        )
 
 
 def order_step(
-    *, by, order_id: int, step: str, version: int | None = None, now: dt.datetime | None = None,
+    *,
+    by,
+    order_id: int,
+    step: str,
+    version: int | None = None,
+    now: dt.datetime | None = None,
     **data: Any,
-) -> Order:  # fmt: skip
+) -> Order:
     """Move an order one step (rules.STEPS). The order row is locked for the step, and the
     update is conditional on the version read, so two people pressing at once give one
     transition and one refusal — never two."""
@@ -191,18 +241,34 @@ def order_step(
         if update_where(Order, {"id": order.pk, "version": order.version}, fields) != 1:
             _refuse("version", "工单已被他人更新，请刷新后再操作")
         order.version += 1
-        insert_row(OrderEvent, {"order_id": order.pk, "from_state": before, "to_state": order.state,
-                                "action": step, "by_id": by.pk, "at": now, "note": reason[:200],
-                                "lat": data.get("lat"), "lng": data.get("lng")})  # fmt: skip
+        insert_row(
+            OrderEvent,
+            {
+                "order_id": order.pk,
+                "from_state": before,
+                "to_state": order.state,
+                "action": step,
+                "by_id": by.pk,
+                "at": now,
+                "note": reason[:200],
+                "lat": data.get("lat"),
+                "lng": data.get("lng"),
+            },
+        )
     return order
 
 
 # What a step and its answer read of the order's neighbours (the rest of them is not loaded).
 _STEP_READS = (
     *(f.name for f in Order._meta.concrete_fields),
-    "region__name", "region__path", "elder__name", "provider__name", "carer__staff",
-    "carer__staff__name", *(f"item__{f.name}" for f in ServiceItem._meta.concrete_fields),
-)  # fmt: skip
+    "region__name",
+    "region__path",
+    "elder__name",
+    "provider__name",
+    "carer__staff",
+    "carer__staff__name",
+    *(f"item__{f.name}" for f in ServiceItem._meta.concrete_fields),
+)
 
 
 # The order step's lock: the order row, locked, with what the step and its answer read of its
@@ -331,10 +397,12 @@ def _complete(by, order: Order, now, data, actors) -> set[str]:
         order.quantity if order.item.unit == "hour" else 1
     )
     order.problems = rules.service_problems(
-        checkin_distance_m=order.checkin_distance_m, checkout_distance_m=distance,
-        minutes_served=served, min_minutes=min_minutes,
+        checkin_distance_m=order.checkin_distance_m,
+        checkout_distance_m=distance,
+        minutes_served=served,
+        min_minutes=min_minutes,
         tolerance_m=settings.HOMECARE_CHECKIN_TOLERANCE_M,
-    )  # fmt: skip
+    )
     if order.problems:
         # 异常 (too short, too far): held out of settlement until staff have looked at it
         # (争议处理完毕) — issue 20, finding 6: a 0-minute bath was paid in full.
@@ -368,8 +436,14 @@ def order_photo_add(
             _refuse("__all__", "该工单已结算，不能再更改服务记录")
         _keep_photo(order, photo, now)
         Order.objects.filter(pk=order.pk).update(photo=order.photo.name, updated_at=now)
-        OrderEvent.objects.create(order=order, from_state=order.state, to_state=order.state, action="photo",
-                                  by=by, at=now)  # fmt: skip
+        OrderEvent.objects.create(
+            order=order,
+            from_state=order.state,
+            to_state=order.state,
+            action="photo",
+            by=by,
+            at=now,
+        )
     return order
 
 
@@ -411,8 +485,14 @@ def _rate(by, order: Order, now, data, actors) -> set[str]:
     if not 1 <= score <= 5:
         _refuse("score", "评分应为 1 到 5 星")
     text = str(data.get("text") or "").strip()[:300]
-    Rating.objects.create(order=order, score=score, text=text, by=by, provider_id=order.provider_id,
-                          carer_id=order.carer_id)  # fmt: skip
+    Rating.objects.create(
+        order=order,
+        score=score,
+        text=text,
+        by=by,
+        provider_id=order.provider_id,
+        carer_id=order.carer_id,
+    )
     changed: set[str] = set()
     if order.confirmed_at is None:
         order.confirmed_at, order.confirmed_by = now, by
@@ -456,17 +536,31 @@ def _settle_dispute(by, order: Order, now, data, actors) -> set[str]:
 
 
 _STEP_EFFECTS = {
-    "accept": _no_effect, "reject": _cancel, "dispatch": _dispatch, "take": _no_effect,
-    "decline": lambda by, o, now, d, a: (setattr(o, "carer", None) or {"carer"}),
-    "arrive": _arrive, "start": _no_effect, "complete": _complete, "confirm": _confirm,
-    "rate": _rate, "cancel": _cancel, "abnormal": _abnormal, "dispute": _dispute,
+    "accept": _no_effect,
+    "reject": _cancel,
+    "dispatch": _dispatch,
+    "take": _no_effect,
+    "decline": lambda by, o, now, d, a: setattr(o, "carer", None) or {"carer"},
+    "arrive": _arrive,
+    "start": _no_effect,
+    "complete": _complete,
+    "confirm": _confirm,
+    "rate": _rate,
+    "cancel": _cancel,
+    "abnormal": _abnormal,
+    "dispute": _dispute,
     "settle_dispute": _settle_dispute,
-}  # fmt: skip
+}
 
 
 def _concern(by, order: Order, kind: str, text: str) -> Concern:
-    return Concern.objects.create(order=order, region_id=order.region_id, kind=kind, text=text[:300] or "—",
-                                  opened_by=by)  # fmt: skip
+    return Concern.objects.create(
+        order=order,
+        region_id=order.region_id,
+        kind=kind,
+        text=text[:300] or "—",
+        opened_by=by,
+    )
 
 
 def complaint_file(*, by, order: Order, text: str) -> Concern:

@@ -33,10 +33,19 @@ from yanglao.regions.selectors import in_scope_q
 
 
 def plan_create(
-    *, by, elder: Elder, provider: Provider, item: ServiceItem, weekdays: list[int], at: dt.time,
-    start: dt.date, end: dt.date | None = None, quantity: int = 1, bed: CareBed | None = None,
+    *,
+    by,
+    elder: Elder,
+    provider: Provider,
+    item: ServiceItem,
+    weekdays: list[int],
+    at: dt.time,
+    start: dt.date,
+    end: dt.date | None = None,
+    quantity: int = 1,
+    bed: CareBed | None = None,
     voucher: VoucherProgramme | None = None,
-) -> RecurringPlan:  # fmt: skip
+) -> RecurringPlan:
     """周期服务 (e.g. 每周二上午助浴)."""
     if bed is None:
         _placer_channel(by, elder)
@@ -53,9 +62,19 @@ def plan_create(
         errors["item"] = f"{provider.name} 未提供“{item.name}”服务"
     if errors:
         raise ValidationFailed(errors)
-    plan = RecurringPlan.objects.create(elder=elder, provider=provider, item=item, weekdays=sorted(set(weekdays)),
-                                        at=at, quantity=quantity, start=start, end=end, bed=bed, placed_by=by,
-                                        voucher=voucher)  # fmt: skip
+    plan = RecurringPlan.objects.create(
+        elder=elder,
+        provider=provider,
+        item=item,
+        weekdays=sorted(set(weekdays)),
+        at=at,
+        quantity=quantity,
+        start=start,
+        end=end,
+        bed=bed,
+        placed_by=by,
+        voucher=voucher,
+    )
     audit(
         by=by, action="create", obj=plan, summary=f"{elder.name} 周期服务 {item.name}"
     )
@@ -78,7 +97,7 @@ def plans_generate(
         plans = plans.filter(in_scope_q(by, "elder__residence_region"))
     plans = plans.select_related(
         "elder", "elder__residence_region", "provider", "item", "voucher", "placed_by"
-    )  # fmt: skip
+    )
     tz = timezone.get_current_timezone()
     for plan in plans:
         if plan.end is not None and plan.end < week:
@@ -91,8 +110,16 @@ def plans_generate(
                 existing += 1
                 continue
             try:
-                order_place(by=plan.placed_by, elder=plan.elder, provider=plan.provider, item=plan.item,
-                            slot_start=slot, quantity=plan.quantity, voucher=plan.voucher, plan=plan)  # fmt: skip
+                order_place(
+                    by=plan.placed_by,
+                    elder=plan.elder,
+                    provider=plan.provider,
+                    item=plan.item,
+                    slot_start=slot,
+                    quantity=plan.quantity,
+                    voucher=plan.voucher,
+                    plan=plan,
+                )
                 made += 1
             except ValidationFailed as exc:
                 refused += 1
@@ -101,15 +128,24 @@ def plans_generate(
                 )
         progress(f"{plan.pk}")
     counts = {"made": made, "existing": existing, "refused": refused}
-    audit(by=by, action="event", object_type="homecare.plans",
-          summary=f"{week:%Y-%m-%d} 周工单：{counts} {'；'.join(problems[:5])}")  # fmt: skip
+    audit(
+        by=by,
+        action="event",
+        object_type="homecare.plans",
+        summary=f"{week:%Y-%m-%d} 周工单：{counts} {'；'.join(problems[:5])}",
+    )
     return {**counts, "problems": problems}
 
 
 def care_bed_sign(
-    *, by, elder: Elder, facility: Facility, provider: Provider, signed_on: dt.date,
+    *,
+    by,
+    elder: Elder,
+    facility: Facility,
+    provider: Provider,
+    signed_on: dt.date,
     modifications: list[str] | None = None,
-) -> CareBed:  # fmt: skip
+) -> CareBed:
     """家庭养老床位签约: the person must have an ability assessment at level ≥ 1 (轻度失能 or more)."""
     if not _is_staff_for(by, elder.residence_region):
         raise NotInScope(elder.pk)
@@ -125,8 +161,15 @@ def care_bed_sign(
         set(FacilityType.values) - {FacilityType.CANTEEN, FacilityType.CHILDCARE}
     ):
         _refuse("facility", "签约机构应为养老机构或养老服务中心")
-    bed = CareBed.objects.create(elder=elder, facility=facility, provider=provider, ability_level=level.level,
-                                 signed_on=signed_on, modifications=modifications or [], signed_by=by)  # fmt: skip
+    bed = CareBed.objects.create(
+        elder=elder,
+        facility=facility,
+        provider=provider,
+        ability_level=level.level,
+        signed_on=signed_on,
+        modifications=modifications or [],
+        signed_by=by,
+    )
     audit(
         by=by,
         action="create",
@@ -151,5 +194,14 @@ def care_plan_add(
         and (provider_of(by) or Provider()).pk != bed.provider_id
     ):
         raise NotInScope(bed.pk)
-    return plan_create(by=by, elder=bed.elder, provider=bed.provider, item=item, weekdays=weekdays, at=at,
-                       start=max(bed.signed_on, timezone.localdate()), quantity=quantity, bed=bed)  # fmt: skip
+    return plan_create(
+        by=by,
+        elder=bed.elder,
+        provider=bed.provider,
+        item=item,
+        weekdays=weekdays,
+        at=at,
+        start=max(bed.signed_on, timezone.localdate()),
+        quantity=quantity,
+        bed=bed,
+    )

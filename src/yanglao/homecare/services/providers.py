@@ -49,8 +49,12 @@ def provider_area_set(*, by, provider: Provider, regions: list[Region]) -> None:
         ProviderArea.objects.bulk_create(
             [ProviderArea(provider=provider, region=r) for r in regions]
         )
-        audit(by=by, action="update", obj=provider,
-              summary=f"服务区域：{'、'.join(r.name for r in regions)}")  # fmt: skip
+        audit(
+            by=by,
+            action="update",
+            obj=provider,
+            summary=f"服务区域：{'、'.join(r.name for r in regions)}",
+        )
 
 
 def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerms:
@@ -67,10 +71,18 @@ def provider_terms_set(*, by, provider: Provider, **values: Any) -> ProviderTerm
 
 
 def carer_enrol(
-    *, by, staff: Staff, qualifications: list[str] | None = None, skills: list[str] | None = None,
-    base_lat: float | None = None, base_lng: float | None = None, work_start: dt.time = dt.time(8),
-    work_end: dt.time = dt.time(18), workdays: list[int] | None = None, daily_capacity: int = 8,
-) -> Carer:  # fmt: skip
+    *,
+    by,
+    staff: Staff,
+    qualifications: list[str] | None = None,
+    skills: list[str] | None = None,
+    base_lat: float | None = None,
+    base_lng: float | None = None,
+    work_start: dt.time = dt.time(8),
+    work_end: dt.time = dt.time(18),
+    workdays: list[int] | None = None,
+    daily_capacity: int = 8,
+) -> Carer:
     """Make a provider's staff member a carer who can be dispatched (资质、技能、工作时间)."""
     if staff.provider_id is None:
         _refuse("staff", "只有服务商的从业人员可以登记为上门服务人员")
@@ -95,10 +107,19 @@ def carer_enrol(
         _refuse("work_end", "下班时间应晚于上班时间")
     carer, _ = Carer.objects.update_or_create(
         staff=staff,
-        defaults=dict(provider_id=staff.provider_id, qualifications=sorted(quals), skills=skills or [],
-                      base_lat=base_lat, base_lng=base_lng, work_start=work_start, work_end=work_end,
-                      workdays=workdays or [1, 2, 3, 4, 5], daily_capacity=daily_capacity, active=True),
-    )  # fmt: skip
+        defaults=dict(
+            provider_id=staff.provider_id,
+            qualifications=sorted(quals),
+            skills=skills or [],
+            base_lat=base_lat,
+            base_lng=base_lng,
+            work_start=work_start,
+            work_end=work_end,
+            workdays=workdays or [1, 2, 3, 4, 5],
+            daily_capacity=daily_capacity,
+            active=True,
+        ),
+    )
     audit(by=by, action="update", obj=carer, summary=f"登记上门服务人员 {staff.name}")
     return carer
 
@@ -118,8 +139,13 @@ def family_link(*, by, user, elder: Elder, relation: str, consent: str) -> Famil
     ).exists():
         _refuse("user", "该账户已关联这位老人")
     user.__dict__.pop("_homecare_linked", None)
-    link = FamilyLink.objects.create(user=user, elder=elder, relation=relation.strip()[:20],
-                                     consent=consent, consent_by=by)  # fmt: skip
+    link = FamilyLink.objects.create(
+        user=user,
+        elder=elder,
+        relation=relation.strip()[:20],
+        consent=consent,
+        consent_by=by,
+    )
     audit(
         by=by,
         action="create",

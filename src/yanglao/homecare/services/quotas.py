@@ -22,9 +22,15 @@ from yanglao.homecare.services.shared import _refuse
 
 
 def voucher_grant(
-    *, by, programme: VoucherProgramme, elder: Elder, monthly_fen: int = 0, monthly_minutes: int = 0,
-    start: dt.date, end: dt.date | None = None,
-) -> VoucherGrant:  # fmt: skip
+    *,
+    by,
+    programme: VoucherProgramme,
+    elder: Elder,
+    monthly_fen: int = 0,
+    monthly_minutes: int = 0,
+    start: dt.date,
+    end: dt.date | None = None,
+) -> VoucherGrant:
     """核定服务额度 for one person."""
     _ensure_manager(by)
     if not region_path_allowed(by, elder.residence_region.path):
@@ -33,9 +39,14 @@ def voucher_grant(
         _refuse("monthly_fen", "按金额的项目须填写每月金额")
     if programme.kind == VoucherProgramme.Kind.HOURS and monthly_minutes <= 0:
         _refuse("monthly_minutes", "按时长的项目须填写每月时长")
-    grant = VoucherGrant.objects.create(programme=programme, elder=elder, monthly_fen=monthly_fen,
-                                        monthly_minutes=monthly_minutes, start=month_of(start),
-                                        end=end)  # fmt: skip
+    grant = VoucherGrant.objects.create(
+        programme=programme,
+        elder=elder,
+        monthly_fen=monthly_fen,
+        monthly_minutes=monthly_minutes,
+        start=month_of(start),
+        end=end,
+    )
     audit(
         by=by, action="create", obj=grant, summary=f"{elder.name} {programme.name} 额度"
     )

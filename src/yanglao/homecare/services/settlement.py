@@ -59,15 +59,23 @@ def settlement_build(
             settlement = Settlement.objects.create(
                 provider=provider, month=month, built_at=now, built_by=by
             )
-        base = Order.objects.filter(provider=provider, checkout_at__gte=lo, checkout_at__lt=hi,
-                                    state__in=rules.DONE_STATES, confirmed_at__isnull=False)  # fmt: skip
+        base = Order.objects.filter(
+            provider=provider,
+            checkout_at__gte=lo,
+            checkout_at__lt=hi,
+            state__in=rules.DONE_STATES,
+            confirmed_at__isnull=False,
+        )
         Order.objects.filter(settlement=settlement).update(settlement=None)
         eligible = base.filter(disputed=False, settlement__isnull=True)
         eligible.update(settlement=settlement)
         totals = Order.objects.filter(settlement=settlement).aggregate(
-            amount=Sum("amount_fen"), voucher=Sum("voucher_fen"), family=Sum("family_fen"),
-            own=Sum("self_fen"), minutes=Sum("minutes"),
-        )  # fmt: skip
+            amount=Sum("amount_fen"),
+            voucher=Sum("voucher_fen"),
+            family=Sum("family_fen"),
+            own=Sum("self_fen"),
+            minutes=Sum("minutes"),
+        )
         settlement.orders_count = Order.objects.filter(settlement=settlement).count()
         settlement.amount_fen = totals["amount"] or 0
         settlement.voucher_fen = totals["voucher"] or 0
@@ -77,8 +85,12 @@ def settlement_build(
         settlement.excluded_disputed = base.filter(disputed=True).count()
         settlement.built_at, settlement.built_by = now, by
         settlement.save()
-        audit(by=by, action="event", obj=settlement,
-              summary=f"{provider.name} {month:%Y年%m月}结算：{settlement.orders_count} 单")  # fmt: skip
+        audit(
+            by=by,
+            action="event",
+            obj=settlement,
+            summary=f"{provider.name} {month:%Y年%m月}结算：{settlement.orders_count} 单",
+        )
     return settlement
 
 

@@ -38,20 +38,43 @@ def hc(users, regions, make_elder):
     services.provider_area_set(by=admin, provider=provider, regions=[regions["street"]])
     services.provider_area_set(by=admin, provider=other, regions=[regions["town"]])
     boss = make_user("pa", "provider_admin", None)
-    head = staff_hire(by=admin, name="站长", id_number=valid_id("360203", dt.date(1980, 1, 1), 11), role="director",
-                      hired_on=dt.date(2024, 1, 1), provider=provider)  # fmt: skip
+    head = staff_hire(
+        by=admin,
+        name="站长",
+        id_number=valid_id("360203", dt.date(1980, 1, 1), 11),
+        role="director",
+        hired_on=dt.date(2024, 1, 1),
+        provider=provider,
+    )
     head.user = boss
     head.save()
     carers = {}
-    for i, (name, role, level, base, username) in enumerate([
-        ("李护理", "carer", "4", NEAR, "li"), ("赵阿姨", "other", "", FAR, "zhao"), ("钱护士", "nurse", "", FAR, "qian"),
-    ]):  # fmt: skip
-        s = staff_hire(by=admin, name=name, id_number=valid_id("360203", dt.date(1975, 5, 5), 21 + i * 2), role=role,
-                       hired_on=dt.date(2024, 1, 1), provider=provider, skill_level=level)  # fmt: skip
+    for i, (name, role, level, base, username) in enumerate(
+        [
+            ("李护理", "carer", "4", NEAR, "li"),
+            ("赵阿姨", "other", "", FAR, "zhao"),
+            ("钱护士", "nurse", "", FAR, "qian"),
+        ]
+    ):
+        s = staff_hire(
+            by=admin,
+            name=name,
+            id_number=valid_id("360203", dt.date(1975, 5, 5), 21 + i * 2),
+            role=role,
+            hired_on=dt.date(2024, 1, 1),
+            provider=provider,
+            skill_level=level,
+        )
         s.user = make_user(username, "carer", None)
         s.save()
-        carers[username] = services.carer_enrol(by=admin, staff=s, base_lat=base[0], base_lng=base[1],
-                                                workdays=[1, 2, 3, 4, 5, 6, 7], skills=["bath"] if i == 0 else [])  # fmt: skip
+        carers[username] = services.carer_enrol(
+            by=admin,
+            staff=s,
+            base_lat=base[0],
+            base_lng=base[1],
+            workdays=[1, 2, 3, 4, 5, 6, 7],
+            skills=["bath"] if i == 0 else [],
+        )
     services.catalogue_load()
     items = {i.code: i for i in ServiceItem.objects.all()}
     for code, fen in (
@@ -73,12 +96,25 @@ def hc(users, regions, make_elder):
     voucher = VoucherProgramme.objects.create(
         code="svc", name="居家养老服务券", region=regions["city"], kind="amount"
     )
-    services.voucher_grant(by=admin, programme=voucher, elder=elder, monthly_fen=8000,
-                           start=timezone.localdate().replace(day=1) - dt.timedelta(days=400))  # fmt: skip
+    services.voucher_grant(
+        by=admin,
+        programme=voucher,
+        elder=elder,
+        monthly_fen=8000,
+        start=timezone.localdate().replace(day=1) - dt.timedelta(days=400),
+    )
     return {
-        "provider": provider, "other": other, "boss": boss, "carers": carers, "items": items, "elder": elder,
-        "far_elder": far_elder, "family": family, "voucher": voucher, "carer_users": {k: c.staff.user for k, c in carers.items()},
-    }  # fmt: skip
+        "provider": provider,
+        "other": other,
+        "boss": boss,
+        "carers": carers,
+        "items": items,
+        "elder": elder,
+        "far_elder": far_elder,
+        "family": family,
+        "voucher": voucher,
+        "carer_users": {k: c.staff.user for k, c in carers.items()},
+    }
 
 
 @pytest.fixture

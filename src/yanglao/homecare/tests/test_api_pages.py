@@ -22,8 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _order(hc, **kw):
-    return services.order_place(by=hc["family"], elder=hc["elder"], provider=hc["provider"],
-                                item=hc["items"]["bath"], slot_start=next_weekday_at(9), **kw)  # fmt: skip
+    return services.order_place(
+        by=hc["family"],
+        elder=hc["elder"],
+        provider=hc["provider"],
+        item=hc["items"]["bath"],
+        slot_start=next_weekday_at(9),
+        **kw,
+    )
 
 
 def _to_serving(hc, order):
@@ -36,7 +42,7 @@ def _to_serving(hc, order):
         (li, "arrive", {"lat": NEAR[0], "lng": NEAR[1]}),
         (li, "start", {}),
     ]:
-        services.order_step(by=by, order_id=order.pk, step=step, **data)  # fmt: skip
+        services.order_step(by=by, order_id=order.pk, step=step, **data)
 
 
 def test_the_whole_order_through_the_api(hc, api_token, users, checkin_any_day):
@@ -46,8 +52,17 @@ def test_the_whole_order_through_the_api(hc, api_token, users, checkin_any_day):
         api_token(hc["carer_users"]["li"]),
     )
     slot = next_weekday_at(10)
-    r = family.post("/api/v1/homecare/orders", {"elder_id": hc["elder"].pk, "provider_id": hc["provider"].pk,
-                    "item": "bath", "slot_start": slot.isoformat(), "voucher": "svc"}, content_type="application/json")  # fmt: skip
+    r = family.post(
+        "/api/v1/homecare/orders",
+        {
+            "elder_id": hc["elder"].pk,
+            "provider_id": hc["provider"].pk,
+            "item": "bath",
+            "slot_start": slot.isoformat(),
+            "voucher": "svc",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     order = r.json()
     assert (
@@ -106,13 +121,19 @@ def test_the_whole_order_through_the_api(hc, api_token, users, checkin_any_day):
     # Served in no time at all (this walk checks out at once): 异常, held out of the settlement of
     # the month it was signed out in until the street office has looked at it.
     month = str(timezone.localdate())
-    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk, "month": month},
-                  content_type="application/json")  # fmt: skip
+    s = boss.post(
+        "/api/v1/homecare/settlements",
+        {"provider_id": hc["provider"].pk, "month": month},
+        content_type="application/json",
+    )
     assert s.status_code == 201
     assert (s.json()["orders_count"], s.json()["excluded_disputed"]) == (0, 1)
     assert step(api_token(users["bob"]), "settle_dispute").status_code == 200
-    s = boss.post("/api/v1/homecare/settlements", {"provider_id": hc["provider"].pk, "month": month},
-                  content_type="application/json")  # fmt: skip
+    s = boss.post(
+        "/api/v1/homecare/settlements",
+        {"provider_id": hc["provider"].pk, "month": month},
+        content_type="application/json",
+    )
     assert s.status_code == 201
     assert s.json()["orders_count"] == 1
     x = boss.get(f"/api/v1/homecare/settlements/{s.json()['id']}/export.xlsx")
@@ -136,8 +157,12 @@ def test_the_whole_order_through_the_api(hc, api_token, users, checkin_any_day):
         boss.post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve").status_code
         == 422
     )  # bureau approves
-    assert api_token(users["alice"]).post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve").json()[
-        "status"] == "approved"  # fmt: skip
+    assert (
+        api_token(users["alice"])
+        .post(f"/api/v1/homecare/settlements/{s.json()['id']}/approve")
+        .json()["status"]
+        == "approved"
+    )
 
 
 def test_scope_is_404_and_lists_hold_only_what_is_in_scope(
@@ -146,8 +171,14 @@ def test_scope_is_404_and_lists_hold_only_what_is_in_scope(
     order = _order(hc)
     dave = api_token(users["dave"])  # 浮梁县
     assert dave.get(f"/api/v1/homecare/orders/{order.pk}").status_code == 404
-    assert dave.post(f"/api/v1/homecare/orders/{order.pk}/steps/cancel", {"reason": "x"},
-                     content_type="application/json").status_code == 404  # fmt: skip
+    assert (
+        dave.post(
+            f"/api/v1/homecare/orders/{order.pk}/steps/cancel",
+            {"reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert dave.get("/api/v1/homecare/orders").json()["total"] == 0
     assert (
         api_token(hc["carer_users"]["qian"])
@@ -164,9 +195,16 @@ def test_scope_is_404_and_lists_hold_only_what_is_in_scope(
         by=users["carol"], user=nosy, elder=other, relation="儿子", consent="community"
     )
     assert api_token(nosy).get(f"/api/v1/homecare/orders/{order.pk}").status_code == 404
-    r = api_token(nosy).post("/api/v1/homecare/orders", {"elder_id": hc["elder"].pk, "provider_id": hc["provider"].pk,
-                             "item": "bath", "slot_start": next_weekday_at(11).isoformat()},
-                             content_type="application/json")  # fmt: skip
+    r = api_token(nosy).post(
+        "/api/v1/homecare/orders",
+        {
+            "elder_id": hc["elder"].pk,
+            "provider_id": hc["provider"].pk,
+            "item": "bath",
+            "slot_start": next_weekday_at(11).isoformat(),
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 404 and Order.objects.count() == 1
     dave = client_for(users["dave"])
     assert dave.get(f"/homecare/orders/{order.pk}/").status_code == 404
@@ -192,8 +230,10 @@ def test_pages_for_each_role(hc, users):
         client_for(hc["boss"]).get(f"/homecare/orders/{order.pk}/").content.decode()
     )
     assert "推荐服务人员" in boss_page and "李护理" in boss_page and "<svg" in boss_page
-    r = client_for(hc["boss"]).post(f"/homecare/orders/{order.pk}/step/dispatch/",
-                                     {"carer": hc["carers"]["zhao"].pk, "version": 1})  # fmt: skip
+    r = client_for(hc["boss"]).post(
+        f"/homecare/orders/{order.pk}/step/dispatch/",
+        {"carer": hc["carers"]["zhao"].pk, "version": 1},
+    )
     assert r.status_code == 302
     assert "资质" in "".join(m.message for m in r.wsgi_request._messages)
     client_for(hc["boss"]).post(
@@ -215,15 +255,23 @@ def test_pages_for_each_role(hc, users):
         "/homecare/settlements/",
         f"/homecare/order/new/?elder={hc['elder'].pk}",
     ):
-        assert carol.get(path).status_code == 200, path  # fmt: skip
+        assert carol.get(path).status_code == 200, path
     listed = carol.get("/homecare/orders/?q=王").content.decode()
     assert "王秀英" in listed
     export = carol.get("/homecare/orders/export.csv")
     assert "王秀英" in b"".join(export.streaming_content).decode("utf-8-sig")
     # A family member ordering with a past date gets the reason in Chinese, on the form.
-    r = family.post("/homecare/order/new/", {"elder": hc["elder"].pk, "offer": f"{hc['provider'].pk}:{hc['items']['bath'].pk}",
-                    "day": str(timezone.localdate() - dt.timedelta(days=2)), "time": "09:00", "quantity": 1,
-                    "rest_paid_by": "family"})  # fmt: skip
+    r = family.post(
+        "/homecare/order/new/",
+        {
+            "elder": hc["elder"].pk,
+            "offer": f"{hc['provider'].pk}:{hc['items']['bath'].pk}",
+            "day": str(timezone.localdate() - dt.timedelta(days=2)),
+            "time": "09:00",
+            "quantity": 1,
+            "rest_paid_by": "family",
+        },
+    )
     assert r.status_code == 200 and "预约时间已过" in r.content.decode()
 
 
@@ -233,14 +281,35 @@ def test_the_community_links_and_unlinks_a_family_account(hc, users):
 
     son = make_user("son", "family", None)
     carol = client_for(users["carol"])
-    r = carol.post("/homecare/family-links/", {"username": "nobody", "elder_id": hc["elder"].pk, "relation": "儿子",
-                                               "consent": "elder"})  # fmt: skip
+    r = carol.post(
+        "/homecare/family-links/",
+        {
+            "username": "nobody",
+            "elder_id": hc["elder"].pk,
+            "relation": "儿子",
+            "consent": "elder",
+        },
+    )
     assert "没有这个账户" in r.content.decode()
-    r = carol.post("/homecare/family-links/", {"username": "son", "elder_id": hc["far_elder"].pk,
-                                               "relation": "儿子", "consent": "elder"})  # fmt: skip
+    r = carol.post(
+        "/homecare/family-links/",
+        {
+            "username": "son",
+            "elder_id": hc["far_elder"].pk,
+            "relation": "儿子",
+            "consent": "elder",
+        },
+    )
     assert "不在您的管辖范围内" in r.content.decode()
-    r = carol.post("/homecare/family-links/", {"username": "son", "elder_id": hc["elder"].pk, "relation": "儿子",
-                                               "consent": "community"})  # fmt: skip
+    r = carol.post(
+        "/homecare/family-links/",
+        {
+            "username": "son",
+            "elder_id": hc["elder"].pk,
+            "relation": "儿子",
+            "consent": "community",
+        },
+    )
     assert r.status_code == 302
     link = FamilyLink.objects.get(user=son, revoked_at__isnull=True)
     assert "儿子" in carol.get("/homecare/family-links/?q=王").content.decode()
@@ -277,12 +346,23 @@ def test_canteen_staff_register_meals_for_people_of_the_county(hc, users, region
         ownership="public",
         region=regions["tangping"],
     )
-    cook = staff_hire(by=users["admin"], name="食堂负责人", id_number=valid_id("360203", dt.date(1980, 3, 3), 51),
-                      role="director", hired_on=dt.date(2024, 1, 1), facility=canteen)  # fmt: skip
+    cook = staff_hire(
+        by=users["admin"],
+        name="食堂负责人",
+        id_number=valid_id("360203", dt.date(1980, 3, 3), 51),
+        role="director",
+        hired_on=dt.date(2024, 1, 1),
+        facility=canteen,
+    )
     cook.user = make_user("cook", "facility_admin", None)
     cook.save()
-    services.menu_set(by=users["carol"], canteen=canteen, day=timezone.localdate(),
-                      dishes="红烧鱼、青菜、米饭", price_fen=1200)  # fmt: skip
+    services.menu_set(
+        by=users["carol"],
+        canteen=canteen,
+        day=timezone.localdate(),
+        dishes="红烧鱼、青菜、米饭",
+        price_fen=1200,
+    )
     page = client_for(cook.user)
     url = reverse("homecare:canteen", args=[canteen.pk])
     r = page.post(url, {"elder_id": hc["elder"].pk, "kind": "lunch", "mode": "dine_in"})

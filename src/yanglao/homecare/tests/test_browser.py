@@ -85,8 +85,15 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
 
     # The carer, at the door, takes it, checks in, serves and checks out.
     elder = order.elder
-    cctx, carer = _login(chromium, url, "carer", demo["carer"], geolocation={"latitude": elder.lat + 0.0003,
-                         "longitude": elder.lng}, permissions=["geolocation"], **PHONE)  # fmt: skip
+    cctx, carer = _login(
+        chromium,
+        url,
+        "carer",
+        demo["carer"],
+        geolocation={"latitude": elder.lat + 0.0003, "longitude": elder.lng},
+        permissions=["geolocation"],
+        **PHONE,
+    )
     carer.goto(f"{url}/homecare/carer/?day={tomorrow.isoformat()}")
     card = carer.locator(f"[data-order='{order.pk}']")
     card.get_by_role("button", name="接单").click()

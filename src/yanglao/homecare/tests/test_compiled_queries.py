@@ -172,8 +172,13 @@ def test_a_revoked_family_link_takes_effect_within_the_trust_window(
 def test_update_where_writes_as_the_orm_and_only_at_the_version_read(hc):
     fresh, served = _orders(hc)
     now = timezone.now()
-    values = {"carer_id": hc["carers"]["qian"].pk, "problems": ["签到未定位"], "checkin_at": now,
-              "checkin_distance_m": None, "version": fresh.version + 1}  # fmt: skip
+    values = {
+        "carer_id": hc["carers"]["qian"].pk,
+        "problems": ["签到未定位"],
+        "checkin_at": now,
+        "checkin_distance_m": None,
+        "version": fresh.version + 1,
+    }
     assert (
         update_where(Order, {"id": fresh.pk, "version": fresh.version + 5}, values) == 0
     )
@@ -183,7 +188,11 @@ def test_update_where_writes_as_the_orm_and_only_at_the_version_read(hc):
     assert update_where(Order, {"id": fresh.pk, "version": fresh.version}, values) == 1
     got = Order.objects.get(pk=fresh.pk)
     assert (got.carer_id, got.problems, got.checkin_at, got.version) == (
-        hc["carers"]["qian"].pk, ["签到未定位"], now, fresh.version + 1)  # fmt: skip
+        hc["carers"]["qian"].pk,
+        ["签到未定位"],
+        now,
+        fresh.version + 1,
+    )
     assert (
         Order.objects.get(pk=served.pk).carer_id == hc["carers"]["li"].pk
     )  # others untouched

@@ -26,9 +26,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _place(hc, by=None, item="bath", when=None, **kw):
-    return services.order_place(by=by or hc["family"], elder=kw.pop("elder", hc["elder"]),
-                                provider=kw.pop("provider", hc["provider"]), item=hc["items"][item],
-                                slot_start=when or next_weekday_at(9), **kw)  # fmt: skip
+    return services.order_place(
+        by=by or hc["family"],
+        elder=kw.pop("elder", hc["elder"]),
+        provider=kw.pop("provider", hc["provider"]),
+        item=hc["items"][item],
+        slot_start=when or next_weekday_at(9),
+        **kw,
+    )
 
 
 def _step(hc, order, step, who, **data):
@@ -52,8 +57,16 @@ def _serve(hc, order, carer="li", minutes=50):
     start = order.slot_start
     _step(hc, order, "arrive", carer, lat=NEAR[0], lng=NEAR[1], now=start)
     _step(hc, order, "start", carer, now=start)
-    return _step(hc, order, "complete", carer, lat=NEAR[0], lng=NEAR[1], done_items=["助浴"],
-                 now=start + dt.timedelta(minutes=minutes))  # fmt: skip
+    return _step(
+        hc,
+        order,
+        "complete",
+        carer,
+        lat=NEAR[0],
+        lng=NEAR[1],
+        done_items=["助浴"],
+        now=start + dt.timedelta(minutes=minutes),
+    )
 
 
 def test_a_daughter_orders_a_bath_and_it_is_settled(hc, users):
@@ -80,8 +93,16 @@ def test_a_daughter_orders_a_bath_and_it_is_settled(hc, users):
         .order_by("id")
         .values_list("action", "by__username")
     )
-    assert actions == [("place", "daughter"), ("accept", "pa"), ("dispatch", "pa"), ("take", "li"),
-                       ("arrive", "li"), ("start", "li"), ("complete", "li"), ("rate", "daughter")]  # fmt: skip
+    assert actions == [
+        ("place", "daughter"),
+        ("accept", "pa"),
+        ("dispatch", "pa"),
+        ("take", "li"),
+        ("arrive", "li"),
+        ("start", "li"),
+        ("complete", "li"),
+        ("rate", "daughter"),
+    ]
     month = timezone.localtime(order.slot_start).date()
     s = _settle(hc, month)
     assert (s.orders_count, s.amount_fen, s.voucher_fen) == (1, 5000, 5000)
@@ -186,9 +207,14 @@ def test_quota_is_drawn_released_and_refused_when_used_up(hc):
     third = _place(hc, item="chatting", voucher=hc["voucher"], when=next_weekday_at(16))
     assert third.voucher_fen == 2000
     with pytest.raises(ValidationFailed, match="没有"):  # 远村 has no grant
-        services.order_place(by=hc["boss"].__class__.objects.get(username="root"), elder=hc["far_elder"],
-                             provider=hc["other"], item=hc["items"]["bath"], slot_start=next_weekday_at(9),
-                             voucher=hc["voucher"])  # fmt: skip
+        services.order_place(
+            by=hc["boss"].__class__.objects.get(username="root"),
+            elder=hc["far_elder"],
+            provider=hc["other"],
+            item=hc["items"]["bath"],
+            slot_start=next_weekday_at(9),
+            voucher=hc["voucher"],
+        )
 
 
 def test_rating_low_or_before_completion_and_disputes(hc, users):
@@ -236,12 +262,28 @@ def test_a_family_care_bed_makes_its_weekly_orders(hc, users, regions):
         region=regions["zhushan"],
     )
     with pytest.raises(ValidationFailed, match="轻度失能及以上"):
-        services.care_bed_sign(by=users["carol"], elder=elder, facility=home, provider=hc["provider"],
-                               signed_on=timezone.localdate())  # fmt: skip
-    assessment_record_historical(by=users["admin"], elder=elder, standard="GB/T 42195-2022",
-                                 assessed_on=timezone.localdate() - dt.timedelta(days=10), final_level=2)  # fmt: skip
-    bed = services.care_bed_sign(by=users["carol"], elder=elder, facility=home, provider=hc["provider"],
-                                 signed_on=timezone.localdate(), modifications=["卫生间扶手", "护理床"])  # fmt: skip
+        services.care_bed_sign(
+            by=users["carol"],
+            elder=elder,
+            facility=home,
+            provider=hc["provider"],
+            signed_on=timezone.localdate(),
+        )
+    assessment_record_historical(
+        by=users["admin"],
+        elder=elder,
+        standard="GB/T 42195-2022",
+        assessed_on=timezone.localdate() - dt.timedelta(days=10),
+        final_level=2,
+    )
+    bed = services.care_bed_sign(
+        by=users["carol"],
+        elder=elder,
+        facility=home,
+        provider=hc["provider"],
+        signed_on=timezone.localdate(),
+        modifications=["卫生间扶手", "护理床"],
+    )
     services.care_plan_add(
         by=users["carol"],
         bed=bed,
@@ -264,11 +306,17 @@ def test_a_family_care_bed_makes_its_weekly_orders(hc, users, regions):
     assert Order.objects.filter(plan__bed=bed, channel="plan").count() == 3
     monday = week - dt.timedelta(days=week.weekday())
     report = selectors.bed_report(bed, monday, monday + dt.timedelta(days=6))
-    assert [(r["plan"].item.code, r["planned"], r["made"], r["delivered"]) for r in report] == [
-        ("bath", 1, 1, 0), ("cleaning", 2, 2, 0)]  # fmt: skip
+    assert [
+        (r["plan"].item.code, r["planned"], r["made"], r["delivered"]) for r in report
+    ] == [("bath", 1, 1, 0), ("cleaning", 2, 2, 0)]
     with pytest.raises(ValidationFailed, match="已签约"):
-        services.care_bed_sign(by=users["carol"], elder=elder, facility=home, provider=hc["provider"],
-                               signed_on=timezone.localdate())  # fmt: skip
+        services.care_bed_sign(
+            by=users["carol"],
+            elder=elder,
+            facility=home,
+            provider=hc["provider"],
+            signed_on=timezone.localdate(),
+        )
 
 
 def test_meals_are_priced_by_category(hc, users, regions):
@@ -280,8 +328,14 @@ def test_meals_are_priced_by_category(hc, users, regions):
     )
     today = timezone.localdate()
     with pytest.raises(ValidationFailed, match="没有菜单"):
-        services.meal_serve(by=users["carol"], canteen=canteen, elder=hc["elder"], day=today, kind="lunch",
-                            mode="dine_in")  # fmt: skip
+        services.meal_serve(
+            by=users["carol"],
+            canteen=canteen,
+            elder=hc["elder"],
+            day=today,
+            kind="lunch",
+            mode="dine_in",
+        )
     services.menu_set(
         by=users["carol"],
         canteen=canteen,
@@ -289,15 +343,33 @@ def test_meals_are_priced_by_category(hc, users, regions):
         dishes="红烧鱼、青菜、米饭",
         price_fen=1200,
     )
-    meal = services.meal_serve(by=users["carol"], canteen=canteen, elder=hc["elder"], day=today, kind="lunch",
-                               mode="dine_in")  # fmt: skip
+    meal = services.meal_serve(
+        by=users["carol"],
+        canteen=canteen,
+        elder=hc["elder"],
+        day=today,
+        kind="lunch",
+        mode="dine_in",
+    )
     assert (meal.category, meal.subsidy_fen, meal.paid_fen) == ("age80", 300, 900)
     with pytest.raises(ValidationFailed, match="已登记"):
-        services.meal_serve(by=users["carol"], canteen=canteen, elder=hc["elder"], day=today, kind="lunch",
-                            mode="delivered")  # fmt: skip
+        services.meal_serve(
+            by=users["carol"],
+            canteen=canteen,
+            elder=hc["elder"],
+            day=today,
+            kind="lunch",
+            mode="delivered",
+        )
     with pytest.raises(NotInScope):
-        services.meal_serve(by=users["dave"], canteen=canteen, elder=hc["elder"], day=today, kind="supper",
-                            mode="dine_in")  # fmt: skip
+        services.meal_serve(
+            by=users["dave"],
+            canteen=canteen,
+            elder=hc["elder"],
+            day=today,
+            kind="supper",
+            mode="dine_in",
+        )
     counts = selectors.meal_counts(by=users["bob"], since=today, until=today)
     assert counts["total"] == 1 and counts["per_canteen"][0]["subsidy"] == 300
 
@@ -309,10 +381,24 @@ def test_suggestions_follow_changes_to_carers_at_once(hc, users):
     from yanglao.facilities.services import staff_hire
 
     def hire(i, lat, lng, **kw):
-        staff = staff_hire(by=users["admin"], name=f"护理{i}", id_number=valid_id("360203", dt.date(1970, 1, 1), 101 + i * 2),
-                           role="carer", hired_on=dt.date(2024, 1, 1), provider=hc["provider"], skill_level="4")  # fmt: skip
-        return services.carer_enrol(by=users["admin"], staff=staff, base_lat=lat, base_lng=lng, skills=["bath"],
-                                    workdays=kw.pop("workdays", [1, 2, 3, 4, 5, 6, 7]), **kw)  # fmt: skip
+        staff = staff_hire(
+            by=users["admin"],
+            name=f"护理{i}",
+            id_number=valid_id("360203", dt.date(1970, 1, 1), 101 + i * 2),
+            role="carer",
+            hired_on=dt.date(2024, 1, 1),
+            provider=hc["provider"],
+            skill_level="4",
+        )
+        return services.carer_enrol(
+            by=users["admin"],
+            staff=staff,
+            base_lat=lat,
+            base_lng=lng,
+            skills=["bath"],
+            workdays=kw.pop("workdays", [1, 2, 3, 4, 5, 6, 7]),
+            **kw,
+        )
 
     order = _place(hc)
     for i in range(12):  # 11 m, 22 m, … from the home: nearer than the fixture's carers
@@ -324,8 +410,14 @@ def test_suggestions_follow_changes_to_carers_at_once(hc, users):
         selectors.suggestions(by=hc["boss"], order=order, limit=1)[0].carer_id
         == near.pk
     )
-    services.carer_enrol(by=users["admin"], staff=near.staff, base_lat=near.base_lat, base_lng=near.base_lng,
-                         skills=["bath"], workdays=[d for d in range(1, 8) if d != order.slot_start.isoweekday()])  # fmt: skip
+    services.carer_enrol(
+        by=users["admin"],
+        staff=near.staff,
+        base_lat=near.base_lat,
+        base_lng=near.base_lng,
+        skills=["bath"],
+        workdays=[d for d in range(1, 8) if d != order.slot_start.isoweekday()],
+    )
     assert [
         s.name for s in selectors.suggestions(by=hc["boss"], order=order, limit=3)
     ] == first

@@ -29,10 +29,29 @@ def test_each_step_has_its_states_and_actors():
 SLOT = dt.datetime(2026, 11, 24, 9, 0)  # a Tuesday
 
 
-def _carer(i, *, lat=29.3, lng=117.2, quals=("carer",), skills=(), days=(1, 2, 3, 4, 5),
-           hours=(dt.time(8), dt.time(18)), cap=8):  # fmt: skip
-    return rules.CarerStanding(i, lat, lng, frozenset(quals), frozenset(skills), frozenset(days),
-                               hours[0], hours[1], cap, name=f"c{i}")  # fmt: skip
+def _carer(
+    i,
+    *,
+    lat=29.3,
+    lng=117.2,
+    quals=("carer",),
+    skills=(),
+    days=(1, 2, 3, 4, 5),
+    hours=(dt.time(8), dt.time(18)),
+    cap=8,
+):
+    return rules.CarerStanding(
+        i,
+        lat,
+        lng,
+        frozenset(quals),
+        frozenset(skills),
+        frozenset(days),
+        hours[0],
+        hours[1],
+        cap,
+        name=f"c{i}",
+    )
 
 
 def _rank(
@@ -44,9 +63,15 @@ def _rank(
         return {i: rules.CarerDay((counts or {}).get(i, 0), i in busy) for i in ids}
 
     return rules.rank_carers(
-        carers, slot_start=SLOT, minutes=minutes, home=(29.3, 117.2), needed=needed, item_code="bath",
-        days_of=days_of, limit=limit,
-    )  # fmt: skip
+        carers,
+        slot_start=SLOT,
+        minutes=minutes,
+        home=(29.3, 117.2),
+        needed=needed,
+        item_code="bath",
+        days_of=days_of,
+        limit=limit,
+    )
 
 
 def test_ranking_keeps_hard_limits_and_prefers_near_light_and_skilled():
@@ -117,8 +142,16 @@ def test_ranking_is_exact_whatever_the_carers_days():
                 -spread, spread
             )
 
-        carers = [_carer(i, lat=lat, lng=lng, skills=("bath",) if rng.random() < 0.4 else (), cap=rng.choice((4, 8)))
-                  for i, (lat, lng) in ((i, place()) for i in range(1, 301))]  # fmt: skip
+        carers = [
+            _carer(
+                i,
+                lat=lat,
+                lng=lng,
+                skills=("bath",) if rng.random() < 0.4 else (),
+                cap=rng.choice((4, 8)),
+            )
+            for i, (lat, lng) in ((i, place()) for i in range(1, 301))
+        ]
         counts = {c.id: rng.choice((0, 0, 1, 2, 3, 5, 8)) for c in carers}
         busy = {c.id for c in carers if rng.random() < 0.2}
 
@@ -153,27 +186,43 @@ def test_problems_and_lateness():
     assert rules.late_for_checkin("taken", slot, slot + dt.timedelta(minutes=31))
     assert not rules.late_for_checkin("taken", slot, slot + dt.timedelta(minutes=29))
     assert not rules.late_for_checkin("arrived", slot, slot + dt.timedelta(hours=2))
-    found = rules.service_problems(checkin_distance_m=None, checkout_distance_m=900, minutes_served=10,
-                                   min_minutes=30, tolerance_m=300)  # fmt: skip
+    found = rules.service_problems(
+        checkin_distance_m=None,
+        checkout_distance_m=900,
+        minutes_served=10,
+        min_minutes=30,
+        tolerance_m=300,
+    )
     assert found == [
         "签到未定位",
         "签退位置距住址约 900 米",
         "服务时长 10 分钟，短于最短 30 分钟",
     ]
-    assert rules.service_problems(checkin_distance_m=20, checkout_distance_m=30, minutes_served=45,
-                                  min_minutes=30, tolerance_m=300) == []  # fmt: skip
+    assert (
+        rules.service_problems(
+            checkin_distance_m=20,
+            checkout_distance_m=30,
+            minutes_served=45,
+            min_minutes=30,
+            tolerance_m=300,
+        )
+        == []
+    )
 
 
 def test_plan_occurrences_respect_start_and_end():
     week = dt.date(2026, 3, 2)  # a Monday
     at = dt.time(9, 30)
     assert rules.occurrences([2, 5], at, dt.date(2026, 1, 1), None, week) == [
-        dt.datetime(2026, 3, 3, 9, 30), dt.datetime(2026, 3, 6, 9, 30)]  # fmt: skip
+        dt.datetime(2026, 3, 3, 9, 30),
+        dt.datetime(2026, 3, 6, 9, 30),
+    ]
     assert rules.occurrences([2, 5], at, dt.date(2026, 3, 4), None, week) == [
         dt.datetime(2026, 3, 6, 9, 30)
     ]
-    assert rules.occurrences([2, 5], at, dt.date(2026, 1, 1), dt.date(2026, 3, 5), week) == [
-        dt.datetime(2026, 3, 3, 9, 30)]  # fmt: skip
+    assert rules.occurrences(
+        [2, 5], at, dt.date(2026, 1, 1), dt.date(2026, 3, 5), week
+    ) == [dt.datetime(2026, 3, 3, 9, 30)]
     assert rules.week_start(dt.date(2026, 3, 8)) == week
 
 

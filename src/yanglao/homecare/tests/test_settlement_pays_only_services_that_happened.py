@@ -62,14 +62,18 @@ def test_a_settlement_built_before_an_order_is_done_leaves_it_out(hc):
     order.refresh_from_db()
     month = timezone.localtime(order.slot_start).date()
     before = services.settlement_build(
-        by=hc["boss"], provider=hc["provider"], month=month,
+        by=hc["boss"],
+        provider=hc["provider"],
+        month=month,
         now=order.checkout_at - dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     assert before.orders_count == 0
     after = services.settlement_build(
-        by=hc["boss"], provider=hc["provider"], month=month,
+        by=hc["boss"],
+        provider=hc["provider"],
+        month=month,
         now=order.checkout_at + dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     assert after.orders_count == 1
 
 
@@ -94,9 +98,23 @@ def test_no_check_in_hours_before_the_booked_time(hc):
 def test_check_in_within_the_window_and_not_long_after(hc):
     order = _ready(hc, next_weekday_at(9))
     with pytest.raises(ValidationFailed, match="已超过 240 分钟"):
-        _step(hc, order, "arrive", "li", lat=NEAR[0], lng=NEAR[1],
-              now=order.slot_start + dt.timedelta(hours=5))  # fmt: skip
-    _step(hc, order, "arrive", "li", lat=NEAR[0], lng=NEAR[1],
-          now=order.slot_start - dt.timedelta(minutes=30))  # fmt: skip
+        _step(
+            hc,
+            order,
+            "arrive",
+            "li",
+            lat=NEAR[0],
+            lng=NEAR[1],
+            now=order.slot_start + dt.timedelta(hours=5),
+        )
+    _step(
+        hc,
+        order,
+        "arrive",
+        "li",
+        lat=NEAR[0],
+        lng=NEAR[1],
+        now=order.slot_start - dt.timedelta(minutes=30),
+    )
     order.refresh_from_db()
     assert order.state == "arrived"

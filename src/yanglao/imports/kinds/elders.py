@@ -31,14 +31,32 @@ LIVING = {label: value for value, label in LivingArrangement.choices} | {
     "子女同住": LivingArrangement.WITH_CHILDREN,
 }
 CATEGORY = {label: value for value, label in Category.choices} | {
-    "特困": Category.TEKUN, "特困人员": Category.TEKUN, "低保对象": Category.DIBAO,
-    "低保边缘": Category.DIBAO_EDGE, "低收入": Category.DIBAO_EDGE, "计生特殊家庭": Category.FAMILY_PLANNING,
-    "优抚对象": Category.YOUFU, "残疾": Category.DISABLED, "失智老人": Category.DEMENTIA,
-}  # fmt: skip
+    "特困": Category.TEKUN,
+    "特困人员": Category.TEKUN,
+    "低保对象": Category.DIBAO,
+    "低保边缘": Category.DIBAO_EDGE,
+    "低收入": Category.DIBAO_EDGE,
+    "计生特殊家庭": Category.FAMILY_PLANNING,
+    "优抚对象": Category.YOUFU,
+    "残疾": Category.DISABLED,
+    "失智老人": Category.DEMENTIA,
+}
 SPLIT = re.compile(r"[、,，;；/\s]+")
 # What the comparison and the write need of an existing person (not whole rows: 100,000 of them).
-LOADED = ("id", "id_number_hash", "name", "phone_hash", "phone_enc", "residence_region_id",
-          "hukou_region_id", "address", "living_arrangement", "status", "died_on", "residence_region__path")  # fmt: skip
+LOADED = (
+    "id",
+    "id_number_hash",
+    "name",
+    "phone_hash",
+    "phone_enc",
+    "residence_region_id",
+    "hukou_region_id",
+    "address",
+    "living_arrangement",
+    "status",
+    "died_on",
+    "residence_region__path",
+)
 CHUNK = 500  # identity hashes per look-up query (SQLite's parameter limit is far above)
 COMPARED = (
     "name",
@@ -49,9 +67,13 @@ COMPARED = (
     "living_arrangement",
 )
 FIELD_NAMES = {
-    "name": "姓名", "phone_hash": "联系电话", "residence_region_id": "所属社区/村",
-    "hukou_region_id": "户籍地", "address": "现居住地址", "living_arrangement": "居住情况",
-}  # fmt: skip
+    "name": "姓名",
+    "phone_hash": "联系电话",
+    "residence_region_id": "所属社区/村",
+    "hukou_region_id": "户籍地",
+    "address": "现居住地址",
+    "living_arrangement": "居住情况",
+}
 
 
 class EldersKind(Kind):
@@ -60,27 +82,123 @@ class EldersKind(Kind):
     one_of = (("community", "community_code"),)
     columns = (
         Column("name", "姓名", required=True, note="必填", example="王秀英"),
-        Column("id_number", "身份证号", ("公民身份号码", "身份证号码", "证件号码", "身份证"), True,
-               "必填，18位；出生日期和性别按身份证号登记", "360203194503080023"),
+        Column(
+            "id_number",
+            "身份证号",
+            ("公民身份号码", "身份证号码", "证件号码", "身份证"),
+            True,
+            "必填，18位；出生日期和性别按身份证号登记",
+            "360203194503080023",
+        ),
         Column("sex", "性别", (), False, "选填：男/女，须与身份证号一致", "女"),
-        Column("birth_date", "出生日期", (), False, "选填，须与身份证号一致", "1945-03-08"),
-        Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式"), False, "选填：手机或带区号的固话", "13807980001"),
-        Column("community", "所属社区/村", ("所属社区", "社区/村", "现居住社区/村", "居住社区", "社区", "村"), False,
-               "必填：名称或12位区划代码，须在您的管辖范围内", "塘坪社区"),
-        Column("community_code", "区划代码", ("社区/村代码", "社区代码"), False,
-               "选填：所属社区/村的12位区划代码（填写时以代码为准）", "360203001001"),
-        Column("township", "所属乡镇/街道", ("乡镇/街道", "乡镇", "街道"), False, "选填：社区/村重名时用于区分", "周路口街道"),
-        Column("address", "现居住地址", ("居住地址", "地址", "家庭住址"), False, "选填", "塘坪社区12号"),
-        Column("hukou", "户籍地", ("户籍所在地", "户籍"), False, "选填：区划名称或代码", "珠山区"),
-        Column("living", "居住情况", ("居住状况",), False, "选填：独居/空巢/留守/与子女同住/其他", "独居"),
-        Column("categories", "类别", ("困难类别", "人员类别"), False,
-               "选填，可多个，用顿号分隔：特困供养、低保、低保边缘/低收入、计划生育特殊家庭、重点优抚对象、重度残疾、失智", "低保"),
-        Column("category_start", "类别起始日期", ("类别开始日期",), False, "选填，默认导入当天", "2024-01-01"),
-        Column("disability_grade", "残疾等级", ("残疾证等级",), False, "类别含重度残疾时必填", "一级"),
-        Column("contact_name", "联系人姓名", ("联系人", "紧急联系人"), False, "选填：家属联系人", "李明"),
-        Column("contact_relation", "联系人关系", ("关系", "与老人关系"), False, "填写联系人时必填", "儿子"),
-        Column("contact_phone", "联系人电话", ("紧急联系人电话",), False, "填写联系人时必填", "13907980002"),
-    )  # fmt: skip
+        Column(
+            "birth_date", "出生日期", (), False, "选填，须与身份证号一致", "1945-03-08"
+        ),
+        Column(
+            "phone",
+            "联系电话",
+            ("电话", "手机", "手机号", "联系方式"),
+            False,
+            "选填：手机或带区号的固话",
+            "13807980001",
+        ),
+        Column(
+            "community",
+            "所属社区/村",
+            ("所属社区", "社区/村", "现居住社区/村", "居住社区", "社区", "村"),
+            False,
+            "必填：名称或12位区划代码，须在您的管辖范围内",
+            "塘坪社区",
+        ),
+        Column(
+            "community_code",
+            "区划代码",
+            ("社区/村代码", "社区代码"),
+            False,
+            "选填：所属社区/村的12位区划代码（填写时以代码为准）",
+            "360203001001",
+        ),
+        Column(
+            "township",
+            "所属乡镇/街道",
+            ("乡镇/街道", "乡镇", "街道"),
+            False,
+            "选填：社区/村重名时用于区分",
+            "周路口街道",
+        ),
+        Column(
+            "address",
+            "现居住地址",
+            ("居住地址", "地址", "家庭住址"),
+            False,
+            "选填",
+            "塘坪社区12号",
+        ),
+        Column(
+            "hukou",
+            "户籍地",
+            ("户籍所在地", "户籍"),
+            False,
+            "选填：区划名称或代码",
+            "珠山区",
+        ),
+        Column(
+            "living",
+            "居住情况",
+            ("居住状况",),
+            False,
+            "选填：独居/空巢/留守/与子女同住/其他",
+            "独居",
+        ),
+        Column(
+            "categories",
+            "类别",
+            ("困难类别", "人员类别"),
+            False,
+            "选填，可多个，用顿号分隔：特困供养、低保、低保边缘/低收入、计划生育特殊家庭、重点优抚对象、重度残疾、失智",
+            "低保",
+        ),
+        Column(
+            "category_start",
+            "类别起始日期",
+            ("类别开始日期",),
+            False,
+            "选填，默认导入当天",
+            "2024-01-01",
+        ),
+        Column(
+            "disability_grade",
+            "残疾等级",
+            ("残疾证等级",),
+            False,
+            "类别含重度残疾时必填",
+            "一级",
+        ),
+        Column(
+            "contact_name",
+            "联系人姓名",
+            ("联系人", "紧急联系人"),
+            False,
+            "选填：家属联系人",
+            "李明",
+        ),
+        Column(
+            "contact_relation",
+            "联系人关系",
+            ("关系", "与老人关系"),
+            False,
+            "填写联系人时必填",
+            "儿子",
+        ),
+        Column(
+            "contact_phone",
+            "联系人电话",
+            ("紧急联系人电话",),
+            False,
+            "填写联系人时必填",
+            "13907980002",
+        ),
+    )
 
     def check(self, *, by, table, progress) -> Outcome:
         ensure_registry_writer(by)
@@ -131,10 +249,18 @@ class EldersKind(Kind):
         if not row.ok or parsed is None:
             return None
         return {
-            "name": name, "id_number": parsed.value, "birth_date": parsed.birth_date, "sex": parsed.sex,
-            "phone": phone, "residence": residence, "hukou": hukou, "address": row.text("address"),
-            "living": living, "categories": categories, "contact": contact,
-        }  # fmt: skip
+            "name": name,
+            "id_number": parsed.value,
+            "birth_date": parsed.birth_date,
+            "sex": parsed.sex,
+            "phone": phone,
+            "residence": residence,
+            "hukou": hukou,
+            "address": row.text("address"),
+            "living": living,
+            "categories": categories,
+            "contact": contact,
+        }
 
     def _phone(self, row: Row, key: str) -> str:
         errors: dict[str, str] = {}
@@ -194,8 +320,15 @@ class EldersKind(Kind):
         for number, item in rows:
             first = seen.get(item["id_number"])
             if first is not None:
-                outcome.errors.append([sheet, number, "身份证号", item["id_number"][:6] + "…",
-                                       f"与第{first}行是同一个人（身份证号重复）"])  # fmt: skip
+                outcome.errors.append(
+                    [
+                        sheet,
+                        number,
+                        "身份证号",
+                        item["id_number"][:6] + "…",
+                        f"与第{first}行是同一个人（身份证号重复）",
+                    ]
+                )
                 continue
             seen[item["id_number"]] = number
             item["hash"] = pii.lookup_hash(item["id_number"])
@@ -274,10 +407,15 @@ class EldersKind(Kind):
 
     def _changed(self, elder: Elder, item: dict) -> list[str]:
         wanted = {
-            "name": item["name"], "phone_hash": pii.lookup_hash(item["phone"]) if item["phone"] else "",
-            "residence_region_id": item["residence"].pk, "hukou_region_id": item["hukou"].pk if item["hukou"] else elder.hukou_region_id,
-            "address": item["address"] or elder.address, "living_arrangement": item["living"],
-        }  # fmt: skip
+            "name": item["name"],
+            "phone_hash": pii.lookup_hash(item["phone"]) if item["phone"] else "",
+            "residence_region_id": item["residence"].pk,
+            "hukou_region_id": item["hukou"].pk
+            if item["hukou"]
+            else elder.hukou_region_id,
+            "address": item["address"] or elder.address,
+            "living_arrangement": item["living"],
+        }
         if not item["phone"]:
             wanted["phone_hash"] = (
                 elder.phone_hash
@@ -301,12 +439,21 @@ class EldersKind(Kind):
             id_enc, id_hash = pii.protect(item["id_number"])
             phone_enc, phone_hash = pii.protect(item["phone"])
             item["hash"] = id_hash
-            new_rows.append({
-                "name": item["name"], "birth_date": item["birth_date"], "sex": item["sex"],
-                "residence_region_id": item["residence"].pk, "hukou_region_id": item["hukou"].pk if item["hukou"] else None,
-                "address": item["address"], "living_arrangement": item["living"], "id_number_enc": id_enc,
-                "id_number_hash": id_hash, "phone_enc": phone_enc, "phone_hash": phone_hash,
-            })  # fmt: skip
+            new_rows.append(
+                {
+                    "name": item["name"],
+                    "birth_date": item["birth_date"],
+                    "sex": item["sex"],
+                    "residence_region_id": item["residence"].pk,
+                    "hukou_region_id": item["hukou"].pk if item["hukou"] else None,
+                    "address": item["address"],
+                    "living_arrangement": item["living"],
+                    "id_number_enc": id_enc,
+                    "id_number_hash": id_hash,
+                    "phone_enc": phone_enc,
+                    "phone_hash": phone_hash,
+                }
+            )
         bulk_insert(Elder, new_rows)
         pks = self._pks([row["id_number_hash"] for row in new_rows])
         for _number, item in plan["creates"]:
@@ -373,22 +520,41 @@ class EldersKind(Kind):
         by, actor_id, action: str, pk: int, summary: str, before=None, after=None
     ) -> dict:
         return {
-            "actor_id": actor_id, "actor_name": by.username, "ip": current_ip.get(), "action": action,
-            "object_type": "elders.elder", "object_id": str(pk), "summary": summary[:300],
-            "before": _jsonable(before), "after": _jsonable(after),
-        }  # fmt: skip
+            "actor_id": actor_id,
+            "actor_name": by.username,
+            "ip": current_ip.get(),
+            "action": action,
+            "object_type": "elders.elder",
+            "object_id": str(pk),
+            "summary": summary[:300],
+            "before": _jsonable(before),
+            "after": _jsonable(after),
+        }
 
     @staticmethod
     def _category(elder_id: int, category: tuple) -> dict:
         value, grade, start = category
-        return {"elder_id": elder_id, "category": value, "grade": grade, "start_date": start,
-                "end_date": None, "note": "导入"}  # fmt: skip
+        return {
+            "elder_id": elder_id,
+            "category": value,
+            "grade": grade,
+            "start_date": start,
+            "end_date": None,
+            "note": "导入",
+        }
 
     @staticmethod
     def _contact_row(elder_id: int, contact: dict) -> dict:
         phone_enc, phone_hash = pii.protect(contact["phone"])
-        return {"elder_id": elder_id, "name": contact["name"], "relation": contact["relation"],
-                "phone_enc": phone_enc, "phone_hash": phone_hash, "is_emergency": True, "is_guardian": False}  # fmt: skip
+        return {
+            "elder_id": elder_id,
+            "name": contact["name"],
+            "relation": contact["relation"],
+            "phone_enc": phone_enc,
+            "phone_hash": phone_hash,
+            "is_emergency": True,
+            "is_guardian": False,
+        }
 
 
 def _jsonable(values: dict | None) -> dict | None:

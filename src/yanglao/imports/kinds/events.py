@@ -19,14 +19,49 @@ class EventsKind(ElderRowsKind):
     name = "events"
     label = "死亡/迁移名单"
     columns = (
-        Column("id_number", "身份证号", ("公民身份号码", "身份证号码"), True, "必填，须已在老年人档案中", "360203194503080023"),
+        Column(
+            "id_number",
+            "身份证号",
+            ("公民身份号码", "身份证号码"),
+            True,
+            "必填，须已在老年人档案中",
+            "360203194503080023",
+        ),
         Column("name", "姓名", (), False, "选填，须与档案一致", "王秀英"),
-        Column("kind", "事件", ("事件类型", "类型"), True, "必填：死亡、迁出、迁入、出院", "死亡"),
-        Column("date", "日期", ("死亡日期", "事件日期", "迁移日期"), True, "必填，不能晚于今天", "2026-10-01"),
-        Column("region", "迁入地区划代码", ("迁入地",), False, "迁入时填写新的社区/村代码", ""),
-        Column("source", "信息来源", ("来源",), False, "如：公安户籍、医院死亡证明", "公安户籍"),
+        Column(
+            "kind",
+            "事件",
+            ("事件类型", "类型"),
+            True,
+            "必填：死亡、迁出、迁入、出院",
+            "死亡",
+        ),
+        Column(
+            "date",
+            "日期",
+            ("死亡日期", "事件日期", "迁移日期"),
+            True,
+            "必填，不能晚于今天",
+            "2026-10-01",
+        ),
+        Column(
+            "region",
+            "迁入地区划代码",
+            ("迁入地",),
+            False,
+            "迁入时填写新的社区/村代码",
+            "",
+        ),
+        Column(
+            "source",
+            "信息来源",
+            ("来源",),
+            False,
+            "如：公安户籍、医院死亡证明",
+            "公安户籍",
+        ),
         Column("note", "备注", (), False, "选填", ""),
-    )  # fmt: skip
+    )
 
     def read_fields(self, row: Row) -> dict | None:
         word = row.required("kind")
@@ -54,7 +89,12 @@ class EventsKind(ElderRowsKind):
         if elder.events.filter(kind=item["kind"], date=item["date"]).exists():
             return "unchanged"
         life_event_record(
-            by=by, elder=elder, kind=item["kind"], date=item["date"], region=item["region"],
-            note=item["note"], source=item["source"] or "名单导入",
-        )  # fmt: skip
+            by=by,
+            elder=elder,
+            kind=item["kind"],
+            date=item["date"],
+            region=item["region"],
+            note=item["note"],
+            source=item["source"] or "名单导入",
+        )
         return "updated"

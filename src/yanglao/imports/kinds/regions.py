@@ -18,17 +18,46 @@ class RegionsKind(Kind):
     label = "行政区划代码"
     allowed = staticmethod(permissions.is_bureau)
     columns = (
-        Column("code", "区划代码", ("统计用区划代码", "代码"), True, "必填：2–12位统计用区划代码", "360203001001"),
+        Column(
+            "code",
+            "区划代码",
+            ("统计用区划代码", "代码"),
+            True,
+            "必填：2–12位统计用区划代码",
+            "360203001001",
+        ),
         Column("name", "名称", ("区划名称",), True, "必填", "塘坪社区"),
-        Column("parent", "上级区划代码", ("上级代码",), False, "省级以外必填（可在文件中）", "360203001"),
-        Column("level", "层级", ("级别",), True, "必填：省、市、县、乡镇、村（或 1–5）", "村"),
+        Column(
+            "parent",
+            "上级区划代码",
+            ("上级代码",),
+            False,
+            "省级以外必填（可在文件中）",
+            "360203001",
+        ),
+        Column(
+            "level",
+            "层级",
+            ("级别",),
+            True,
+            "必填：省、市、县、乡镇、村（或 1–5）",
+            "村",
+        ),
         Column("urban", "城乡", ("城乡分类",), False, "城镇/农村", "城镇"),
         *(Column(f, f, (), False, "选填：非负整数", "") for f in POPULATION_FIELDS),
-    )  # fmt: skip
+    )
 
     def check(self, *, by, table, progress) -> Outcome:
-        rows = [(n, [as_text(c) if not isinstance(c, str) or not c.startswith("=") else c for c in cells])
-                for n, cells in table.rows]  # fmt: skip
+        rows = [
+            (
+                n,
+                [
+                    as_text(c) if not isinstance(c, str) or not c.startswith("=") else c
+                    for c in cells
+                ],
+            )
+            for n, cells in table.rows
+        ]
         self._data = self._as_csv(table.header, rows)
         self._numbers = [n for n, _c in rows]
         self._sheet = table.sheet

@@ -51,10 +51,16 @@ def test_category_list_adds_then_ends(users, make_elder):
 def test_category_list_errors(users, make_elder):
     a = make_elder(name="甲")
     far = make_elder(name="远", region="jiucheng")
-    data = _csv("身份证号,姓名,类别,终止日期", [
-        f"{a.id_number},错名,低保,", f"{a.id_number},甲,火星类,", f"{far.id_number},远,低保,",
-        f"{a.id_number},甲,特困,2026-01-01", "110101194503081234,某,低保,",
-    ])  # fmt: skip
+    data = _csv(
+        "身份证号,姓名,类别,终止日期",
+        [
+            f"{a.id_number},错名,低保,",
+            f"{a.id_number},甲,火星类,",
+            f"{far.id_number},远,低保,",
+            f"{a.id_number},甲,特困,2026-01-01",
+            "110101194503081234,某,低保,",
+        ],
+    )
     job = _import(users, "categories", data)
     reasons = {row: (column, reason) for _s, row, column, _v, reason in job.errors}
     assert (

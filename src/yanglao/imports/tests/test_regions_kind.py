@@ -26,11 +26,27 @@ def _xlsx(rows) -> bytes:
 
 
 def test_regions_from_xlsx(users, regions):
-    data = _xlsx([
-        ["360203001003", "新建社区", "360203001", "村", "城镇", 300],   # parent exists
-        ["360203002", "新街道", "360203", "乡镇", "城镇", None],
-        ["360203002001", "新街道一社区", "360203002", "村", "城镇", 120],  # parent in the file, above
-    ])  # fmt: skip
+    data = _xlsx(
+        [
+            [
+                "360203001003",
+                "新建社区",
+                "360203001",
+                "村",
+                "城镇",
+                300,
+            ],  # parent exists
+            ["360203002", "新街道", "360203", "乡镇", "城镇", None],
+            [
+                "360203002001",
+                "新街道一社区",
+                "360203002",
+                "村",
+                "城镇",
+                120,
+            ],  # parent in the file, above
+        ]
+    )
     job = services.import_check(
         job=services.import_upload(
             by=users["alice"], kind="regions", file_name="r.xlsx", data=data

@@ -70,10 +70,14 @@ def test_banned_person_and_bad_rows(users, regions):
         source="法院判决",
         start_date=dt.date(2024, 1, 1),
     )
-    rows = _csv("姓名,身份证号,岗位,入职日期,所在机构", [
-        f"禁,{banned},养老护理员,2024-03-01,颐养院", f"某,{valid_id('360203', dt.date(1980, 2, 2), 16)},飞行员,2024-03-01,颐养院",
-        f"某,{valid_id('360203', dt.date(1980, 3, 3), 16)},养老护理员,2024-03-01,不存在的院",
-    ])  # fmt: skip
+    rows = _csv(
+        "姓名,身份证号,岗位,入职日期,所在机构",
+        [
+            f"禁,{banned},养老护理员,2024-03-01,颐养院",
+            f"某,{valid_id('360203', dt.date(1980, 2, 2), 16)},飞行员,2024-03-01,颐养院",
+            f"某,{valid_id('360203', dt.date(1980, 3, 3), 16)},养老护理员,2024-03-01,不存在的院",
+        ],
+    )
     job = _import(users, "staff", rows)
     reasons = {row: reason for _s, row, _c, _v, reason in job.errors}
     assert "从业禁止" in reasons[2]

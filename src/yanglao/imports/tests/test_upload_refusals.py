@@ -112,11 +112,13 @@ def test_a_facility_admin_imports_beds_but_not_older_people(regions):
 
 
 def test_jobs_of_a_dead_worker_are_failed_with_the_reason(users, regions):
-    checking = services.import_upload(by=users["bob"], kind="elders", file_name="a.xlsx",
-                                      data=xlsx(good_rows()))  # fmt: skip
+    checking = services.import_upload(
+        by=users["bob"], kind="elders", file_name="a.xlsx", data=xlsx(good_rows())
+    )
     ImportJob.objects.filter(pk=checking.pk).update(status="checking")
-    queued = services.import_upload(by=users["bob"], kind="elders", file_name="b.xlsx",
-                                    data=xlsx(good_rows()))  # fmt: skip
+    queued = services.import_upload(
+        by=users["bob"], kind="elders", file_name="b.xlsx", data=xlsx(good_rows())
+    )
     ImportJob.objects.filter(pk=queued.pk).update(
         status="importing", phase=services.WAITING
     )

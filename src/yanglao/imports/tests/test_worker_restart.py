@@ -43,14 +43,21 @@ def test_a_killed_task_process_is_replaced_and_its_job_fails_with_the_reason(use
             "the worker and the test share the database: the SQLite test database is in memory"
         )
     job = ImportJob.objects.create(
-        kind="elders", file_name="名单.xlsx", checksum="0" * 64, size=1, data=b"x",
-        created_by=users["bob"], status=ImportJob.Status.CHECKING,
-    )  # fmt: skip
+        kind="elders",
+        file_name="名单.xlsx",
+        checksum="0" * 64,
+        size=1,
+        data=b"x",
+        created_by=users["bob"],
+        status=ImportJob.Status.CHECKING,
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "yanglao.cli", "worker"],
         env={**os.environ, "YANGLAO_DATABASE_URL": _database_url()},
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert _wait_for(lambda: len(_children(worker.pid)) == 1)
         (first,) = _children(worker.pid)

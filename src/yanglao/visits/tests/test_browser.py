@@ -29,17 +29,28 @@ def test_worker_visits_on_a_phone(demo, live_server, chromium):
     worker = User.objects.get(username="community")
     # Someone living alone in the worker's community, registered today: the roster picks them up.
     elder_create(
-        by=User.objects.get(username="admin"), name="探访甲", id_number=make("360203", dt.date(1940, 5, 6), 21),
-        residence_region=worker.region.code, living_arrangement="alone", lat=29.29, lng=117.21,
-    )  # fmt: skip
+        by=User.objects.get(username="admin"),
+        name="探访甲",
+        id_number=make("360203", dt.date(1940, 5, 6), 21),
+        residence_region=worker.region.code,
+        living_arrangement="alone",
+        lat=29.29,
+        lng=117.21,
+    )
     roster_build(month=dt.date.today().replace(day=1))
     entry = RosterEntry.objects.get(visitor=worker, elder__name="探访甲")
     home = {
         "latitude": entry.elder.lat + 0.0003,
         "longitude": entry.elder.lng,
     }  # ~35 m away
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                   has_touch=True, geolocation=home, permissions=["geolocation"])  # fmt: skip
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation=home,
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("community")

@@ -30,8 +30,15 @@ def test_worker_records_a_visit_and_the_inbox_shows_the_finding(users, entry):
         f"/visits/entry/{entry.pk}/", {"kind": "home", "client_id": client_id}
     )
     assert "上门探访需要签到位置" in bad.content.decode()
-    data = {"kind": "home", "client_id": client_id, "lat": "29.3001", "lng": "117.2001",
-            "health": "良好", "findings": ["无取暖/降温"], "confirmed": "on"}  # fmt: skip
+    data = {
+        "kind": "home",
+        "client_id": client_id,
+        "lat": "29.3001",
+        "lng": "117.2001",
+        "health": "良好",
+        "findings": ["无取暖/降温"],
+        "confirmed": "on",
+    }
     r = carol.post(f"/visits/entry/{entry.pk}/", data, follow=True)
     assert "已记录对 独居甲 的探访" in r.content.decode()
     carol.post(f"/visits/entry/{entry.pk}/", data)  # sent twice: one record
@@ -96,11 +103,21 @@ def test_photo_is_kept_and_shown_only_in_scope(users, entry, settings, tmp_path)
     form = carol.get(f"/visits/entry/{entry.pk}/").context["form"]
     jpeg = b"\xff\xd8\xff\xe0" + b"0" * 100
     base = {"kind": "home", "lat": "29.3", "lng": "117.2"}
-    bad = carol.post(f"/visits/entry/{entry.pk}/", base | {"client_id": "x1", "photo": SimpleUploadedFile("a.gif", b"GIF89a")},
-                     HTTP_ACCEPT="application/json")  # fmt: skip
+    bad = carol.post(
+        f"/visits/entry/{entry.pk}/",
+        base | {"client_id": "x1", "photo": SimpleUploadedFile("a.gif", b"GIF89a")},
+        HTTP_ACCEPT="application/json",
+    )
     assert bad.status_code == 422 and "JPEG" in bad.json()["errors"]["photo"]
-    ok = carol.post(f"/visits/entry/{entry.pk}/", base | {"client_id": form.initial["client_id"],
-                    "photo": SimpleUploadedFile("a.jpg", jpeg)}, HTTP_ACCEPT="application/json")  # fmt: skip
+    ok = carol.post(
+        f"/visits/entry/{entry.pk}/",
+        base
+        | {
+            "client_id": form.initial["client_id"],
+            "photo": SimpleUploadedFile("a.jpg", jpeg),
+        },
+        HTTP_ACCEPT="application/json",
+    )
     assert ok.json() == {"ok": True, "next": "/visits/"}
     visit = Visit.objects.get()
     assert carol.get(f"/visits/visit/{visit.pk}/photo/").status_code == 200
@@ -118,8 +135,17 @@ def test_every_visit_url_outside_scope_is_404(users, entry, settings, tmp_path):
     client_id = (
         carol.get(f"/visits/entry/{entry.pk}/").context["form"].initial["client_id"]
     )
-    carol.post(f"/visits/entry/{entry.pk}/", {"kind": "home", "lat": "29.3", "lng": "117.2", "client_id": client_id,
-               "findings": ["跌倒风险"], "photo": SimpleUploadedFile("a.png", b"\x89PNG....")})  # fmt: skip
+    carol.post(
+        f"/visits/entry/{entry.pk}/",
+        {
+            "kind": "home",
+            "lat": "29.3",
+            "lng": "117.2",
+            "client_id": client_id,
+            "findings": ["跌倒风险"],
+            "photo": SimpleUploadedFile("a.png", b"\x89PNG...."),
+        },
+    )
     visit, follow_up = Visit.objects.get(), FollowUp.objects.get()
     dave = client_for(users["dave"])  # 浮梁县
     assert dave.get(f"/visits/entry/{entry.pk}/").status_code == 404

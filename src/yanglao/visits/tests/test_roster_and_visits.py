@@ -33,8 +33,13 @@ def _now():
 
 
 def _visit(by, entry, **kw):
-    values = {"kind": "home", "visited_at": _now(), "client_id": uuid.uuid4().hex,
-              "lat": entry.elder.lat, "lng": entry.elder.lng} | kw  # fmt: skip
+    values = {
+        "kind": "home",
+        "visited_at": _now(),
+        "client_id": uuid.uuid4().hex,
+        "lat": entry.elder.lat,
+        "lng": entry.elder.lng,
+    } | kw
     return services.visit_record(by=by, entry=entry, **values)
 
 
