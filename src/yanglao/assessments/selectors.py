@@ -33,7 +33,11 @@ from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder, LifeEvent
 from yanglao.elders.models import Status as ElderStatus
-from yanglao.elders.selectors import birth_range_for_ages, elder_scope_q
+from yanglao.elders.selectors import (
+    birth_range_for_ages,
+    elder_scope_q,
+    name_match_q,
+)
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 
@@ -71,7 +75,7 @@ def assessment_list(
     f = filters or AssessmentFilter()
     qs = Assessment.objects.filter(assessment_scope_q(by))
     if f.q:
-        qs = qs.filter(name_prefix_q("elder__name", f.q.strip()))
+        qs = qs.filter(name_match_q(f.q.strip(), "elder"))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.reason:

@@ -8,6 +8,7 @@ from yanglao.core import idnumber, pii
 from yanglao.demo import data
 from yanglao.demo.places import Place
 from yanglao.elders.models import Contact, Elder, ElderCategory, LifeEvent
+from yanglao.elders.services import name_fields, name_keys_write
 
 # Age structure of people aged 60+: (from, to, percent).
 AGE_BANDS = [
@@ -75,9 +76,10 @@ class PeopleMixin:
                     living_arrangement=self._living(place.urban, birth),
                     status=status,
                 )
-                elder.id_number_enc, elder.id_number_hash = pii.protect(
-                    self._id_number(place.county, birth, sex)
-                )
+                id_number = self._id_number(place.county, birth, sex)
+                elder.id_number_enc, elder.id_number_hash = pii.protect(id_number)
+                for field, value in name_fields(elder.name, id_number).items():
+                    setattr(elder, field, value)
                 if rng.random() < 0.85:
                     elder.phone_enc, elder.phone_hash = pii.protect(self._phone())
                 if status == "deceased":
@@ -118,6 +120,7 @@ class PeopleMixin:
             )
             for e in elders:
                 e.pk = by_hash[e.id_number_hash]
+        name_keys_write({e.pk: e.name for e in elders}, replace=False)
         contacts, categories, events = [], [], []
         rng = self.rng
         for elder, place in zip(elders, places, strict=True):

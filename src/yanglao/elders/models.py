@@ -35,6 +35,13 @@ class Elder(models.Model):
     """老年人: one older person in the registry (老年人基本信息动态管理数据库)."""
 
     name = models.CharField("姓名", max_length=50, db_index=True)
+    # Written with the name by elders.services.name_index_write (elders.naming).
+    name_order = models.CharField(
+        "姓名拼音（排序用）", max_length=60, blank=True, editable=False, db_index=True
+    )
+    id_last4 = models.CharField(
+        "身份证号后四位", max_length=4, blank=True, editable=False
+    )
     id_number_enc = models.TextField("身份证号（密文）", editable=False)
     id_number_hash = models.CharField(
         "身份证号（检索散列）", max_length=64, unique=True, editable=False
@@ -95,8 +102,6 @@ class Elder(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "老年人"
-        # No index leads with status: it has three values, and SQLite would pick it over the region
-        # index for a county's list (bench/RESULTS.md). Scope and filters lead; status is checked.
         # No index leads with status: it has three values, and SQLite would prefer it to the region
         # index for a county's list (bench/RESULTS.md). Scope and filters lead; status is checked.
         indexes = [models.Index(fields=["residence_region", "status"])]
@@ -172,6 +177,22 @@ class ElderCategory(models.Model):
     def is_active(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.start_date <= on and (self.end_date is None or self.end_date > on)
+
+
+class NameKey(models.Model):
+    """One search key of a person's name (elders.naming.search_keys): "name contains x", pinyin and
+    initials become a prefix range on `key`."""
+
+    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="+")
+    # db_index: on PostgreSQL Django adds the varchar_pattern_ops index a prefix LIKE needs
+    # (core.search.name_prefix_q).
+    key = models.CharField(max_length=60, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "姓名检索键"
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Contact(models.Model):

@@ -15,7 +15,15 @@ from yanglao.core.phone import mask_phone
 from yanglao.core.queries import CompiledQuery, first_unordered
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.search import name_prefix_q
-from yanglao.elders.models import Category, Contact, Elder, ElderCategory, Status
+from yanglao.elders import naming
+from yanglao.elders.models import (
+    Category,
+    Contact,
+    Elder,
+    ElderCategory,
+    NameKey,
+    Status,
+)
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 # Age bands used in filters and on the home page: (key, label, min age, max age or None).
@@ -45,7 +53,7 @@ class ElderFilter:
 # the name index finds a county's first page at once, while ids cluster by import batch and make
 # "newest first" walk through other areas' records (bench/RESULTS.md).
 ORDERS = {
-    "name": ("姓名", ("name", "id")),
+    "name": ("姓名（拼音）", ("name_order", "id")),
     "newest": ("最近建档", ("-id",)),
     "oldest": ("年龄从大到小", ("birth_date", "id")),
 }
@@ -107,8 +115,23 @@ def active_category_q(category: str, on: dt.date) -> Q:
     return Q(pk__in=holders.values("elder_id"))
 
 
+def name_match_q(text: str, field: str = "") -> Q:
+    """People (or rows whose `field` is a person) whose name contains `text`, or whose name's
+    pinyin or initials do (elders.naming); "王秀英 0029" adds the identity number's last four."""
+    name, last4 = naming.split_query(text)
+    key = naming.normalize_query(name)
+    q = Q()
+    if key:
+        keys = NameKey.objects.filter(name_prefix_q("key", key)).values("elder_id")
+        q &= Q(**{f"{field}_id__in" if field else "pk__in": keys})
+    if last4:
+        q &= Q(**{f"{field}__id_last4" if field else "id_last4": last4})
+    return q
+
+
 def search_q(text: str) -> Q:
-    """Identity number and phone match exactly through their keyed hash; names by prefix."""
+    """Identity number and phone match exactly through their keyed hash; names as a clerk types
+    them (name_match_q)."""
     text = text.strip()
     if not text:
         return Q()
@@ -125,7 +148,7 @@ def search_q(text: str) -> Q:
             )[:1000]
         )
         return Q(phone_hash=phone_hash) | Q(pk__in=via_contacts)
-    return name_prefix_q("name", text)
+    return name_match_q(text)
 
 
 def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:

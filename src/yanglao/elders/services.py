@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from yanglao.core import permissions, pii
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
+from yanglao.core.bulk import bulk_insert
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, age_on, parse
 from yanglao.core.phone import normalize_phone
+from yanglao.elders import naming
 from yanglao.elders.models import (
     CareSetting,
     Category,
@@ -21,11 +23,35 @@ from yanglao.elders.models import (
     ElderCategory,
     LifeEvent,
     LivingArrangement,
+    NameKey,
     Status,
 )
 from yanglao.regions.selectors import region_for_input
 
 OLD_AGE = 60  # 《老年人权益保障法》第二条: 老年人是指六十周岁以上的公民
+
+
+def name_keys_write(names: dict[int, str], *, replace: bool = True) -> None:
+    """The search keys of people's names ({pk: name}, elders.naming.search_keys), written wherever
+    a name is (create, edit, import, the demo city) with the row's own `name_order`, so search and
+    order agree with the name. `replace=False` for people just created (no keys to replace)."""
+    if replace:
+        pks = list(names)
+        for i in range(0, len(pks), 500):
+            NameKey.objects.filter(elder_id__in=pks[i : i + 500]).delete()
+    bulk_insert(
+        NameKey,
+        (
+            {"elder_id": pk, "key": key}
+            for pk, name in names.items()
+            for key in naming.search_keys(name)
+        ),
+    )
+
+
+def name_fields(name: str, id_number: str) -> dict[str, str]:
+    """The columns derived from the name and the identity number (set with them)."""
+    return {"name_order": naming.sort_key(name), "id_last4": naming.id_last4(id_number)}
 
 
 def ensure_registry_writer(by) -> None:
@@ -130,6 +156,7 @@ def elder_create(
         raise ValidationFailed(errors)
     elder = Elder(
         name=name.strip(),
+        **name_fields(name.strip(), parsed.value),
         birth_date=parsed.birth_date,
         sex=parsed.sex,
         residence_region=residence,
@@ -141,6 +168,7 @@ def elder_create(
     elder.phone_enc, elder.phone_hash = pii.protect(phone_value)
     with transaction.atomic():
         elder.save()
+        name_keys_write({elder.pk: elder.name}, replace=False)
         audit_create(by=by, obj=elder, summary=f"建档 {elder.name}")
     return elder
 
@@ -186,6 +214,7 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
                 errors["id_number"] = "该身份证号已登记在另一份档案中"
             elder.id_number_enc, elder.id_number_hash = pii.protect(parsed.value)
             elder.birth_date, elder.sex = parsed.birth_date, parsed.sex
+            elder.id_last4 = naming.id_last4(parsed.value)
     if "phone" in values:
         elder.phone_enc, elder.phone_hash = pii.protect(
             clean_phone(values["phone"], "phone", errors)
@@ -212,8 +241,11 @@ def elder_update(*, by, elder: Elder, **values: Any) -> Elder:
             setattr(
                 elder, key, values[key].strip() if key == "address" else values[key]
             )
+    elder.name_order = naming.sort_key(elder.name)
     with transaction.atomic():
         elder.save()
+        if elder.name != before.get("name"):
+            name_keys_write({elder.pk: elder.name})
         audit_update(by=by, obj=elder, before=before, summary=f"修改档案 {elder.name}")
     return elder
 

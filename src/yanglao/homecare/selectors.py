@@ -19,9 +19,8 @@ from yanglao.core.errors import NotInScope
 from yanglao.core.notes import user_note
 from yanglao.core.queries import CompiledQuery, first_unordered
 from yanglao.core.scope import sees_everything
-from yanglao.core.search import name_prefix_q
 from yanglao.elders.models import Elder
-from yanglao.elders.selectors import elder_get
+from yanglao.elders.selectors import elder_get, name_match_q
 from yanglao.facilities.models import Facility, FacilityType, Provider, Staff
 from yanglao.homecare import rules
 from yanglao.homecare.models import (
@@ -133,7 +132,7 @@ def orders(*, by, filters: OrderFilter | None = None) -> QuerySet[Order]:
         "elder", "provider", "item", "carer__staff", "region"
     )
     if f.q:
-        cond = name_prefix_q("elder__name", f.q)
+        cond = name_match_q(f.q, "elder")
         if ascii_digits(f.q):
             cond |= Q(pk=int(f.q))
         qs = qs.filter(cond)
@@ -777,7 +776,7 @@ def family_links(*, by, q: str = "") -> QuerySet:
             return qs.none()
         qs = qs.filter(in_scope_q(by, "elder__residence_region"))
     if q:
-        qs = qs.filter(name_prefix_q("elder__name", q))
+        qs = qs.filter(name_match_q(q, "elder"))
     return qs.order_by("-created_at")
 
 

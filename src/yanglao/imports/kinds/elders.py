@@ -14,6 +14,7 @@ from yanglao.core.audit import current_ip
 from yanglao.core.bulk import bulk_insert
 from yanglao.core.models import AuditEntry
 from yanglao.core.scope import region_path_allowed
+from yanglao.elders import naming
 from yanglao.elders.models import (
     Category,
     Contact,
@@ -21,7 +22,13 @@ from yanglao.elders.models import (
     ElderCategory,
     LivingArrangement,
 )
-from yanglao.elders.services import check_identity, clean_phone, ensure_registry_writer
+from yanglao.elders.services import (
+    check_identity,
+    clean_phone,
+    ensure_registry_writer,
+    name_fields,
+    name_keys_write,
+)
 from yanglao.imports.kinds.base import Column, Kind, Outcome, RegionBook, Row
 from yanglao.regions.models import Region
 
@@ -442,6 +449,7 @@ class EldersKind(Kind):
             new_rows.append(
                 {
                     "name": item["name"],
+                    **name_fields(item["name"], item["id_number"]),
                     "birth_date": item["birth_date"],
                     "sex": item["sex"],
                     "residence_region_id": item["residence"].pk,
@@ -456,6 +464,11 @@ class EldersKind(Kind):
             )
         bulk_insert(Elder, new_rows)
         pks = self._pks([row["id_number_hash"] for row in new_rows])
+        name_keys_write(
+            {pks[item["hash"]]: item["name"] for _n, item in plan["creates"]},
+            replace=False,
+        )
+        renamed = {}
         for _number, item in plan["creates"]:
             pk = pks[item["hash"]]
             audits.append(
@@ -473,6 +486,9 @@ class EldersKind(Kind):
                 setattr(elder, f, item["wanted"][f])
             if "phone_hash" in changed:
                 elder.phone_enc, elder.phone_hash = pii.protect(item["phone"])
+            if "name" in changed:
+                elder.name_order = naming.sort_key(elder.name)
+                renamed[elder.pk] = elder.name
             elder.updated_at = timezone.now()
             changed_rows.append(elder)
             after = {f: getattr(elder, f) for f in changed if not f.endswith("_hash")}
@@ -492,9 +508,11 @@ class EldersKind(Kind):
                 *[f for f in COMPARED if f != "phone_hash"],
                 "phone_hash",
                 "phone_enc",
+                "name_order",
                 "updated_at",
             ]
             Elder.objects.bulk_update(changed_rows, fields, batch_size=1000)
+            name_keys_write(renamed)
         for elder, new_categories, new_contact in plan["extras"]:
             categories += [self._category(elder.pk, c) for c in new_categories]
             if new_contact:

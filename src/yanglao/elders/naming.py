@@ -1,0 +1,114 @@
+"""How a clerk finds a person by name: any part of the name (德祥 finds 李德祥), its pinyin (wangxiuying,
+xiuying) or the initials of its syllables (wxy). Pure rules, no Django.
+
+Each name gives a small set of search keys — every suffix of the characters, of the pinyin syllables
+joined, and of the initials — so "the name contains x" becomes "a key starts with x", a B-tree
+range on both databases (a trigram index cannot index the one- and two-character pieces Chinese
+names are searched by)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+KEY_LENGTH = 60
+# Surnames read differently from the everyday reading of their character (《百家姓》).
+SURNAME_READINGS = {
+    "单": "shan4",
+    "曾": "zeng1",
+    "解": "xie4",
+    "仇": "qiu2",
+    "区": "ou1",
+    "查": "zha1",
+    "朴": "piao2",
+    "覃": "qin2",
+    "乐": "yue4",
+    "缪": "miao4",
+    "翟": "zhai2",
+    "盖": "ge3",
+    "种": "chong2",
+    "黑": "he4",
+    "召": "shao4",
+    "员": "yun4",
+    "尉": "yu4",
+    "万俟": "mo4 qi2",
+    "尉迟": "yu4 chi2",
+}
+
+
+def normalize_query(text: str) -> str:
+    """What a clerk typed, as keys are written: no spaces or middle dots, lower case."""
+    return "".join(text.split()).replace("·", "").replace("•", "").lower()
+
+
+@lru_cache(maxsize=65536)
+def toned_syllables(name: str) -> tuple[str, ...]:
+    """The name's pinyin with tone numbers (wang2, de5 for the neutral tone), one item per
+    syllable; the surname read as a surname."""
+    name = normalize_query(name)
+    if not name:
+        return ()
+    for surname in sorted(SURNAME_READINGS, key=len, reverse=True):
+        if name.startswith(surname):
+            rest = name[len(surname) :]
+            return tuple(SURNAME_READINGS[surname].split() + _toned(rest))
+    return tuple(_toned(name))
+
+
+def _toned(text: str) -> list[str]:
+    if not text:
+        return []
+    return [
+        s.lower()
+        for s in lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    ]
+
+
+def syllables(name: str) -> list[str]:
+    """The name's pinyin without tones, one item per syllable."""
+    return [s.rstrip("012345") or s for s in toned_syllables(name)]
+
+
+def sort_key(name: str) -> str:
+    """Dictionary order: syllable by syllable, then tone (汪 wang1 before 王 wang2), separated by a
+    space so "wan" sorts before "wang"; the characters themselves break ties."""
+    return (" ".join(toned_syllables(name)) + " " + name)[:KEY_LENGTH]
+
+
+def _suffixes(parts: list[str]) -> set[str]:
+    return {"".join(parts[i:])[:KEY_LENGTH] for i in range(len(parts))}
+
+
+@lru_cache(maxsize=65536)
+def search_keys(name: str) -> frozenset[str]:
+    """王秀英 → 王秀英 秀英 英, wangxiuying xiuying ying, wxy xy y."""
+    compact = normalize_query(name)
+    if not compact:
+        return frozenset()
+    spoken = syllables(compact)
+    initials = [s[0] for s in spoken if s]
+    return frozenset(_suffixes(list(compact)) | _suffixes(spoken) | _suffixes(initials))
+
+
+def id_last4(id_number: str) -> str:
+    """The last four characters of an identity number: what the masked number shows anyway
+    (core.idnumber.mask), and what a clerk adds to a common name to find one person."""
+    return id_number[-4:].upper() if len(id_number) >= 4 else ""
+
+
+def split_query(text: str) -> tuple[str, str]:
+    """ "王秀英 0029" → ("王秀英", "0029"): a trailing four-character group of digits (the last may
+    be X) is the identity number's end; the rest is the name."""
+    parts = text.split()
+    if len(parts) >= 2 and _is_last4(parts[-1]):
+        return " ".join(parts[:-1]), parts[-1].upper()
+    return text, ""
+
+
+def _is_last4(part: str) -> bool:
+    return (
+        len(part) == 4
+        and all("0" <= c <= "9" for c in part[:3])
+        and (("0" <= part[3] <= "9") or part[3] in "Xx")
+    )
