@@ -99,10 +99,14 @@ def sample_queries(env: dict, county: str, n: int) -> dict:
 import os, json, random, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings"); django.setup()
 from yanglao.elders.models import Elder
+from yanglao.elders import naming
 rng = random.Random(7)
 ids = list(Elder.objects.filter(status="active", residence_region__path__contains="/{county}/").exclude(phone_enc="").values_list("pk", flat=True))
 pick = Elder.objects.filter(pk__in=rng.sample(ids, {n}))
-print(json.dumps({{"ids": [e.id_number for e in pick], "phones": [e.phone for e in pick], "names": [e.name for e in pick]}}))
+names = [e.name for e in pick]
+spoken = [naming.syllables(n) for n in names]
+print(json.dumps({{"ids": [e.id_number for e in pick], "phones": [e.phone for e in pick], "names": names,
+    "pinyin": ["".join(s) for s in spoken], "initials": ["".join(x[0] for x in s) for s in spoken]}}))
 """
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -126,12 +130,16 @@ scope = Elder.objects.filter(status="active", residence_region__path__contains="
 like = []
 for name in samples["names"][:20]:
     t = time.perf_counter(); scope.filter(name__contains=name[1:]).count(); list(scope.filter(name__contains=name[1:]).order_by("-id")[:20]); like.append(time.perf_counter() - t)
+city = Elder.objects.exclude(status="merged")
+icontains = []
+for name in samples["names"][:20]:
+    t = time.perf_counter(); city.filter(name__icontains=name[1:]).count(); list(city.filter(name__icontains=name[1:]).order_by("name", "id")[:20]); icontains.append(time.perf_counter() - t)
 scan = []
 for wanted in samples["ids"][:3]:
     t = time.perf_counter()
     [pk for pk, enc in scope.values_list("pk", "id_number_enc").iterator(chunk_size=5000) if pii.decrypt(enc) == wanted]
     scan.append(time.perf_counter() - t)
-print(json.dumps({{"substring LIKE on name (ORM, no HTTP)": sorted(like), "id number by decrypting every record": sorted(scan)}}))
+print(json.dumps({{"substring LIKE on name (ORM, no HTTP)": sorted(like), "given name by icontains, no index, whole city (ORM, no HTTP)": sorted(icontains), "id number by decrypting every record": sorted(scan)}}))
 """
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -251,6 +259,18 @@ def run_backend(
                 city_session,
                 lambda i: "/elders/?q=" + urllib.parse.quote(samples["names"][i]),
             ),
+            "search given name, name contains (city)": (
+                city_session,
+                lambda i: "/elders/?q=" + urllib.parse.quote(samples["names"][i][1:]),
+            ),
+            "search full pinyin (city)": (
+                city_session,
+                lambda i: "/elders/?q=" + samples["pinyin"][i],
+            ),
+            "search pinyin initials (city)": (
+                city_session,
+                lambda i: "/elders/?q=" + samples["initials"][i],
+            ),
             "search surname only (county scope)": (
                 county_session,
                 lambda i: "/elders/?q=" + urllib.parse.quote(samples["names"][i][0]),
@@ -267,7 +287,7 @@ def run_backend(
                 )
                 times.append(time.perf_counter() - t)
                 assert status == 200, (name, status)
-                if "identity" in name or "phone" in name:
+                if "identity" in name or "phone" in name or "pinyin" in name:
                     assert "共 0 条" not in body, f"{name}: nothing found"
             rows.append(
                 (

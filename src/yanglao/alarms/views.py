@@ -23,7 +23,7 @@ from yanglao.assessments.selectors import latest_diagnoses
 from yanglao.core import permissions, push
 from yanglao.core.charts import bar_chart, dot_map, line_chart, ratio_ring
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
     add_service_errors,
@@ -459,9 +459,7 @@ def alarm_list(request, fmt: str | None = None):
             what="告警记录",
         )
     alarms = selectors.alarm_list(by=request.user, filters=_alarm_filter(form))
-    page = paginate(
-        alarms, page=request.GET.get("page"), per_page=request.GET.get("per_page")
-    )
+    page = page_of(alarms, request.GET)
     return render(
         request,
         "alarms/list.html",
@@ -587,9 +585,7 @@ def device_list(request, fmt: str | None = None):
     devices = selectors.device_list(
         by=request.user, filters=_device_filter(form), now_ms=now
     )
-    page = paginate(
-        devices, page=request.GET.get("page"), per_page=request.GET.get("per_page")
-    )
+    page = page_of(devices, request.GET)
     counts = selectors.device_counts(by=request.user, now_ms=now)
     chart = bar_chart(
         [
@@ -780,9 +776,7 @@ def thresholds(request, elder_pk: int):
 @login_required
 def quarantine(request):
     q = request.GET.get("q", "")
-    page = paginate(
-        selectors.quarantine_list(by=request.user, q=q), page=request.GET.get("page")
-    )
+    page = page_of(selectors.quarantine_list(by=request.user, q=q), request.GET)
     return render(
         request,
         "alarms/quarantine.html",
@@ -794,9 +788,7 @@ def quarantine(request):
 
 @login_required
 def notifications(request):
-    page = paginate(
-        selectors.notification_list(by=request.user), page=request.GET.get("page")
-    )
+    page = page_of(selectors.notification_list(by=request.user), request.GET)
     return render(
         request,
         "alarms/notifications.html",

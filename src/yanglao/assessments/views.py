@@ -32,7 +32,7 @@ from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
 from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     add_service_errors,
     flash_errors,
@@ -385,9 +385,8 @@ def due(request):
         if form.is_valid()
         else selectors.DueFilter()
     )
-    page = paginate(
-        selectors.assessments_due(by=request.user, filters=filters),
-        page=request.GET.get("page"),
+    page = page_of(
+        selectors.assessments_due(by=request.user, filters=filters), request.GET
     )
     context = {
         "nav": NAV,

@@ -22,7 +22,7 @@ from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
 from yanglao.core.idnumber import mask
 from yanglao.core.money import fen_to_yuan_text
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.views import (
     add_service_errors,
@@ -220,7 +220,7 @@ def applications(request):
         mine=mine,
         q=request.GET.get("q", "").strip(),
     )
-    page = paginate(rows, page=request.GET.get("page"))
+    page = page_of(rows, request.GET)
     context = {
         "nav": NAV,
         "page": page,
@@ -352,7 +352,7 @@ def cycles(request):
             else:
                 tasks.run_cycle.enqueue(cycle.pk)
                 return redirect("benefits:cycle", pk=cycle.pk)
-    page = paginate(selectors.cycle_list(by=request.user), page=request.GET.get("page"))
+    page = page_of(selectors.cycle_list(by=request.user), request.GET)
     context = {
         "nav": NAV,
         "form": form,
@@ -384,7 +384,7 @@ def cycle(request, pk: int):
         change=data.get("change", ""),
         q=data.get("q", ""),
     )
-    page = paginate(rows, page=request.GET.get("page"))
+    page = page_of(rows, request.GET)
     totals = c.totals or {}
     charts = []
     if totals.get("programmes"):
@@ -543,7 +543,7 @@ def batch(request, pk: int):
             )
             return redirect("benefits:batch", pk=b.pk)
     payments = selectors.batch_payments(b)
-    page = paginate(payments, page=request.GET.get("page"), per_page=50)
+    page = page_of(payments, request.GET, per_page=50)
     context = {
         "nav": NAV,
         "b": b,
@@ -636,7 +636,7 @@ def recovery(request):
         )
     region = request.user.region if not sees_everything(request.user) else None
     rows = [r for r in selectors.recovery_list(region) if r["elder"] is not None]
-    page = paginate(rows, page=request.GET.get("page"))
+    page = page_of(rows, request.GET)
     return render(
         request, "benefits/recovery.html", {"nav": NAV, "page": page, "querystring": ""}
     )

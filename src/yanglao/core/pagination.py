@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 MAX_PER_PAGE = 200
+PAGE_SIZES = (20, 50, 100, 200)  # what the pager offers (?size=)
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Page:
     number: int
     per_page: int
     total: int
+    param: str = "page"  # the query parameter holding this page's number
 
     @property
     def pages(self) -> int:
@@ -32,6 +34,43 @@ class Page:
     def window(self, width: int = 2) -> list[int]:
         lo, hi = max(1, self.number - width), min(self.pages, self.number + width)
         return list(range(lo, hi + 1))
+
+    @property
+    def links(self) -> list[int | None]:
+        """The page numbers the pager shows: the first, the last and two either side of this one,
+        None where pages are left out (1 … 4 5 6 7 8 … 269)."""
+        shown: list[int | None] = []
+        for n in sorted({1, self.pages, *self.window()}):
+            if shown and n - (shown[-1] or 0) > 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+    @property
+    def first_row(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_row(self) -> int:
+        return min(self.number * self.per_page, self.total)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Page sizes to choose from (only for the page's main list, ?page= and ?size=)."""
+        if self.param != "page":
+            return ()
+        return tuple(sorted(set(PAGE_SIZES) | {self.per_page}))
+
+
+def page_of(
+    qs: QuerySet | list, params, *, param: str = "page", per_page: int = 20
+) -> Page:
+    """The page a list page's query string asks for: ?page= (or `param` for a page's second list)
+    and, for the main list, the size chosen in the pager (?size=)."""
+    size = params.get("size") if param == "page" else None
+    page = paginate(qs, page=params.get(param), per_page=size or per_page)
+    page.param = param
+    return page
 
 
 def paginate(

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.export import FORMATS, export_response
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 
 
 def require(allowed: bool) -> None:
@@ -87,9 +87,7 @@ def list_page(
     """The one list page: a GET filter form, a selector given the filters, a page of results.
     An invalid filter falls back to the unfiltered list (the form shows why)."""
     filters = make_filter(**form.cleaned_data) if form.is_valid() else make_filter()
-    page = paginate(
-        select(by=request.user, filters=filters), page=request.GET.get("page")
-    )
+    page = page_of(select(by=request.user, filters=filters), request.GET)
     context = {
         "nav": nav,
         "form": form,

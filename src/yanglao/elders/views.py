@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     flash_errors,
     form_page,
@@ -222,7 +222,7 @@ def category_add(request, pk: int):
 def duplicates(request):
     """疑似重复档案: groups a clerk reviews and merges."""
     groups = selectors.duplicate_groups(by=request.user)
-    page = paginate(groups, page=request.GET.get("page"), per_page=20)
+    page = page_of(groups, request.GET, per_page=20)
     return render(
         request,
         "elders/duplicates.html",

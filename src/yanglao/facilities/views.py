@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from yanglao.core import permissions
 from yanglao.core.export import FORMATS, export_response
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     form_page,
     list_export,
@@ -257,10 +257,7 @@ def staff_list(request):
     filters = selectors.StaffFilter(
         q=request.GET.get("q", "").strip(), role=request.GET.get("role", "")
     )
-    page = paginate(
-        selectors.staff_list(by=request.user, filters=filters),
-        page=request.GET.get("page"),
-    )
+    page = page_of(selectors.staff_list(by=request.user, filters=filters), request.GET)
     context = {
         "nav": "staff",
         "page": page,
@@ -341,7 +338,7 @@ def training_add(request, pk: int):
 
 @login_required
 def ban_list(request):
-    page = paginate(selectors.ban_list(by=request.user), page=request.GET.get("page"))
+    page = page_of(selectors.ban_list(by=request.user), request.GET)
     return render(
         request,
         "facilities/ban_list.html",

@@ -22,7 +22,7 @@ from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
     add_service_errors,
@@ -63,9 +63,7 @@ def family(request):
     """The family member's (or the older person's own) home page: the people they act for and
     their orders."""
     elders = selectors.family_elders(by=request.user)
-    page = paginate(
-        selectors.orders(by=request.user), page=request.GET.get("page"), per_page=10
-    )
+    page = page_of(selectors.orders(by=request.user), request.GET, per_page=10)
     context = {"nav": NAV, "elders": elders, "page": page, "querystring": ""}
     return render(request, "homecare/family.html", context)
 
@@ -380,18 +378,17 @@ def supervision(request):
     open follow-ups (low ratings, complaints, abnormal orders, disputes)."""
     if not _staff(request.user) and not permissions.acts_for_provider(request.user):
         raise Http404
-    late = paginate(
-        selectors.overdue(by=request.user), page=request.GET.get("late"), per_page=20
+    late = page_of(
+        selectors.overdue(by=request.user), request.GET, param="late", per_page=20
     )
-    flagged = paginate(
+    flagged = page_of(
         selectors.orders(by=request.user, filters=selectors.OrderFilter(problem=True)),
-        page=request.GET.get("flagged"),
+        request.GET,
+        param="flagged",
         per_page=20,
     )
     kind = request.GET.get("kind", "")
-    open_concerns = paginate(
-        selectors.concerns(by=request.user, kind=kind), page=request.GET.get("page")
-    )
+    open_concerns = page_of(selectors.concerns(by=request.user, kind=kind), request.GET)
     context = {
         "nav": NAV,
         "late": late,
@@ -450,9 +447,7 @@ def settlements(request):
                 f"已生成 {provider.name} {s.month:%Y年%m月}结算：{s.orders_count} 单",
             )
             return redirect("homecare:settlement", s.pk)
-    page = paginate(
-        selectors.settlements(by=request.user), page=request.GET.get("page")
-    )
+    page = page_of(selectors.settlements(by=request.user), request.GET)
     return render(
         request,
         "homecare/settlements.html",
@@ -470,11 +465,11 @@ def _settlement_or_404(request, pk):
 @login_required
 def settlement_detail(request, pk: int):
     s = _settlement_or_404(request, pk)
-    page = paginate(
+    page = page_of(
         s.orders.select_related("elder", "item", "carer__staff", "region").order_by(
             "slot_start", "id"
         ),
-        page=request.GET.get("page"),
+        request.GET,
     )
     can_approve = (
         sees_everything(request.user) or permissions.may_manage_services(request.user)
@@ -517,7 +512,7 @@ def settlement_approve(request, pk: int):
 
 @login_required
 def beds(request):
-    page = paginate(selectors.care_beds(by=request.user), page=request.GET.get("page"))
+    page = page_of(selectors.care_beds(by=request.user), request.GET)
     week_form = forms.WeekForm(
         initial={"week": timezone.localdate() + dt.timedelta(days=7)}
     )
@@ -769,9 +764,8 @@ def canteen(request, pk: int):
                 exc,
                 {"elder": "elder_id"},
             )
-    served = paginate(
-        selectors.meals(by=request.user, canteen=place, day=today),
-        page=request.GET.get("page"),
+    served = page_of(
+        selectors.meals(by=request.user, canteen=place, day=today), request.GET
     )
     context = {
         "nav": NAV,
@@ -867,9 +861,7 @@ def family_links(request):
             messages.success(request, f"已将 {user} 关联到 {elder.name}")
             return redirect("homecare:family_links")
     q = request.GET.get("q", "").strip()
-    page = paginate(
-        selectors.family_links(by=request.user, q=q), page=request.GET.get("page")
-    )
+    page = page_of(selectors.family_links(by=request.user, q=q), request.GET)
     context = {
         "nav": NAV,
         "form": form,

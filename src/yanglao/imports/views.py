@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import add_service_errors, flash_errors, require
 from yanglao.imports import selectors, services, spreadsheets, tasks
 from yanglao.imports.forms import UploadForm
@@ -40,7 +40,7 @@ def job_list(request):
         else:
             tasks.check_job.enqueue(job.pk)
             return redirect("imports:detail", pk=job.pk)
-    page = paginate(selectors.job_list(by=request.user), page=request.GET.get("page"))
+    page = page_of(selectors.job_list(by=request.user), request.GET)
     context = {
         "nav": NAV,
         "form": form,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import querystring_without_page
 from yanglao.regions import selectors
 
@@ -12,10 +12,8 @@ from yanglao.regions import selectors
 def region_tree(request):
     q = request.GET.get("q", "").strip()
     if q:
-        page = paginate(
-            selectors.region_list(by=request.user, q=q),
-            page=request.GET.get("page"),
-            per_page=50,
+        page = page_of(
+            selectors.region_list(by=request.user, q=q), request.GET, per_page=50
         )
         return render(
             request,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
-from yanglao.core.pagination import paginate
+from yanglao.core.pagination import page_of
 from yanglao.core.views import add_service_errors, flash_errors, list_export, require
 from yanglao.regions.models import Region
 from yanglao.visits import selectors, services
@@ -80,10 +80,7 @@ def record(request, pk: int):
 @login_required
 def follow_ups(request):
     status = request.GET.get("status", "open")
-    page = paginate(
-        selectors.follow_ups(by=request.user, status=status),
-        page=request.GET.get("page"),
-    )
+    page = page_of(selectors.follow_ups(by=request.user, status=status), request.GET)
     context = {
         "nav": NAV,
         "page": page,
@@ -145,7 +142,7 @@ def rates(request):
 @login_required
 def overdue(request):
     people = selectors.overdue(by=request.user, month=_month())
-    page = paginate(people, page=request.GET.get("page"))
+    page = page_of(people, request.GET)
     points = selectors.unvisited_points(by=request.user, month=_month())
     chart = dot_map(points, title="本月尚未完成探访的老年人分布（按住址坐标）")
     return render(
@@ -225,7 +222,7 @@ def plan(request):
     entries = selectors.plan_entries(
         by=request.user, month=_month(), unassigned=only_unassigned
     )
-    page = paginate(entries, page=request.GET.get("page"))
+    page = page_of(entries, request.GET)
     visitors = selectors.visitors_for(by=request.user)
     for e in page.items:
         e.choices = [v for v in visitors if e.region.path.startswith(v.region.path)]
