@@ -5,3 +5,10 @@ class AlarmsConfig(AppConfig):
     name = "yanglao.alarms"
     label = "alarms"
     verbose_name = "智能终端与紧急呼叫"
+
+    def ready(self) -> None:
+        from yanglao.alarms.profile import person_section as alarms_section
+        from yanglao.elders.profile import register_person_section
+
+        # 一人一档: this app's records on the person's page.
+        register_person_section(50, alarms_section)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from yanglao.core import permissions, pii
@@ -24,6 +25,7 @@ from yanglao.elders.models import (
     NameKey,
     Status,
 )
+from yanglao.elders.profile import person_sections
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
 # Age bands used in filters and on the home page: (key, label, min age, max age or None).
@@ -214,27 +216,28 @@ class ElderProfile:
     active_categories: list[ElderCategory]
     contacts: list[Contact]
     events: list
-    current_admission: (
-        object | None
-    )  # facilities.Admission, read through the reverse relation
+    sections: list  # elders.profile.Section: the other apps' records (一人一档)
+
+
+def person_url(*, by, elder_id: int) -> str:
+    """The person's page (一人一档) for a record that names them, or "" when the viewer cannot open
+    it (a provider, a carer): every record links back to the person where it may."""
+    if Elder.objects.filter(elder_scope_q(by), pk=elder_id).exists():
+        return reverse("elders:detail", args=[elder_id])
+    return ""
 
 
 def elder_profile(*, by, pk: int) -> ElderProfile:
     elder = elder_get(by=by, pk=pk)
     categories = list(elder.categories.order_by("-start_date"))
     today = timezone.localdate()
-    current = (
-        elder.admissions.filter(discharged_on__isnull=True)
-        .select_related("bed__facility")
-        .first()
-    )
     return ElderProfile(
         elder=elder,
         categories=categories,
         active_categories=[c for c in categories if c.is_active(today)],
         contacts=list(elder_contacts(elder)),
         events=list(elder.events.select_related("region", "recorded_by")),
-        current_admission=current,
+        sections=person_sections(by=by, elder=elder),
     )
 
 

@@ -81,6 +81,9 @@ class OrderFilterForm(forms.Form):
     since = forms.DateField(label="自", required=False, widget=DateInput())
     until = forms.DateField(label="至", required=False, widget=DateInput())
     problem = forms.BooleanField(label="只看异常", required=False)
+    elder = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput
+    )  # from the person's page (一人一档)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -120,6 +120,7 @@ class OrderFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     problem: bool = False
+    elder: int | None = None
 
 
 def _day_bounds(day: dt.date) -> dt.datetime:
@@ -136,6 +137,8 @@ def orders(*, by, filters: OrderFilter | None = None) -> QuerySet[Order]:
         if ascii_digits(f.q):
             cond |= Q(pk=int(f.q))
         qs = qs.filter(cond)
+    if f.elder:
+        qs = qs.filter(elder_id=f.elder)
     if f.state:
         qs = qs.filter(state=f.state)
     if f.provider:

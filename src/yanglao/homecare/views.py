@@ -32,7 +32,7 @@ from yanglao.core.views import (
     querystring_without_page,
     require,
 )
-from yanglao.elders.selectors import elder_get
+from yanglao.elders.selectors import elder_get, person_url
 from yanglao.homecare import forms, rules, selectors, services
 
 NAV = "homecare"
@@ -211,6 +211,7 @@ def order_detail(request, pk: int):
         "is_placer": rules.Actor.PLACER in actors,
         "tolerance": settings.HOMECARE_CHECKIN_TOLERANCE_M,
         "state_name": rules.STATE_NAMES[rules.OrderState(order.state)],
+        "person_url": person_url(by=request.user, elder_id=order.elder_id),
     }
     return render(request, "homecare/order.html", context)
 

@@ -28,7 +28,9 @@ def test_page_size_and_jump_keep_the_filters(users, make_elder):
         "page"
     ]
     assert (page.total, len(page.items), page.pages) == (45, 45, 1)
-    body = client.get("/elders/?living_arrangement=alone&size=20&page=3").content.decode()
+    body = client.get(
+        "/elders/?living_arrangement=alone&size=20&page=3"
+    ).content.decode()
     assert "共 45 条，第 41–45 条" in body
     assert 'href="?living_arrangement=alone&amp;size=20&amp;page=2"' in body
 
