@@ -242,6 +242,12 @@ TELEMETRY_RETENTION_DAYS = int(
 NOTIFY_BACKEND = os.environ.get(
     "YANGLAO_NOTIFY_BACKEND", "yanglao.alarms.notify.LogBackend"
 )
+# Calls to an older person or their family (core.calling): the caller's phone dials a tel: link, or
+# a CTI / privacy-number (隐私号) service connects the call (YANGLAO_CALL_URL).
+CALL_BACKEND = os.environ.get(
+    "YANGLAO_CALL_BACKEND", "yanglao.core.calling.DialBackend"
+)
+CALL_URL = os.environ.get("YANGLAO_CALL_URL", "")
 MQTT_URL = os.environ.get("YANGLAO_MQTT_URL", "mqtt://127.0.0.1:1883")
 
 # Home services (docs/homecare.md): how far from the home a carer's check-in may be; ratings at or

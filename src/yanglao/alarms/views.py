@@ -22,6 +22,7 @@ from yanglao.alarms.telemetry import METRIC_NAMES, Metric
 from yanglao.assessments.selectors import latest_diagnoses
 from yanglao.core import permissions, push
 from yanglao.core.charts import bar_chart, dot_map, line_chart, ratio_ring
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
@@ -350,6 +351,51 @@ def act(request, pk: int):
             by=request.user, alarm_id=pk, action=action, note=note
         ),
         f"已记录：{name}",
+    )
+
+
+@login_required
+@require_POST
+def call(request, pk: int):
+    """拨打 from the card: the number, shown once to the handling operator (audited), as a tel:
+    link, and the call's outcome in one tap."""
+    selectors.alarm_get(by=request.user, pk=pk)
+    contact = request.POST.get("contact", "")
+    try:
+        alarm, callee, result = services.alarm_call(
+            by=request.user,
+            alarm_id=pk,
+            contact_id=int(contact) if ascii_digits(contact) else None,
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return _back(request, pk)
+    context = _shared(
+        request,
+        alarm=alarm,
+        callee=callee,
+        result=result,
+        outcomes=services.CALL_OUTCOMES,
+        next=request.POST.get("next", ""),
+    )
+    return render(request, "alarms/call.html", context)
+
+
+@login_required
+@require_POST
+def call_outcome(request, pk: int):
+    selectors.alarm_get(by=request.user, pk=pk)
+    outcome = request.POST.get("outcome", "")
+    return _run(
+        request,
+        pk,
+        lambda: services.alarm_call_outcome(
+            by=request.user,
+            alarm_id=pk,
+            callee=request.POST.get("callee", ""),
+            outcome=outcome,
+        ),
+        f"已记录通话结果：{outcome}",
     )
 
 

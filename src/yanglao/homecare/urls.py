@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<int:pk>/step/<slug:step>/", views.order_step, name="order_step"),
     path("orders/<int:pk>/complaint/", views.complaint, name="complaint"),
     path("orders/<int:pk>/photo/", views.order_photo, name="order_photo"),
+    path("orders/<int:pk>/call/", views.order_call, name="order_call"),
     path("carer/", views.carer_day, name="carer_day"),
     path("supervision/", views.supervision, name="supervision"),
     path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),

@@ -346,6 +346,22 @@ def orders_export(request, fmt: str):
 
 
 @login_required
+@require_POST
+def order_call(request, pk: int):
+    """拨打 from the carer's list: the number once, as a tel: link (audited)."""
+    try:
+        order = selectors.order_get(by=request.user, pk=pk)
+        callee, result = services.order_call(by=request.user, order=order)
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return redirect("homecare:carer_day")
+    context = {"nav": NAV, "order": order, "callee": callee, "result": result}
+    return render(request, "homecare/call.html", context)
+
+
+@login_required
 def carer_day(request):
     day = timezone.localdate()
     if request.GET.get("day"):
@@ -369,6 +385,7 @@ def carer_day(request):
         "steps": steps,
         "prev": day - dt.timedelta(days=1),
         "next": day + dt.timedelta(days=1),
+        "callable_states": [str(s) for s in services.calls.UNDER_WAY],
     }
     return render(request, "homecare/carer_day.html", context)
 

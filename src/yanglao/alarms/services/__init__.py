@@ -3,6 +3,11 @@
 offline checks, notifications), `devices` (terminals, binding, thresholds), `secrets`. Callers use
 `alarms.services.<function>`; docs/alarms.md."""
 
+from yanglao.alarms.services.calls import (
+    CALL_OUTCOMES,
+    alarm_call,
+    alarm_call_outcome,
+)
 from yanglao.alarms.services.devices import (
     _bind,
     _elder_in_scope,
@@ -61,6 +66,9 @@ from yanglao.alarms.services.telemetry_ingest import (
 )
 
 __all__ = [
+    "CALL_OUTCOMES",
+    "alarm_call",
+    "alarm_call_outcome",
     "CHANNEL",
     "IngestResult",
     "SERIAL_RE",

@@ -64,7 +64,13 @@ def test_operator_answers_an_sos_from_the_simulator(
         timeout=10_000
     )  # acknowledged: no longer flashing at the top
     expect(page).to_have_title(re.compile(r"^接警台"))
-    page.locator("#card").get_by_role("button", name="致电老人").click()
+    # Calling the family from the card: the number to dial, then the outcome in one tap.
+    family = page.locator("#card .contacts li", has_text="李明（儿子）")
+    family.get_by_role("button", name="拨打").click()
+    dial = page.get_by_role("link", name=re.compile("13800138000"))
+    expect(dial).to_have_attribute("href", "tel:13800138000")
+    page.get_by_role("button", name="已接通").click()
+    expect(page.locator("#card")).to_contain_text("李明（儿子）：已接通")
     page.locator("#card").get_by_label("说明", exact=True).fill("派网格员王芳上门")
     page.locator("#card").get_by_role("button", name="记录处置").click()
     expect(page.locator("#card")).to_contain_text("派网格员王芳上门")
@@ -78,7 +84,7 @@ def test_operator_answers_an_sos_from_the_simulator(
     assert alarm.acknowledged_by.username == "olga"
     assert list(
         alarm.events.filter(kind="action").values_list("action", flat=True)
-    ) == ["call_elder", "dispatch"]
+    ) == ["call_family", "call_family", "dispatch"]
 
     # Nobody answers the next one: it escalates to the shift lead and the console flags it.
     settings.ALARM_ACK_SECONDS = 1

@@ -3,6 +3,7 @@ step, check-in/out), `settlement` (月度结算), `plans` (家庭养老床位 an
 (助餐), `providers` (areas, carers, prices, family links), `quotas`, and `shared` helpers. Callers
 use `homecare.services.<function>`; docs/homecare.md."""
 
+from yanglao.homecare.services.calls import order_call
 from yanglao.homecare.services.meals import (
     _ensure_canteen_staff,
     meal_serve,
@@ -66,6 +67,7 @@ from yanglao.homecare.services.shared import (
 )
 
 __all__ = [
+    "order_call",
     "S",
     "_LOCK_FOR_STEP",
     "_STEP_EFFECTS",
