@@ -238,7 +238,15 @@ def _bank_accounts(rng) -> int:
             status=Status.ACTIVE, birth_date__lte=dt.date(today.year - 79, 1, 1)
         ).values_list("pk", flat=True)
     ) | set(ElderCategory.objects.values_list("elder_id", flat=True))
-    names = dict(Elder.objects.filter(pk__in=payees).values_list("pk", "name"))
+    # Read every name and keep the payees': an IN list of the full city's payees passes
+    # PostgreSQL's 65,535 parameters per query.
+    names = {
+        pk: name
+        for pk, name in Elder.objects.values_list("pk", "name").iterator(
+            chunk_size=20000
+        )
+        if pk in payees
+    }
     rows = []
     for pk in sorted(names):
         if (
