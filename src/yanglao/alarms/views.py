@@ -21,7 +21,15 @@ from yanglao.alarms.models import Action, AlarmEvent, Outcome
 from yanglao.alarms.telemetry import METRIC_NAMES, Metric
 from yanglao.assessments.selectors import latest_diagnoses
 from yanglao.core import permissions, push
-from yanglao.core.charts import bar_chart, dot_map, line_chart, ratio_ring
+from yanglao.core.charts import (
+    PALETTE,
+    Layer,
+    Marker,
+    bar_chart,
+    line_chart,
+    marker_map,
+    ratio_ring,
+)
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
@@ -129,10 +137,19 @@ def _card_context(request, alarm) -> dict:
     ability level, latest vitals and a 24-hour chart, recent alarms, what was done so far."""
     elder = alarm.elder
     vitals = selectors.latest_vitals(elder.pk)
-    points = [(elder.lat, elder.lng)] if elder.lat is not None else []
+    layers = []
+    if elder.lat is not None:
+        layers.append(
+            Layer(
+                "住址", (Marker(elder.lat, elder.lng, elder.name),), PALETTE[3], "home"
+            )
+        )
     if Metric.LOCATION in vitals:
-        lat, lng, _ = vitals[Metric.LOCATION]
-        points.append((lat, lng))
+        lat, lng, ts = vitals[Metric.LOCATION]
+        when = timezone.localtime(dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC))
+        layers.append(
+            Layer("终端最近定位", (Marker(lat, lng, f"{when:%H:%M}"),), PALETTE[0])
+        )
     assessed_on, diagnoses = latest_diagnoses(elder.pk)
     thr, _row = selectors.thresholds_of(elder.pk)
     return {
@@ -145,8 +162,8 @@ def _card_context(request, alarm) -> dict:
         "assessed_on": assessed_on,
         "vitals": _vitals_rows(vitals),
         "vitals_chart": _vitals_chart(elder.pk, thr),
-        "map": dot_map(points, title="住址与终端位置", width=360, height=220)
-        if points
+        "map": marker_map(layers, title="住址与终端位置", width=360, height=260)
+        if layers
         else "",
         "recent": selectors.elder_recent_alarms(elder.pk, exclude=alarm.pk),
         "events": selectors.alarm_events(alarm),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from html import escape
 
 PALETTE = ("#2f6f9f", "#d9822b", "#3d9970", "#b03a48", "#7d5ba6", "#8a8a8a")
@@ -60,35 +62,143 @@ def ratio_ring(value: float | None, *, title: str, size: int = 140) -> str:
     )
 
 
-def dot_map(
-    points: list[tuple[float, float]],
-    *,
-    title: str,
-    width: int = 640,
-    height: int = 420,
-) -> str:
-    """People as dots at their home coordinates (lat, lng), fitted to the box: where the
-    unvisited live, without map tiles (offline intranets)."""
-    pad = 16
-    if not points:
-        return (
-            f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} 60" '
-            f'xmlns="http://www.w3.org/2000/svg"><text x="{pad}" y="34" font-size="14">{escape(title)}：无</text></svg>'
-        )
-    lats = [p[0] for p in points]
-    lngs = [p[1] for p in points]
-    south, north, west, east = min(lats), max(lats), min(lngs), max(lngs)
-    span = max(north - south, east - west, 1e-6)
-    scale = min((width - 2 * pad) / span, (height - 2 * pad - 24) / span)
-    dots = "".join(
-        f'<circle cx="{pad + (lng - west) * scale:.1f}" cy="{pad + 24 + (north - lat) * scale:.1f}" r="2.5"/>'
-        for lat, lng in points
+@dataclass(frozen=True)
+class Marker:
+    lat: float
+    lng: float
+    label: str = (
+        ""  # printed beside the marker ("李护理 1.2 km"); "" for a crowd of dots
     )
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One kind of thing on a map, drawn alike and named in the legend (住址, 护理员, 养老院…)."""
+
+    name: str
+    markers: tuple[Marker, ...]
+    color: str = PALETTE[0]
+    shape: str = "dot"  # "dot", "home" (a house), "square"
+    unit: str = ""  # the legend's count unit: "人", "家"
+
+
+def _metres_per_degree_lng(lat: float) -> float:
+    return 111_320 * max(math.cos(math.radians(lat)), 0.01)
+
+
+def _scale_bar(m_per_px: float, x: float, y: float) -> str:
+    """A scale bar of a round length (100 m, 500 m, 1 km, 5 km …) about 80 px long."""
+    target = m_per_px * 80
+    length = next(
+        (
+            n
+            for n in (50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000)
+            if n >= target
+        ),
+        100_000,
+    )
+    px = length / m_per_px
+    text = f"{length // 1000} km" if length >= 1000 else f"{length} m"
     return (
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'<g class="scale" stroke="#333" fill="#333"><path d="M{x:.1f} {y:.1f}v-5h{px:.1f}v5" fill="none"/>'
+        f'<text x="{x + px + 4:.1f}" y="{y:.1f}" font-size="11" stroke="none">{text}</text></g>'
+    )
+
+
+def _symbol(shape: str, x: float, y: float, color: str, size: float) -> str:
+    if shape == "home":
+        r = size + 2
+        return (
+            f'<path d="M{x:.1f} {y - r:.1f}L{x + r:.1f} {y:.1f}H{x + r * 0.6:.1f}V{y + r:.1f}'
+            f'H{x - r * 0.6:.1f}V{y:.1f}H{x - r:.1f}Z" fill="{color}" stroke="#fff"/>'
+        )
+    if shape == "square":
+        return (
+            f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" '
+            f'height="{2 * size:.1f}" fill="{color}" stroke="#fff"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{color}" fill-opacity="0.75"/>'
+
+
+LABELS_UP_TO = 40  # more markers than this are a crowd: dots without labels
+
+
+def marker_map(
+    layers: list[Layer], *, title: str, width: int = 640, height: int = 420
+) -> str:
+    """Markers at their coordinates (lat, lng) on an equal-distance projection, fitted to the box,
+    with labels, a legend naming each layer and its count, and a scale bar. No map tiles: it works
+    on an intranet without a tile server (a tile map, where configured, is drawn in the browser)."""
+    pad, head, foot = 16, 26, 30 + 18 * ((len(layers) + 2) // 3)
+    points = [m for layer in layers for m in layer.markers]
+    legend_y = height - foot + 22
+    parts = [
+        f'<svg class="chart map" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-        f'<text x="{pad}" y="18" font-size="14" font-weight="bold">{escape(title)}（{len(points)} 人）</text>'
-        f'<g fill="#c0392b" fill-opacity="0.6">{dots}</g></svg>'
+        f'<text x="{pad}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>'
+    ]
+    if not points:
+        parts.append(
+            f'<text x="{pad}" y="48" font-size="13">{escape("暂无位置数据")}</text>'
+        )
+    else:
+        mid_lat = sum(p.lat for p in points) / len(points)
+        kx = _metres_per_degree_lng(mid_lat)  # metres per degree of longitude here
+        ky = 110_574
+        xs = [p.lng * kx for p in points]
+        ys = [p.lat * ky for p in points]
+        span = max(max(xs) - min(xs), max(ys) - min(ys), 200.0)  # at least 200 m across
+        box_w, box_h = width - 2 * pad - 120, height - head - foot - 2 * pad
+        scale = min(box_w, box_h) / span  # px per metre
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        ox, oy = pad + 60 + box_w / 2, head + pad + box_h / 2
+
+        def at(m: Marker) -> tuple[float, float]:
+            return ox + (m.lng * kx - cx) * scale, oy - (m.lat * ky - cy) * scale
+
+        parts.append(
+            f'<rect x="{pad}" y="{head}" width="{width - 2 * pad}" '
+            f'height="{height - head - foot}" fill="#f4f7f2" stroke="#d5dccf"/>'
+        )
+        labelled = len(points) <= LABELS_UP_TO
+        for layer in layers:
+            size = 6 if layer.shape == "home" else (4 if labelled else 2.5)
+            for m in layer.markers:
+                x, y = at(m)
+                parts.append(_symbol(layer.shape, x, y, layer.color, size))
+                if labelled and m.label:
+                    parts.append(
+                        f'<text x="{x + size + 3:.1f}" y="{y + 4:.1f}" font-size="11" '
+                        f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(m.label)}</text>'
+                    )
+        parts.append(_scale_bar(1 / scale, pad + 8, height - foot - 8))
+    for i, layer in enumerate(layers):
+        x = pad + (i % 3) * ((width - 2 * pad) // 3)
+        y = legend_y + 18 * (i // 3)
+        count = f" {len(layer.markers)}{layer.unit}" if layer.unit else ""
+        parts.append(
+            _symbol(layer.shape, x + 6, y - 4, layer.color, 5)
+            + f'<text x="{x + 16}" y="{y}" font-size="12">{escape(layer.name)}{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def dot_map(
+    points: list[tuple[float, float]], *, title: str, unit: str = "人", **size
+) -> str:
+    """Many people as dots (where the unvisited live): a one-layer marker_map."""
+    return marker_map(
+        [
+            Layer(
+                title,
+                tuple(Marker(lat, lng) for lat, lng in points),
+                PALETTE[3],
+                unit=unit,
+            )
+        ],
+        title=title,
+        **size,
     )
 
 

@@ -82,17 +82,27 @@ def form_page(
 
 
 def list_page(
-    request, form: forms.Form, *, make_filter, select, template: str, nav: str
+    request,
+    form: forms.Form,
+    *,
+    make_filter,
+    select,
+    template: str,
+    nav: str,
+    extra: Callable[[Any], dict] | None = None,
 ) -> HttpResponse:
     """The one list page: a GET filter form, a selector given the filters, a page of results.
-    An invalid filter falls back to the unfiltered list (the form shows why)."""
+    An invalid filter falls back to the unfiltered list (the form shows why). `extra` is given the
+    whole filtered list and adds to the context (a map of every row, not only this page's)."""
     filters = make_filter(**form.cleaned_data) if form.is_valid() else make_filter()
-    page = page_of(select(by=request.user, filters=filters), request.GET)
+    rows = select(by=request.user, filters=filters)
+    page = page_of(rows, request.GET)
     context = {
         "nav": nav,
         "form": form,
         "page": page,
         "querystring": querystring_without_page(request.GET),
+        **(extra(rows) if extra else {}),
     }
     return render(request, template, context)
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from yanglao.core import permissions
+from yanglao.core.charts import PALETTE, Layer, Marker, marker_map
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
@@ -27,7 +28,7 @@ from yanglao.facilities.forms import (
     StaffForm,
     TrainingForm,
 )
-from yanglao.facilities.models import Facility, StaffRole
+from yanglao.facilities.models import Facility, FacilityType, StaffRole
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
 
@@ -43,7 +44,30 @@ def facility_list(request):
         select=selectors.facility_list,
         template="facilities/list.html",
         nav="facilities",
+        extra=_facility_map if request.GET.get("map") == "1" else None,
     )
+
+
+MAP_FACILITIES = 3000  # more than a city has
+
+
+def _facility_map(facilities) -> dict:
+    """在地图上显示: every facility of the filtered list, by type, named when few."""
+    by_type: dict[str, list] = {}
+    for f in facilities.exclude(lat=None).exclude(lng=None)[:MAP_FACILITIES]:
+        by_type.setdefault(f.type, []).append(Marker(f.lat, f.lng, f.name))
+    names = dict(FacilityType.choices)
+    layers = [
+        Layer(
+            names.get(kind, kind),
+            tuple(markers),
+            PALETTE[i % len(PALETTE)],
+            "square",
+            "家",
+        )
+        for i, (kind, markers) in enumerate(sorted(by_type.items()))
+    ]
+    return {"map": marker_map(layers, title="养老服务设施分布", width=720, height=520)}
 
 
 def _facility_list_export(request, fmt: str, **what):

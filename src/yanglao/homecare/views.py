@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
-from yanglao.core.charts import bar_chart, dot_map
+from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart, marker_map
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
@@ -183,6 +183,35 @@ def _order_or_404(request, pk):
         raise Http404 from None
 
 
+def _dispatch_map(order, suggestions) -> str:
+    """The home and the suggested carers, named with their distance and rank (派单)."""
+    if order.lat is None:
+        return ""
+    home = Layer(
+        "老人住址",
+        (Marker(order.lat, order.lng, order.elder.name),),
+        PALETTE[3],
+        shape="home",
+    )
+    carers = Layer(
+        "推荐服务人员（序号 姓名 距离）",
+        tuple(
+            Marker(s.lat, s.lng, f"{i}. {s.name} {_km(s.distance_m)}")
+            for i, s in enumerate(suggestions, 1)
+            if s.lat is not None
+        ),
+        PALETTE[0],
+        unit="人",
+    )
+    return marker_map([home, carers], title="派单地图", width=560, height=380)
+
+
+def _km(metres: int | None) -> str:
+    if metres is None:
+        return ""
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres} m"
+
+
 @login_required
 def order_detail(request, pk: int):
     order = _order_or_404(request, pk)
@@ -192,12 +221,7 @@ def order_detail(request, pk: int):
     if "dispatch" in steps:
         suggestions = selectors.suggestions(by=request.user, order=order)
         carers = selectors.carers(by=request.user, provider=order.provider)
-        points = [(order.lat, order.lng)] if order.lat is not None else []
-        points += [(s.lat, s.lng) for s in suggestions if s.lat is not None]
-        if len(points) > 1:
-            map_svg = dot_map(
-                points, title="老人住址与推荐服务人员位置", width=480, height=300
-            )
+        map_svg = _dispatch_map(order, suggestions)
     context = {
         "nav": NAV,
         "order": order,
