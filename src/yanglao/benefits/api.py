@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from yanglao.benefits import rules, selectors, services, tasks
 from yanglao.benefits.models import Cycle, Entitlement
@@ -155,15 +155,23 @@ def cycle_detail(request, cycle_id: int):
     return cycle_out(selectors.cycle_get(by=request.user, pk=cycle_id))
 
 
+class ApproveIn(Schema):
+    confirmed_total_fen: int = Field(
+        description="审批人核对的合计（分），须与周期当前的合计一致", ge=0
+    )
+
+
 @router.post(
     "/cycles/{cycle_id}/approve",
     response=CycleOut,
     summary="审批发放周期（计算人以外的工作人员）",
 )
-def cycle_approve(request, cycle_id: int):
+def cycle_approve(request, cycle_id: int, body: ApproveIn):
     return cycle_out(
         services.cycle_approve(
-            by=request.user, cycle=selectors.cycle_get(by=request.user, pk=cycle_id)
+            by=request.user,
+            cycle=selectors.cycle_get(by=request.user, pk=cycle_id),
+            confirmed_total_fen=body.confirmed_total_fen,
         )
     )
 

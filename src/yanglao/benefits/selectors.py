@@ -436,6 +436,18 @@ def entitlements(
     return rows.order_by("programme__order", "region__path", "elder__name", "month")
 
 
+def previous_approved_cycle(cycle: Cycle) -> Cycle | None:
+    """The same area's approved cycle of the month before (what the approver compares with)."""
+    last_month = (cycle.month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return (
+        Cycle.objects.filter(
+            region=cycle.region, month=last_month, status=Cycle.Status.APPROVED
+        )
+        .order_by("-approved_at")
+        .first()
+    )
+
+
 def cycle_diff(cycle: Cycle) -> list[dict]:
     """New, changed and stopped people against last month, per programme (the cycle page)."""
     rows = (

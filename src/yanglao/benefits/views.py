@@ -18,6 +18,7 @@ from yanglao.benefits import examples, forms, rules, selectors, services, tasks
 from yanglao.benefits.models import Application, Cycle, Entitlement, LedgerEntry
 from yanglao.core import permissions, pii
 from yanglao.core.charts import bar_chart
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
 from yanglao.core.idnumber import mask
@@ -428,16 +429,38 @@ def cycle_progress(request, pk: int):
 
 
 @login_required
-@require_POST
 def cycle_approve(request, pk: int):
+    """审批 asks first: the total, last month's and the difference, the people new, changed and
+    stopped; the approver confirms the figure they saw."""
     c = _cycle_or_404(request, pk)
-    try:
-        services.cycle_approve(by=request.user, cycle=c)
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, f"已审批 {c}")
-    return redirect("benefits:cycle", pk=c.pk)
+    require(permissions.is_bureau(request.user))
+    if request.method == "POST":
+        confirmed = request.POST.get("confirmed_total_fen", "")
+        try:
+            services.cycle_approve(
+                by=request.user,
+                cycle=c,
+                confirmed_total_fen=int(confirmed) if ascii_digits(confirmed) else -1,
+            )
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, f"已审批 {c}")
+            return redirect("benefits:cycle", pk=c.pk)
+    total = (c.totals or {}).get("total_fen", 0)
+    before = selectors.previous_approved_cycle(c)
+    before_total = (before.totals or {}).get("total_fen", 0) if before else None
+    context = {
+        "nav": NAV,
+        "c": c,
+        "total": total,
+        "before": before,
+        "before_total": before_total,
+        "difference": None if before_total is None else total - before_total,
+        "diff": selectors.cycle_diff(c),
+        "changes": dict(Entitlement.Change.choices),
+    }
+    return render(request, "benefits/cycle_approve.html", context)
 
 
 @login_required

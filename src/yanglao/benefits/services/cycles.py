@@ -468,9 +468,10 @@ def _totals(cycle: Cycle, rows: list[dict]) -> dict:
     return totals
 
 
-def cycle_approve(*, by, cycle: Cycle) -> Cycle:
+def cycle_approve(*, by, cycle: Cycle, confirmed_total_fen: int) -> Cycle:
     """Approve a computed cycle: only then can payment files be made. The approver is not the
-    person who ran it."""
+    person who ran it, and confirms the total they were shown (a cycle recomputed meanwhile is
+    not approved on the strength of the old figure)."""
     _require_bureau(by, cycle.region)
     with transaction.atomic():
         c = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -481,6 +482,14 @@ def cycle_approve(*, by, cycle: Cycle) -> Cycle:
         if c.run_by_id == by.pk:
             raise ValidationFailed(
                 {"__all__": "计算人不能审批自己计算的周期，请由另一位工作人员审批"}
+            )
+        total = (c.totals or {}).get("total_fen", 0)
+        if confirmed_total_fen != total:
+            raise ValidationFailed(
+                {
+                    "confirmed_total_fen": "核定结果已变化（合计 "
+                    f"{fen_to_yuan_text(total)}），请重新核对后再审批"
+                }
             )
         c.status = Cycle.Status.APPROVED
         c.approved_by = by

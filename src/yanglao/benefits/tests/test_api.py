@@ -40,10 +40,19 @@ def test_cycle_through_the_api(users, staff, regions, programmes, person, api_to
     assert (
         cycle["status"] == "computed" and cycle["totals"]["total_fen"] == 40000
     )  # tasks run at once in tests
-    refused = alice.post(f"/api/v1/benefits/cycles/{cycle['id']}/approve")
+    confirm = {"confirmed_total_fen": 40000}
+    refused = alice.post(
+        f"/api/v1/benefits/cycles/{cycle['id']}/approve",
+        confirm,
+        content_type="application/json",
+    )
     assert refused.status_code == 422 and "计算人不能审批" in str(refused.json())
     assert (
-        amy.post(f"/api/v1/benefits/cycles/{cycle['id']}/approve").json()["approved_by"]
+        amy.post(
+            f"/api/v1/benefits/cycles/{cycle['id']}/approve",
+            confirm,
+            content_type="application/json",
+        ).json()["approved_by"]
         == "amy"
     )
     rows = alice.get(f"/api/v1/benefits/cycles/{cycle['id']}/entitlements").json()

@@ -30,7 +30,9 @@ def batch(users, staff, regions, programmes, person):
         account=ACCOUNT,
     )
     cycle = run_cycle(users["alice"], months_ago(2), regions["city"])
-    cycle = services.cycle_approve(by=staff["amy"], cycle=cycle)
+    cycle = services.cycle_approve(
+        by=staff["amy"], cycle=cycle, confirmed_total_fen=cycle.totals["total_fen"]
+    )
     made, _missing = services.payment_batch_create(by=users["alice"], cycle=cycle)
     return made
 

@@ -5,6 +5,7 @@ payment files."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -44,7 +45,9 @@ def test_clerk_checks_a_person_and_approves_the_cycle(demo, live_server, chromiu
     cycle = Cycle.objects.get(status="computed")
     page.goto(f"{live_server.url}/benefits/cycles/{cycle.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("待审批")
-    page.get_by_role("button", name="审批通过").click()
+    page.get_by_role("link", name="审批…").click()
+    expect(page.get_by_text("本月合计")).to_be_visible()  # it asks first
+    page.get_by_role("button", name=re.compile("^确认审批，合计 .+元$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("已审批")
     page.get_by_role("button", name="生成发放文件").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("发放批次")

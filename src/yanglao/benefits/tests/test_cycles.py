@@ -103,8 +103,14 @@ def test_diff_against_last_month_and_a_month_already_approved(
     old = person(name="老寿星", birth=dt.date(1930, 1, 1))
     first = run_cycle(users["alice"], months_ago(2), regions["city"])
     with pytest.raises(ValidationFailed, match="不能审批自己计算"):
-        services.cycle_approve(by=users["alice"], cycle=first)
-    services.cycle_approve(by=staff["amy"], cycle=first)
+        services.cycle_approve(
+            by=users["alice"],
+            cycle=first,
+            confirmed_total_fen=first.totals["total_fen"],
+        )
+    services.cycle_approve(
+        by=staff["amy"], cycle=first, confirmed_total_fen=first.totals["total_fen"]
+    )
     with pytest.raises(ValidationFailed, match="已审批"):
         services.cycle_start(
             by=users["alice"], month=months_ago(2), region=regions["zhushan"]
@@ -121,7 +127,9 @@ def test_diff_against_last_month_and_a_month_already_approved(
 def test_recovery_after_a_late_death_notice(users, staff, regions, programmes, person):
     old = person(name="已故者", birth=dt.date(1930, 1, 1))
     first = run_cycle(users["alice"], months_ago(2), regions["city"])
-    services.cycle_approve(by=staff["amy"], cycle=first)
+    services.cycle_approve(
+        by=staff["amy"], cycle=first, confirmed_total_fen=first.totals["total_fen"]
+    )
     assert _of(first, old)[0].amount_fen == 10000
     # The death happened before that month began, but is only reported now.
     life_event_record(
@@ -143,7 +151,9 @@ def test_recovery_after_a_late_death_notice(users, staff, regions, programmes, p
         back.city_fen,
         back.county_fen,
     ) == (-5000, -5000)
-    services.cycle_approve(by=staff["amy"], cycle=second)
+    services.cycle_approve(
+        by=staff["amy"], cycle=second, confirmed_total_fen=second.totals["total_fen"]
+    )
     # Approved corrections are not made twice.
     third = run_cycle(users["alice"], months_ago(0), regions["city"])
     assert _of(third, old, kind="recovery") == []
@@ -161,7 +171,9 @@ def test_backpay_when_approval_comes_late(users, staff, regions, programmes, per
         from_month=months_ago(2),
     )
     first = run_cycle(users["alice"], months_ago(2), regions["city"])
-    services.cycle_approve(by=staff["amy"], cycle=first)
+    services.cycle_approve(
+        by=staff["amy"], cycle=first, confirmed_total_fen=first.totals["total_fen"]
+    )
     assert _of(first, poor) == []  # not approved yet: nothing
     for who in (staff["cid"], staff["sam"], users["alice"]):
         application = services.application_decide(
@@ -332,7 +344,11 @@ def test_the_cycle_command(users, staff, programmes, person, capsys):
         == 0
     )
     assert "复核 1 人，合计 100.00 元" in capsys.readouterr().out
-    services.cycle_approve(by=staff["amy"], cycle=Cycle.objects.get())
+    services.cycle_approve(
+        by=staff["amy"],
+        cycle=(c := Cycle.objects.get()),
+        confirmed_total_fen=c.totals["total_fen"],
+    )
     assert (
         main(
             [

@@ -153,10 +153,12 @@ def test_cycle_approve_pay_and_reconcile_through_the_pages(
     assert (
         "计算人不能审批"
         in alice.post(
-            f"/benefits/cycles/{cycle.pk}/approve/", follow=True
+            f"/benefits/cycles/{cycle.pk}/approve/",
+            {"confirmed_total_fen": 40000},
+            follow=True,
         ).content.decode()
     )
-    amy.post(f"/benefits/cycles/{cycle.pk}/approve/")
+    amy.post(f"/benefits/cycles/{cycle.pk}/approve/", {"confirmed_total_fen": 40000})
     again = alice.post(
         "/benefits/cycles/",
         {"month": months_ago(1).strftime("%Y-%m"), "region": regions["city"].pk},

@@ -37,7 +37,9 @@ def paid_cycle(users, staff, regions, programmes, person):
         account="6221880087654321",
     )
     cycle = run_cycle(users["alice"], months_ago(2), regions["city"])
-    cycle = services.cycle_approve(by=staff["amy"], cycle=cycle)
+    cycle = services.cycle_approve(
+        by=staff["amy"], cycle=cycle, confirmed_total_fen=cycle.totals["total_fen"]
+    )
     return cycle, a, b
 
 
@@ -129,7 +131,9 @@ def test_overpayment_goes_to_the_recovery_list(users, staff, paid_cycle):
         date=months_ago(2) - dt.timedelta(days=1),
     )
     second = run_cycle(users["alice"], months_ago(1), cycle.region)
-    services.cycle_approve(by=staff["amy"], cycle=second)
+    services.cycle_approve(
+        by=staff["amy"], cycle=second, confirmed_total_fen=second.totals["total_fen"]
+    )
     (owed,) = [r for r in selectors.recovery_list(cycle.region) if r["pk"] == a.pk]
     assert owed["amount_fen"] == 40000
     with pytest.raises(ValidationFailed, match="超过"):
