@@ -479,14 +479,18 @@ def cmd_alarm_clock(opts) -> int:
     from django.db import close_old_connections
 
     from yanglao.alarms import services
+    from yanglao.homecare.services import escalate_unaccepted
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    next_prune = 0.0
+    next_prune = next_escalation = 0.0
     while not stop.is_set():
         try:
             services.tick()
+            if time.monotonic() >= next_escalation:
+                escalate_unaccepted()
+                next_escalation = time.monotonic() + 60
             if time.monotonic() >= next_prune:
                 services.prune_readings()
                 next_prune = time.monotonic() + 3600
@@ -697,7 +701,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_mqtt_bridge)
 
     p = sub.add_parser(
-        "alarm-clock", help="告警定时检查：超时升级、设备离线、长时间无活动"
+        "alarm-clock",
+        help="定时检查：告警超时升级、设备离线、长时间无活动，工单超时未受理",
     )
     p.add_argument("--interval", type=float, default=5.0, help="检查间隔（秒）")
     p.set_defaults(func=cmd_alarm_clock)

@@ -520,6 +520,7 @@ class Concern(models.Model):
         COMPLAINT = "complaint", "投诉"
         ABNORMAL = "abnormal", "异常工单"
         DISPUTE = "dispute", "结算争议"
+        UNACCEPTED = "unaccepted", "超时未受理"
 
     class Status(models.TextChoices):
         OPEN = "open", "待处理"
@@ -535,7 +536,12 @@ class Concern(models.Model):
         "状态", max_length=10, choices=Status.choices, default=Status.OPEN
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空：系统自动生成（如超时未受理）",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -418,6 +418,18 @@ def overdue(*, by, now: dt.datetime | None = None) -> QuerySet[Order]:
     )
 
 
+def unaccepted(
+    *, by, older_than: dt.timedelta, now: dt.datetime | None = None
+) -> QuerySet[Order]:
+    """待受理 longer than `older_than` since it was placed (issue 21 §7)."""
+    now = now or timezone.now()
+    return Order.objects.filter(
+        order_scope_q(by),
+        state=rules.OrderState.NEW,
+        placed_at__lt=now - older_than,
+    ).order_by("placed_at")
+
+
 def concerns(*, by, status: str = "open", kind: str = "") -> QuerySet[Concern]:
     qs = Concern.objects.filter(
         order__in=Order.objects.filter(order_scope_q(by)).values("pk")

@@ -310,6 +310,10 @@ def complaint(request, pk: int):
 @login_required
 def orders(request):
     form = forms.OrderFilterForm(request.GET or None)
+    limit = settings.HOMECARE_UNACCEPTED_PROVIDER_MINUTES
+    late = selectors.unaccepted(
+        by=request.user, older_than=dt.timedelta(minutes=limit)
+    ).count()
     return list_page(
         request,
         form,
@@ -317,6 +321,7 @@ def orders(request):
         select=selectors.orders,
         template="homecare/orders.html",
         nav=NAV,
+        extra=lambda _rows: {"late_new": late, "late_hours": round(limit / 60, 1)},
     )
 
 

@@ -4,6 +4,7 @@ step, check-in/out), `settlement` (月度结算), `plans` (家庭养老床位 an
 use `homecare.services.<function>`; docs/homecare.md."""
 
 from yanglao.homecare.services.calls import order_call
+from yanglao.homecare.services.escalation import escalate_unaccepted
 from yanglao.homecare.services.meals import (
     _ensure_canteen_staff,
     meal_serve,
@@ -68,6 +69,7 @@ from yanglao.homecare.services.shared import (
 
 __all__ = [
     "order_call",
+    "escalate_unaccepted",
     "S",
     "_LOCK_FOR_STEP",
     "_STEP_EFFECTS",
