@@ -29,11 +29,13 @@ from yanglao.assessments.models import (
 )
 from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
+from yanglao.core.bulk_actions import BulkOutcome, run_each
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder
 from yanglao.elders.models import Status as ElderStatus
+from yanglao.elders.selectors import elder_get
 from yanglao.elders.services import elder_set_ability_level
 from yanglao.regions.selectors import region_for_input
 
@@ -460,3 +462,38 @@ def assessment_record_historical(
         if standard == GBT_42195 and newer:
             elder_set_ability_level(by=by, elder=elder, level=final_level)
     return assessment
+
+
+# What the due list's kind asks for (GB/T 42195-2022 A.1).
+REASON_FOR_DUE = {
+    "overdue": Reason.ROUTINE,
+    "soon": Reason.ROUTINE,
+    "immediate": Reason.IMMEDIATE,
+    "never": Reason.FIRST,
+}
+
+
+def assessments_apply_many(*, by, elder_ids: list[int], due_kind: str) -> BulkOutcome:
+    """从待评估名单批量申请: each person applied for as one would be (assessment_apply), the reason
+    from the list they were on; a person with an open assessment or out of scope is reported."""
+    if due_kind not in REASON_FOR_DUE:
+        raise ValidationFailed({"kind": "请选择待评估名单的类别"})
+    applicant = (
+        Applicant.INSTITUTION
+        if permissions.acts_for_facility(by)
+        else Applicant.COMMUNITY
+    )
+    names: dict[int, str] = {}
+
+    def apply(pk: int) -> None:
+        elder = elder_get(by=by, pk=pk)
+        names[pk] = elder.name
+        assessment_apply(
+            by=by,
+            elder=elder,
+            reason=REASON_FOR_DUE[due_kind],
+            applicant=applicant,
+            note="从待评估名单批量申请",
+        )
+
+    return run_each(elder_ids, apply, lambda pk: names.get(pk, f"编号 {pk}"))

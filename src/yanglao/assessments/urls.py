@@ -6,6 +6,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("due/", views.due, name="due"),
+    path("due/apply/", views.due_apply, name="due_apply"),
     path("export.<str:fmt>", views.export, name="export"),
     path("workload/", views.workload, name="workload"),
     path("import/", views.import_history, name="import"),

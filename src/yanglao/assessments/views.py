@@ -31,6 +31,7 @@ from yanglao.assessments.instrument import (
 from yanglao.assessments.models import Status
 from yanglao.assessments.scoring import missing_items
 from yanglao.core import permissions
+from yanglao.core.bulk_actions import chosen_ids
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
@@ -40,6 +41,7 @@ from yanglao.core.views import (
     list_export,
     list_page,
     querystring_without_page,
+    report_bulk,
     require,
     save_form,
 )
@@ -393,9 +395,31 @@ def due(request):
         "form": form,
         "page": page,
         "kind_name": selectors.DUE_KINDS.get(filters.kind, ""),
+        "kind": filters.kind,
         "querystring": querystring_without_page(request.GET),
     }
     return render(request, "assessments/due.html", context)
+
+
+@login_required
+@require_POST
+def due_apply(request):
+    """为选中的老人申请评估 from the due list; a summary names every person not applied for."""
+    require(permissions.may_apply_assessment(request.user))
+    try:
+        outcome = services.assessments_apply_many(
+            by=request.user,
+            elder_ids=chosen_ids(request.POST.getlist("elder")),
+            due_kind=request.POST.get("kind", ""),
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        report_bulk(request, outcome, "已申请评估")
+    back = request.POST.get("back", "")
+    return redirect(
+        f"{reverse('assessments:due')}?{back}" if back else "assessments:due"
+    )
 
 
 @login_required

@@ -151,3 +151,13 @@ def list_export(
         filters=data,
         full_pii=full_pii,
     )
+
+
+def report_bulk(request, outcome, verb: str, shown: int = 20) -> None:
+    """A bulk action's summary, and each refused row with its reason (the first `shown`)."""
+    if outcome.done or not outcome.refused:
+        messages.success(request, outcome.summary(verb))
+    for row, reason in outcome.refused[:shown]:
+        messages.warning(request, f"{row}：{reason}")
+    if len(outcome.refused) > shown:
+        messages.warning(request, f"另有 {len(outcome.refused) - shown} 条未办理")

@@ -10,3 +10,26 @@ document.addEventListener("click", function (event) {
   if (link.dataset.action === "print") { event.preventDefault(); window.print(); }
   if (link.dataset.action === "back" && history.length > 1) { event.preventDefault(); history.back(); }
 });
+// Bulk actions: a "select all" box ticks the page's boxes of the same name; the bar counts them.
+function bulkCount(form) {
+  const bar = document.getElementById(form);
+  if (!bar) return;
+  const ticked = document.querySelectorAll('input[type=checkbox][form="' + form + '"][name]:checked').length;
+  const label = bar.querySelector("[data-bulk-count]");
+  if (label) label.textContent = ticked ? "已选择 " + ticked + " 人" : "未选择";
+  const button = bar.querySelector("[data-bulk-submit]");
+  if (button) button.disabled = ticked === 0;
+}
+document.addEventListener("change", function (event) {
+  const box = event.target;
+  if (!box.matches || !box.matches("input[type=checkbox][form]")) return;
+  const form = box.getAttribute("form");
+  if (box.dataset.selectAll) {
+    document.querySelectorAll('input[type=checkbox][form="' + form + '"][name="' + box.dataset.selectAll + '"]')
+      .forEach(function (other) { other.checked = box.checked; });
+  }
+  bulkCount(form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[id] [data-bulk-count]").forEach(function (label) { bulkCount(label.closest("form").id); });
+});
