@@ -17,6 +17,7 @@ from yanglao.assessments.services import assessment_apply
 from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import bulk_insert
+from yanglao.core.bulk_actions import BulkOutcome, run_each
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import age_on
 from yanglao.core.photos import photo_problem, photo_type
@@ -25,6 +26,7 @@ from yanglao.elders.models import Elder, ElderCategory
 from yanglao.regions.models import Region
 from yanglao.visits import rules
 from yanglao.visits.models import FollowUp, RosterEntry, Visit, VisitRule
+from yanglao.visits.selectors import entry_get
 
 VISITOR_ROLES = {
     permissions.Role.COMMUNITY
@@ -429,3 +431,15 @@ def follow_up_close(*, by, follow_up: FollowUp, note: str) -> FollowUp:
     follow_up.save()
     audit(by=by, action="update", obj=follow_up, summary=f"办结：{follow_up.note}")
     return follow_up
+
+
+def entries_assign_many(*, by, entry_ids: list[int], visitor) -> BulkOutcome:
+    """批量调整探访人: each entry as entry_assign would (the visitor must serve its 社区/村)."""
+    names: dict[int, str] = {}
+
+    def assign(pk: int) -> None:
+        entry = entry_get(by=by, pk=pk)
+        names[pk] = entry.elder.name
+        entry_assign(by=by, entry=entry, visitor=visitor)
+
+    return run_each(entry_ids, assign, lambda pk: names.get(pk, f"编号 {pk}"))

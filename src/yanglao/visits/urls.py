@@ -13,6 +13,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("visit/<int:pk>/photo/", views.photo, name="photo"),
     path("entry/<int:pk>/assign/", views.entry_assign, name="assign"),
+    path("plan/assign/", views.plan_assign, name="plan_assign"),
     path("overdue/", views.overdue, name="overdue"),
     path("roster/build/", views.roster_build, name="roster_build"),
 ]

@@ -14,10 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
+from yanglao.core.bulk_actions import chosen_ids
 from yanglao.core.charts import bar_chart, dot_map
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
-from yanglao.core.views import add_service_errors, flash_errors, list_export, require
+from yanglao.core.views import (
+    add_service_errors,
+    flash_errors,
+    list_export,
+    report_bulk,
+    require,
+)
 from yanglao.regions.models import Region
 from yanglao.visits import selectors, services
 from yanglao.visits.forms import CloseForm, RatesForm, VisitForm
@@ -229,10 +236,33 @@ def plan(request):
     context = {
         "nav": NAV,
         "page": page,
+        "visitors": visitors,
         "unassigned": only_unassigned,
         "querystring": "unassigned=1&" if only_unassigned else "",
     }
     return render(request, "visits/plan.html", context)
+
+
+@login_required
+@require_POST
+def plan_assign(request):
+    """选中的老人改由一位探访人探访; the summary names every entry not changed and why."""
+    require(permissions.may_write_registry(request.user))
+    wanted = request.POST.get("visitor", "")
+    visitor = next(
+        (v for v in selectors.visitors_for(by=request.user) if str(v.pk) == wanted),
+        None,
+    )
+    if visitor is None:
+        messages.error(request, "探访人：请选择本社区/村的工作人员")
+    else:
+        outcome = services.entries_assign_many(
+            by=request.user,
+            entry_ids=chosen_ids(request.POST.getlist("entry")),
+            visitor=visitor,
+        )
+        report_bulk(request, outcome, f"已改由 {visitor} 探访")
+    return redirect(reverse("visits:plan") + "?" + request.POST.get("back", ""))
 
 
 @login_required
