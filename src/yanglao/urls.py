@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from yanglao.accounts.views import LoginView, LogoutView
 from yanglao.api import api_urls
@@ -24,6 +26,11 @@ urlpatterns = [
     path("regions/", include("yanglao.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("yanglao/favicon.svg"), permanent=True),
+    ),
 ]
 
 handler400 = "yanglao.views.bad_request"

@@ -33,3 +33,8 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form[id] [data-bulk-count]").forEach(function (label) { bulkCount(label.closest("form").id); });
 });
+// On a phone the header's menu starts folded (菜单 opens it); without script it stays open.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(max-width: 640px)").matches) return;
+  document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (menu) { menu.open = false; });
+});
