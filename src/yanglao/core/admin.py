@@ -4,7 +4,22 @@ from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.models import AuditEntry
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class RowsById:
+    """Every foreign key is picked by id (a raw-id box with a look-up), never by a dropdown of
+    the other table's rows: the registry's 300,000 people in one <select> took seconds (issue 21;
+    core/tests/test_admin_picks_rows_by_id.py)."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        related = [
+            f.name
+            for f in model._meta.get_fields()
+            if (f.many_to_one or f.many_to_many) and f.concrete and not f.auto_created
+        ]
+        self.raw_id_fields = tuple(dict.fromkeys([*self.raw_id_fields, *related]))
+
+
+class AuditedAdmin(RowsById, admin.ModelAdmin):
     """Back-office edits go into the platform's audit log like every other write (issue 20,
     finding 4): who, on what, the values before and after. Every ModelAdmin of the platform
     derives from this (core/tests/test_admin_audit.py checks the registry)."""
@@ -42,7 +57,7 @@ def _audit_delete(by, obj) -> None:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RowsById, admin.ModelAdmin):
     list_display = [
         "at",
         "actor_name",
