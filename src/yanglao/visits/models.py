@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+
+from yanglao.core.digits import ascii_digits
 
 
 class RosterEntry(models.Model):
@@ -145,6 +148,19 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_route_display()} {self.finding}"
+
+    # What a reference ("assessment:1405") is, and the page it opens.
+    REFERENCES = {"assessment": ("评估申请", "assessments:detail")}
+
+    @property
+    def reference_link(self) -> tuple[str, str] | None:
+        """(label, url) of the record this follow-up was routed to, e.g. ("评估申请 #1405",
+        "/assessments/1405/"); None when there is none or it is not a known kind."""
+        kind, _, pk = self.reference.partition(":")
+        if kind not in self.REFERENCES or not ascii_digits(pk):
+            return None
+        label, route = self.REFERENCES[kind]
+        return f"{label} #{pk}", reverse(route, args=[int(pk)])
 
 
 class VisitRule(models.Model):
