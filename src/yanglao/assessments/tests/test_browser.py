@@ -42,6 +42,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
     context = chromium.new_context(**phone)
     page = context.new_page()
     _log_in(page, url, "assessor1", demo["assessor1"])
+    page.get_by_text("菜单", exact=True).click()  # on a phone the menu is folded
     page.get_by_role("link", name="我的评估").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的评估任务")
     page.locator("table tbody a").first.click()

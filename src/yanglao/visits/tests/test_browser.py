@@ -56,6 +56,7 @@ def test_worker_visits_on_a_phone(demo, live_server, chromium):
     page.get_by_label("用户名").fill("community")
     page.get_by_label("密码").fill(demo["community"])
     page.get_by_role("button", name="登录").click()
+    page.get_by_text("菜单", exact=True).click()  # on a phone the menu is folded
     page.get_by_role("navigation").get_by_role("link", name="探访关爱").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("探访名单")
     page.get_by_role("link", name=entry.elder.name).first.click()
