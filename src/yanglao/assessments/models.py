@@ -182,6 +182,8 @@ class Assessment(models.Model):
                 fields=["elder", "status", "assessed_on"], name="assess_elder_done"
             ),
             models.Index(fields=["status", "applied_on"], name="assess_status"),
+            # The list's order: its first page is read from here, not sorted from every row.
+            models.Index(fields=["applied_on", "id"], name="assess_applied"),
         ]
         constraints = [
             models.UniqueConstraint(
