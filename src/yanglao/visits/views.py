@@ -22,6 +22,7 @@ from yanglao.core.views import (
     add_service_errors,
     flash_errors,
     list_export,
+    querystring_without_page,
     report_bulk,
     require,
 )
@@ -135,13 +136,19 @@ def rates(request):
     context = {
         "nav": NAV,
         "form": form,
-        "rows": rows,
+        "page": page_of(rows, request.GET, per_page=50),
+        "querystring": querystring_without_page(request.GET),
         "month": month,
         "chart": chart,
         "definition": RATE_DEFINITION,
         "level": level,
         "rules": [r.describe() for r in (applying or services.rules.DEFAULT_RULES)],
-        "workload": selectors.workload(by=request.user, month=month),
+        "workload": page_of(
+            list(selectors.workload(by=request.user, month=month)),
+            request.GET,
+            param="workers",
+            per_page=50,
+        ),
     }
     return render(request, "visits/rates.html", context)
 
