@@ -20,6 +20,7 @@ TEMPLATE_PREDICATES = (
     "may_view_full_pii",
     "is_bureau",
     "may_view_benefits",
+    "decides_applications",
     "may_write_registry",
     "may_write_facilities",
     "may_create_facilities",

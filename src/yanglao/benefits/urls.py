@@ -11,6 +11,7 @@ urlpatterns = [
         "programmes/<int:pk>/versions/close/", views.version_close, name="version_close"
     ),
     path("applications/", views.applications, name="applications"),
+    path("applications/decide/", views.applications_decide, name="applications_decide"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("elders/<int:elder_id>/apply/", views.application_new, name="application_new"),
     path("elders/<int:elder_id>/", views.history, name="history"),

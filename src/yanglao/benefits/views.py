@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.benefits import examples, forms, rules, selectors, services, tasks
 from yanglao.benefits.models import Application, Cycle, Entitlement, LedgerEntry
 from yanglao.core import permissions, pii
+from yanglao.core.bulk_actions import chosen_ids
 from yanglao.core.charts import bar_chart
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -29,6 +31,7 @@ from yanglao.core.views import (
     add_service_errors,
     flash_errors,
     querystring_without_page,
+    report_bulk,
     require,
 )
 from yanglao.elders.models import Elder
@@ -231,6 +234,25 @@ def applications(request):
         "querystring": querystring_without_page(request.GET),
     }
     return render(request, "benefits/applications.html", context)
+
+
+@login_required
+@require_POST
+def applications_decide(request):
+    """同意 / 不同意 the ticked applications at once; each is checked as one decision would be, and
+    the summary names every application not decided and why (✗ against the rules needs a reason)."""
+    require(permissions.decides_applications(request.user))
+    approved = request.POST.get("decision") == "approve"
+    outcome = services.applications_decide_many(
+        by=request.user,
+        application_ids=chosen_ids(request.POST.getlist("application")),
+        approved=approved,
+        note=request.POST.get("note", "")[:300],
+    )
+    report_bulk(request, outcome, "已同意" if approved else "已不同意")
+    return redirect(
+        reverse("benefits:applications") + "?" + request.POST.get("back", "")
+    )
 
 
 @login_required

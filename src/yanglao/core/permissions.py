@@ -192,6 +192,14 @@ def decides_step(user, step: str) -> bool:
     return _role(user) == step
 
 
+def decides_applications(user) -> bool:
+    """Decides some step of benefit applications (社区受理, 街道审核, 县民政审批)."""
+    return any(decides_step(user, step) for step in APPLICATION_STEPS)
+
+
+APPLICATION_STEPS = ("community", "street", "civil_affairs")
+
+
 def may_write_registry(user) -> bool:
     """Create and change older people's records (and file their applications)."""
     return _is(user, _REGISTRY_WRITERS)

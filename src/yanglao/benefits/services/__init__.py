@@ -8,6 +8,7 @@ from yanglao.benefits.services.applications import (
     application_decide,
     application_end,
     application_submit,
+    applications_decide_many,
 )
 from yanglao.benefits.services.cycles import (
     ENTITLEMENT_COLUMNS,
@@ -55,6 +56,7 @@ from yanglao.benefits.services.shared import (
 )
 
 __all__ = [
+    "applications_decide_many",
     "ATTACHMENT_MAX",
     "ATTACHMENT_TYPES",
     "ENTITLEMENT_COLUMNS",

@@ -15,6 +15,7 @@ from yanglao.benefits.models import (
     Decision,
     Programme,
 )
+from yanglao.benefits.selectors import application_get
 from yanglao.benefits.services.person_check import _unmet_conditions
 from yanglao.benefits.services.shared import (
     ATTACHMENT_MAX,
@@ -23,6 +24,7 @@ from yanglao.benefits.services.shared import (
 )
 from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create
+from yanglao.core.bulk_actions import BulkOutcome, run_each
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
@@ -183,3 +185,18 @@ def application_end(
     application.save(update_fields=["status", "ended_month", "decided_at"])
     audit(by=by, action="update", obj=application, summary=f"终止享受：{reason}"[:300])
     return application
+
+
+def applications_decide_many(
+    *, by, application_ids: list[int], approved: bool, note: str = ""
+) -> BulkOutcome:
+    """批量审批: each application decided as one would be (application_decide): its step, its
+    rules (an application against this month's rules still needs a reason), its people."""
+    numbers: dict[int, str] = {}
+
+    def decide(pk: int) -> None:
+        application = application_get(by=by, pk=pk)
+        numbers[pk] = f"{application.number} {application.elder.name}"
+        application_decide(by=by, application=application, approved=approved, note=note)
+
+    return run_each(application_ids, decide, lambda pk: numbers.get(pk, f"编号 {pk}"))
