@@ -60,7 +60,7 @@ class OrderForm(forms.Form):
             for item, fen in items
         ]
         self.fields["voucher"].choices = [("", "不使用")] + [
-            (v.pk, v.name) for v in vouchers
+            (v.pk, label) for v, label in vouchers
         ]
 
     def clean(self):

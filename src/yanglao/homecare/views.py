@@ -22,6 +22,7 @@ from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart, marker_map
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
+from yanglao.core.money import fen_to_yuan_text
 from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
@@ -83,6 +84,33 @@ def _order_elders(request):
     return [elder_get(by=request.user, pk=int(pk))]
 
 
+def _quotas(elder) -> list[dict]:
+    """This month's voucher quotas the person holds: what is left, and whether it can pay for an
+    order now (only those are offered: a programme without a quota was offered, then refused)."""
+    quotas = []
+    month = timezone.localdate().replace(day=1)
+    for v in selectors.vouchers_for(elder):
+        fen, minutes = selectors.quota_left(elder.pk, v, month)
+        total_fen, total_min = selectors.quota_for(elder.pk, v, month)
+        if not (total_fen or total_min):
+            continue
+        left = fen_to_yuan_text(fen) if v.kind == "amount" else f"{minutes} 分钟"
+        quotas.append(
+            {
+                "programme": v,
+                "name": v.name,
+                "kind": v.kind,
+                "left_fen": fen,
+                "left_minutes": minutes,
+                "total_fen": total_fen,
+                "total_minutes": total_min,
+                "usable": (fen if v.kind == "amount" else minutes) > 0,
+                "label": f"{v.name}（本月剩余 {left}）",
+            }
+        )
+    return quotas
+
+
 @login_required
 def order_new(request):
     require(
@@ -103,7 +131,7 @@ def order_new(request):
     wanted = request.POST.get("elder") or request.GET.get("elder")
     elder = next((e for e in elders if str(e.pk) == str(wanted)), elders[0])
     offers = selectors.offers_for(elder)
-    vouchers = selectors.vouchers_for(elder)
+    quotas = _quotas(elder)
     initial = {
         "elder": elder.pk,
         "day": timezone.localdate() + dt.timedelta(days=1),
@@ -114,7 +142,7 @@ def order_new(request):
         request.POST or None,
         elders=elders,
         offers=offers,
-        vouchers=vouchers,
+        vouchers=[(q["programme"], q["label"]) for q in quotas if q["usable"]],
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -146,22 +174,6 @@ def order_new(request):
                 f"已下单：{order.item.name}，{timezone.localtime(order.slot_start):%m月%d日 %H:%M}",
             )
             return redirect("homecare:order", order.pk)
-    quotas = []
-    month = timezone.localdate().replace(day=1)
-    for v in vouchers:
-        fen, minutes = selectors.quota_left(elder.pk, v, month)
-        total_fen, total_min = selectors.quota_for(elder.pk, v, month)
-        if total_fen or total_min:
-            quotas.append(
-                {
-                    "name": v.name,
-                    "kind": v.kind,
-                    "left_fen": fen,
-                    "left_minutes": minutes,
-                    "total_fen": total_fen,
-                    "total_minutes": total_min,
-                }
-            )
     context = {
         "nav": NAV,
         "form": form,
