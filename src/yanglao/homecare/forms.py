@@ -54,7 +54,8 @@ class OrderForm(forms.Form):
         self.fields["offer"].choices = [
             (
                 f"{p.pk}:{item.pk}",
-                f"{item.name} — {p.name}，{fen / 100:.2f} 元/{item.get_unit_display()}",
+                # The price right after the item: on a phone a long label is cut at its end.
+                f"{item.name} {fen / 100:.2f}元/{item.get_unit_display()} · {p.name}",
             )
             for p, items in offers
             for item, fen in items
