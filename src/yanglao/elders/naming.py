@@ -76,19 +76,61 @@ def sort_key(name: str) -> str:
     return (" ".join(toned_syllables(name)) + " " + name)[:KEY_LENGTH]
 
 
+# Syllable-aligned keys join syllables with this mark ("wang'xiu'ying"): "wang" then ranks 王 and 汪
+# above 万根宝, whose plain key "wangenbao" also starts with "wang" (wan·gen).
+SEPARATOR = "'"
+
+
+@lru_cache(maxsize=1)
+def _syllable_set() -> frozenset[str]:
+    """Every toneless syllable pypinyin reads the common CJK block with (about 420); built once per
+    process, on the first pinyin search."""
+    return frozenset(lazy_pinyin("".join(map(chr, range(0x4E00, 0x9FA6)))))
+
+
+def segment(typed: str) -> tuple[list[str], bool]:
+    """ "wangxiuy" → (["wang", "xiu", "y"], False): the longest syllable at each step; the bool
+    says whether the last piece is a whole syllable (else the clerk is still typing it)."""
+    known, pieces, i = _syllable_set(), [], 0
+    while i < len(typed):
+        for j in range(min(len(typed), i + 6), i, -1):
+            if typed[i:j] in known:
+                pieces.append(typed[i:j])
+                i = j
+                break
+        else:
+            pieces.append(typed[i:])
+            return pieces, False
+    return pieces, True
+
+
+def aligned_query(text: str) -> tuple[str, bool] | None:
+    """The typed pinyin as an aligned key ("wang'xiu'y", complete?), or None for anything that is
+    not plain pinyin letters (characters, digits)."""
+    typed = normalize_query(text)
+    if not typed or not typed.isascii() or not typed.isalpha():
+        return None
+    pieces, complete = segment(typed)
+    return SEPARATOR.join(pieces), complete
+
+
 def _suffixes(parts: list[str]) -> set[str]:
     return {"".join(parts[i:])[:KEY_LENGTH] for i in range(len(parts))}
 
 
 @lru_cache(maxsize=65536)
 def search_keys(name: str) -> frozenset[str]:
-    """王秀英 → 王秀英 秀英 英, wangxiuying xiuying ying, wxy xy y."""
+    """王秀英 → 王秀英 秀英 英, wangxiuying xiuying ying, wxy xy y, and the syllable-aligned
+    wang'xiu'ying xiu'ying (for ranking)."""
     compact = normalize_query(name)
     if not compact:
         return frozenset()
     spoken = syllables(compact)
     initials = [s[0] for s in spoken if s]
-    return frozenset(_suffixes(list(compact)) | _suffixes(spoken) | _suffixes(initials))
+    aligned = {SEPARATOR.join(spoken[i:])[:KEY_LENGTH] for i in range(len(spoken) - 1)}
+    return frozenset(
+        _suffixes(list(compact)) | _suffixes(spoken) | _suffixes(initials) | aligned
+    )
 
 
 def id_last4(id_number: str) -> str:

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,25 @@ def name_match_q(text: str, field: str = "") -> Q:
     return q
 
 
+def name_rank(text: str):
+    """For typed pinyin, 0 for people whose syllables match it as typed (wang → 王, 汪) and 1 for
+    the rest of the matches (wang → 万根宝, wan·gen): the list shows the first kind first. None when
+    the text is not pinyin."""
+    aligned = naming.aligned_query(text)
+    if aligned is None:
+        return None
+    key, complete = aligned
+    if complete:  # the last syllable is whole: it ends there or another follows
+        match = Q(key=key) | name_prefix_q("key", key + naming.SEPARATOR)
+    else:
+        match = name_prefix_q("key", key)
+    return Case(
+        When(pk__in=NameKey.objects.filter(match).values("elder_id"), then=0),
+        default=1,
+        output_field=IntegerField(),
+    )
+
+
 def search_q(text: str) -> Q:
     """Identity number and phone match exactly through their keyed hash; names as a clerk types
     them (name_match_q)."""
@@ -178,7 +197,10 @@ def elder_list(*, by, filters: ElderFilter | None = None) -> QuerySet[Elder]:
         if f.age_band == key:
             qs = qs.filter(birth_range_for_ages(lo, hi, today))
     order = ORDERS.get(f.order, ORDERS["name"])[1]
-    if f.q and order[0] == "name_order":
+    rank = name_rank(f.q) if f.q and order[0] == "name_order" else None
+    if rank is not None:
+        order = (rank, Upper("name_order"), *order[1:])
+    elif f.q and order[0] == "name_order":
         # A search's matches are sorted, not found by walking the name index: for a broad match
         # ("wang", 6,000 people) PostgreSQL walked the whole name_order index from the top looking
         # for 20 of them (2 s at full scale); an expression it cannot read from that index makes

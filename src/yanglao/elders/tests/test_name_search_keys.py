@@ -46,3 +46,14 @@ def test_pinyin_order():
     names = ["王秀英", "万德", "汪洋", "安宁", "王小明", "王德"]
     ordered = ["安宁", "万德", "汪洋", "王德", "王小明", "王秀英"]
     assert sorted(names, key=sort_key) == ordered
+
+
+def test_typed_pinyin_is_cut_into_syllables():
+    from yanglao.elders.naming import aligned_query, segment
+
+    assert segment("wangxiuying") == (["wang", "xiu", "ying"], True)
+    assert segment("xiuy") == (["xiu", "y"], False)
+    assert aligned_query("Wang Xiu") == ("wang'xiu", True)
+    assert aligned_query("德祥") is None and aligned_query("0029") is None
+    assert "wang'xiu'ying" in search_keys("王秀英")
+    assert "wang'en'bao" not in search_keys("万根宝")

@@ -93,3 +93,14 @@ def test_imported_and_renamed_by_import_people_are_found(users, regions):
     )
     assert _names(client.get("/elders/?q=jianguo")) == []
     assert _names(client.get("/elders/?q=zjj")) == ["张建军"]
+
+
+def test_typed_pinyin_ranks_whole_syllables_first(users, make_elder):
+    """ "wang" also matches 万根宝 (wan·gen·bao reads "wangenbao"): 王 and 汪 come first, then the
+    rest in pinyin order."""
+    for name in ("万根宝", "王秀英", "汪洋"):
+        make_elder(name=name)
+    client = client_for(users["bob"])
+    assert _names(client.get("/elders/?q=wang")) == ["汪洋", "王秀英", "万根宝"]
+    assert _names(client.get("/elders/?q=wangen")) == ["万根宝"]
+    assert _names(client.get("/elders/?q=wangxiuy")) == ["王秀英"]
