@@ -184,6 +184,12 @@ class Assessment(models.Model):
             models.Index(fields=["status", "applied_on"], name="assess_status"),
             # The list's order: its first page is read from here, not sorted from every row.
             models.Index(fields=["applied_on", "id"], name="assess_applied"),
+            # 待评估名单: results expiring in a window (assessments.selectors.assessments_due).
+            models.Index(
+                fields=["valid_until"],
+                name="assess_valid_until",
+                condition=Q(status="completed"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
