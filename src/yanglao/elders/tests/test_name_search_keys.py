@@ -57,3 +57,12 @@ def test_typed_pinyin_is_cut_into_syllables():
     assert aligned_query("德祥") is None and aligned_query("0029") is None
     assert "wang'xiu'ying" in search_keys("王秀英")
     assert "wang'en'bao" not in search_keys("万根宝")
+
+
+def test_the_syllable_table_is_what_pypinyin_reads():
+    from pypinyin import lazy_pinyin
+
+    from yanglao.elders.naming import SYLLABLES
+
+    common = "".join(map(chr, range(0x4E00, 0x9FA6)))
+    assert set(lazy_pinyin(common)) == SYLLABLES
