@@ -377,12 +377,9 @@ def call(request, pk: int):
     """拨打 from the card: the number, shown once to the handling operator (audited), as a tel:
     link, and the call's outcome in one tap."""
     selectors.alarm_get(by=request.user, pk=pk)
-    contact = request.POST.get("contact", "")
     try:
         alarm, callee, result = services.alarm_call(
-            by=request.user,
-            alarm_id=pk,
-            contact_id=int(contact) if ascii_digits(contact) else None,
+            by=request.user, alarm_id=pk, contact_id=_contact_id(request)
         )
     except ValidationFailed as exc:
         flash_errors(request, exc)
@@ -391,11 +388,23 @@ def call(request, pk: int):
         request,
         alarm=alarm,
         callee=callee,
+        contact=request.POST.get("contact", ""),
         result=result,
         outcomes=services.CALL_OUTCOMES,
         next=request.POST.get("next", ""),
     )
     return render(request, "alarms/call.html", context)
+
+
+def _contact_id(request) -> int | None:
+    """The contact called: none for the person themself; anything but an id is refused (a wrong
+    value must not turn into a call to somebody else)."""
+    contact = request.POST.get("contact", "")
+    if not contact:
+        return None
+    if not ascii_digits(contact) or len(contact) > 18:
+        raise ValidationFailed({"contact": "联系人编号无效"})
+    return int(contact)
 
 
 @login_required
@@ -409,7 +418,7 @@ def call_outcome(request, pk: int):
         lambda: services.alarm_call_outcome(
             by=request.user,
             alarm_id=pk,
-            callee=request.POST.get("callee", ""),
+            contact_id=_contact_id(request),
             outcome=outcome,
         ),
         f"已记录通话结果：{outcome}",

@@ -28,6 +28,17 @@ def _may_call(by, alarm: Alarm) -> bool:
     )
 
 
+def _callee(elder, contact_id: int | None) -> tuple[str, str, str]:
+    """Who is called — the person (None) or one of their contacts — as (label, number, action)."""
+    if contact_id is None:
+        return f"{elder.name}（本人）", elder.phone, Action.CALL_ELDER
+    try:
+        contact = elder_contact_get(elder=elder, pk=contact_id)
+    except NotInScope:
+        raise ValidationFailed({"contact": "该联系人不属于此老人"}) from None
+    return f"{contact.name}（{contact.relation}）", contact.phone, Action.CALL_FAMILY
+
+
 @transaction.atomic
 def alarm_call(
     *, by, alarm_id: int, contact_id: int | None = None
@@ -42,16 +53,7 @@ def alarm_call(
         raise ValidationFailed(
             {"__all__": f"该告警由 {alarm.acknowledged_by} 处置；如需接手请联系值班长"}
         )
-    elder = alarm.elder
-    if contact_id is None:
-        label, number, action = f"{elder.name}（本人）", elder.phone, Action.CALL_ELDER
-    else:
-        try:
-            contact = elder_contact_get(elder=elder, pk=contact_id)
-        except NotInScope:
-            raise ValidationFailed({"contact": "该联系人不属于此老人"}) from None
-        label = f"{contact.name}（{contact.relation}）"
-        number, action = contact.phone, Action.CALL_FAMILY
+    label, number, action = _callee(alarm.elder, contact_id)
     if not number:
         raise ValidationFailed({"contact": f"{label}没有登记电话"})
     alarm = alarm_act(by=by, alarm_id=alarm.pk, action=action, note=f"拨打 {label}")
@@ -70,11 +72,15 @@ def alarm_call(
 CALL_OUTCOMES = ("已接通", "无人接听", "占线/拒接", "号码有误")
 
 
-def alarm_call_outcome(*, by, alarm_id: int, callee: str, outcome: str) -> Alarm:
-    """The call's result in one tap, logged on the alarm."""
+@transaction.atomic
+def alarm_call_outcome(
+    *, by, alarm_id: int, contact_id: int | None, outcome: str
+) -> Alarm:
+    """The call's result in one tap, logged on the alarm under who was called (read again from
+    the record, not from the page)."""
     if outcome not in CALL_OUTCOMES:
         raise ValidationFailed({"outcome": "请选择通话结果"})
-    action = Action.CALL_ELDER if "（本人）" in callee else Action.CALL_FAMILY
+    label, _number, action = _callee(_locked(by, alarm_id).elder, contact_id)
     return alarm_act(
-        by=by, alarm_id=alarm_id, action=action, note=f"{callee[:40]}：{outcome}"
+        by=by, alarm_id=alarm_id, action=action, note=f"{label}：{outcome}"
     )

@@ -43,7 +43,7 @@ def test_the_handling_operator_dials_the_family_and_logs_the_outcome(sos, staff)
     assert sos.acknowledged_by == staff["olga"]  # calling takes the alarm
     olga.post(
         f"/alarms/{sos.pk}/call/outcome/",
-        {"callee": "李明（儿子）", "outcome": "已接通", "next": "detail"},
+        {"contact": _family(sos).pk, "outcome": "已接通", "next": "detail"},
     )
     notes = list(sos.events.filter(kind="action").values_list("action", "note"))
     assert notes == [
@@ -141,3 +141,12 @@ def test_an_unreachable_call_centre_is_reported_not_raised(sos, staff, settings)
         .content.decode()
     )
     assert "呼叫中心不可用" in page and "13800138000" not in page
+
+
+def test_a_contact_that_is_not_an_id_is_refused_not_read_as_the_person(sos, staff):
+    response = client_for(staff["olga"]).post(
+        f"/alarms/{sos.pk}/call/", {"contact": "abc"}, follow=True
+    )
+    assert "联系人编号无效" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="view_pii").exists()
+    assert not sos.events.filter(kind="action").exists()
