@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from yanglao.alarms.models import Alarm, Device
+from yanglao.alarms import selectors
 from yanglao.elders.profile import Record, Section
-from yanglao.regions.selectors import in_scope_q
 
 
 def person_section(by, elder) -> Section | None:
-    alarms = Alarm.objects.filter(in_scope_q(by, "region"), elder=elder)
-    devices = list(
-        Device.objects.filter(in_scope_q(by, "region"), elder=elder).order_by("type")
-    )
+    alarms = selectors.person_alarms(by=by, elder=elder)
+    devices = selectors.person_devices(by=by, elder=elder)
     count = alarms.count()
     if not count and not devices:
         return None
@@ -32,7 +29,7 @@ def person_section(by, elder) -> Section | None:
             status=a.get_status_display(),
             url=reverse("alarms:detail", args=[a.pk]),
         )
-        for a in alarms.order_by("-raised_at")[:5]
+        for a in alarms[:5]
     ] + records
     return Section(
         key="alarms",

@@ -459,3 +459,16 @@ def find_one_elder(*, by, text: str):
     if len(found) > 1:
         return None, "有多位同名老人，请输入身份证号"
     return found[0], ""
+
+
+def person_alarms(*, by, elder) -> QuerySet[Alarm]:
+    """A person's alarms under the viewer's area (the person's page, 一人一档)."""
+    return Alarm.objects.filter(in_scope_q(by, "region"), elder=elder).order_by(
+        "-raised_at"
+    )
+
+
+def person_devices(*, by, elder) -> list[Device]:
+    return list(
+        Device.objects.filter(in_scope_q(by, "region"), elder=elder).order_by("type")
+    )

@@ -192,12 +192,13 @@ def decides_step(user, step: str) -> bool:
     return _role(user) == step
 
 
-def decides_applications(user) -> bool:
-    """Decides some step of benefit applications (社区受理, 街道审核, 县民政审批)."""
-    return any(decides_step(user, step) for step in APPLICATION_STEPS)
-
-
+# benefits.models.STEP_NAMES: 社区受理, 街道审核, 县民政审批 (core cannot name benefits).
 APPLICATION_STEPS = ("community", "street", "civil_affairs")
+
+
+def decides_applications(user) -> bool:
+    """Decides some step of benefit applications."""
+    return any(decides_step(user, step) for step in APPLICATION_STEPS)
 
 
 def may_write_registry(user) -> bool:

@@ -363,3 +363,10 @@ def bed_export_rows(*, by, filters: FacilityFilter | None = None):
             "是" if b.occupied else "否",
             b.since,
         ]
+
+
+def facilities_located(
+    facilities: QuerySet[Facility], *, limit: int
+) -> QuerySet[Facility]:
+    """Those of a (scoped, filtered) facility list that have coordinates: the list's map."""
+    return facilities.exclude(lat=None).exclude(lng=None)[:limit]

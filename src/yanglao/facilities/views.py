@@ -54,7 +54,7 @@ MAP_FACILITIES = 3000  # more than a city has
 def _facility_map(facilities) -> dict:
     """在地图上显示: every facility of the filtered list, by type, named when few."""
     by_type: dict[str, list] = {}
-    for f in facilities.exclude(lat=None).exclude(lng=None)[:MAP_FACILITIES]:
+    for f in selectors.facilities_located(facilities, limit=MAP_FACILITIES):
         by_type.setdefault(f.type, []).append(Marker(f.lat, f.lng, f.name))
     names = dict(FacilityType.choices)
     layers = [

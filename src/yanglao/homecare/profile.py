@@ -6,14 +6,13 @@ from django.urls import reverse
 
 from yanglao.core import permissions
 from yanglao.elders.profile import Record, Section
-from yanglao.homecare.models import Order
-from yanglao.homecare.selectors import order_scope_q
+from yanglao.homecare import selectors
 
 
 def person_section(by, elder) -> Section | None:
     if not permissions.may_see_home_services(by):
         return None
-    orders = Order.objects.filter(order_scope_q(by), elder=elder)
+    orders = selectors.orders(by=by, filters=selectors.OrderFilter(elder=elder.pk))
     count = orders.count()
     records = [
         Record(
@@ -23,9 +22,7 @@ def person_section(by, elder) -> Section | None:
             status=o.get_state_display(),
             url=reverse("homecare:order", args=[o.pk]),
         )
-        for o in orders.select_related("item", "provider", "rating").order_by(
-            "-slot_start", "-id"
-        )[:5]
+        for o in orders.select_related("rating").order_by("-slot_start", "-id")[:5]
     ]
     actions = []
     if permissions.may_place_orders(by) and elder.status == "active":

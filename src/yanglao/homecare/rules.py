@@ -32,6 +32,11 @@ class OrderState(StrEnum):
     ABNORMAL = "abnormal"
 
 
+# From dispatch to check-out: while the carer may call the person (services.calls).
+UNDER_WAY = frozenset(
+    {OrderState.DISPATCHED, OrderState.TAKEN, OrderState.ARRIVED, OrderState.SERVING}
+)
+
 STATE_NAMES = {
     OrderState.NEW: "待受理",
     OrderState.ACCEPTED: "已受理",

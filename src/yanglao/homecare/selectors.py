@@ -16,6 +16,7 @@ from yanglao.benefits.selectors import decided_amount_fen
 from yanglao.core import permissions
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
+from yanglao.core.money import fen_to_yuan_text
 from yanglao.core.notes import user_note
 from yanglao.core.queries import CompiledQuery, first_unordered
 from yanglao.core.scope import sees_everything
@@ -398,6 +399,33 @@ def vouchers_for(elder: Elder) -> list[VoucherProgramme]:
         for v in VoucherProgramme.objects.filter(active=True).select_related("region")
         if path.startswith(v.region.path)
     ]
+
+
+def voucher_quotas(elder) -> list[dict]:
+    """This month's voucher quotas the person holds: what is left, and whether it can pay for an
+    order now (only those are offered: a programme without a quota was offered, then refused)."""
+    quotas = []
+    month = timezone.localdate().replace(day=1)
+    for v in vouchers_for(elder):
+        fen, minutes = quota_left(elder.pk, v, month)
+        total_fen, total_min = quota_for(elder.pk, v, month)
+        if not (total_fen or total_min):
+            continue
+        left = fen_to_yuan_text(fen) if v.kind == "amount" else f"{minutes} 分钟"
+        quotas.append(
+            {
+                "programme": v,
+                "name": v.name,
+                "kind": v.kind,
+                "left_fen": fen,
+                "left_minutes": minutes,
+                "total_fen": total_fen,
+                "total_minutes": total_min,
+                "usable": (fen if v.kind == "amount" else minutes) > 0,
+                "label": f"{v.name}（本月剩余 {left}）",
+            }
+        )
+    return quotas
 
 
 # --- supervision ----------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart, marker_map
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
-from yanglao.core.money import fen_to_yuan_text
 from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
@@ -84,33 +83,6 @@ def _order_elders(request):
     return [elder_get(by=request.user, pk=int(pk))]
 
 
-def _quotas(elder) -> list[dict]:
-    """This month's voucher quotas the person holds: what is left, and whether it can pay for an
-    order now (only those are offered: a programme without a quota was offered, then refused)."""
-    quotas = []
-    month = timezone.localdate().replace(day=1)
-    for v in selectors.vouchers_for(elder):
-        fen, minutes = selectors.quota_left(elder.pk, v, month)
-        total_fen, total_min = selectors.quota_for(elder.pk, v, month)
-        if not (total_fen or total_min):
-            continue
-        left = fen_to_yuan_text(fen) if v.kind == "amount" else f"{minutes} 分钟"
-        quotas.append(
-            {
-                "programme": v,
-                "name": v.name,
-                "kind": v.kind,
-                "left_fen": fen,
-                "left_minutes": minutes,
-                "total_fen": total_fen,
-                "total_minutes": total_min,
-                "usable": (fen if v.kind == "amount" else minutes) > 0,
-                "label": f"{v.name}（本月剩余 {left}）",
-            }
-        )
-    return quotas
-
-
 @login_required
 def order_new(request):
     require(
@@ -131,7 +103,7 @@ def order_new(request):
     wanted = request.POST.get("elder") or request.GET.get("elder")
     elder = next((e for e in elders if str(e.pk) == str(wanted)), elders[0])
     offers = selectors.offers_for(elder)
-    quotas = _quotas(elder)
+    quotas = selectors.voucher_quotas(elder)
     initial = {
         "elder": elder.pk,
         "day": timezone.localdate() + dt.timedelta(days=1),
@@ -426,7 +398,7 @@ def carer_day(request):
         "steps": steps,
         "prev": day - dt.timedelta(days=1),
         "next": day + dt.timedelta(days=1),
-        "callable_states": [str(s) for s in services.calls.UNDER_WAY],
+        "callable_states": [str(s) for s in rules.UNDER_WAY],
     }
     return render(request, "homecare/carer_day.html", context)
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 from django.urls import reverse
 
 from yanglao.elders.profile import Record, Section
-from yanglao.visits.models import RosterEntry, Visit
-from yanglao.visits.selectors import entry_scope_q, follow_ups
+from yanglao.visits import selectors
 
 
 def person_section(by, elder) -> Section | None:
-    entries = RosterEntry.objects.filter(entry_scope_q(by), elder=elder)
-    visits = Visit.objects.filter(entry__in=entries).select_related("visitor")
+    visits, rostered = selectors.person_visits(by=by, elder=elder)
     count = visits.count()
-    open_follow_ups = follow_ups(by=by).filter(elder=elder)
-    if not count and not entries.exists():
+    if not count and not rostered:
         return None
+    open_follow_ups = selectors.follow_ups(by=by).filter(elder=elder)
     records = [
         Record(
             when=v.visited_at,
             text=f"{v.get_kind_display()} · {v.visitor}"
             + (f" · {'、'.join(v.findings)}" if v.findings else ""),
         )
-        for v in visits.order_by("-visited_at")[:5]
+        for v in visits[:5]
     ]
     records += [
         Record(

@@ -203,3 +203,11 @@ def unvisited_points(
     """Home coordinates of people not yet visited as required this month (for the dot map)."""
     located = overdue(by=by, month=month).filter(elder__lat__isnull=False)
     return list(located.values_list("elder__lat", "elder__lng")[:limit])
+
+
+def person_visits(*, by, elder) -> tuple[QuerySet[Visit], bool]:
+    """A person's visits under the viewer's rule, newest first, and whether the person is on any
+    of the viewer's rosters (the person's page, 一人一档)."""
+    entries = RosterEntry.objects.filter(entry_scope_q(by), elder=elder)
+    visits = Visit.objects.filter(entry__in=entries).select_related("visitor")
+    return visits.order_by("-visited_at"), entries.exists()

@@ -67,3 +67,10 @@ def test_rejecting_needs_a_reason_and_the_leader_cannot_decide(
     )
     assert leader.status_code == 403
     assert not Decision.objects.exists()
+
+
+def test_the_permission_knows_every_approval_step():
+    from yanglao.benefits.models import STEP_NAMES
+    from yanglao.core.permissions import APPLICATION_STEPS
+
+    assert set(APPLICATION_STEPS) == set(STEP_NAMES)

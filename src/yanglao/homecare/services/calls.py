@@ -13,19 +13,12 @@ from yanglao.homecare import rules
 from yanglao.homecare.models import Order
 from yanglao.homecare.services.shared import actors_for
 
-UNDER_WAY = {
-    rules.OrderState.DISPATCHED,
-    rules.OrderState.TAKEN,
-    rules.OrderState.ARRIVED,
-    rules.OrderState.SERVING,
-}
-
 
 def order_call(*, by, order: Order) -> tuple[str, CallResult]:
     """拨打: the person's own phone, else their first emergency contact's."""
     if rules.Actor.CARER not in actors_for(by, order):
         raise NotInScope(order.pk)
-    if order.state not in UNDER_WAY:
+    if order.state not in rules.UNDER_WAY:
         raise ValidationFailed(
             {"__all__": "只有派给您、尚未完成的工单可以拨打老人电话"}
         )
