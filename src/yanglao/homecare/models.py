@@ -423,6 +423,11 @@ class Order(models.Model):
             models.Index(fields=["region", "slot_start"]),
             models.Index(fields=["carer", "slot_start"]),
             models.Index(fields=["elder", "slot_start"]),
+            # Orders still 待受理, by age: the clock's escalation pass every minute and the
+            # provider's banner read this small index, not the whole table.
+            models.Index(
+                fields=["placed_at"], name="order_waiting", condition=Q(state="new")
+            ),
         ]
 
     def __str__(self) -> str:
