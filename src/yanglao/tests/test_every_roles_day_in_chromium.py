@@ -81,7 +81,7 @@ def test_every_roles_day(live_server, chromium):
     axe, found = _axe(), []
     for username, screen in ACCOUNTS:
         account = logins[username]
-        context = chromium.new_context(viewport=screen, locale="zh-CN", bypass_csp=True)
+        context = chromium.new_context(viewport=screen, locale="zh-CN")
         page = context.new_page()
         problems: list[str] = []
         page.on(
