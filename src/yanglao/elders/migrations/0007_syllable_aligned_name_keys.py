@@ -9,6 +9,9 @@ def add_aligned_keys(apps, schema_editor):
 
     Elder = apps.get_model("elders", "Elder")
     NameKey = apps.get_model("elders", "NameKey")
+    # 0006 reads elders.naming as it is now, so a database going through both at once already
+    # has them: start from none, never twice.
+    NameKey.objects.filter(key__contains=naming.SEPARATOR).delete()
     rows = Elder.objects.order_by("pk").values_list("pk", "name")
     last = 0
     while True:
