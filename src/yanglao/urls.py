@@ -24,7 +24,6 @@ urlpatterns = [
     path("homecare/", include("yanglao.homecare.urls")),
     path("facilities/", include("yanglao.facilities.urls")),
     path("regions/", include("yanglao.regions.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
     path(

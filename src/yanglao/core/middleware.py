@@ -104,7 +104,8 @@ class OversizedNumbersMiddleware:
 
 
 class ChineseFirstLocaleMiddleware:
-    """The UI is Simplified Chinese unless the user picked English with the switch in the header.
+    """The UI is in the language the user picked from settings.LANGUAGES (today only Simplified
+    Chinese), never in the one the browser asks for.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many office PCs ship
     with English browsers; staff expect the policy's Chinese words whatever the browser says.

@@ -69,7 +69,6 @@ SKIPPED = {
     "alarms:stream": "server push that never ends; its events are read through the scoped "
     "alarms.selectors (alarms/tests/test_push_stream.py)",
     "logout": "ends the session the crawl runs in",
-    "set_language": "sets a cookie, reads nothing",
     "api:telemetry": "devices authenticate with their own key (alarms/tests/test_ingest.py)",
     "api:token": "issues tokens for a password (accounts/tests)",
 }
