@@ -294,6 +294,8 @@ def cmd_import(opts) -> int:
         data = fh.read()
     if opts.kind == "assessments":
         return _import_assessments(by, data, opts.dry_run)
+    if opts.kind == "boundaries":
+        return _import_boundaries(by, data, opts.dry_run)
     return _import_file(by, opts.kind, opts.file, data, opts.dry_run)
 
 
@@ -326,6 +328,28 @@ def _import_file(by, kind: str, path: str, data: bytes, dry_run: bool) -> int:
         return 0
     print(f"已导入（导入记录 #{job.pk}）：{summary}。")
     return 0 if job.status == "done" else 1
+
+
+def _import_boundaries(by, data: bytes, dry_run: bool) -> int:
+    from yanglao.core.errors import ValidationFailed
+    from yanglao.regions.services import boundaries_import_geojson
+
+    try:
+        result = boundaries_import_geojson(by=by, data=data, dry_run=dry_run)
+    except ValidationFailed as exc:
+        print("；".join(exc.errors.values()), file=sys.stderr)
+        return 2
+    for number, code, reason in result.errors:
+        where = f"第{number}个要素" if number else "文件"
+        print(f"{where}{f'（{code}）' if code else ''}：{reason}", file=sys.stderr)
+    if result.errors:
+        print("未写入任何边界。", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(f"检查通过：将写入 {result.created} 个区划边界。")
+        return 0
+    print(f"已导入区划边界：新增 {result.created}，替换 {result.updated}。")
+    return 0
 
 
 def _import_assessments(by, data: bytes, dry_run: bool) -> int:
@@ -631,12 +655,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser(
         "import",
         help="导入数据文件（.xlsx/.csv）：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单、"
-        "facilities 机构名单、beds 床位名单、staff 从业人员名单、regions 区划代码；assessments 历史评估结果（CSV）",
+        "facilities 机构名单、beds 床位名单、staff 从业人员名单、regions 区划代码；assessments 历史评估结果（CSV）；"
+        "boundaries 区划边界（GeoJSON，要素属性含 区划代码/code/adcode）",
     )
     p.add_argument(
         "kind",
         choices=["regions", "assessments", "elders", "categories", "events"]
-        + ["facilities", "beds", "staff"],
+        + ["facilities", "beds", "staff", "boundaries"],
     )
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")

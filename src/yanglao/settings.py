@@ -7,6 +7,7 @@ and start-up fails loudly otherwise.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -193,6 +194,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yanglao.accounts.context_processors.navigation",
+                "yanglao.core.tilemap.tiles_in_templates",
                 "yanglao.core.middleware.csp_nonce",
             ],
         },
@@ -310,6 +312,18 @@ API_TOKEN_DAYS = int(os.environ.get("YANGLAO_API_TOKEN_DAYS", "30"))
 # accounts.services.api_token_user): a deactivated user keeps access at most this long.
 API_TOKEN_CACHE_SECONDS = float(os.environ.get("YANGLAO_API_TOKEN_CACHE_SECONDS", "10"))
 
+# Tile maps (issue 21 §3). Unset: every map is drawn offline from the platform's own data (region
+# outlines and markers, core.charts.marker_map). Set to a bureau's tile source to draw the same
+# markers over it in the browser, e.g. 天地图 (CGCS2000, like the platform's coordinates):
+#   YANGLAO_MAP_TILES=https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=<key>
+#   YANGLAO_MAP_LABELS=  (the same for the cva 注记 layer), YANGLAO_MAP_SUBDOMAINS=01234567
+# or an intranet server: YANGLAO_MAP_TILES=https://tiles.mzj.example/{z}/{x}/{y}.png
+# GCJ-02 sources (高德, 腾讯) and BD-09 (百度) sit several hundred metres off and are not supported.
+MAP_TILES = os.environ.get("YANGLAO_MAP_TILES", "")
+MAP_LABELS = os.environ.get("YANGLAO_MAP_LABELS", "")
+MAP_SUBDOMAINS = os.environ.get("YANGLAO_MAP_SUBDOMAINS", "")
+MAP_ATTRIBUTION = os.environ.get("YANGLAO_MAP_ATTRIBUTION", "")
+
 LANGUAGE_CODE = "zh-hans"
 # Simplified Chinese only. An English switch was offered while most of the UI (model and choice
 # names, form errors, chart labels: some 2,400 strings) was still Chinese; a half-English page
@@ -322,6 +336,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Leaflet's script, styles and images, from PyPI (django-leaflet's copy; its Django app is not
+# installed, as it would pull in GeoDjango and GDAL), for tile maps where configured (no CDN).
+STATICFILES_DIRS = [
+    (
+        "leaflet",
+        Path(importlib.util.find_spec("leaflet").submodule_search_locations[0])
+        / "static"
+        / "leaflet",
+    )
+]
 STATIC_ROOT = Path(os.environ.get("YANGLAO_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Static files are served by the application itself (WhiteNoise): government intranets have no CDN.

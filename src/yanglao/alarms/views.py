@@ -27,7 +27,6 @@ from yanglao.core.charts import (
     Marker,
     bar_chart,
     line_chart,
-    marker_map,
     ratio_ring,
 )
 from yanglao.core.digits import ascii_digits
@@ -42,6 +41,7 @@ from yanglao.core.views import (
     require,
 )
 from yanglao.elders.selectors import elder_categories_active, elder_contacts, elder_get
+from yanglao.regions.maps import region_map
 from yanglao.regions.selectors import region_for_input
 
 NAV = "alarms"
@@ -162,7 +162,7 @@ def _card_context(request, alarm) -> dict:
         "assessed_on": assessed_on,
         "vitals": _vitals_rows(vitals),
         "vitals_chart": _vitals_chart(elder.pk, thr),
-        "map": marker_map(layers, title="住址与终端位置", width=360, height=260)
+        "map": region_map(layers, title="住址与终端位置", width=360, height=260)
         if layers
         else "",
         "recent": selectors.elder_recent_alarms(elder.pk, exclude=alarm.pk),

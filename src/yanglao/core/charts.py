@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from html import escape
 
@@ -82,6 +83,14 @@ class Layer:
     unit: str = ""  # the legend's count unit: "人", "家"
 
 
+@dataclass(frozen=True)
+class Area:
+    """A region's outline drawn under the markers, named at its middle (a 乡镇 or 社区)."""
+
+    name: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]  # outer rings of (lat, lng)
+
+
 def _metres_per_degree_lng(lat: float) -> float:
     return 111_320 * max(math.cos(math.radians(lat)), 0.01)
 
@@ -124,11 +133,17 @@ LABELS_UP_TO = 40  # more markers than this are a crowd: dots without labels
 
 
 def marker_map(
-    layers: list[Layer], *, title: str, width: int = 640, height: int = 420
+    layers: list[Layer],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 420,
+    areas: list[Area] = (),
 ) -> str:
     """Markers at their coordinates (lat, lng) on an equal-distance projection, fitted to the box,
-    with labels, a legend naming each layer and its count, and a scale bar. No map tiles: it works
-    on an intranet without a tile server (a tile map, where configured, is drawn in the browser)."""
+    over the outlines of the regions around them (`areas`), with labels, a legend naming each
+    layer and its count, and a scale bar. No map tiles: it works on an intranet without a tile
+    server (a tile map, where configured, is drawn over it in the browser: static/js/tilemap.js)."""
     pad, head, foot = 16, 26, 30 + 18 * ((len(layers) + 2) // 3)
     points = [m for layer in layers for m in layer.markers]
     legend_y = height - foot + 22
@@ -156,10 +171,15 @@ def marker_map(
         def at(m: Marker) -> tuple[float, float]:
             return ox + (m.lng * kx - cx) * scale, oy - (m.lat * ky - cy) * scale
 
+        box = (pad, head, width - 2 * pad, height - head - foot)
         parts.append(
-            f'<rect x="{pad}" y="{head}" width="{width - 2 * pad}" '
-            f'height="{height - head - foot}" fill="#f4f7f2" stroke="#d5dccf"/>'
+            f'<rect x="{box[0]}" y="{box[1]}" width="{box[2]}" '
+            f'height="{box[3]}" fill="#f4f7f2" stroke="#d5dccf"/>'
         )
+        if areas:
+            parts.append(
+                _areas_svg(areas, box, title, lambda lat, lng: at(Marker(lat, lng)))
+            )
         labelled = len(points) <= LABELS_UP_TO
         for layer in layers:
             size = 6 if layer.shape == "home" else (4 if labelled else 2.5)
@@ -184,22 +204,34 @@ def marker_map(
     return "".join(parts)
 
 
-def dot_map(
-    points: list[tuple[float, float]], *, title: str, unit: str = "人", **size
-) -> str:
-    """Many people as dots (where the unvisited live): a one-layer marker_map."""
-    return marker_map(
-        [
-            Layer(
-                title,
-                tuple(Marker(lat, lng) for lat, lng in points),
-                PALETTE[3],
-                unit=unit,
+def _areas_svg(areas, box, title: str, at) -> str:
+    """Outlines clipped to the map's box, each named at its centroid when that lies inside."""
+    from yanglao.core.geo import ring_centroid
+
+    clip = f"clip{zlib.crc32(title.encode()):x}"
+    x0, y0, w, h = box
+    parts = [
+        f'<clipPath id="{clip}"><rect x="{x0}" y="{y0}" width="{w}" height="{h}"/></clipPath>'
+        f'<g class="areas" clip-path="url(#{clip})" fill="#e6ede0" stroke="#8c9a86" '
+        f'stroke-width="1" stroke-dasharray="4 3">'
+    ]
+    names = []
+    for area in areas:
+        for ring in area.rings:
+            xy = [at(lat, lng) for lat, lng in ring]
+            parts.append(
+                '<path d="M' + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + 'Z"/>'
             )
-        ],
-        title=title,
-        **size,
+        x, y = at(*ring_centroid(max(area.rings, key=len)))
+        if x0 + 20 < x < x0 + w - 20 and y0 + 12 < y < y0 + h - 8:
+            names.append(
+                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(area.name)}</text>'
+            )
+    parts.append("</g>")
+    parts.append(
+        '<g class="area-names" font-size="11" fill="#4d5a48">' + "".join(names) + "</g>"
     )
+    return "".join(parts)
 
 
 def line_chart(

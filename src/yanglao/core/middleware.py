@@ -43,7 +43,7 @@ class SecurityHeadersMiddleware:
     cycle's progress) carry the request's nonce; inline style attributes are still allowed
     ('unsafe-inline' for styles only: a style cannot run code). Pages may not be framed. The
     browser features: location (the carer's check-in) and camera (the service photo) for this
-    site, nothing else.
+    site, nothing else. Map tiles may come from the configured tile source (core.tilemap).
     """
 
     PERMISSIONS = (
@@ -65,11 +65,14 @@ class SecurityHeadersMiddleware:
 
     @staticmethod
     def policy(nonce: str) -> str:
+        from yanglao.core.tilemap import tile_origins
+
+        tiles = "".join(f" {origin}" for origin in tile_origins())
         return (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
             "style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; "
+            f"img-src 'self' data: blob:{tiles}; "
             "connect-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         )

@@ -6,7 +6,14 @@ import math
 from dataclasses import dataclass, field
 
 from yanglao.demo import data
+from yanglao.regions.boundaries import (
+    as_polygon,
+    box_around,
+    inside_convex,
+    voronoi_cells,
+)
 from yanglao.regions.models import Region
+from yanglao.regions.services import boundaries_replace
 
 
 @dataclass
@@ -87,7 +94,57 @@ class RegionsMixin:
                         Place(unit, code, urban, *u_centre, 0.004 if urban else 0.01)
                     )
         self._balance_aged()
-        self.progress(f"行政区划：{Region.objects.count()} 个")
+        outlines = self._draw_boundaries(city)
+        self.progress(f"行政区划：{Region.objects.count()} 个，边界 {outlines} 个")
+
+    def _draw_boundaries(self, city: Region) -> int:
+        """The demo city has no surveyed outlines: each level is cut into Voronoi cells around
+        its regions' centres, inside its parent's cell (regions.boundaries). A centre that fell
+        outside its parent's cell is drawn in towards the parent's centre (with everything in it),
+        so every region's people live inside its outline."""
+        regions = list(Region.objects.filter(level__gte=Region.Level.COUNTY))
+        children: dict[int, list[Region]] = {}
+        for region in regions:
+            children.setdefault(region.parent_id, []).append(region)
+        widest = max(radius for *_c, radius, _t in data.COUNTIES)
+        box = box_around([(c.lat, c.lng) for c in children[city.pk]], widest * 0.8)
+        outlines, moved, queue = [], set(), [(city, box)]
+        while queue:
+            parent, cell = queue.pop()
+            kids = children.get(parent.pk, [])
+            if parent.level >= Region.Level.COUNTY:
+                for kid in kids:
+                    if self._pull_inside(kid, parent, cell, children):
+                        moved.add(kid.pk)
+            rings = voronoi_cells([(k.lat, k.lng) for k in kids], cell)
+            for kid, ring in zip(kids, rings, strict=True):
+                outlines.append((kid, as_polygon(ring)))
+                queue.append((kid, ring))
+        moved_regions = [r for r in regions if r.pk in moved or r.parent_id in moved]
+        Region.objects.bulk_update(moved_regions, ["lat", "lng"], batch_size=500)
+        places = {p.region.code: p for p in [*self.villages, *self.townships.values()]}
+        for region in moved_regions:
+            if region.code in places:
+                place = places[region.code]
+                place.region.lat, place.region.lng = place.lat, place.lng = (
+                    region.lat,
+                    region.lng,
+                )
+        boundaries_replace(outlines)
+        return len(outlines)
+
+    @staticmethod
+    def _pull_inside(region: Region, parent: Region, cell, children) -> bool:
+        """Move a region (and its children) towards its parent's centre until it lies inside
+        the parent's cell. Returns whether it moved."""
+        start = (region.lat, region.lng)
+        while not inside_convex((region.lat, region.lng), cell):
+            region.lat = round(parent.lat + 0.7 * (region.lat - parent.lat), 6)
+            region.lng = round(parent.lng + 0.7 * (region.lng - parent.lng), 6)
+        dlat, dlng = region.lat - start[0], region.lng - start[1]
+        for kid in children.get(region.pk, []):
+            kid.lat, kid.lng = round(kid.lat + dlat, 6), round(kid.lng + dlng, 6)
+        return (dlat, dlng) != (0, 0)
 
     def _region(self, code, name, level, parent, urban, centre, population=0) -> Region:
         region = Region(

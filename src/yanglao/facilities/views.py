@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from yanglao.core import permissions
-from yanglao.core.charts import PALETTE, Layer, Marker, marker_map
+from yanglao.core.charts import PALETTE, Layer, Marker
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
@@ -29,6 +29,7 @@ from yanglao.facilities.forms import (
     TrainingForm,
 )
 from yanglao.facilities.models import Facility, FacilityType, StaffRole
+from yanglao.regions.maps import region_map
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
 
@@ -67,7 +68,7 @@ def _facility_map(facilities) -> dict:
         )
         for i, (kind, markers) in enumerate(sorted(by_type.items()))
     ]
-    return {"map": marker_map(layers, title="养老服务设施分布", width=720, height=520)}
+    return {"map": region_map(layers, title="养老服务设施分布", width=720, height=520)}
 
 
 def _facility_list_export(request, fmt: str, **what):

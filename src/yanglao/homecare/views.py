@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
-from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart, marker_map
+from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import export_response
@@ -34,6 +34,7 @@ from yanglao.core.views import (
 )
 from yanglao.elders.selectors import elder_get, person_url
 from yanglao.homecare import forms, rules, selectors, services
+from yanglao.regions.maps import region_map
 
 NAV = "homecare"
 
@@ -187,7 +188,7 @@ def _dispatch_map(order, suggestions) -> str:
         PALETTE[0],
         unit="人",
     )
-    return marker_map([home, carers], title="派单地图", width=560, height=380)
+    return region_map([home, carers], title="派单地图", width=560, height=380)
 
 
 def _km(metres: int | None) -> str:

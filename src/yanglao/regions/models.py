@@ -74,3 +74,27 @@ class Region(models.Model):
             if with_code
             else f"{indent}{self.name}"
         )
+
+
+class RegionBoundary(models.Model):
+    """A region's outline: a GeoJSON Polygon or MultiPolygon ([lng, lat], CGCS2000) checked by
+    regions.boundaries, imported from the bureau's outlines (`yanglao import-boundaries`) or, in
+    the demo, drawn as Voronoi cells around the centres. Kept apart from Region, whose rows every
+    page reads, with its bounding box so a map asks only for the outlines in its view."""
+
+    region = models.OneToOneField(
+        Region, verbose_name="区划", on_delete=models.CASCADE, related_name="boundary"
+    )
+    geometry = models.JSONField("边界（GeoJSON）")
+    south = models.FloatField("南界纬度")
+    west = models.FloatField("西界经度")
+    north = models.FloatField("北界纬度")
+    east = models.FloatField("东界经度")
+    level = models.PositiveSmallIntegerField("层级", choices=Region.Level.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区划边界"
+        indexes = [models.Index(fields=["level", "south"], name="boundary_level_south")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}边界"

@@ -114,3 +114,39 @@ def region_for_input(
     elif within_scope and not region_path_allowed(by, region.path):
         errors[field] = "该区划不在您的管辖范围内"
     return region
+
+
+# The level whose outlines a map shows, by how far its markers spread (metres), and how far
+# beyond the markers (degrees) an outline's box may lie and still be drawn.
+AREA_LEVELS = (
+    (15_000, Region.Level.COUNTY, 0.4),
+    (2_500, Region.Level.TOWNSHIP, 0.12),
+    (0, Region.Level.VILLAGE, 0.03),
+)
+
+
+def map_areas(points: list[tuple[float, float]]):
+    """The region outlines to draw under markers at `points` (lat, lng): counties for a city-wide
+    map, townships for a district, villages and communities for a neighbourhood. Outlines are
+    shapes, not records: no scope applies (the administrative map is public)."""
+    from yanglao.core.charts import Area
+    from yanglao.core.geo import distance_m
+    from yanglao.regions.boundaries import outer_rings
+    from yanglao.regions.models import RegionBoundary
+
+    if not points:
+        return []
+    lats, lngs = [p[0] for p in points], [p[1] for p in points]
+    spread = distance_m((min(lats), min(lngs)), (max(lats), max(lngs)))
+    level, margin = next((lv, m) for d, lv, m in AREA_LEVELS if spread >= d)
+    rows = RegionBoundary.objects.filter(
+        level=level,
+        south__lte=max(lats) + margin,
+        north__gte=min(lats) - margin,
+        west__lte=max(lngs) + margin,
+        east__gte=min(lngs) - margin,
+    ).select_related("region")
+    return [
+        Area(row.region.name, tuple(tuple(r) for r in outer_rings(row.geometry)))
+        for row in rows[:400]
+    ]

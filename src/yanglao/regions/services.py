@@ -362,3 +362,106 @@ def _write_rows(by, parsed, known, existing, result) -> None:
         else:
             by_code[current.code] = current
             result.unchanged += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Boundaries
+
+CODE_PROPERTIES = ("区划代码", "code", "adcode", "ADCODE", "CODE", "gb")
+
+
+def boundaries_import_geojson(
+    *, by, data: bytes, dry_run: bool = False
+) -> ImportResult:
+    """Import region outlines from a GeoJSON FeatureCollection whose features carry the region's
+    code in a property (区划代码, code, or adcode as in the widely used county outlines).
+
+    Every feature is checked first (a known region in the user's area, a valid Polygon or
+    MultiPolygon); nothing is written if any is wrong. A region's earlier outline is replaced.
+    Errors are (feature number, code, reason)."""
+    import json
+
+    from yanglao.regions.boundaries import BoundaryProblem, parse_geometry
+
+    ensure_region_writer(by)
+    result = ImportResult()
+    try:
+        collection = json.loads(_decode(data))
+    except ValueError as exc:
+        result.errors.append((0, "", f"不是有效的 GeoJSON 文件：{exc}"))
+        return result
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list) or not features:
+        result.errors.append((0, "", "须为含 features 的 GeoJSON FeatureCollection"))
+        return result
+    coded = []
+    for number, feature in enumerate(features, start=1):
+        props = (feature or {}).get("properties") or {}
+        code = next(
+            (
+                str(props[k]).strip()
+                for k in CODE_PROPERTIES
+                if props.get(k) not in (None, "")
+            ),
+            "",
+        )
+        coded.append((number, code, (feature or {}).get("geometry")))
+    regions = {
+        r.code: r
+        for r in Region.objects.filter(code__in=[c for _n, c, _g in coded if c])
+    }
+    outlines = []
+    for number, code, geometry in coded:
+        region = regions.get(code)
+        if not code:
+            result.errors.append(
+                (number, "", "缺少区划代码（属性 区划代码/code/adcode）")
+            )
+        elif region is None:
+            result.errors.append((number, code, "区划代码不存在，请先导入行政区划"))
+        elif not region_path_allowed(by, region.path):
+            result.errors.append((number, code, "该区划不在您的管辖范围内"))
+        else:
+            try:
+                outlines.append((region, parse_geometry(geometry)))
+            except BoundaryProblem as exc:
+                result.errors.append((number, code, str(exc)))
+    if result.errors or dry_run:
+        if not result.errors:
+            result.created = len(outlines)
+        return result
+    with transaction.atomic():
+        result.created, result.updated = boundaries_replace(outlines)
+        audit(
+            by=by,
+            action="event",
+            object_type="regions.boundaries",
+            summary=f"导入区划边界 {len(outlines)} 个",
+        )
+    return result
+
+
+def boundaries_replace(outlines: list[tuple[Region, dict]]) -> tuple[int, int]:
+    """Write checked outlines (regions.boundaries.parse_geometry), replacing a region's earlier
+    one. Returns (new, replaced)."""
+    from yanglao.regions.boundaries import outer_rings
+    from yanglao.regions.models import RegionBoundary
+
+    ids = [region.pk for region, _g in outlines]
+    replaced = RegionBoundary.objects.filter(region_id__in=ids).delete()[0]
+    rows = []
+    for region, geometry in outlines:
+        points = [p for ring in outer_rings(geometry) for p in ring]
+        rows.append(
+            RegionBoundary(
+                region=region,
+                geometry=geometry,
+                level=region.level,
+                south=min(p[0] for p in points),
+                north=max(p[0] for p in points),
+                west=min(p[1] for p in points),
+                east=max(p[1] for p in points),
+            )
+        )
+    RegionBoundary.objects.bulk_create(rows, batch_size=500)
+    return len(rows) - replaced, replaced

@@ -78,5 +78,7 @@ def test_a_clerk_finds_people_as_they_type_and_a_provider_dispatches_on_a_map(
     dispatch_map = provider.locator("svg.map")
     expect(dispatch_map).to_contain_text("老人住址")
     expect(dispatch_map).to_contain_text(re.compile(r"1\. \S+"))
+    # offline (no tile source in the demo), the outlines of the villages around are drawn
+    assert dispatch_map.locator("g.areas path").count() >= 1
     provider.get_by_role("button", name="派给TA").first.click()
     expect(provider.get_by_text("已派单").first).to_be_visible()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
 from yanglao.core.bulk_actions import chosen_ids
-from yanglao.core.charts import bar_chart, dot_map
+from yanglao.core.charts import PALETTE, Layer, Marker, bar_chart
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
@@ -26,6 +26,7 @@ from yanglao.core.views import (
     report_bulk,
     require,
 )
+from yanglao.regions.maps import region_map
 from yanglao.regions.models import Region
 from yanglao.visits import selectors, services
 from yanglao.visits.forms import CloseForm, RatesForm, VisitForm
@@ -158,7 +159,14 @@ def overdue(request):
     people = selectors.overdue(by=request.user, month=_month())
     page = page_of(people, request.GET)
     points = selectors.unvisited_points(by=request.user, month=_month())
-    chart = dot_map(points, title="本月尚未完成探访的老年人分布（按住址坐标）")
+    title = "本月尚未完成探访的老年人分布（按住址坐标）"
+    unvisited = Layer(
+        "尚未探访",
+        tuple(Marker(lat, lng) for lat, lng in points),
+        PALETTE[3],
+        unit="人",
+    )
+    chart = region_map([unvisited], title=title)
     return render(
         request,
         "visits/overdue.html",

@@ -4,7 +4,7 @@ alarm card's map said "（2 人）" for one person and their watch)."""
 
 import re
 
-from yanglao.core.charts import Layer, Marker, dot_map, marker_map
+from yanglao.core.charts import Layer, Marker, marker_map
 
 
 def _texts(svg: str) -> list[str]:
@@ -45,10 +45,26 @@ def test_a_person_and_their_watch_are_not_two_people():
 
 def test_a_crowd_is_dots_without_labels():
     crowd = [(29.0 + i / 1000, 117.0 + i / 1000) for i in range(200)]
-    svg = dot_map(crowd, title="未探访老人分布")
+    layer = Layer("尚未探访", tuple(Marker(*p) for p in crowd), unit="人")
+    svg = marker_map([layer], title="未探访老人分布")
     assert svg.count("<circle") == 200 + 1  # and the legend's symbol
-    assert "未探访老人分布 200人" in _texts(svg)
+    assert "尚未探访 200人" in _texts(svg)
+    assert len(_texts(svg)) == 3  # the title, the scale and the legend: no labels
 
 
 def test_no_coordinates_says_so():
     assert "暂无位置数据" in marker_map([Layer("住址", ())], title="地图")
+
+
+def test_region_outlines_are_drawn_under_the_markers_and_named_inside_the_map():
+    from yanglao.core.charts import Area
+
+    home = Layer("住址", (Marker(29.30, 117.20, "王秀英"),), shape="home")
+    carer = Layer("护理员", (Marker(29.31, 117.21, "李护理 1.2 km"),))
+    inside = Area("塘坪社区", (((29.29, 117.19), (29.29, 117.22), (29.32, 117.22)),))
+    far = Area("远方村", (((30.0, 118.0), (30.0, 118.1), (30.1, 118.1)),))
+    svg = marker_map([home, carer], title="派单地图", areas=[inside, far])
+    assert svg.index('class="areas"') < svg.index("王秀英")  # under the markers
+    assert "塘坪社区" in _texts(svg)
+    assert "远方村" not in _texts(svg)  # its middle is off the map: not named
+    assert 'clip-path="url(#clip' in svg  # outlines are cut to the map's box
