@@ -195,6 +195,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "yanglao.accounts.context_processors.navigation",
                 "yanglao.core.tilemap.tiles_in_templates",
+                "yanglao.core.textsize.text_size_in_templates",
                 "yanglao.core.middleware.csp_nonce",
             ],
         },

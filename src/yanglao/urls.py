@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from yanglao.accounts.views import LoginView, LogoutView
 from yanglao.api import api_urls
-from yanglao.views import home
+from yanglao.views import home, text_size
 
 admin.site.site_header = admin.site.site_title = "养老服务综合信息平台 · 后台管理"
 
@@ -13,6 +13,7 @@ admin.site.site_header = admin.site.site_title = "养老服务综合信息平台
 urlpatterns = [
     path("api/", api_urls()),
     path("", home, name="home"),
+    path("text-size/", text_size, name="text_size"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("elders/", include("yanglao.elders.urls")),

@@ -8,10 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
+from django.views.decorators.http import require_POST
 
 from yanglao.assessments.instrument import SHORT_LEVEL_NAMES
-from yanglao.core import permissions
+from yanglao.core import permissions, textsize
 from yanglao.core.charts import bar_chart, ratio_ring
 from yanglao.core.scope import sees_everything, user_region_path
 from yanglao.elders.selectors import elder_counts
@@ -41,6 +43,27 @@ def _home_figures(user) -> dict:
         }
         cache.set(key, figures, HOME_CACHE_SECONDS)
     return figures
+
+
+@require_POST
+def text_size(request):
+    """Keep the reader's 字号 (core.textsize) and go back to the page they were on."""
+    chosen = request.POST.get("size", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    response = redirect(back)
+    if chosen in textsize.SIZES:
+        response.set_cookie(
+            textsize.COOKIE,
+            chosen,
+            max_age=textsize.YEAR,
+            samesite="Lax",
+            httponly=True,
+        )
+    return response
 
 
 def own_work(user) -> str | None:

@@ -153,6 +153,11 @@ def is_dispatch_lead(user) -> bool:
     return _role(user) == Role.DISPATCH_LEAD
 
 
+def reads_large_text_by_default(user) -> bool:
+    """适老化: the older person and their family see 大字 until they choose another 字号."""
+    return acts_for_linked_elders(user)
+
+
 def works_on_phone_only(user) -> bool:
     """Carers, families and older people have the phone pages of home services and nothing else."""
     return is_carer(user) or acts_for_linked_elders(user)

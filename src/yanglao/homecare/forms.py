@@ -27,7 +27,12 @@ class OrderForm(forms.Form):
     """下单 (large type): for whom, which service from whom, when, and who pays."""
 
     elder = forms.TypedChoiceField(label="为谁下单", coerce=int)
-    offer = forms.ChoiceField(label="服务项目和服务商")
+    # Choices one taps, each whole on the screen with its price (适老化: a drop-down cuts the
+    # label on a phone and hides the other choices).
+    offer = forms.ChoiceField(
+        label="服务项目和服务商",
+        widget=forms.RadioSelect(attrs={"class": "choice-cards"}),
+    )
     day = forms.DateField(label="日期", widget=DateInput())
     time = forms.TimeField(label="时间", widget=forms.TimeInput(attrs={"type": "time"}))
     quantity = forms.IntegerField(
@@ -51,14 +56,19 @@ class OrderForm(forms.Form):
         self.fields["elder"].choices = [
             (e.pk, f"{e.name}（{e.residence_region.name}）") for e in elders
         ]
+        # Grouped by provider, so each choice is just the item and its price.
         self.fields["offer"].choices = [
             (
-                f"{p.pk}:{item.pk}",
-                # The price right after the item: on a phone a long label is cut at its end.
-                f"{item.name} {fen / 100:.2f}元/{item.get_unit_display()} · {p.name}",
+                p.name,
+                [
+                    (
+                        f"{p.pk}:{item.pk}",
+                        f"{item.name} {fen / 100:.2f}元/{item.get_unit_display()}",
+                    )
+                    for item, fen in items
+                ],
             )
             for p, items in offers
-            for item, fen in items
         ]
         self.fields["voucher"].choices = [("", "不使用")] + [
             (v.pk, label) for v, label in vouchers

@@ -4,7 +4,7 @@ others. The walk logs in, lands on the role's own work, and opens every page of 
 first record each list links to. On every page: no console error and no missing resource, nothing
 wider than the screen, no serious or critical axe-core violation (axe-core 4.x as packaged on PyPI
 by axe-playwright-python), and the page loads in under a second (a smoke limit; the figures are in
-bench/)."""
+bench/). The family, who start at 大字, walk their pages again at 特大."""
 
 from __future__ import annotations
 
@@ -123,6 +123,17 @@ def test_every_roles_day(live_server, chromium):
                 seen.add(record)
                 took = _open(page, live_server.url + record)
                 _check_page(page, f"{username} {record}", took, axe, found)
+        if (
+            username == "family"
+        ):  # 适老化: at the largest 字号 the pages still fit the phone
+            page.goto(live_server.url + home)
+            assert page.locator("html").get_attribute("class") == "text-large"
+            page.get_by_role("button", name="特大").click()
+            page.wait_for_load_state()
+            assert page.locator("html").get_attribute("class") == "text-larger"
+            for href in seen:
+                took = _open(page, live_server.url + href)
+                _check_page(page, f"{username} 特大 {href}", took, axe, found)
         found += [f"{username}: {p}" for p in problems]
         assert len(seen) >= 2, f"{username} walked only {seen}"
         context.close()

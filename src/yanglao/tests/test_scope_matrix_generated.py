@@ -533,7 +533,7 @@ def test_full_numbers_reach_only_those_who_may_see_them(city):
 # A form that would change something: any POST form but the header's own (退出, the language) and
 # a form shown read-only (`inert`: an assessment's answers shown to a reader).
 POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>", re.IGNORECASE)
-HEADER_FORM_ACTIONS = ("/logout/", "/i18n/setlang/")
+HEADER_FORM_ACTIONS = ("/logout/", "/text-size/")  # the reader's own session and 字号
 
 
 def forms_that_change(html: str) -> list[str]:
