@@ -7,6 +7,7 @@ Two counties under one city: 珠山区 (with 周路口街道 → 塘坪社区, �
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -239,3 +240,69 @@ def _no_lingering_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+AXE_SERIOUS = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
+}"""
+
+
+# What Chromium logs for a request made while a test has taken the phone off the network (the
+# offline-tolerant forms are meant to meet it): not the page's error.
+OFFLINE = "net::ERR_INTERNET_DISCONNECTED"
+
+
+class DayWatch:
+    """What every page of a role's day must hold (issue 21 §11), collected as the day goes and
+    asserted at its end: no console error or failed resource, nothing wider than the screen, no
+    serious or critical axe-core violation (axe-core as packaged on PyPI by axe-playwright-python,
+    evaluated through DevTools so the page's Content-Security-Policy stays on)."""
+
+    def __init__(self):
+        import axe_playwright_python
+
+        self.axe = (
+            Path(axe_playwright_python.__file__).parent / "axe.min.js"
+        ).read_text()
+        self.found: list[str] = []
+
+    def follow(self, page, who: str):
+        """Record the page's console errors and failed responses from now on."""
+        page.on(
+            "console",
+            lambda m: (
+                self.found.append(f"{who}: {m.text}")
+                if m.type == "error" and OFFLINE not in m.text
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                self.found.append(f"{who}: {r.status} {r.url}")
+                if r.status >= 400
+                else None
+            ),
+        )
+        return page
+
+    def check(self, page, who: str) -> None:
+        """The page as it is now: fits the screen, no serious accessibility violation."""
+        label = f"{who} {page.url}"
+        wider = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
+        if wider > 0:
+            self.found.append(f"{label}: {wider}px wider than the screen")
+        page.evaluate(self.axe)
+        self.found += [f"{label}: axe {v}" for v in page.evaluate(AXE_SERIOUS)]
+
+    def assert_clean(self) -> None:
+        assert self.found == [], "\n".join(self.found)
+
+
+@pytest.fixture
+def day_watch():
+    return DayWatch()

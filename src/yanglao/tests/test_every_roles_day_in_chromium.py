@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 
 import pytest
 
+from yanglao.conftest import DayWatch
 from yanglao.demo.generator import build_demo_city
 
 PHONE = {"width": 360, "height": 740}
@@ -35,17 +35,6 @@ ACCOUNTS = (
     ("family", PHONE),
 )
 SMOKE_SECONDS = 1.0
-AXE_RUN = """async () => {
-  const r = await axe.run(document, {resultTypes: ['violations']});
-  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
-}"""
-
-
-def _axe() -> str:
-    import axe_playwright_python
-
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 
 
 def _open(page, url: str) -> float:
@@ -59,41 +48,25 @@ def _open(page, url: str) -> float:
     return took
 
 
-def _check_page(page, label: str, took: float, axe: str, found: list[str]) -> None:
-    wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    if wider > 0:
-        found.append(f"{label}: {wider}px wider than the screen")
+def _check_page(page, label: str, took: float, watch: DayWatch) -> None:
     if took >= SMOKE_SECONDS:
-        found.append(f"{label}: {took:.2f} s to load")
-    page.evaluate(axe)
-    for violation in page.evaluate(AXE_RUN):
-        found.append(f"{label}: axe {violation}")
+        watch.found.append(f"{label}: {took:.2f} s to load")
+    watch.check(page, label)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_roles_day(live_server, chromium):
+def test_every_roles_day(live_server, chromium, day_watch):
     logins = {
         a["username"]: a
         for a in build_demo_city(
             scale=0.003, today=dt.date.today(), progress=lambda m: None
         )
     }
-    axe, found = _axe(), []
     for username, screen in ACCOUNTS:
         account = logins[username]
         context = chromium.new_context(viewport=screen, locale="zh-CN")
         page = context.new_page()
-        problems: list[str] = []
-        page.on(
-            "console",
-            lambda m, p=problems: p.append(m.text) if m.type == "error" else None,
-        )
-        page.on(
-            "response",
-            lambda r, p=problems: (
-                p.append(f"{r.status} {r.url}") if r.status >= 400 else None
-            ),
-        )
+        day_watch.follow(page, username)
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(account["password"])
@@ -112,7 +85,7 @@ def test_every_roles_day(live_server, chromium):
                 continue
             seen.add(href)
             took = _open(page, live_server.url + href)
-            _check_page(page, f"{username} {href}", took, axe, found)
+            _check_page(page, f"{username} {href}", took, day_watch)
             first = page.eval_on_selector_all(
                 "main table tbody a[href^='/']",
                 "links => links.slice(0, 1).map(a => a.getAttribute('href'))",
@@ -122,7 +95,7 @@ def test_every_roles_day(live_server, chromium):
                     continue
                 seen.add(record)
                 took = _open(page, live_server.url + record)
-                _check_page(page, f"{username} {record}", took, axe, found)
+                _check_page(page, f"{username} {record}", took, day_watch)
         if (
             username == "family"
         ):  # 适老化: at the largest 字号 the pages still fit the phone
@@ -133,8 +106,7 @@ def test_every_roles_day(live_server, chromium):
             assert page.locator("html").get_attribute("class") == "text-larger"
             for href in seen:
                 took = _open(page, live_server.url + href)
-                _check_page(page, f"{username} 特大 {href}", took, axe, found)
-        found += [f"{username}: {p}" for p in problems]
+                _check_page(page, f"{username} 特大 {href}", took, day_watch)
         assert len(seen) >= 2, f"{username} walked only {seen}"
         context.close()
-    assert found == [], "\n".join(found)
+    day_watch.assert_clean()

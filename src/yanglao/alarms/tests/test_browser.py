@@ -15,11 +15,11 @@ from yanglao.conftest import PASSWORD
 
 @pytest.mark.django_db(transaction=True)
 def test_operator_answers_an_sos_from_the_simulator(
-    staff, watch, live_server, chromium, settings
+    staff, watch, live_server, chromium, settings, day_watch
 ):
     from playwright.sync_api import expect
 
-    page = chromium.new_page(locale="zh-CN")
+    page = day_watch.follow(chromium.new_page(locale="zh-CN"), "operator")
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("olga")
     page.get_by_label("密码").fill(PASSWORD)
@@ -100,4 +100,6 @@ def test_operator_answers_an_sos_from_the_simulator(
     expect(page.locator("#queue li.escalated")).to_have_count(1, timeout=15_000)
     expect(page.locator("#queue li.escalated")).to_contain_text("已升级")
     assert Alarm.objects.get(status="new").escalated_at is not None
+    day_watch.check(page, "operator")
     page.close()
+    day_watch.assert_clean()

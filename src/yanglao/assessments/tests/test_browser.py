@@ -28,7 +28,7 @@ def _log_in(page, url, username, password):
 
 
 def test_assessors_complete_an_assessment_on_a_phone(
-    demo, live_server, chromium, tmp_path
+    demo, live_server, chromium, tmp_path, day_watch
 ):
     from playwright.sync_api import expect
 
@@ -45,6 +45,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
     page.get_by_text("菜单", exact=True).click()  # on a phone the menu is folded
     page.get_by_role("link", name="我的评估").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的评估任务")
+    day_watch.check(page, "assessor1")
     page.locator("table tbody a").first.click()
     a = Assessment.objects.get(
         pk=int(re.search(r"/assessments/(\d+)/", page.url).group(1))
@@ -53,6 +54,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
     state = page.locator("#save-state")
     items = page.locator("fieldset.item:has(input[type=radio])")
     assert items.count() == 26
+    day_watch.check(page, "assessor1")
     # The first half online: each choice is saved at once.
     for i in range(13):
         items.nth(i).locator("label.option").nth(1).click()  # the second-best option
@@ -79,7 +81,7 @@ def test_assessors_complete_an_assessment_on_a_phone(
 
     # The second assessor confirms on their own phone.
     context = chromium.new_context(**phone)
-    page = context.new_page()
+    page = day_watch.follow(context.new_page(), "assessor2")
     _log_in(page, url, "assessor2", demo["assessor2"])
     page.goto(f"{url}/assessments/{a.pk}/")
     page.get_by_role("button", name="确认评估结果").click()
@@ -96,4 +98,6 @@ def test_assessors_complete_an_assessment_on_a_phone(
         f"{a.final_level}级 {a.final_level_name}"
     )
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    day_watch.check(page, "assessor2")
     context.close()
+    day_watch.assert_clean()

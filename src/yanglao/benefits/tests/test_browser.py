@@ -21,7 +21,9 @@ def demo(transactional_db):
     return {a["username"]: a["password"] for a in logins}
 
 
-def test_clerk_checks_a_person_and_approves_the_cycle(demo, live_server, chromium):
+def test_clerk_checks_a_person_and_approves_the_cycle(
+    demo, live_server, chromium, day_watch
+):
     from playwright.sync_api import expect
 
     paid = (
@@ -29,7 +31,7 @@ def test_clerk_checks_a_person_and_approves_the_cycle(demo, live_server, chromiu
         .select_related("elder")
         .first()
     )
-    page = chromium.new_page(locale="zh-CN")
+    page = day_watch.follow(chromium.new_page(locale="zh-CN"), "clerk")
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("admin")
     page.get_by_label("密码").fill(demo["admin"])
@@ -54,3 +56,5 @@ def test_clerk_checks_a_person_and_approves_the_cycle(demo, live_server, chromiu
     expect(page.get_by_role("link", name="Excel").first).to_be_visible()
     cycle.refresh_from_db()
     assert cycle.status == "approved" and cycle.approved_by.username == "admin"
+    day_watch.check(page, "clerk")
+    day_watch.assert_clean()

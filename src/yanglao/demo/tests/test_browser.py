@@ -18,7 +18,7 @@ def demo(transactional_db):
 
 
 def test_a_street_clerk_logs_in_searches_and_opens_a_record(
-    demo, live_server, tmp_path, chromium
+    demo, live_server, tmp_path, chromium, day_watch
 ):
     from playwright.sync_api import expect
 
@@ -32,7 +32,10 @@ def test_a_street_clerk_logs_in_searches_and_opens_a_record(
     far = Elder.objects.filter(
         status="active", residence_region__code__startswith="360222"
     ).first()
-    page = chromium.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = day_watch.follow(
+        chromium.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN"),
+        "street",
+    )
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("street")
     page.get_by_label("密码").fill(demo["street"])
@@ -47,6 +50,8 @@ def test_a_street_clerk_logs_in_searches_and_opens_a_record(
     expect(page.locator("dl.facts")).to_contain_text(elder.id_number_masked)
     assert elder.id_number not in page.content()
     page.screenshot(path=str(tmp_path / "elder-detail.png"), full_page=True)
+    day_watch.check(page, "street")
+    day_watch.assert_clean()
 
     # Another county's record does not exist for this clerk.
     response = page.goto(f"{live_server.url}/elders/{far.pk}/")

@@ -28,9 +28,9 @@ def demo(transactional_db):
     return {a["username"]: a["password"] for a in logins}
 
 
-def _login(browser, url, username, password, **options):
+def _login(browser, url, username, password, watch, **options):
     context = browser.new_context(**options)
-    page = context.new_page()
+    page = watch.follow(context.new_page(), username)
     page.goto(f"{url}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
@@ -38,20 +38,16 @@ def _login(browser, url, username, password, **options):
     return context, page
 
 
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
-
-
 def test_a_bath_ordered_by_a_daughter_on_a_phone(
-    demo, live_server, chromium, checkin_any_day
+    demo, live_server, chromium, checkin_any_day, day_watch
 ):
     from playwright.sync_api import expect
 
     url = live_server.url
     # The daughter orders.
-    ctx, page = _login(chromium, url, "family", demo["family"], **PHONE)
+    ctx, page = _login(chromium, url, "family", demo["family"], day_watch, **PHONE)
     expect(page.get_by_role("heading", level=1)).to_have_text("居家服务")
-    _fits_the_phone(page)
+    day_watch.check(page, "family")
     page.get_by_role("link", name="预约服务").first.click()
     offers = page.get_by_role("group", name="服务项目和服务商")
     offers.get_by_label("助浴", exact=False).first.check()
@@ -61,14 +57,14 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
     page.get_by_role("button", name="提交预约").click()
     expect(page.locator(".messages")).to_contain_text("已下单：助浴")
     expect(page.locator("h1 .tag")).to_have_text("待受理")
-    _fits_the_phone(page)
+    day_watch.check(page, "family")
     order = Order.objects.filter(
         placed_by__username="family", item__code="bath"
     ).latest("pk")
     assert order.channel == "family" and order.state == "new"
 
     # The provider accepts and dispatches to the demo carer.
-    pctx, boss = _login(chromium, url, "provider", demo["provider"])
+    pctx, boss = _login(chromium, url, "provider", demo["provider"], day_watch)
     boss.goto(f"{url}/homecare/orders/{order.pk}/")
     boss.get_by_role("button", name="受理").click()
     expect(boss.locator("h1 .tag")).to_have_text("已受理")
@@ -89,6 +85,7 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
         url,
         "carer",
         demo["carer"],
+        day_watch,
         geolocation={"latitude": elder.lat + 0.0003, "longitude": elder.lng},
         permissions=["geolocation"],
         **PHONE,
@@ -99,7 +96,7 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
     card = carer.locator(f"[data-order='{order.pk}']")
     card.get_by_role("button", name="到达签到（定位）").click()
     expect(carer.locator(".messages")).to_contain_text("已到达签到")
-    _fits_the_phone(carer)
+    day_watch.check(carer, "carer")
     carer.locator(f"[data-order='{order.pk}']").get_by_role(
         "button", name="开始服务"
     ).click()
@@ -113,7 +110,7 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
     carer.get_by_label("服务记录（可选）").fill("水温适宜，皮肤完好")
     carer.get_by_role("button", name="完成签退").click()
     expect(carer.locator("h1 .tag")).to_have_text("已完成")
-    _fits_the_phone(carer)
+    day_watch.check(carer, "carer")
     order.refresh_from_db()
     assert (
         order.checkin_distance_m < 100
@@ -146,9 +143,10 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
         f"{url}/homecare/settlements/{order.settlement_id}/?page={rows.index(order.pk) // 20 + 1}"
     )
     expect(boss.get_by_role("link", name=str(order.pk), exact=True)).to_be_visible()
+    day_watch.check(boss, "provider")
 
     # The bureau makes next week's orders from the family care beds' plans.
-    sctx, staff = _login(chromium, url, "city", demo["city"])
+    sctx, staff = _login(chromium, url, "city", demo["city"], day_watch)
     staff.goto(f"{url}/homecare/beds/")
     before = Order.objects.filter(channel="plan").count()
     staff.get_by_label("生成哪一周的工单（该周任一天）").fill(
@@ -157,5 +155,7 @@ def test_a_bath_ordered_by_a_daughter_on_a_phone(
     staff.get_by_role("button", name="按照护计划生成该周工单").click()
     expect(staff.locator(".messages")).to_contain_text("已生成")
     assert Order.objects.filter(channel="plan").count() > before
+    day_watch.check(staff, "city")
     for c in (ctx, pctx, cctx, sctx):
         c.close()
+    day_watch.assert_clean()

@@ -65,10 +65,15 @@ def _roster(path, *, broken: bool) -> None:
     path.write_bytes(out.getvalue())
 
 
-def test_a_clerk_imports_a_messy_roster(demo, live_server, chromium, tmp_path):
+def test_a_clerk_imports_a_messy_roster(
+    demo, live_server, chromium, tmp_path, day_watch
+):
     from playwright.sync_api import expect
 
-    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = day_watch.follow(
+        chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN"),
+        "clerk",
+    )
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("city")
     page.get_by_label("密码").fill(demo["city"])
@@ -103,3 +108,5 @@ def test_a_clerk_imports_a_messy_roster(demo, live_server, chromium, tmp_path):
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(fixed))
     page.get_by_role("button", name="上传并检查").click()
     expect(page.locator(".stats")).to_contain_text("3未变")
+    day_watch.check(page, "clerk")
+    day_watch.assert_clean()

@@ -23,7 +23,7 @@ def demo(transactional_db):
     return {a["username"]: a["password"] for a in logins}
 
 
-def test_worker_visits_on_a_phone(demo, live_server, chromium):
+def test_worker_visits_on_a_phone(demo, live_server, chromium, day_watch):
     from playwright.sync_api import expect
 
     worker = User.objects.get(username="community")
@@ -51,7 +51,7 @@ def test_worker_visits_on_a_phone(demo, live_server, chromium):
         geolocation=home,
         permissions=["geolocation"],
     )
-    page = context.new_page()
+    page = day_watch.follow(context.new_page(), "community")
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("community")
     page.get_by_label("密码").fill(demo["community"])
@@ -81,4 +81,6 @@ def test_worker_visits_on_a_phone(demo, live_server, chromium):
     expect(page.locator("table")).to_contain_text("无取暖/降温")
     expect(page.locator("table")).to_contain_text(entry.elder.name)
     assert FollowUp.objects.get().visit.distance_m < 100
+    day_watch.check(page, "community")
     context.close()
+    day_watch.assert_clean()
