@@ -508,6 +508,9 @@ def cmd_alarm_clock(opts) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # The indicators of this month and year, recomputed each minute beside the alarm timers (in
+    # their own thread: a city's recompute takes seconds, an alarm's escalation must not wait).
+    threading.Thread(target=_indicator_refresh, args=(stop,), daemon=True).start()
     next_prune = next_escalation = 0.0
     while not stop.is_set():
         try:
@@ -523,6 +526,22 @@ def cmd_alarm_clock(opts) -> int:
         close_old_connections()
         stop.wait(opts.interval)
     return 0
+
+
+def _indicator_refresh(stop) -> None:
+    from django.db import close_old_connections
+
+    from yanglao.indicators.services import refresh_current
+
+    while not stop.is_set():
+        try:
+            refresh_current(max_age_seconds=55)
+        except (
+            Exception
+        ) as exc:  # a missing catalogue or a restarting database: try again
+            print(f"indicators: {exc}", file=sys.stderr, flush=True)
+        close_old_connections()
+        stop.wait(60)
 
 
 def cmd_simulate_devices(opts) -> int:
@@ -574,6 +593,22 @@ def cmd_simulate_devices(opts) -> int:
         f"已确认 {counts.acked:,} 条消息（{counts.readings_acked:,} 条读数，{counts.readings_acked / seconds:,.0f} 条/秒），"
         f"其中应报警 {len(counts.alarm_worthy)} 条；失败重试 {counts.failed} 次"
     )
+    return 0
+
+
+def cmd_indicators_recompute(opts) -> int:
+    """Compute every indicator for every region, for a year and each of its months, with
+    progress; --install first writes the shipped catalogue (and the demo city's targets)."""
+    _django()
+    from django.utils import timezone
+
+    from yanglao.indicators import services
+
+    if opts.install:
+        print(f"指标目录：{services.catalogue_install()} 个指标", flush=True)
+    year = opts.year or timezone.localdate().year
+    took = services.recompute_year(year, report=lambda m: print("  " + m, flush=True))
+    print(f"完成：{len(took)} 个统计期，用时 {sum(took.values()):.1f} 秒")
     return 0
 
 
@@ -673,6 +708,13 @@ def main(argv: list[str] | None = None) -> int:
     roster = visits.add_parser("roster", help="生成或更新某月探访名单（默认本月）")
     roster.add_argument("--month", default="", help="如 2026-11")
     roster.set_defaults(func=cmd_visits_roster)
+
+    p = sub.add_parser("indicators", help="指标与规划目标")
+    ind = p.add_subparsers(dest="indicators_command", required=True)
+    rec = ind.add_parser("recompute", help="重新计算某年及各月的全部指标（默认本年）")
+    rec.add_argument("--year", type=int, default=0)
+    rec.add_argument("--install", action="store_true", help="先写入随附的指标目录")
+    rec.set_defaults(func=cmd_indicators_recompute)
 
     p = sub.add_parser("benefits", help="补贴津贴")
     benefits = p.add_subparsers(dest="benefits_command", required=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("elders/", include("yanglao.elders.urls")),
+    path("indicators/", include("yanglao.indicators.urls")),
     path("assessments/", include("yanglao.assessments.urls")),
     path("imports/", include("yanglao.imports.urls")),
     path("visits/", include("yanglao.visits.urls")),

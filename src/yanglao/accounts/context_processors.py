@@ -36,6 +36,9 @@ TEMPLATE_PREDICATES = (
     "may_see_home_services",
     "may_upload_imports",
     "may_build_visit_roster",
+    "may_view_indicators",
+    "may_report_indicators",
+    "may_keep_targets",
 )
 
 

@@ -89,6 +89,7 @@ class Area:
 
     name: str
     rings: tuple[tuple[tuple[float, float], ...], ...]  # outer rings of (lat, lng)
+    fill: str = ""  # a choropleth's colour for this area ("" for the plain outline)
 
 
 def _metres_per_degree_lng(lat: float) -> float:
@@ -146,6 +147,14 @@ def marker_map(
     server (a tile map, where configured, is drawn over it in the browser: static/js/tilemap.js)."""
     pad, head, foot = 16, 26, 30 + 18 * ((len(layers) + 2) // 3)
     points = [m for layer in layers for m in layer.markers]
+    markers_count = len(points)
+    if not points:  # a map of areas only (a choropleth) is fitted to the areas
+        points = [
+            Marker(lat, lng)
+            for area in areas
+            for ring in area.rings
+            for lat, lng in ring
+        ]
     legend_y = height - foot + 22
     parts = [
         f'<svg class="chart map" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
@@ -180,7 +189,7 @@ def marker_map(
             parts.append(
                 _areas_svg(areas, box, title, lambda lat, lng: at(Marker(lat, lng)))
             )
-        labelled = len(points) <= LABELS_UP_TO
+        labelled = markers_count <= LABELS_UP_TO
         for layer in layers:
             size = 6 if layer.shape == "home" else (4 if labelled else 2.5)
             for m in layer.markers:
@@ -217,10 +226,11 @@ def _areas_svg(areas, box, title: str, at) -> str:
     ]
     names = []
     for area in areas:
+        fill = f' fill="{area.fill}" fill-opacity="0.55"' if area.fill else ""
         for ring in area.rings:
             xy = [at(lat, lng) for lat, lng in ring]
             parts.append(
-                '<path d="M' + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + 'Z"/>'
+                '<path d="M' + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + f'Z"{fill}/>'
             )
         x, y = at(*ring_centroid(max(area.rings, key=len)))
         if x0 + 20 < x < x0 + w - 20 and y0 + 12 < y < y0 + h - 8:
@@ -298,3 +308,41 @@ def line_chart(
         f'<text x="{width - pad_r}" y="{height - 8}" text-anchor="end" font-size="11">{escape(x_labels[1])}</text></svg>'
     )
     return "".join(parts)
+
+
+def sparkline(
+    values: list[float | None], *, title: str, width: int = 120, height: int = 28
+) -> str:
+    """A small line of recent values (the last twelve months), gaps where there is no value, the
+    last point marked; named for screen readers."""
+    known = [v for v in values if v is not None]
+    head = (
+        f'<svg class="spark" role="img" aria-label="{escape(title)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>"
+    )
+    if not known:
+        return head + "</svg>"
+    lo, hi = min(known), max(known)
+    span = (hi - lo) or 1.0
+    step = (width - 4) / max(len(values) - 1, 1)
+    segments, current = [], []
+    last = None
+    for i, v in enumerate(values):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        point = (2 + i * step, height - 3 - (v - lo) / span * (height - 6))
+        current.append(point)
+        last = point
+    if current:
+        segments.append(current)
+    paths = "".join(
+        '<path d="M' + "L".join(f"{x:.1f} {y:.1f}" for x, y in seg) + '" fill="none" '
+        f'stroke="{PALETTE[0]}" stroke-width="1.5"/>'
+        for seg in segments
+    )
+    dot = f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5" fill="{PALETTE[0]}"/>'
+    return head + paths + dot + "</svg>"

@@ -172,6 +172,21 @@ def may_view_full_pii(user) -> bool:
     return _is(user, _BUREAU) or bool(getattr(user, "can_view_full_pii", False))
 
 
+def may_view_indicators(user) -> bool:
+    """指标与规划目标, 领导驾驶舱: the administrator, and staff and leaders who see by region."""
+    return works_by_region(user)
+
+
+def may_report_indicators(user) -> bool:
+    """填报 a figure the platform does not hold, and approve another clerk's: the bureau."""
+    return is_bureau(user)
+
+
+def may_keep_targets(user) -> bool:
+    """Set the plan targets and recompute indicators: the bureau."""
+    return is_bureau(user)
+
+
 def is_bureau(user) -> bool:
     """民政局: runs and approves cycles, edits programmes, keeps catalogues and registers."""
     return _is(user, _BUREAU)

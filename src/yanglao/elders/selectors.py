@@ -118,6 +118,24 @@ def active_category_q(category: str, on: dt.date) -> Q:
     return Q(pk__in=holders.values("elder_id"))
 
 
+def on_register_q(day: dt.date) -> Q:
+    """People on the register on a date: in the register now, or died after that date."""
+    return Q(status=Status.ACTIVE) | Q(died_on__gt=day)
+
+
+def people_counted_by_region(q: Q) -> dict[int, int]:
+    """How many people match `q`, per residence region (for core.measures)."""
+    rows = Elder.objects.filter(q).values("residence_region").annotate(n=Count("pk"))
+    return {r["residence_region"]: r["n"] for r in rows.order_by()}
+
+
+def people_matching(q: Q, region_ids: list[int]):
+    """The people matching `q` in some regions, by pinyin order (a measure's drill-down)."""
+    return Elder.objects.filter(q, residence_region_id__in=region_ids).order_by(
+        "name_order"
+    )
+
+
 def name_match_q(text: str, field: str = "") -> Q:
     """People (or rows whose `field` is a person) whose name contains `text`, or whose name's
     pinyin or initials do (elders.naming); "王秀英 0029" adds the identity number's last four."""

@@ -150,3 +150,14 @@ def map_areas(points: list[tuple[float, float]]):
         Area(row.region.name, tuple(tuple(r) for r in outer_rings(row.geometry)))
         for row in rows[:400]
     ]
+
+
+def boundaries_of(region_ids: list[int]) -> dict[int, dict]:
+    """The outlines (GeoJSON geometry) of some regions, those that have one."""
+    from yanglao.regions.models import RegionBoundary
+
+    return dict(
+        RegionBoundary.objects.filter(region_id__in=region_ids).values_list(
+            "region_id", "geometry"
+        )
+    )

@@ -68,3 +68,12 @@ def test_region_outlines_are_drawn_under_the_markers_and_named_inside_the_map():
     assert "塘坪社区" in _texts(svg)
     assert "远方村" not in _texts(svg)  # its middle is off the map: not named
     assert 'clip-path="url(#clip' in svg  # outlines are cut to the map's box
+
+
+def test_a_choropleth_colours_each_area_and_fits_the_map_to_them():
+    from yanglao.core.charts import Area
+
+    ring = ((29.0, 117.0), (29.0, 117.2), (29.2, 117.2))
+    svg = marker_map([], title="覆盖率", areas=[Area("浮梁县 54.0%", (ring,), "#b03a48")])
+    assert 'fill="#b03a48"' in svg and "暂无位置数据" not in svg
+    assert "浮梁县 54.0%" in _texts(svg)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from yanglao.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("table/", views.table_export, name="table"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/gap/", views.gap, name="gap"),
+]
