@@ -26,6 +26,7 @@ from yanglao.elders.api import router as elders_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.homecare.api import router as homecare_router
 from yanglao.imports.api import router as imports_router
+from yanglao.indicators.api import router as indicators_router
 from yanglao.regions.api import router as regions_router
 
 ERROR_MESSAGE = {
@@ -181,6 +182,7 @@ api.add_router("/v1/imports", imports_router)
 api.add_router("/v1/benefits", benefits_router)
 api.add_router("/v1", alarms_router)
 api.add_router("/v1/homecare", homecare_router)
+api.add_router("/v1/indicators", indicators_router)
 
 
 def api_urls() -> tuple[list, str, str]:

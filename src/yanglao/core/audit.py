@@ -8,6 +8,7 @@ import decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from yanglao.core.models import AuditEntry
 
@@ -23,6 +24,8 @@ SECRET_SUFFIXES = ("_enc", "_hash", "password")
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name
+        return value.name or ""
     return value
 
 

@@ -230,7 +230,9 @@ def _areas_svg(areas, box, title: str, at) -> str:
         for ring in area.rings:
             xy = [at(lat, lng) for lat, lng in ring]
             parts.append(
-                '<path d="M' + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + f'Z"{fill}/>'
+                '<path d="M'
+                + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy)
+                + f'Z"{fill}/>'
             )
         x, y = at(*ring_centroid(max(area.rings, key=len)))
         if x0 + 20 < x < x0 + w - 20 and y0 + 12 < y < y0 + h - 8:

@@ -298,12 +298,13 @@ def report_decide(*, by, report: Report, approve: bool, reason: str = "") -> Rep
         raise ValidationFailed(
             {"__all__": "不能审核自己填报的数据，请由另一位工作人员审核"}
         )
-    if report.state != Report.State.PENDING:
-        raise ValidationFailed({"__all__": f"该填报已{report.get_state_display()}"})
     if not approve and not reason.strip():
         raise ValidationFailed({"reason": "退回须写明原因"})
     with transaction.atomic():
+        # the row as it is now: two reviewers deciding at once, or a stale page, decide once
         report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.state != Report.State.PENDING:
+            raise ValidationFailed({"__all__": f"该填报{report.get_state_display()}"})
         report.state = Report.State.APPROVED if approve else Report.State.REJECTED
         report.decided_by, report.decided_at, report.reason = (
             by,

@@ -9,6 +9,6 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
-    path("<str:code>/", views.detail, name="detail"),
-    path("<str:code>/gap/", views.gap, name="gap"),
+    path("<str:indicator>/", views.detail, name="detail"),
+    path("<str:indicator>/gap/", views.gap, name="gap"),
 ]

@@ -113,11 +113,11 @@ def _period(request, indicator) -> str:
 
 
 @login_required
-def detail(request, code: str):
+def detail(request, indicator: str):
     """One indicator in a region: its definition, targets, value, and each child region worst
     first, as a table, a bar chart and a map coloured by value."""
     require(permissions.may_view_indicators(request.user))
-    indicator, region = _indicator(code), _region(request)
+    indicator, region = _indicator(indicator), _region(request)
     period = _period(request, indicator)
     targets = selectors.targets_for(region, indicator)
     target = targets[0] if targets else None
@@ -187,10 +187,10 @@ def _choropleth(indicator, rows, target) -> str:
 
 
 @login_required
-def gap(request, code: str):
+def gap(request, indicator: str):
     """The records behind the gap, to act on, with search and export."""
     require(permissions.may_view_indicators(request.user))
-    indicator, region = _indicator(code), _region(request)
+    indicator, region = _indicator(indicator), _region(request)
     if not selectors.has_gap_list(indicator):
         raise Http404
     period = _period(request, indicator)

@@ -60,6 +60,8 @@ PARAMS = {
     "fmt": ["csv", "xlsx"],
     "kind": ["elders"],
     "step": ["accept"],
+    "indicator": ["JDZ-10", "JDZ-9"],
+    "report_id": ["1"],
 }
 # Responses whose numbers are not a person's: the import template's example row (a made-up
 # identity number with a valid check character, so that the example passes the check).
@@ -87,6 +89,10 @@ SHARED = {
     "benefits:cycle_approve",
     "benefits:batch_create",
     "api:cycle_approve",
+    # An indicator is a definition every region shares; its page shows the reader's own region
+    # (another region is 404 through ?region=, indicators/tests/test_the_leadership_view_…).
+    "indicators:detail",
+    "indicators:gap",
 }
 
 

@@ -74,6 +74,8 @@ def test_a_choropleth_colours_each_area_and_fits_the_map_to_them():
     from yanglao.core.charts import Area
 
     ring = ((29.0, 117.0), (29.0, 117.2), (29.2, 117.2))
-    svg = marker_map([], title="覆盖率", areas=[Area("浮梁县 54.0%", (ring,), "#b03a48")])
+    svg = marker_map(
+        [], title="覆盖率", areas=[Area("浮梁县 54.0%", (ring,), "#b03a48")]
+    )
     assert 'fill="#b03a48"' in svg and "暂无位置数据" not in svg
     assert "浮梁县 54.0%" in _texts(svg)
