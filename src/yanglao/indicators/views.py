@@ -24,6 +24,7 @@ from yanglao.regions.boundaries import outer_rings
 from yanglao.regions.selectors import region_for_input
 
 NAV = "indicators"
+BASICS = "基本情况"  # the catalogue's counts without targets: cards above the table
 STATUS_CLASS = {
     Status.MET: "ok",
     Status.ON_TRACK: "ok",
@@ -64,6 +65,8 @@ def dashboard(request):
     for row in rows:
         row.spark = sparkline(row.trend, title=f"{row.indicator.name} 近12个月")
         row.css = STATUS_CLASS.get(row.progress.status, "") if row.progress else ""
+    key = [r for r in rows if r.indicator.category == BASICS]
+    rows = [r for r in rows if r.indicator.category != BASICS]
     with_target = [r for r in rows if r.progress]
     counts = {
         s: sum(1 for r in with_target if r.progress.status == s) for s in STATUS_ORDER
@@ -74,14 +77,31 @@ def dashboard(request):
         "ancestors": _ancestors(request.user, region),
         "children": region.children.order_by("code"),
         "rows": rows,
+        "key": key,
         "counts": [(s, n, STATUS_CLASS[s]) for s, n in counts.items() if n],
         "year": year,
         "computed_at": max(
             (r.value.computed_at for r in rows if r.value), default=None
         ),
         "screen": request.GET.get("screen") == "1",
+        **_rotation(request, region),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _rotation(request, region) -> dict:
+    """大屏: the wall shows the region it started at, then each of that region's children in
+    turn, and starts again."""
+    try:
+        root = selectors.region_of(by=request.user, code=request.GET.get("from", ""))
+    except NotInScope:
+        root = region
+    if not region.path.startswith(root.path):
+        root = region
+    ring = [root, *root.children.order_by("code")]
+    codes = [r.code for r in ring]
+    at = codes.index(region.code) if region.code in codes else 0
+    return {"rotate_next": codes[(at + 1) % len(codes)], "rotate_root": root.code}
 
 
 def _ancestors(by, region):

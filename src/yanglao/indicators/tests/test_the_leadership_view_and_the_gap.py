@@ -106,7 +106,7 @@ def test_the_api_answers_a_value_with_its_target_and_status_in_scope(
     bad = bob.get("/api/v1/indicators/values?indicator=JDZ-10&period=2026-13")
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "period"
     codes = [i["code"] for i in bob.get("/api/v1/indicators").json()["items"]]
-    assert "JDZ-14" in codes and len(codes) == 15
+    assert "JDZ-14" in codes and len(codes) == 22  # 15 of the plans, 7 key counts
     alice, admin = api_token(users["alice"]), api_token(users["admin"])
     made = alice.post(
         "/api/v1/indicators/reports",
@@ -133,3 +133,14 @@ def test_the_api_answers_a_value_with_its_target_and_status_in_scope(
         content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["state"] == "approved"
+
+
+def test_the_big_screen_turns_from_the_city_through_its_counties(computed, users):
+    leader = client_for(users["leader"])
+    wall = leader.get("/indicators/?screen=1").content.decode()
+    assert 'class="big-screen"' in wall
+    assert 'data-rotate-next="?region=360203&amp;screen=1&amp;from=360200"' in wall
+    last = leader.get(
+        "/indicators/?region=360222&screen=1&from=360200"
+    ).content.decode()
+    assert 'data-rotate-next="?region=360200&amp;screen=1&amp;from=360200"' in last

@@ -38,3 +38,13 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!window.matchMedia("(max-width: 640px)").matches) return;
   document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (menu) { menu.open = false; });
 });
+
+// 大屏 (indicators dashboard ?screen=1): after data-rotate-seconds, show the next page of the
+// rotation (the region, then each of its child regions), so the command room's wall keeps moving
+// and every page load brings fresh figures.
+document.addEventListener("DOMContentLoaded", function () {
+  var screen = document.querySelector("[data-rotate-next]");
+  if (!screen) return;
+  var seconds = parseInt(screen.getAttribute("data-rotate-seconds"), 10) || 20;
+  setTimeout(function () { window.location.assign(screen.getAttribute("data-rotate-next")); }, seconds * 1000);
+});
