@@ -117,22 +117,28 @@ def xlsx_row(sheet, row: Iterable) -> list:
     return cells
 
 
-def _xlsx_file(header: list[str], rows: Iterable[list], title: str):
+def xlsx_workbook(header: list[str], sheets: dict[str, Iterable[list]]):
+    """A temporary .xlsx file with one sheet per entry, each under the same bold header."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    bold = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title[:31].replace("/", "、"))
+        bold = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
     out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it when sent
     book.save(out)
     out.seek(0)
     return out
+
+
+def _xlsx_file(header: list[str], rows: Iterable[list], title: str):
+    return xlsx_workbook(header, {title: rows})

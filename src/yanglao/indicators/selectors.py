@@ -238,3 +238,30 @@ def report_get(*, by, pk: int) -> Report:
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def statistics_by_level(*, by, region: Region, period: str) -> dict[str, list[list]]:
+    """Every indicator × every region of a subtree for one period, one table per level (市, 县,
+    乡镇/街道, 村/社区): the statistics export superiors ask for each quarter."""
+    inds = list(Indicator.objects.all())
+    regions = list(
+        Region.objects.filter(path__startswith=region.path).order_by("level", "code")
+    )
+    values = {
+        (v.indicator_id, v.region_id): v
+        for v in Value.objects.filter(period=period, region__in=regions)
+    }
+    tables: dict[str, list[list]] = {}
+    for r in regions:
+        row = [r.code, r.name]
+        for ind in inds:
+            v = values.get((ind.pk, r.pk))
+            row.append(round(v.value, 2) if v and v.value is not None else None)
+        tables.setdefault(Region.Level(r.level).label, []).append(row)
+    return tables
+
+
+def statistics_header() -> list[str]:
+    return ["区划代码", "地区"] + [
+        f"{i.code} {i.name}（{i.unit}）" for i in Indicator.objects.all()
+    ]

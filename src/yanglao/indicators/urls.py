@@ -6,6 +6,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("table/", views.table_export, name="table"),
+    path("statistics/", views.statistics_export, name="statistics"),
     path("reports/", views.reports, name="reports"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),

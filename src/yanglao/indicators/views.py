@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
+from yanglao.core.audit import audit
 from yanglao.core.charts import PALETTE, Area, bar_chart, marker_map, sparkline
 from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.core.export import export_response
+from yanglao.core.export import XLSX, export_response, xlsx_workbook
+from yanglao.core.models import AuditEntry
 from yanglao.core.pagination import page_of
 from yanglao.core.views import add_service_errors, require
 from yanglao.indicators import selectors, services
@@ -360,3 +362,31 @@ def report_decide(request, pk: int):
     else:
         messages.success(request, "已审核。")
     return redirect("indicators:reports")
+
+
+@login_required
+def statistics_export(request):
+    """All indicators × all regions of the reader's area for a period, one sheet per level."""
+    require(permissions.may_view_indicators(request.user))
+    region = _region(request)
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        parse_period(period)
+    except ValueError:
+        raise Http404 from None
+    tables = selectors.statistics_by_level(
+        by=request.user, region=region, period=period
+    )
+    name = f"养老服务指标统计-{region.name}-{period}"
+    audit(
+        by=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type="indicators.statistics",
+        summary=f"导出{name}（xlsx，不含个人信息）",
+    )
+    return FileResponse(
+        xlsx_workbook(selectors.statistics_header(), tables),
+        content_type=XLSX,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+    )

@@ -144,3 +144,22 @@ def test_the_big_screen_turns_from_the_city_through_its_counties(computed, users
         "/indicators/?region=360222&screen=1&from=360200"
     ).content.decode()
     assert 'data-rotate-next="?region=360200&amp;screen=1&amp;from=360200"' in last
+
+
+def test_the_statistics_export_has_a_sheet_per_level_of_the_readers_area(
+    computed, users
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(users["bob"]).get("/indicators/statistics/?period=2026")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["县(市、区)", "乡镇、街道", "村、社区"]
+    county = list(book["县(市、区)"].iter_rows(values_only=True))
+    header = county[0]
+    assert (
+        county[1][:2] == ("360203", "珠山区") and len(county) == 2
+    )  # 浮梁县 is not Bob's
+    assert county[1][header.index("JDZ-10 养老机构护理型床位占比（%）")] == 75
