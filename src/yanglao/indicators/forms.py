@@ -29,3 +29,24 @@ class ReportForm(forms.Form):
 
 class DecideForm(forms.Form):
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
+
+
+class TargetForm(forms.Form):
+    """设定规划目标 for the region on the page."""
+
+    value = forms.FloatField(label="目标值")
+    direction = forms.ChoiceField(
+        label="方向", choices=[(">=", "不低于"), ("<=", "不高于"), ("=", "达到")]
+    )
+    deadline = forms.DateField(
+        label="完成期限", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attribute = forms.ChoiceField(
+        label="属性", choices=[("约束性", "约束性"), ("预期性", "预期性")]
+    )
+    document = forms.CharField(label="文件", max_length=100)
+    clause = forms.CharField(label="条款", max_length=100, required=False)
+    baseline_value = forms.FloatField(label="基期值", required=False)
+    baseline_year = forms.IntegerField(
+        label="基期年份", required=False, min_value=2000, max_value=2100
+    )

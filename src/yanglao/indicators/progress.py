@@ -64,10 +64,11 @@ class Value:
 
 
 def ratio(numerator: float, denominator: float | None, scale: float) -> Value:
-    """numerator / denominator × scale (100 for %, 1000 for ‰); a count when there is no
-    denominator; no value, with the reason, when the denominator is 0."""
+    """numerator / denominator × scale (100 for %, 1000 for ‰); with no denominator an amount,
+    numerator × scale (0.01 turns 分 into 元); no value, with the reason, when the denominator
+    is 0."""
     if denominator is None:
-        return Value(numerator, None, float(numerator))
+        return Value(numerator, None, float(numerator) * scale)
     if denominator == 0:
         return Value(numerator, 0, None, "分母为 0：该地区没有统计对象")
     return Value(numerator, denominator, numerator / denominator * scale)

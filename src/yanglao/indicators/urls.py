@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
     path("<str:indicator>/", views.detail, name="detail"),
     path("<str:indicator>/gap/", views.gap, name="gap"),
+    path("<str:indicator>/targets/", views.target_new, name="target_new"),
 ]

@@ -19,7 +19,7 @@ from yanglao.core.models import AuditEntry
 from yanglao.core.pagination import page_of
 from yanglao.core.views import add_service_errors, require
 from yanglao.indicators import selectors, services
-from yanglao.indicators.forms import DecideForm, ReportForm
+from yanglao.indicators.forms import DecideForm, ReportForm, TargetForm
 from yanglao.indicators.periods import parse_period
 from yanglao.indicators.progress import STATUS_ORDER, Status
 from yanglao.regions.boundaries import outer_rings
@@ -174,6 +174,9 @@ def detail(request, indicator: str):
         "chart": chart,
         "map": _choropleth(indicator, rows, target),
         "has_gap": selectors.has_gap_list(indicator),
+        "target_form": TargetForm()
+        if permissions.may_keep_targets(request.user)
+        else None,
     }
     return render(request, "indicators/detail.html", context)
 
@@ -390,3 +393,29 @@ def statistics_export(request):
         as_attachment=True,
         filename=f"{name}.xlsx",
     )
+
+
+@require_POST
+@login_required
+def target_new(request, indicator: str):
+    """设定规划目标 for the region on the indicator's page."""
+    require(permissions.may_keep_targets(request.user))
+    indicator, region = _indicator(indicator), _region(request)
+    form = TargetForm(request.POST)
+    back = f"{request.path.rsplit('targets/', 1)[0]}?region={region.code}"
+    if form.is_valid():
+        try:
+            services.target_create(
+                by=request.user, indicator=indicator, region=region, **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            for field, reason in exc.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}：{reason}" if label else reason)
+        else:
+            messages.success(request, f"已为{region.name}设定目标。")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{errors[0]}" if label else errors[0])
+    return redirect(back)

@@ -93,6 +93,7 @@ SHARED = {
     # (another region is 404 through ?region=, indicators/tests/test_the_leadership_view_…).
     "indicators:detail",
     "indicators:gap",
+    "indicators:target_new",
 }
 
 

@@ -70,6 +70,7 @@ def test_a_zero_denominator_is_no_value_with_its_reason_not_zero_percent():
     assert v.value is None and "分母为 0" in v.missing
     assert ratio(3, 4, 100).value == 75.0
     assert ratio(7, None, 1).value == 7.0
+    assert ratio(1_250_000, None, 0.01).value == 12_500.0  # 分 → 元
 
 
 def test_a_parent_sums_numerators_and_denominators_never_averages_rates():

@@ -106,7 +106,7 @@ def test_the_api_answers_a_value_with_its_target_and_status_in_scope(
     bad = bob.get("/api/v1/indicators/values?indicator=JDZ-10&period=2026-13")
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "period"
     codes = [i["code"] for i in bob.get("/api/v1/indicators").json()["items"]]
-    assert "JDZ-14" in codes and len(codes) == 22  # 15 of the plans, 7 key counts
+    assert "JDZ-14" in codes and len(codes) == 24  # 15 of the plans, 9 key figures
     alice, admin = api_token(users["alice"]), api_token(users["admin"])
     made = alice.post(
         "/api/v1/indicators/reports",
@@ -163,3 +163,37 @@ def test_the_statistics_export_has_a_sheet_per_level_of_the_readers_area(
         county[1][:2] == ("360203", "珠山区") and len(county) == 2
     )  # 浮梁县 is not Bob's
     assert county[1][header.index("JDZ-10 养老机构护理型床位占比（%）")] == 75
+
+
+def test_the_bureau_sets_a_target_on_the_page_and_a_bad_one_is_explained(
+    computed, users
+):
+    from yanglao.indicators.models import Target
+
+    bob = client_for(users["bob"])
+    form = {
+        "value": "70",
+        "direction": ">=",
+        "deadline": "2027-12-31",
+        "attribute": "约束性",
+        "document": "珠山区养老服务发展规划",
+        "baseline_value": "60",
+        "baseline_year": "2025",
+    }
+    bob.post("/indicators/JDZ-10/targets/?region=360203", form)
+    target = Target.objects.get(region__code="360203")
+    assert (target.value, target.deadline.year) == (70, 2027)
+    page = bob.get("/indicators/JDZ-10/?region=360203").content.decode()
+    assert "珠山区养老服务发展规划" in page
+    bad = bob.post(
+        "/indicators/JDZ-10/targets/?region=360203",
+        {**form, "deadline": "2024-12-31"},
+        follow=True,
+    ).content.decode()
+    assert "完成期限：完成期限（2024年）须晚于基期年份（2025年）" in bad
+    assert Target.objects.filter(region__code="360203").count() == 1
+    leader = client_for(users["leader"])
+    assert leader.post("/indicators/JDZ-10/targets/", form).status_code == 403
+    assert (
+        "为景德镇市设定目标" not in leader.get("/indicators/JDZ-10/").content.decode()
+    )

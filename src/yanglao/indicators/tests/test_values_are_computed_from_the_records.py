@@ -125,3 +125,28 @@ def test_the_key_counts_of_a_leadership_view(small_city, on_june_30):
     assert got["K-4"] == (3, None, 3.0)  # welfare home, private home, county centre
     assert got["K-5"] == (6, None, 6.0)  # beds in service in institutions
     assert "K-2" not in got  # nobody aged 80+: no row, the page shows 0
+
+
+def test_the_alarm_centres_60_second_rate_and_the_subsidy_amount(
+    small_city, on_june_30
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yanglao.alarms.models import Alarm
+
+    jia = small_city["people"]["特困甲"]
+    raised = timezone.make_aware(dt.datetime(2026, 6, 10, 9, 0))
+    for seconds in (30, 59, 200, None):  # 2 of 4 answered within 60 s
+        Alarm.objects.create(
+            elder=jia,
+            region=jia.residence_region,
+            kind="sos",
+            raised_at=raised,
+            status="resolved",  # one open alarm per person and kind; these are closed
+            acknowledged_at=raised + dt.timedelta(seconds=seconds) if seconds else None,
+        )
+    services.recompute(["2026-06"])
+    got = _values(small_city["regions"]["city"])
+    assert got["K-8"] == (2, 4, 50.0) and got["K-6"] == (4, None, 4.0)
