@@ -10,7 +10,6 @@ from django.utils import timezone
 from yanglao.alarms.models import Alarm
 from yanglao.core.measures import Measure
 
-
 # 接警时效: acknowledged within 60 s (TEC Services Association, as alarms.selectors.sla_of)
 IN_TIME = dt.timedelta(seconds=60)
 
