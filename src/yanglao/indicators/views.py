@@ -3,10 +3,13 @@ records behind a gap, 填报 with approval, and the 专栏1 table for superiors.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,11 +20,13 @@ from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import XLSX, export_response, xlsx_workbook
 from yanglao.core.models import AuditEntry
 from yanglao.core.pagination import page_of
+from yanglao.core.pdf import NoChineseFont
 from yanglao.core.views import add_service_errors, require
 from yanglao.indicators import selectors, services
 from yanglao.indicators.forms import DecideForm, ReportForm, TargetForm
 from yanglao.indicators.periods import parse_period
 from yanglao.indicators.progress import STATUS_ORDER, Status
+from yanglao.indicators.report import render_table_pdf, table_rows
 from yanglao.regions.boundaries import outer_rings
 from yanglao.regions.selectors import region_for_input
 
@@ -259,6 +264,8 @@ def table_export(request):
     region, year = _region(request), _year(request)
     rows = selectors.dashboard(by=request.user, region=region, year=year)
     fmt = request.GET.get("fmt", "xlsx")
+    if fmt == "pdf":
+        return _table_pdf(request, region, rows, year)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     return export_response(
@@ -298,6 +305,24 @@ def table_export(request):
         filters={"region": region.code, "year": year or ""},
         full_pii=False,
     )
+
+
+def _table_pdf(request, region, rows, year):
+    title = f"{region.name}养老服务主要发展指标（{year or '现值'}）"
+    try:
+        body = render_table_pdf(title=title, rows=table_rows(rows))
+    except NoChineseFont as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('indicators:dashboard')}?region={region.code}")
+    audit(
+        by=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type="indicators.table",
+        summary=f"导出{title}（pdf，不含个人信息）",
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.pdf"
+    return response
 
 
 @login_required

@@ -197,3 +197,20 @@ def test_the_bureau_sets_a_target_on_the_page_and_a_bad_one_is_explained(
     assert (
         "为景德镇市设定目标" not in leader.get("/indicators/JDZ-10/").content.decode()
     )
+
+
+def test_the_table_for_superiors_as_a_pdf(computed, users):
+    pytest.importorskip("fpdf")
+    from yanglao.core.pdf import NoChineseFont, chinese_font
+
+    try:
+        chinese_font()
+    except NoChineseFont:
+        pytest.skip("no Chinese font on this machine (CI installs fonts-noto-cjk)")
+    import pypdfium2
+
+    response = client_for(users["bob"]).get("/indicators/table/?fmt=pdf&year=2026")
+    assert response["Content-Type"] == "application/pdf"
+    text = pypdfium2.PdfDocument(response.content)[0].get_textpage().get_text_range()
+    assert "珠山区养老服务主要发展指标" in text
+    assert "养老机构护理型床位占比" in text and "75.0%" in text and "已达标" in text
