@@ -28,6 +28,7 @@ from yanglao.homecare.api import router as homecare_router
 from yanglao.imports.api import router as imports_router
 from yanglao.indicators.api import router as indicators_router
 from yanglao.regions.api import router as regions_router
+from yanglao.supervision.api import router as supervision_router
 
 ERROR_MESSAGE = {
     "type": "object",
@@ -183,6 +184,7 @@ api.add_router("/v1/benefits", benefits_router)
 api.add_router("/v1", alarms_router)
 api.add_router("/v1/homecare", homecare_router)
 api.add_router("/v1/indicators", indicators_router)
+api.add_router("/v1/supervision", supervision_router)
 
 
 def api_urls() -> tuple[list, str, str]:

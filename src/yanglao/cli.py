@@ -612,6 +612,30 @@ def cmd_indicators_recompute(opts) -> int:
     return 0
 
 
+def cmd_supervision_verify_draw(opts) -> int:
+    """Re-derive a published 双随机 draw from its record alone (supervision.draw: no database)."""
+    import json
+
+    from yanglao.supervision.draw import verify
+
+    try:
+        with open(opts.file, encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError) as exc:
+        print(f"错误：无法读取抽取记录 {opts.file}：{exc}", file=sys.stderr)
+        return 2
+    problems = verify(record)
+    if problems:
+        for p in problems:
+            print(f"✗ {p}", file=sys.stderr)
+        return 1
+    print(
+        f"✓ 复核通过：承诺值 {record['commitment']}，公开随机数 {record['public_random']}，"
+        f"抽中 {len(record['objects'])} 个对象、{len(record['teams'])} 个检查组，与记录一致。"
+    )
+    return 0
+
+
 def cmd_manage(opts) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yanglao.settings")
     from django.core.management import execute_from_command_line
@@ -708,6 +732,14 @@ def main(argv: list[str] | None = None) -> int:
     roster = visits.add_parser("roster", help="生成或更新某月探访名单（默认本月）")
     roster.add_argument("--month", default="", help="如 2026-11")
     roster.set_defaults(func=cmd_visits_roster)
+
+    p = sub.add_parser("supervision", help="综合监管")
+    sup = p.add_subparsers(dest="supervision_command", required=True)
+    ver = sup.add_parser(
+        "verify-draw", help="按公开方法复核一次双随机抽取（只需抽取记录文件）"
+    )
+    ver.add_argument("file", help="公示页面下载的抽取记录 .json")
+    ver.set_defaults(func=cmd_supervision_verify_draw)
 
     p = sub.add_parser("indicators", help="指标与规划目标")
     ind = p.add_subparsers(dest="indicators_command", required=True)

@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "yanglao.benefits",
     "yanglao.alarms",
     "yanglao.homecare",
+    "yanglao.supervision",
     "yanglao.indicators",
     "yanglao.imports",
     "yanglao.demo",

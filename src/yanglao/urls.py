@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from yanglao.accounts.views import LoginView, LogoutView
 from yanglao.api import api_urls
+from yanglao.supervision.urls import public as supervision_public
 from yanglao.views import home, text_size
 
 admin.site.site_header = admin.site.site_title = "养老服务综合信息平台 · 后台管理"
@@ -18,6 +19,9 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("elders/", include("yanglao.elders.urls")),
     path("indicators/", include("yanglao.indicators.urls")),
+    path("supervision/", include("yanglao.supervision.urls")),
+    # 一公开: pages anyone reads without logging in
+    path("public/", include((supervision_public, "public"))),
     path("assessments/", include("yanglao.assessments.urls")),
     path("imports/", include("yanglao.imports.urls")),
     path("visits/", include("yanglao.visits.urls")),

@@ -39,6 +39,8 @@ TEMPLATE_PREDICATES = (
     "may_view_indicators",
     "may_report_indicators",
     "may_keep_targets",
+    "may_supervise",
+    "may_view_supervision",
 )
 
 

@@ -172,6 +172,16 @@ def may_view_full_pii(user) -> bool:
     return _is(user, _BUREAU) or bool(getattr(user, "can_view_full_pii", False))
 
 
+def may_supervise(user) -> bool:
+    """综合监管: plan random inspections, commit and draw them — the bureau."""
+    return is_bureau(user)
+
+
+def may_view_supervision(user) -> bool:
+    """See the plans and draws of an area (read-only for the leader)."""
+    return works_by_region(user)
+
+
 def may_view_indicators(user) -> bool:
     """指标与规划目标, 领导驾驶舱: the administrator, and staff and leaders who see by region."""
     return works_by_region(user)

@@ -370,3 +370,27 @@ def facilities_located(
 ) -> QuerySet[Facility]:
     """Those of a (scoped, filtered) facility list that have coordinates: the list's map."""
     return facilities.exclude(lat=None).exclude(lng=None)[:limit]
+
+
+def institutions_open_in(region_path: str, on) -> QuerySet[Facility]:
+    """The 养老机构 open on a date in a region's subtree (the 双随机 object register)."""
+    return (
+        Facility.objects.filter(
+            type__in=INSTITUTION_TYPES, region__path__startswith=region_path
+        )
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        .order_by("pk")
+    )
+
+
+def facilities_worked_at(id_hashes: list[str]) -> dict[str, set[int]]:
+    """For people by identity hash, the facilities they have worked at (any time): an inspector
+    must not inspect those."""
+    worked: dict[str, set[int]] = {}
+    rows = Staff.objects.filter(
+        id_number_hash__in=[h for h in id_hashes if h], facility__isnull=False
+    ).values_list("id_number_hash", "facility_id")
+    for id_hash, facility_id in rows:
+        worked.setdefault(id_hash, set()).add(facility_id)
+    return worked

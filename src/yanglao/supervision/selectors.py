@@ -1,0 +1,43 @@
+"""Reads of supervision: plans and draws of the reader's area; published draws for everyone."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from yanglao.core.errors import NotInScope
+from yanglao.regions.selectors import in_scope_q
+from yanglao.supervision.models import Draw, Plan
+
+
+def plans(*, by) -> QuerySet[Plan]:
+    return Plan.objects.filter(in_scope_q(by, "region")).select_related("region")
+
+
+def plan_get(*, by, pk: int) -> Plan:
+    found = plans(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def draws(*, by) -> QuerySet[Draw]:
+    return Draw.objects.filter(in_scope_q(by, "plan__region")).select_related("plan")
+
+
+def draw_get(*, by, pk: int) -> Draw:
+    found = draws(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def published_draws() -> QuerySet[Draw]:
+    """一公开: every draw whose commitment is public (drawn or awaiting its random value)."""
+    return Draw.objects.select_related("plan", "plan__region")
+
+
+def published_draw(pk: int) -> Draw:
+    found = published_draws().filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found

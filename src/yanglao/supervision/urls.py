@@ -1,0 +1,16 @@
+from django.urls import path
+
+from yanglao.supervision import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("plans/", views.plans, name="plans"),
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("plans/<int:pk>/commit/", views.commit, name="commit"),
+    path("draws/<int:pk>/run/", views.run, name="run"),
+]
+public = [
+    path("draws/", views.public_draws, name="public_draws"),
+    path("draws/<int:pk>/", views.public_draw, name="public_draw"),
+    path("draws/<int:pk>/record.json", views.public_record, name="public_record"),
+]

@@ -1,0 +1,162 @@
+"""Pages of 双随机: plans, the commitment published before the draw meeting, the random value
+entered at the meeting, the result; and the public pages (no log-in) where anyone reads a draw
+and downloads its record to re-derive it."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from yanglao.core import permissions
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.pagination import page_of
+from yanglao.core.views import add_service_errors, require
+from yanglao.regions.selectors import region_for_input
+from yanglao.supervision import selectors, services
+from yanglao.supervision.draw import verify
+from yanglao.supervision.forms import PlanForm, RandomForm, RedrawForm
+
+NAV = "supervision"
+
+
+@login_required
+def plans(request):
+    require(permissions.may_view_supervision(request.user))
+    form = (
+        PlanForm(request.POST or None)
+        if permissions.may_supervise(request.user)
+        else None
+    )
+    if request.method == "POST":
+        require(form is not None)
+        if form.is_valid():
+            errors: dict[str, str] = {}
+            data = dict(form.cleaned_data)
+            region = region_for_input(
+                request.user, data.pop("region"), "region", errors
+            )
+            try:
+                if errors:
+                    raise ValidationFailed(errors)
+                plan = services.plan_create(by=request.user, region=region, **data)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "已新建抽查计划。下一步：公示承诺值。")
+                return redirect("supervision:plan", pk=plan.pk)
+    context = {
+        "nav": NAV,
+        "page": page_of(selectors.plans(by=request.user), request.GET),
+        "form": form,
+    }
+    return render(request, "supervision/plans.html", context)
+
+
+@login_required
+def plan(request, pk: int):
+    require(permissions.may_view_supervision(request.user))
+    try:
+        found = selectors.plan_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    context = {
+        "nav": NAV,
+        "plan": found,
+        "draws": found.draws.order_by("-number"),
+        "random_form": RandomForm(),
+        "redraw_form": RedrawForm(),
+    }
+    return render(request, "supervision/plan.html", context)
+
+
+@require_POST
+@login_required
+def commit(request, pk: int):
+    require(permissions.may_supervise(request.user))
+    try:
+        found = selectors.plan_get(by=request.user, pk=pk)
+        made = services.draw_commit(
+            by=request.user, plan=found, reason=request.POST.get("reason", "")
+        )
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        for reason in exc.errors.values():
+            messages.error(request, reason)
+    else:
+        messages.success(
+            request,
+            f"已公示承诺值 {made.commitment[:16]}…，请在抽取会上录入公开随机数。",
+        )
+    return redirect("supervision:plan", pk=pk)
+
+
+@require_POST
+@login_required
+def run(request, pk: int):
+    require(permissions.may_supervise(request.user))
+    try:
+        found = selectors.draw_get(by=request.user, pk=pk)
+        services.draw_run(
+            by=request.user,
+            draw=found,
+            public_random=request.POST.get("public_random", ""),
+        )
+    except NotInScope:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        for reason in exc.errors.values():
+            messages.error(request, reason)
+    else:
+        messages.success(request, "已抽取并公示结果。")
+    return redirect("supervision:plan", pk=found.plan_id)
+
+
+def public_draws(request):
+    """一公开: every published draw, for anyone, without logging in."""
+    context = {"page": page_of(selectors.published_draws(), request.GET)}
+    return render(request, "supervision/public_draws.html", context)
+
+
+def public_draw(request, pk: int):
+    try:
+        found = selectors.published_draw(pk)
+    except NotInScope:
+        raise Http404 from None
+    record = found.record()
+    context = {
+        "draw": found,
+        "record": record,
+        "problems": verify(record) if found.drawn_at else None,
+        "names": _object_names(found),
+    }
+    return render(request, "supervision/public_draw.html", context)
+
+
+def public_record(request, pk: int):
+    """The draw's record as JSON, for `yanglao supervision verify-draw` or any SHA-256 tool."""
+    try:
+        found = selectors.published_draw(pk)
+    except NotInScope:
+        raise Http404 from None
+    body = json.dumps(found.record(), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{found.pk}.json"'
+    return response
+
+
+def _object_names(found) -> dict[str, str]:
+    """Registry codes → institution names, for reading the result (names are public)."""
+    from yanglao.facilities.models import Facility
+
+    codes = [o["code"] for o in found.input["objects"]]
+    ids = [int(c[2:]) for c in codes if c.startswith("YL") and c[2:].isascii()]
+    return {
+        f"YL{pk:06d}": name
+        for pk, name in Facility.objects.filter(pk__in=ids).values_list("pk", "name")
+    }
