@@ -26,6 +26,7 @@ from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.benefits import build_benefits
 from yanglao.demo.homecare import build_home_services
 from yanglao.demo.indicators import build_indicators
+from yanglao.demo.supervision import build_supervision
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
@@ -195,6 +196,7 @@ def build_demo_city(
     if devices_out is not None:
         devices_out.update(devices)
     home_logins = build_home_services(today=city.today, seed=seed, progress=progress)
+    build_supervision(today=city.today, progress=progress)
     build_indicators(today=city.today, progress=progress)
     return logins + alarm_logins + home_logins
 

@@ -62,6 +62,7 @@ PARAMS = {
     "step": ["accept"],
     "indicator": ["JDZ-10", "JDZ-9"],
     "report_id": ["1"],
+    "draw_id": ["1"],
 }
 # Responses whose numbers are not a person's: the import template's example row (a made-up
 # identity number with a valid check character, so that the example passes the check).
@@ -94,6 +95,9 @@ SHARED = {
     "indicators:detail",
     "indicators:gap",
     "indicators:target_new",
+    # 一公开: a published draw is for everyone, without logging in
+    "public:public_draw",
+    "public:public_record",
 }
 
 

@@ -145,7 +145,10 @@ def test_clerks_see_their_area_and_the_leader_reads_without_forms(
     dave = client_for(users["dave"])  # 浮梁县
     assert dave.get(f"/supervision/plans/{area['plan'].pk}/").status_code == 404
     leader = client_for(users["leader"]).get(f"/supervision/plans/{area['plan'].pk}/")
-    assert leader.status_code == 200 and "<form" not in leader.content.decode().split("<main>")[1]
+    assert (
+        leader.status_code == 200
+        and "<form" not in leader.content.decode().split("<main>")[1]
+    )
     draw = services.draw_commit(by=users["bob"], plan=area["plan"])
     body = api_token(users["bob"]).get(f"/api/v1/supervision/draws/{draw.pk}").json()
     assert body["commitment"] == draw.commitment and body["public_random"] is None

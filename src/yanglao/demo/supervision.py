@@ -1,0 +1,43 @@
+"""Demo city, supervision: an inspector register (民政 and partner departments) and one 双随机 plan
+of the city's institutions, committed and drawn with a public random value, so the public page
+has a draw to show and re-derive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yanglao.accounts.models import User
+from yanglao.regions.models import Region
+from yanglao.supervision import services
+from yanglao.supervision.models import Inspector
+
+DEPARTMENTS = ("市民政局", "市民政局", "市消防救援支队", "市卫生健康委", "市市场监管局")
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"
+
+
+def build_supervision(*, today: dt.date, progress) -> None:
+    city = Region.objects.get(code="360200")
+    for i in range(16):
+        Inspector.objects.create(
+            code=f"JC{i + 1:04d}",
+            name=f"{SURNAMES[i]}检查员",
+            department=DEPARTMENTS[i % len(DEPARTMENTS)],
+            region=city,
+        )
+    clerk = User.objects.get(username="city")
+    plan = services.plan_create(
+        by=clerk,
+        region=city,
+        code=f"JDZ-{today:%Y-%m}-01",
+        name=f"{today:%Y年%m月}养老机构服务安全随机抽查",
+        item="养老机构服务安全基本规范（GB 38600-2019）执行情况",
+        basis="GB 38600-2019；民政部养老服务领域“双随机、一公开”监管",
+        share_percent=20,
+        team_size=2,
+        max_teams=3,
+    )
+    draw = services.draw_commit(by=clerk, plan=plan)
+    drawn = services.draw_run(by=clerk, draw=draw, public_random="08 15 23 31 42")
+    progress(
+        f"双随机：检查人员 16 人，抽中 {len(drawn.result['objects'])} 家机构，组队 {len(drawn.result['teams'])} 组"
+    )
