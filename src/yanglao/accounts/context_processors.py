@@ -41,6 +41,7 @@ TEMPLATE_PREDICATES = (
     "may_keep_targets",
     "may_supervise",
     "may_view_supervision",
+    "may_handle_complaints",
 )
 
 

@@ -177,6 +177,17 @@ def may_supervise(user) -> bool:
     return is_bureau(user)
 
 
+def may_handle_complaints(user) -> bool:
+    """投诉举报: the bureau, street and community staff of the complaint's region take and answer
+    it (not the read-only leader)."""
+    return sees_everything(user) or (
+        acts_for_region(user)
+        and not is_read_only(user)
+        and not is_operator(user)
+        and not is_dispatch_lead(user)
+    )
+
+
 def may_view_supervision(user) -> bool:
     """See the plans and draws of an area (read-only for the leader)."""
     return works_by_region(user)

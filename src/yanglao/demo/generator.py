@@ -26,10 +26,10 @@ from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.benefits import build_benefits
 from yanglao.demo.homecare import build_home_services
 from yanglao.demo.indicators import build_indicators
-from yanglao.demo.supervision import build_supervision
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
+from yanglao.demo.supervision import build_supervision
 from yanglao.facilities.models import (
     Facility,
     Provider,

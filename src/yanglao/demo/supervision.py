@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from yanglao.accounts.models import User
+from yanglao.facilities.models import Facility
 from yanglao.regions.models import Region
 from yanglao.supervision import services
 from yanglao.supervision.models import Inspector
@@ -38,6 +39,16 @@ def build_supervision(*, today: dt.date, progress) -> None:
     )
     draw = services.draw_commit(by=clerk, plan=plan)
     drawn = services.draw_run(by=clerk, draw=draw, public_random="08 15 23 31 42")
+    home = Facility.objects.filter(type="private_home").order_by("pk").first()
+    if home is not None:
+        services.complaint_submit(
+            channel="public_form",
+            subject="institution",
+            region=None,
+            facility=home,
+            content="探望时发现老人床单多日未换，护理员说人手不够。希望民政部门督促整改。",
+            name="李女士",
+        )
     progress(
         f"双随机：检查人员 16 人，抽中 {len(drawn.result['objects'])} 家机构，组队 {len(drawn.result['teams'])} 组"
     )

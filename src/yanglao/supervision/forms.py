@@ -32,3 +32,46 @@ class RandomForm(forms.Form):
 
 class RedrawForm(forms.Form):
     reason = forms.CharField(label="重新抽取原因", max_length=200, required=False)
+
+
+class ComplaintForm(forms.Form):
+    """投诉举报 (public form and phone intake): simple, with the reasons in Chinese."""
+
+    subject = forms.ChoiceField(label="投诉对象类别")
+    facility = forms.ModelChoiceField(
+        label="被投诉的养老机构（如是）",
+        queryset=None,
+        required=False,
+        empty_label="不是养老机构 / 不在列表中",
+    )
+    subject_name = forms.CharField(
+        label="被投诉对象名称",
+        max_length=100,
+        required=False,
+        help_text="服务商、服务人员或部门的名称",
+    )
+    region = forms.ChoiceField(label="所在乡镇/街道", required=False)
+    content = forms.CharField(
+        label="投诉内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=2000
+    )
+    name = forms.CharField(label="您的姓名（可不填）", max_length=50, required=False)
+    phone = forms.CharField(
+        label="联系电话（可不填，用于回访）", max_length=20, required=False
+    )
+
+    def __init__(self, *args, facilities=None, regions=(), **kwargs):
+        from yanglao.supervision.models import Complaint
+
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = Complaint.Subject.choices
+        self.fields["facility"].queryset = facilities
+        self.fields["region"].choices = [("", "请选择")] + [
+            (r.code, r.name) for r in regions
+        ]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+    upheld = forms.ChoiceField(
+        label="是否属实", choices=[("", "请选择"), ("yes", "属实"), ("no", "不属实")]
+    )

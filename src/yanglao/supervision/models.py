@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Region
@@ -112,3 +113,74 @@ class Draw(models.Model):
             "committed_at": self.committed_at.isoformat(),
             "published_at": self.drawn_at.isoformat() if self.drawn_at else None,
         }
+
+
+class Complaint(models.Model):
+    """投诉举报: from the public form (with a tracking code) or taken by phone by a clerk, about an
+    institution, a provider, a carer or the bureau itself; routed to the responsible region with
+    deadlines to acknowledge and to answer."""
+
+    class Subject(models.TextChoices):
+        INSTITUTION = "institution", "养老机构"
+        PROVIDER = "provider", "居家服务商/服务人员"
+        BUREAU = "bureau", "民政部门及工作人员"
+        OTHER = "other", "其他"
+
+    class Channel(models.TextChoices):
+        PUBLIC_FORM = "public_form", "网上投诉"
+        PHONE = "phone", "电话受理"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "待受理"
+        ACKNOWLEDGED = "acknowledged", "办理中"
+        ANSWERED = "answered", "已答复"
+
+    code = models.CharField("查询码", max_length=12, unique=True)
+    channel = models.CharField("渠道", max_length=12, choices=Channel.choices)
+    subject = models.CharField("投诉对象类别", max_length=12, choices=Subject.choices)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被投诉机构",
+    )
+    subject_name = models.CharField("被投诉对象", max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="责任地区"
+    )
+    content = models.TextField("投诉内容")
+    name = models.CharField("投诉人", max_length=50, blank=True)
+    phone_enc = models.TextField("联系电话（密文）", blank=True, editable=False)
+    source_hash = models.CharField(
+        "来源（散列）", max_length=64, blank=True, editable=False
+    )
+    state = models.CharField(
+        "状态", max_length=12, choices=State.choices, default=State.RECEIVED
+    )
+    received_at = models.DateTimeField("收到时间", default=timezone.now)
+    acknowledge_by = models.DateTimeField("受理期限")
+    answer_by = models.DateTimeField("答复期限")
+    acknowledged_at = models.DateTimeField("受理时间", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="经办人",
+    )
+    answer = models.TextField("答复", blank=True)
+    upheld = models.BooleanField("投诉属实", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投诉举报"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["source_hash", "received_at"], name="complaint_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject_name}"

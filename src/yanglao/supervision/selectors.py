@@ -41,3 +41,39 @@ def published_draw(pk: int) -> Draw:
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def complaints(*, by, state: str = "", q: str = ""):
+    """Complaints routed to the reader's area, overdue ones first."""
+    from django.db.models import Q
+
+    from yanglao.supervision.models import Complaint
+
+    qs = Complaint.objects.filter(in_scope_q(by, "region")).select_related("region")
+    if state in Complaint.State.values:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(
+            Q(code__iexact=q) | Q(subject_name__contains=q) | Q(content__contains=q)
+        )
+    return qs.order_by("answered_at", "answer_by", "-id")
+
+
+def complaint_get(*, by, pk: int):
+    found = complaints(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def complaint_by_code(code: str):
+    """What the complainant may read with their tracking code: the state and the answer."""
+    from yanglao.supervision.models import Complaint
+
+    return Complaint.objects.filter(code=(code or "").strip().upper()).first()
+
+
+def facilities_for_complaints():
+    from yanglao.facilities.models import Facility
+
+    return Facility.objects.filter(closed_on__isnull=True).order_by("name")

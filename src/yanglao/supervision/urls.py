@@ -8,9 +8,13 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("plans/<int:pk>/commit/", views.commit, name="commit"),
     path("draws/<int:pk>/run/", views.run, name="run"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:pk>/", views.complaint, name="complaint"),
 ]
 public = [
     path("draws/", views.public_draws, name="public_draws"),
     path("draws/<int:pk>/", views.public_draw, name="public_draw"),
     path("draws/<int:pk>/record.json", views.public_record, name="public_record"),
+    path("complaints/new/", views.public_complaint, name="complaint_new"),
+    path("complaints/track/", views.public_complaint_track, name="complaint_track"),
 ]

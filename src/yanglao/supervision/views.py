@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
@@ -19,7 +20,13 @@ from yanglao.core.views import add_service_errors, require
 from yanglao.regions.selectors import region_for_input
 from yanglao.supervision import selectors, services
 from yanglao.supervision.draw import verify
-from yanglao.supervision.forms import PlanForm, RandomForm, RedrawForm
+from yanglao.supervision.forms import (
+    AnswerForm,
+    ComplaintForm,
+    PlanForm,
+    RandomForm,
+    RedrawForm,
+)
 
 NAV = "supervision"
 
@@ -160,3 +167,112 @@ def _object_names(found) -> dict[str, str]:
         f"YL{pk:06d}": name
         for pk, name in Facility.objects.filter(pk__in=ids).values_list("pk", "name")
     }
+
+
+def _complaint_form(request, data=None):
+    from yanglao.regions.models import Region
+
+    townships = Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code")
+    return ComplaintForm(
+        data, facilities=selectors.facilities_for_complaints(), regions=townships
+    )
+
+
+def _submit_complaint(request, form, channel: str, by=None):
+    from yanglao.regions.models import Region
+
+    data = form.cleaned_data
+    region = Region.objects.filter(code=data.get("region") or "").first()
+    return services.complaint_submit(
+        channel=channel,
+        subject=data["subject"],
+        region=region,
+        facility=data.get("facility"),
+        subject_name=data.get("subject_name", ""),
+        content=data["content"],
+        name=data.get("name", ""),
+        phone=data.get("phone", ""),
+        source=request.META.get("REMOTE_ADDR", "") if by is None else "",
+        by=by,
+    )
+
+
+def public_complaint(request):
+    """投诉举报 for anyone, without logging in: the tracking code is shown once submitted."""
+    form = _complaint_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = _submit_complaint(request, form, "public_form")
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(
+                request, "supervision/complaint_done.html", {"complaint": made}
+            )
+    return render(request, "supervision/public_complaint.html", {"form": form})
+
+
+def public_complaint_track(request):
+    code = request.GET.get("code", "")
+    found = selectors.complaint_by_code(code) if code else None
+    return render(
+        request,
+        "supervision/complaint_track.html",
+        {"code": code, "complaint": found, "asked": bool(code)},
+    )
+
+
+@login_required
+def complaints(request):
+    require(permissions.may_handle_complaints(request.user))
+    form = _complaint_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = _submit_complaint(request, form, "phone", by=request.user)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记电话投诉，查询码 {made.code}")
+            return redirect("supervision:complaint", pk=made.pk)
+    state, q = request.GET.get("state", ""), request.GET.get("q", "").strip()
+    context = {
+        "nav": NAV,
+        "page": page_of(
+            selectors.complaints(by=request.user, state=state, q=q), request.GET
+        ),
+        "state": state,
+        "q": q,
+        "form": form,
+        "now": timezone.now(),
+    }
+    return render(request, "supervision/complaints.html", context)
+
+
+@login_required
+def complaint(request, pk: int):
+    require(permissions.may_handle_complaints(request.user))
+    try:
+        found = selectors.complaint_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                services.complaint_acknowledge(by=request.user, complaint=found)
+                messages.success(request, "已受理。")
+                return redirect("supervision:complaint", pk=pk)
+            if form.is_valid():
+                upheld = {"yes": True, "no": False}.get(form.cleaned_data["upheld"])
+                services.complaint_answer(
+                    by=request.user,
+                    complaint=found,
+                    answer=form.cleaned_data["answer"],
+                    upheld=upheld,
+                )
+                messages.success(request, "已答复，投诉人可凭查询码查看。")
+                return redirect("supervision:complaint", pk=pk)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+    context = {"nav": NAV, "complaint": found, "form": form, "now": timezone.now()}
+    return render(request, "supervision/complaint.html", context)
