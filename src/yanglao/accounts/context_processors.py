@@ -42,6 +42,7 @@ TEMPLATE_PREDICATES = (
     "may_supervise",
     "may_view_supervision",
     "may_handle_complaints",
+    "may_answer_rectification",
 )
 
 

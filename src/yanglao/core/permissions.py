@@ -188,6 +188,11 @@ def may_handle_complaints(user) -> bool:
     )
 
 
+def may_answer_rectification(user) -> bool:
+    """整改: the institution answers its own rectification orders (its 机构管理员)."""
+    return acts_for_facility(user)
+
+
 def may_view_supervision(user) -> bool:
     """See the plans and draws of an area (read-only for the leader)."""
     return works_by_region(user)

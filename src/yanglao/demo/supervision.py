@@ -39,6 +39,7 @@ def build_supervision(*, today: dt.date, progress) -> None:
     )
     draw = services.draw_commit(by=clerk, plan=plan)
     drawn = services.draw_run(by=clerk, draw=draw, public_random="08 15 23 31 42")
+    _inspect_first(clerk, drawn)
     home = Facility.objects.filter(type="private_home").order_by("pk").first()
     if home is not None:
         services.complaint_submit(
@@ -52,3 +53,19 @@ def build_supervision(*, today: dt.date, progress) -> None:
     progress(
         f"双随机：检查人员 16 人，抽中 {len(drawn.result['objects'])} 家机构，组队 {len(drawn.result['teams'])} 组"
     )
+
+
+def _inspect_first(clerk, drawn) -> None:
+    """The first institution drawn is inspected: everything in order but the drills (7-2), which
+    becomes a rectification order for the institution to answer."""
+    from yanglao.supervision.checklists import GB38600
+
+    if not drawn.result["teams"]:
+        return
+    code = drawn.result["teams"][0]["object"]
+    facility = Facility.objects.get(pk=int(code[2:]))
+    inspection = services.inspection_start(by=clerk, facility=facility, draw=drawn)
+    answers = {c: {"result": "pass"} for c, *_rest in GB38600["items"]}
+    answers["7-2"] = {"result": "fail", "note": "本年度未组织消防疏散演练，无演练记录"}
+    services.inspection_record(by=clerk, inspection=inspection, answers=answers)
+    services.inspection_sign(by=clerk, inspection=inspection)

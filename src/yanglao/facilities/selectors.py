@@ -394,3 +394,8 @@ def facilities_worked_at(id_hashes: list[str]) -> dict[str, set[int]]:
     for id_hash, facility_id in rows:
         worked.setdefault(id_hash, set()).add(facility_id)
     return worked
+
+
+def facility_ids_in_scope(by) -> QuerySet:
+    """The ids of the facilities a user may see (for another app's rows about facilities)."""
+    return Facility.objects.filter(facility_scope_q(by)).values("pk")

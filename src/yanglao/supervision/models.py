@@ -184,3 +184,112 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.subject_name}"
+
+
+class Checklist(models.Model):
+    """An inspection checklist, versioned: a new version is a new row, old inspections keep theirs."""
+
+    code = models.CharField("代码", max_length=20)
+    version = models.CharField("版本", max_length=20)
+    name = models.CharField("名称", max_length=100)
+    items = models.JSONField("检查项")  # [{code, part, text, severity}]
+    active = models.BooleanField("当前使用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查表"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="one_checklist_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.version}）"
+
+
+class Inspection(models.Model):
+    """One institution inspected against a checklist, item by item; signed when submitted, and
+    never edited after."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "检查中"
+        SIGNED = "signed", "已签署"
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="被检查机构"
+    )
+    draw = models.ForeignKey(
+        Draw,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    team = models.JSONField("检查组（人员编号）", default=list)
+    state = models.CharField(
+        "状态", max_length=12, choices=State.choices, default=State.IN_PROGRESS
+    )
+    answers = models.JSONField("检查结果", default=dict)  # {item code: {result, note}}
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("签署时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查记录"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.started_at:%Y-%m-%d}"
+
+
+class Rectification(models.Model):
+    """整改: a failed item of an inspection, with a deadline by severity, the institution's evidence
+    and the bureau's verification."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待整改"
+        SUBMITTED = "submitted", "待核查"
+        CLOSED = "closed", "已整改"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="rectifications"
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    item_code = models.CharField("检查项", max_length=10)
+    item_text = models.CharField("检查项内容", max_length=300)
+    severity = models.CharField("严重程度", max_length=10)
+    finding = models.CharField("检查发现", max_length=300, blank=True)
+    deadline = models.DateField("整改期限")
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.OPEN
+    )
+    evidence = models.TextField("整改说明与佐证", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    verified_at = models.DateTimeField("核查时间", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verify_note = models.CharField("核查意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改单"
+        ordering = ["state", "deadline", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.item_code}"

@@ -77,3 +77,36 @@ def facilities_for_complaints():
     from yanglao.facilities.models import Facility
 
     return Facility.objects.filter(closed_on__isnull=True).order_by("name")
+
+
+def inspections(*, by):
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Inspection
+
+    return Inspection.objects.filter(
+        facility__in=facility_ids_in_scope(by)
+    ).select_related("facility", "checklist")
+
+
+def inspection_get(*, by, pk: int):
+    found = inspections(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def rectifications(*, by, state: str = ""):
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Rectification
+
+    qs = Rectification.objects.filter(
+        facility__in=facility_ids_in_scope(by)
+    ).select_related("facility")
+    return qs.filter(state=state) if state in Rectification.State.values else qs
+
+
+def rectification_get(*, by, pk: int):
+    found = rectifications(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found

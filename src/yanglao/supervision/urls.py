@@ -8,6 +8,10 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("plans/<int:pk>/commit/", views.commit, name="commit"),
     path("draws/<int:pk>/run/", views.run, name="run"),
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path("rectifications/", views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
 ]

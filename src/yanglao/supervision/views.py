@@ -276,3 +276,140 @@ def complaint(request, pk: int):
             add_service_errors(form, exc)
     context = {"nav": NAV, "complaint": found, "form": form, "now": timezone.now()}
     return render(request, "supervision/complaint.html", context)
+
+
+@login_required
+def inspections(request):
+    require(permissions.may_view_supervision(request.user))
+    if request.method == "POST":
+        require(permissions.may_supervise(request.user))
+        from yanglao.facilities.selectors import facility_get
+
+        try:
+            facility = facility_get(
+                by=request.user, pk=int(request.POST.get("facility", "0"))
+            )
+            draw = None
+            if request.POST.get("draw"):
+                draw = selectors.draw_get(by=request.user, pk=int(request.POST["draw"]))
+            made = services.inspection_start(
+                by=request.user, facility=facility, draw=draw
+            )
+        except (NotInScope, ValueError):
+            messages.error(request, "请选择管辖范围内的机构")
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+        else:
+            return redirect("supervision:inspection", pk=made.pk)
+    context = {
+        "nav": NAV,
+        "page": page_of(selectors.inspections(by=request.user), request.GET),
+        "drawn": selectors.draws(by=request.user).filter(drawn_at__isnull=False)[:5],
+    }
+    return render(request, "supervision/inspections.html", context)
+
+
+@login_required
+def inspection(request, pk: int):
+    """The checklist on a phone: each item 符合 / 不符合 / 不适用 with a note; save as you go,
+    sign when every item is answered."""
+    require(
+        permissions.may_view_supervision(request.user)
+        or permissions.may_answer_rectification(request.user)
+    )
+    try:
+        found = selectors.inspection_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        require(permissions.may_supervise(request.user))
+        answers = {
+            item["code"]: {
+                "result": request.POST.get(f"r-{item['code']}"),
+                "note": request.POST.get(f"n-{item['code']}", ""),
+            }
+            for item in found.checklist.items
+            if request.POST.get(f"r-{item['code']}")
+        }
+        try:
+            found = services.inspection_record(
+                by=request.user, inspection=found, answers=answers
+            )
+            if request.POST.get("action") == "sign":
+                found = services.inspection_sign(by=request.user, inspection=found)
+                messages.success(request, "检查记录已签署，不符合项已生成整改单。")
+            else:
+                messages.success(request, f"已保存 {len(found.answers)} 项。")
+            return redirect("supervision:inspection", pk=pk)
+        except ValidationFailed as exc:
+            errors = exc.errors
+            for code, reason in errors.items():
+                if code == "__all__":
+                    messages.error(request, reason)
+    items = []
+    for item in found.checklist.items:
+        saved = found.answers.get(item["code"], {})
+        items.append({**item, **saved, "error": errors.get(item["code"], "")})
+    context = {
+        "nav": NAV,
+        "inspection": found,
+        "items": items,
+        "done": len(found.answers),
+        "rectifications": found.rectifications.all(),
+        "editable": found.state == "in_progress"
+        and permissions.may_supervise(request.user),
+    }
+    return render(request, "supervision/inspection.html", context)
+
+
+@login_required
+def rectifications(request):
+    may_read = permissions.may_view_supervision(request.user)
+    require(may_read or permissions.may_answer_rectification(request.user))
+    state = request.GET.get("state", "")
+    context = {
+        "nav": NAV,
+        "page": page_of(
+            selectors.rectifications(by=request.user, state=state), request.GET
+        ),
+        "state": state,
+        "today": timezone.localdate(),
+    }
+    return render(request, "supervision/rectifications.html", context)
+
+
+@login_required
+def rectification(request, pk: int):
+    require(
+        permissions.may_view_supervision(request.user)
+        or permissions.may_answer_rectification(request.user)
+    )
+    try:
+        found = selectors.rectification_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "answer":
+                services.rectification_answer(
+                    by=request.user,
+                    rectification=found,
+                    evidence=request.POST.get("evidence", ""),
+                )
+                messages.success(request, "已提交整改情况，待民政部门核查。")
+            else:
+                services.rectification_verify(
+                    by=request.user,
+                    rectification=found,
+                    accept=request.POST.get("action") == "accept",
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, "已核查。")
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+        return redirect("supervision:rectification", pk=pk)
+    context = {"nav": NAV, "r": found, "today": timezone.localdate()}
+    return render(request, "supervision/rectification.html", context)
