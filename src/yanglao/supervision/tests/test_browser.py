@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from yanglao.accounts.models import User
 from yanglao.demo.generator import build_demo_city
 
 
@@ -72,4 +73,53 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     saved = tmp_path / "record.json"
     download.value.save_as(saved)
     assert main(["supervision", "verify-draw", str(saved)]) == 0
+
+    # the team inspects the facility admin's institution on a phone; one item fails
+    from yanglao.facilities.models import Staff
+    from yanglao.supervision import services
+    from yanglao.supervision.checklists import GB38600
+
+    own = Staff.objects.get(user__username="facility").facility
+    inspection = services.inspection_start(
+        by=User.objects.get(username="city"), facility=own
+    )
+    phone = day_watch.follow(
+        chromium.new_context(
+            viewport={"width": 360, "height": 740}, locale="zh-CN"
+        ).new_page(),
+        "city phone",
+    )
+    phone.goto(f"{url}/login/")
+    phone.get_by_label("用户名").fill("city")
+    phone.get_by_label("密码").fill(logins["city"])
+    phone.get_by_role("button", name="登录").click()
+    phone.goto(f"{url}/supervision/inspections/{inspection.pk}/")
+    for code, *_rest in GB38600["items"]:
+        group = phone.locator("fieldset", has_text=code + " ").first
+        group.get_by_label("不符合" if code == "6-6" else "符合", exact=True).check()
+    phone.locator("input[name='n-6-6']").fill("二楼走廊扶手松动")
+    phone.get_by_role("button", name="全部检查完毕，签署").click()
+    expect(phone.locator(".messages")).to_contain_text("不符合项已生成整改单")
+    day_watch.check(phone, "city phone")
+
+    director = day_watch.follow(
+        chromium.new_context(
+            viewport={"width": 1366, "height": 850}, locale="zh-CN"
+        ).new_page(),
+        "facility",
+    )
+    director.goto(f"{url}/login/")
+    director.get_by_label("用户名").fill("facility")
+    director.get_by_label("密码").fill(logins["facility"])
+    director.get_by_role("button", name="登录").click()
+    director.get_by_role("navigation", name="主菜单").get_by_role(
+        "link", name="整改"
+    ).click()
+    director.get_by_role("link", name=re.compile("^6-6")).click()
+    director.get_by_label("整改措施与佐证材料").fill(
+        "已更换二楼走廊扶手并全面排查，附照片。"
+    )
+    director.get_by_role("button", name="提交整改情况").click()
+    expect(director.locator(".messages")).to_contain_text("待民政部门核查")
+    day_watch.check(director, "facility")
     day_watch.assert_clean()
