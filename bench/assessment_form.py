@@ -29,7 +29,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from registry_list import Session, percentile, wait_for  # noqa: E402
+from _city import Session, percentile, wait_for  # noqa: E402
 
 
 def post_json(s: Session, path: str, payload: dict) -> int:

@@ -14,11 +14,9 @@ Prints a table; copy it into bench/RESULTS.md with the machine and the date.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -28,69 +26,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-class Session:
-    """A keep-alive HTTP session with Django's log-in form (CSRF cookie + session cookie)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, body: str | None = None
-    ) -> tuple[int, str]:
-        try:
-            return self._request(method, path, body)
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # gunicorn closes idle keep-alive connections after a few seconds: reconnect once.
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            return self._request(method, path, body)
-
-    def _request(
-        self, method: str, path: str, body: str | None = None
-    ) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = "http://127.0.0.1/login/"
-        self.conn.request(method, path, body=body, headers=headers)
-        resp = self.conn.getresponse()
-        text = resp.read().decode()
-        for key, value in resp.getheaders():
-            if key.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";")[0]
-        return resp.status, text
-
-    def login(self, username: str, password: str) -> None:
-        _s, page = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token, "username": username, "password": password}
-        )
-        status, _ = self.request("POST", "/login/", body)
-        assert status == 302, f"log-in failed for {username}: {status}"
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
-                "GET", "/login/"
-            )
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not start")
+from _city import Session, percentile, wait_for  # noqa: E402
 
 
 def sample_queries(env: dict, county: str, n: int) -> dict:

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from registry_list import Session, percentile, wait_for  # noqa: E402
+from _city import Session, percentile, wait_for  # noqa: E402
 
 TARGET_MS = 300
 LINK = re.compile(r'href="(/[^"#]*)"')

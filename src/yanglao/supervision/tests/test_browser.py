@@ -13,6 +13,17 @@ from yanglao.accounts.models import User
 from yanglao.demo.generator import build_demo_city
 
 
+def _log_in(chromium, watch, url, username, password, viewport):
+    page = watch.follow(
+        chromium.new_context(viewport=viewport, locale="zh-CN").new_page(), username
+    )
+    page.goto(f"{url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_clerk_draws_and_anyone_re_derives_it(
     live_server, chromium, day_watch, tmp_path
@@ -28,16 +39,8 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
         )
     }
     url = live_server.url
-    page = day_watch.follow(
-        chromium.new_context(
-            viewport={"width": 1366, "height": 850}, locale="zh-CN"
-        ).new_page(),
-        "city",
-    )
-    page.goto(f"{url}/login/")
-    page.get_by_label("用户名").fill("city")
-    page.get_by_label("密码").fill(logins["city"])
-    page.get_by_role("button", name="登录").click()
+    desk, phone_screen = {"width": 1366, "height": 850}, {"width": 360, "height": 740}
+    page = _log_in(chromium, day_watch, url, "city", logins["city"], desk)
     page.get_by_role("navigation", name="主菜单").get_by_role(
         "link", name="综合监管"
     ).click()
@@ -58,10 +61,7 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     day_watch.check(page, "city")
 
     public = day_watch.follow(
-        chromium.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN"
-        ).new_page(),
-        "public",
+        chromium.new_context(viewport=phone_screen, locale="zh-CN").new_page(), "public"
     )
     public.goto(f"{url}/public/draws/")
     public.get_by_role("link", name=re.compile("JDZ-TEST-01")).click()
@@ -83,16 +83,7 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     inspection = services.inspection_start(
         by=User.objects.get(username="city"), facility=own
     )
-    phone = day_watch.follow(
-        chromium.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN"
-        ).new_page(),
-        "city phone",
-    )
-    phone.goto(f"{url}/login/")
-    phone.get_by_label("用户名").fill("city")
-    phone.get_by_label("密码").fill(logins["city"])
-    phone.get_by_role("button", name="登录").click()
+    phone = _log_in(chromium, day_watch, url, "city", logins["city"], phone_screen)
     phone.goto(f"{url}/supervision/inspections/{inspection.pk}/")
     for code, *_rest in GB38600["items"]:
         group = phone.locator("fieldset", has_text=code + " ").first
@@ -100,18 +91,9 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     phone.locator("input[name='n-6-6']").fill("二楼走廊扶手松动")
     phone.get_by_role("button", name="全部检查完毕，签署").click()
     expect(phone.locator(".messages")).to_contain_text("不符合项已生成整改单")
-    day_watch.check(phone, "city phone")
+    day_watch.check(phone, "city")
 
-    director = day_watch.follow(
-        chromium.new_context(
-            viewport={"width": 1366, "height": 850}, locale="zh-CN"
-        ).new_page(),
-        "facility",
-    )
-    director.goto(f"{url}/login/")
-    director.get_by_label("用户名").fill("facility")
-    director.get_by_label("密码").fill(logins["facility"])
-    director.get_by_role("button", name="登录").click()
+    director = _log_in(chromium, day_watch, url, "facility", logins["facility"], desk)
     director.get_by_role("navigation", name="主菜单").get_by_role(
         "link", name="整改"
     ).click()
