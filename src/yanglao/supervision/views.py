@@ -71,10 +71,15 @@ def plan(request, pk: int):
         found = selectors.plan_get(by=request.user, pk=pk)
     except NotInScope:
         raise Http404 from None
+    draws = list(found.draws.order_by("-number"))
+    names = {}
+    for d in draws:
+        names.update(_object_names(d))
     context = {
         "nav": NAV,
         "plan": found,
-        "draws": found.draws.order_by("-number"),
+        "draws": draws,
+        "names": names,
         "random_form": RandomForm(),
         "redraw_form": RedrawForm(),
     }

@@ -88,6 +88,12 @@ def test_the_draw_follows_the_random_value_and_is_final(area, users):
     draw = services.draw_commit(by=users["bob"], plan=area["plan"])
     drawn = services.draw_run(by=users["bob"], draw=draw, public_random="07 12 33")
     assert len(drawn.result["teams"]) == 4 and drawn.result["errors"] == []
+    page = (
+        client_for(users["bob"])
+        .get(f"/supervision/plans/{area['plan'].pk}/")
+        .content.decode()
+    )
+    assert "养老院" in page  # the drawn institutions by name, not only by code
     for team in drawn.result["teams"]:
         barred = {
             i["code"]
