@@ -316,6 +316,24 @@ def complaint_answer(*, by, complaint, answer: str, upheld: bool | None):
     return complaint
 
 
+def complaint_phone(*, by, complaint) -> str:
+    """The number the complainant left, for the clerk handling it to call back: shown once,
+    audited with the complaint as its purpose (as alarms.services.calls does for an alarm)."""
+    from yanglao.core import pii
+    from yanglao.core.models import AuditEntry
+
+    _ensure_handler(by, complaint)
+    if not complaint.phone_enc:
+        raise ValidationFailed({"__all__": "投诉人未留联系电话"})
+    audit(
+        by=by,
+        action=AuditEntry.Action.VIEW_PII,
+        obj=complaint,
+        summary=f"查看投诉人联系电话（回访投诉 {complaint.code}）",
+    )
+    return pii.decrypt(complaint.phone_enc)
+
+
 def _ensure_handler(by, complaint) -> None:
     if not permissions.may_handle_complaints(by):
         raise ValidationFailed({"__all__": "您的角色不能办理投诉"})

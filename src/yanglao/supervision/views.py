@@ -261,7 +261,14 @@ def complaint(request, pk: int):
     except NotInScope:
         raise Http404 from None
     form = AnswerForm(request.POST or None)
-    if request.method == "POST":
+    phone = ""
+    if request.method == "POST" and request.POST.get("action") == "phone":
+        form = AnswerForm()
+        try:
+            phone = services.complaint_phone(by=request.user, complaint=found)
+        except ValidationFailed as exc:
+            messages.error(request, exc.errors["__all__"])
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "acknowledge":
                 services.complaint_acknowledge(by=request.user, complaint=found)
@@ -279,7 +286,13 @@ def complaint(request, pk: int):
                 return redirect("supervision:complaint", pk=pk)
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-    context = {"nav": NAV, "complaint": found, "form": form, "now": timezone.now()}
+    context = {
+        "nav": NAV,
+        "complaint": found,
+        "form": form,
+        "now": timezone.now(),
+        "phone": phone,
+    }
     return render(request, "supervision/complaint.html", context)
 
 

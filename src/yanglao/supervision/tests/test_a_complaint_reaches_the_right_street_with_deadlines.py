@@ -86,3 +86,30 @@ def test_a_flood_from_one_source_is_refused_after_five_an_hour(home):
     assert Complaint.objects.count() == 5
     _post(Client(REMOTE_ADDR="203.0.113.10"), home)
     assert Complaint.objects.count() == 6  # another source is not held back
+
+
+def test_the_handler_sees_the_callback_number_once_audited_and_no_one_else(
+    home, regions
+):
+    from yanglao.core.models import AuditEntry
+
+    _post(Client(), home)
+    made = Complaint.objects.get()
+    street = client_for(make_user("st", "street", regions["street"]))
+    page = street.get(f"/supervision/complaints/{made.pk}/").content.decode()
+    assert "13812345678" not in page and "查看电话以回访" in page
+    shown = street.post(f"/supervision/complaints/{made.pk}/", {"action": "phone"})
+    assert 'href="tel:13812345678"' in shown.content.decode()
+    assert (
+        AuditEntry.objects.filter(
+            action="view_pii", summary__contains=made.code
+        ).count()
+        == 1
+    )
+    other = client_for(make_user("st2", "street", regions["town"]))
+    assert (
+        other.post(
+            f"/supervision/complaints/{made.pk}/", {"action": "phone"}
+        ).status_code
+        == 404
+    )
