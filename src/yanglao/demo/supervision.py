@@ -10,6 +10,7 @@ from yanglao.accounts.models import User
 from yanglao.facilities.models import Facility
 from yanglao.regions.models import Region
 from yanglao.supervision import services
+from yanglao.supervision.codes import facility_pk_of
 from yanglao.supervision.models import Inspector
 
 DEPARTMENTS = ("市民政局", "市民政局", "市消防救援支队", "市卫生健康委", "市市场监管局")
@@ -63,7 +64,7 @@ def _inspect_first(clerk, drawn) -> None:
     if not drawn.result["teams"]:
         return
     code = drawn.result["teams"][0]["object"]
-    facility = Facility.objects.get(pk=int(code[2:]))
+    facility = Facility.objects.get(pk=facility_pk_of(code))
     inspection = services.inspection_start(by=clerk, facility=facility, draw=drawn)
     answers = {c: {"result": "pass"} for c, *_rest in GB38600["items"]}
     answers["7-2"] = {"result": "fail", "note": "本年度未组织消防疏散演练，无演练记录"}

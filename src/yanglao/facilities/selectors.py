@@ -399,3 +399,8 @@ def facilities_worked_at(id_hashes: list[str]) -> dict[str, set[int]]:
 def facility_ids_in_scope(by) -> QuerySet:
     """The ids of the facilities a user may see (for another app's rows about facilities)."""
     return Facility.objects.filter(facility_scope_q(by)).values("pk")
+
+
+def facility_names(ids) -> dict[int, str]:
+    """Facilities' names by id (names are public: 一公开 pages show them)."""
+    return dict(Facility.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

@@ -9,7 +9,7 @@ from yanglao.core.measures import Measure, Member
 from yanglao.regions.models import Region
 
 
-def _regions(q: Q, label: str) -> tuple:
+def _regions(q: Q) -> tuple:
     def count(start, end) -> dict[int, float]:
         return dict.fromkeys(Region.objects.filter(q).values_list("pk", flat=True), 1)
 
@@ -39,10 +39,10 @@ MEASURES = (
         "regions.urban_communities",
         "城市社区（居委会）数",
         "个",
-        *_regions(URBAN_COMMUNITIES, ""),
+        *_regions(URBAN_COMMUNITIES),
     ),
-    Measure("regions.villages", "行政村（村委会）数", "个", *_regions(VILLAGES, "")),
-    Measure("regions.counties", "县（市、区）数", "个", *_regions(COUNTIES, "")),
-    Measure("regions.streets", "街道数", "个", *_regions(STREETS, "")),
+    Measure("regions.villages", "行政村（村委会）数", "个", *_regions(VILLAGES)),
+    Measure("regions.counties", "县（市、区）数", "个", *_regions(COUNTIES)),
+    Measure("regions.streets", "街道数", "个", *_regions(STREETS)),
     Measure("regions.population_60", "60岁及以上常住人口", "人", _population_60),
 )

@@ -110,3 +110,12 @@ def rectification_get(*, by, pk: int):
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def object_names(draw) -> dict[str, str]:
+    """A draw's object codes → the institutions' names, for reading its result."""
+    from yanglao.facilities.selectors import facility_names
+    from yanglao.supervision.codes import facility_pk_of, object_code
+
+    ids = {facility_pk_of(o["code"]) for o in draw.input["objects"]} - {None}
+    return {object_code(pk): name for pk, name in facility_names(ids).items()}

@@ -16,6 +16,7 @@ from yanglao.core.scope import region_path_allowed
 from yanglao.facilities.models import FireSafety
 from yanglao.facilities.selectors import facilities_worked_at, institutions_open_in
 from yanglao.regions.models import Region
+from yanglao.supervision import codes
 from yanglao.supervision import draw as method
 from yanglao.supervision.models import Draw, Inspector, Plan
 
@@ -45,9 +46,8 @@ def plan_create(*, by, region: Region, **values) -> Plan:
 
 
 def object_code(facility) -> str:
-    """The entity code a draw names an institution by: the platform's registry code (facilities
-    keep no 统一社会信用代码 yet)."""
-    return f"YL{facility.pk:06d}"
+    """The entity code a draw names an institution by (supervision.codes)."""
+    return codes.object_code(facility.pk)
 
 
 def stratum_of(facility) -> str:
@@ -65,7 +65,7 @@ def frozen_input(plan: Plan, on) -> dict:
         ({"code": object_code(f), "stratum": stratum_of(f)} for f in facilities),
         key=lambda o: o["code"],
     )
-    codes = {f.pk: object_code(f) for f in facilities}
+    code_of = {f.pk: object_code(f) for f in facilities}
     ancestors = [c for c in plan.region.path.split("/") if c]
     paths = ["/".join(ancestors[:i]) + "/" for i in range(1, len(ancestors) + 1)]
     inspectors = list(
@@ -80,8 +80,8 @@ def frozen_input(plan: Plan, on) -> dict:
     worked = facilities_worked_at([i.id_number_hash for i in inspectors])
     people = []
     for i in sorted({i.pk: i for i in inspectors}.values(), key=lambda i: i.code):
-        barred = {codes[f.pk] for f in i.declared_excludes.all() if f.pk in codes}
-        barred |= {codes[f] for f in worked.get(i.id_number_hash, ()) if f in codes}
+        barred = {code_of[f.pk] for f in i.declared_excludes.all() if f.pk in code_of}
+        barred |= {code_of[f] for f in worked.get(i.id_number_hash, ()) if f in code_of}
         people.append({"code": i.code, "excludes": sorted(barred)})
     counts: dict[str, int] = {}
     for o in objects:

@@ -19,6 +19,7 @@ from yanglao.core.pagination import page_of
 from yanglao.core.views import add_service_errors, require
 from yanglao.regions.selectors import region_for_input
 from yanglao.supervision import selectors, services
+from yanglao.supervision.codes import facility_pk_of
 from yanglao.supervision.draw import verify
 from yanglao.supervision.forms import (
     AnswerForm,
@@ -74,7 +75,7 @@ def plan(request, pk: int):
     draws = list(found.draws.order_by("-number"))
     names = {}
     for d in draws:
-        names.update(_object_names(d))
+        names.update(selectors.object_names(d))
     context = {
         "nav": NAV,
         "plan": found,
@@ -145,7 +146,7 @@ def public_draw(request, pk: int):
         "draw": found,
         "record": record,
         "problems": verify(record) if found.drawn_at else None,
-        "names": _object_names(found),
+        "names": selectors.object_names(found),
     }
     return render(request, "supervision/public_draw.html", context)
 
@@ -160,18 +161,6 @@ def public_record(request, pk: int):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{found.pk}.json"'
     return response
-
-
-def _object_names(found) -> dict[str, str]:
-    """Registry codes → institution names, for reading the result (names are public)."""
-    from yanglao.facilities.models import Facility
-
-    codes = [o["code"] for o in found.input["objects"]]
-    ids = [int(c[2:]) for c in codes if c.startswith("YL") and c[2:].isascii()]
-    return {
-        f"YL{pk:06d}": name
-        for pk, name in Facility.objects.filter(pk__in=ids).values_list("pk", "name")
-    }
 
 
 def _complaint_form(request, data=None):
@@ -304,9 +293,8 @@ def inspections(request):
         from yanglao.facilities.selectors import facility_get
 
         try:
-            facility = facility_get(
-                by=request.user, pk=int(request.POST.get("facility", "0"))
-            )
+            pk = facility_pk_of(request.POST.get("object", ""))
+            facility = facility_get(by=request.user, pk=pk if pk is not None else -1)
             draw = None
             if request.POST.get("draw"):
                 draw = selectors.draw_get(by=request.user, pk=int(request.POST["draw"]))

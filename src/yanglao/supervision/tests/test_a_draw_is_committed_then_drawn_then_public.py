@@ -188,3 +188,22 @@ def test_a_plan_is_checked_before_it_is_made(users, regions):
             team_size=2,
             max_teams=None,
         )
+
+
+def test_an_inspection_of_a_drawn_institution_is_started_by_its_code(area, users):
+    from yanglao.supervision.codes import facility_pk_of, object_code
+
+    assert facility_pk_of(object_code(123)) == 123
+    assert facility_pk_of("YL１２３") is None and facility_pk_of("X000123") is None
+    draw = services.draw_commit(by=users["bob"], plan=area["plan"])
+    drawn = services.draw_run(by=users["bob"], draw=draw, public_random="5")
+    team = drawn.result["teams"][0]
+    bob = client_for(users["bob"])
+    started = bob.post(
+        "/supervision/inspections/", {"draw": drawn.pk, "object": team["object"]}
+    )
+    inspection = drawn.inspections.get()
+    assert started["Location"] == f"/supervision/inspections/{inspection.pk}/"
+    assert inspection.team == team["inspectors"]
+    bad = bob.post("/supervision/inspections/", {"object": "YL９９"}, follow=True)
+    assert "请选择管辖范围内的机构" in bad.content.decode()
