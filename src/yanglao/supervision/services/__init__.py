@@ -1,0 +1,44 @@
+"""Every write of supervision, split by concern: draws (双随机), complaints (投诉举报), inspections
+and rectification."""
+
+from yanglao.supervision.services.complaints import (
+    complaint_acknowledge,
+    complaint_answer,
+    complaint_phone,
+    complaint_submit,
+)
+from yanglao.supervision.services.draws import (
+    draw_commit,
+    draw_run,
+    frozen_input,
+    object_code,
+    plan_create,
+    stratum_of,
+)
+from yanglao.supervision.services.inspections import (
+    checklist_install,
+    inspection_record,
+    inspection_sign,
+    inspection_start,
+    rectification_answer,
+    rectification_verify,
+)
+
+__all__ = [
+    "checklist_install",
+    "complaint_acknowledge",
+    "complaint_answer",
+    "complaint_phone",
+    "complaint_submit",
+    "draw_commit",
+    "draw_run",
+    "frozen_input",
+    "inspection_record",
+    "inspection_sign",
+    "inspection_start",
+    "object_code",
+    "plan_create",
+    "rectification_answer",
+    "rectification_verify",
+    "stratum_of",
+]

@@ -1,0 +1,188 @@
+"""Inspections on site against a versioned checklist, and rectification to the end."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from yanglao.core import permissions
+from yanglao.core.audit import audit, audit_create
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.scope import region_path_allowed
+from yanglao.supervision.models import Draw
+from yanglao.supervision.services.draws import _ensure_supervisor, object_code
+
+
+def checklist_install():
+    """The shipped GB 38600-2019 checklist (supervision.checklists), unless that version is there."""
+    from yanglao.supervision import checklists
+    from yanglao.supervision.models import Checklist
+
+    made, _created = Checklist.objects.get_or_create(
+        code=checklists.GB38600["code"],
+        version=checklists.GB38600["version"],
+        defaults={
+            "name": checklists.GB38600["name"],
+            "items": checklists.items_of(checklists.GB38600),
+        },
+    )
+    return made
+
+
+def inspection_start(*, by, facility, draw: Draw | None = None):
+    """Open an inspection of an institution (of a draw's team, when it was drawn)."""
+    from yanglao.supervision.models import Checklist, Inspection
+
+    _ensure_supervisor(by)
+    if not region_path_allowed(by, facility.region.path):
+        raise NotInScope(facility.pk)
+    team = []
+    if draw is not None and draw.result:
+        code = object_code(facility)
+        team = next(
+            (t["inspectors"] for t in draw.result["teams"] if t["object"] == code), []
+        )
+        if not team:
+            raise ValidationFailed({"__all__": "该机构不在这次抽取的结果中"})
+    checklist = (
+        Checklist.objects.filter(active=True, code="GB38600").order_by("-id").first()
+    )
+    checklist = checklist or checklist_install()
+    with transaction.atomic():
+        made = Inspection.objects.create(
+            facility=facility, draw=draw, checklist=checklist, team=team, started_by=by
+        )
+        audit_create(by=by, obj=made, summary=f"开始检查 {facility.name}")
+    return made
+
+
+def inspection_record(*, by, inspection, answers: dict[str, dict]):
+    """Save item results ({code: {result, note}}); refused once the inspection is signed."""
+    from yanglao.supervision.checklists import RESULTS
+    from yanglao.supervision.models import Inspection
+
+    _ensure_supervisor(by)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if current.state == Inspection.State.SIGNED:
+            raise ValidationFailed({"__all__": "检查记录已签署，不能修改"})
+        codes = {i["code"] for i in current.checklist.items}
+        errors = {}
+        for code, answer in answers.items():
+            if code not in codes:
+                errors[code] = "检查表中没有此项"
+            elif answer.get("result") not in RESULTS:
+                errors[code] = "请选择符合、不符合或不适用"
+            elif answer["result"] == "fail" and not (answer.get("note") or "").strip():
+                errors[code] = "不符合的项请写明检查发现"
+        if errors:
+            raise ValidationFailed(errors)
+        merged = dict(current.answers)
+        merged.update(
+            {
+                c: {"result": a["result"], "note": (a.get("note") or "").strip()[:300]}
+                for c, a in answers.items()
+            }
+        )
+        current.answers = merged
+        current.save(update_fields=["answers"])
+    return current
+
+
+def inspection_sign(*, by, inspection):
+    """Sign the inspection: every item answered; each 不符合 becomes a rectification order with a
+    deadline by severity (重大 7 days, 一般 30)."""
+    import datetime as dt
+
+    from yanglao.supervision.checklists import SEVERITY_DAYS
+    from yanglao.supervision.models import Inspection, Rectification
+
+    _ensure_supervisor(by)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if current.state == Inspection.State.SIGNED:
+            raise ValidationFailed({"__all__": "检查记录已签署"})
+        missing = [
+            i["code"]
+            for i in current.checklist.items
+            if i["code"] not in current.answers
+        ]
+        if missing:
+            raise ValidationFailed(
+                {
+                    "__all__": f"还有 {len(missing)} 项未检查（{'、'.join(missing[:5])}…）"
+                }
+            )
+        today = timezone.localdate()
+        for item in current.checklist.items:
+            answer = current.answers[item["code"]]
+            if answer["result"] == "fail":
+                Rectification.objects.create(
+                    inspection=current,
+                    facility=current.facility,
+                    item_code=item["code"],
+                    item_text=item["text"][:300],
+                    severity=item["severity"],
+                    finding=answer["note"],
+                    deadline=today + dt.timedelta(days=SEVERITY_DAYS[item["severity"]]),
+                )
+        current.state, current.signed_at, current.signed_by = (
+            Inspection.State.SIGNED,
+            timezone.now(),
+            by,
+        )
+        current.save()
+        audit(by=by, action="event", obj=current, summary=f"签署检查记录 {current}")
+    return current
+
+
+def rectification_answer(*, by, rectification, evidence: str):
+    """The institution reports what it did, with its evidence."""
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Rectification
+
+    if not permissions.may_answer_rectification(by):
+        raise ValidationFailed({"__all__": "整改情况由被检查机构填报"})
+    if not facility_ids_in_scope(by).filter(pk=rectification.facility_id).exists():
+        raise NotInScope(rectification.pk)
+    if len((evidence or "").strip()) < 5:
+        raise ValidationFailed({"evidence": "请写明整改措施和佐证材料"})
+    if rectification.state == Rectification.State.CLOSED:
+        raise ValidationFailed({"__all__": "该整改单已核查通过"})
+    rectification.state = Rectification.State.SUBMITTED
+    rectification.evidence, rectification.submitted_at = (
+        evidence.strip(),
+        timezone.now(),
+    )
+    rectification.save()
+    audit(by=by, action="event", obj=rectification, summary="提交整改情况")
+    return rectification
+
+
+def rectification_verify(*, by, rectification, accept: bool, note: str = ""):
+    """The bureau checks the evidence: closed, or back to the institution with the reason."""
+    from yanglao.supervision.models import Rectification
+
+    _ensure_supervisor(by)
+    if not region_path_allowed(by, rectification.facility.region.path):
+        raise NotInScope(rectification.pk)
+    if (
+        rectification.state != Rectification.State.SUBMITTED
+        or not rectification.evidence
+    ):
+        raise ValidationFailed({"__all__": "机构尚未提交整改佐证，不能核查销号"})
+    if not accept and not note.strip():
+        raise ValidationFailed({"note": "退回须写明原因"})
+    rectification.state = (
+        Rectification.State.CLOSED if accept else Rectification.State.OPEN
+    )
+    rectification.verified_at, rectification.verified_by = timezone.now(), by
+    rectification.verify_note = note.strip()[:200]
+    rectification.save()
+    audit(
+        by=by,
+        action="event",
+        obj=rectification,
+        summary=f"{'核查通过' if accept else '退回'}整改 {rectification.item_code}",
+    )
+    return rectification
