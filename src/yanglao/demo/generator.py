@@ -29,7 +29,7 @@ from yanglao.demo.indicators import build_indicators
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
-from yanglao.demo.supervision import build_supervision
+from yanglao.demo.supervision import build_oversight, build_supervision
 from yanglao.facilities.models import (
     Facility,
     Provider,
@@ -197,6 +197,7 @@ def build_demo_city(
         devices_out.update(devices)
     home_logins = build_home_services(today=city.today, seed=seed, progress=progress)
     build_supervision(today=city.today, progress=progress)
+    build_oversight(today=city.today, progress=progress)
     build_indicators(today=city.today, progress=progress)
     return logins + alarm_logins + home_logins
 

@@ -70,3 +70,66 @@ def _inspect_first(clerk, drawn) -> None:
     answers["7-2"] = {"result": "fail", "note": "本年度未组织消防疏散演练，无演练记录"}
     services.inspection_record(by=clerk, inspection=inspection, answers=answers)
     services.inspection_sign(by=clerk, inspection=inspection)
+
+
+def build_oversight(*, today: dt.date, progress) -> None:
+    """Prepaid-fee custody for two institutions (the first statement has a collection not moved
+    into custody in time: an alert and a freeze), a decided grading and an open one, last year's
+    evaluation, and the credit records these write."""
+    from yanglao.facilities.models import INSTITUTION_TYPES
+    from yanglao.supervision.grading import item_maxima
+
+    clerk = User.objects.get(username="city")
+    homes = list(
+        Facility.objects.filter(
+            type__in=INSTITUTION_TYPES, closed_on__isnull=True
+        ).order_by("pk")[:2]
+    )
+    if len(homes) < 2:
+        return
+    accounts = [
+        services.account_open(
+            by=clerk,
+            facility=home,
+            bank=bank,
+            account_tail=tail,
+            floor_fen=5_000_000,
+            net_fixed_assets_fen=800_000_000,
+            monthly_bed_fen=150_000,
+            monthly_care_fen=120_000,
+            monthly_meal_fen=60_000,
+            opened_on=today - dt.timedelta(days=400),
+        )
+        for home, bank, tail in (
+            (homes[0], "中国建设银行", "3021"),
+            (homes[1], "中国工商银行", "7745"),
+        )
+    ]
+    start = today - dt.timedelta(days=40)
+    while start.weekday() != 0:  # a Monday, so "next working day" reads plainly
+        start -= dt.timedelta(days=1)
+    lines = [
+        "日期,类别,金额（元）,老人编号,收费项目,关联号",
+        f"{start},收取,80000.00,,,开户存入",
+        f"{start},收取,4500.00,R001,床位费,",
+        f"{start + dt.timedelta(days=1)},账户外收取,3300.00,R002,照料护理费,T1",
+        f"{start + dt.timedelta(days=2)},转入托管账户,3300.00,R002,,T1",
+        f"{start + dt.timedelta(days=3)},账户外收取,2700.00,R003,餐费,T2",
+        f"{start + dt.timedelta(days=9)},转入托管账户,2700.00,R003,,T2",
+        f"{start + dt.timedelta(days=10)},服务支出,1500.00,R001,床位费,",
+    ]
+    services.statement_upload(
+        by=clerk,
+        account=accounts[0],
+        data="\n".join(lines).encode("utf-8"),
+        filename="流水.csv",
+    )
+    graded = services.grading_apply(by=clerk, facility=homes[0])
+    scores = {c: round(m * 0.86, 1) for c, m in item_maxima(graded.sheet.sheet).items()}
+    services.grading_score(
+        by=clerk, grading=graded, scores=scores, experts="张专家、刘专家、陈专家"
+    )
+    services.grading_decide(by=clerk, grading=graded)
+    services.grading_apply(by=clerk, facility=homes[1])
+    services.evaluation_run(by=clerk, facility=homes[0], year=today.year - 1)
+    progress("监管：托管账户 2 个（1 个预警冻结），等级评定 2 项，年度评价 1 项")

@@ -29,6 +29,7 @@ from yanglao.facilities.forms import (
     TrainingForm,
 )
 from yanglao.facilities.models import Facility, FacilityType, StaffRole
+from yanglao.facilities.sections import facility_sections
 from yanglao.regions.maps import region_map
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
@@ -138,6 +139,7 @@ def facility_detail(request, pk: int):
         "staff": selectors.staff_list(
             by=request.user, filters=selectors.StaffFilter(facility=str(facility.pk))
         ),
+        "sections": facility_sections(by=request.user, facility=facility),
     }
     return render(request, "facilities/detail.html", context)
 

@@ -5,3 +5,14 @@ class SupervisionConfig(AppConfig):
     name = "yanglao.supervision"
     label = "supervision"
     verbose_name = "综合监管"
+
+    def ready(self) -> None:
+        from yanglao.core import sanctions
+        from yanglao.facilities.sections import register_facility_section
+        from yanglao.supervision.profile import facility_section
+        from yanglao.supervision.services.credit import black_listed
+
+        # 一院一档: grade, evaluation, credit and inspections on the institution's page.
+        register_facility_section(10, facility_section)
+        # 联合惩戒: a black-listed provider takes no new government-purchased orders.
+        sanctions.register(black_listed)

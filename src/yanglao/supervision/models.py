@@ -293,3 +293,309 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.item_code}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 预收费: custody accounts, the statements the custody bank exports, the alerts they raise
+
+
+class CustodyAccount(models.Model):
+    """An institution's dedicated prepaid-fee custody account at a commercial bank, with what the
+    rules need: the published monthly fees, the risk-reserve floor, net fixed assets."""
+
+    facility = models.OneToOneField(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    bank = models.CharField("托管银行", max_length=50)
+    account_tail = models.CharField("账号后四位", max_length=4)
+    floor_fen = models.BigIntegerField("风险准备金下限（分）")
+    net_fixed_assets_fen = models.BigIntegerField(
+        "净固定资产（分）", null=True, blank=True
+    )
+    monthly_bed_fen = models.PositiveIntegerField("床位费（分/月）")
+    monthly_care_fen = models.PositiveIntegerField("照料护理费（分/月）", default=0)
+    monthly_meal_fen = models.PositiveIntegerField("餐费（分/月）", default=0)
+    months_cap = models.PositiveSmallIntegerField("预收服务费上限（月）", default=12)
+    frozen = models.BooleanField("冻结支出", default=False)
+    frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
+    frozen_reason = models.CharField("冻结原因", max_length=300, blank=True)
+    opened_on = models.DateField("开户日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预收费托管账户"
+        ordering = ["facility__name"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.bank}（尾号{self.account_tail}）"
+
+
+class Statement(models.Model):
+    """One bank statement of a custody account, checked against every prepaid rule on upload."""
+
+    account = models.ForeignKey(
+        CustodyAccount, on_delete=models.PROTECT, related_name="statements"
+    )
+    first_day = models.DateField("起始日期")
+    last_day = models.DateField("截止日期")
+    rows = models.PositiveIntegerField("流水笔数")
+    digest = models.CharField("文件摘要（SHA-256）", max_length=64)
+    opening_fen = models.BigIntegerField("期初余额（分）", default=0)
+    balance_fen = models.BigIntegerField("期末余额（分）")
+    prepaid_fen = models.BigIntegerField("本期预收（分）")
+    findings = models.PositiveIntegerField("发现问题", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管账户流水"
+        ordering = ["-last_day", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "digest"], name="statement_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.facility} {self.first_day}～{self.last_day}"
+
+
+class PrepaidAlert(models.Model):
+    """预警: a rule a statement broke, for the bureau to handle; freezing ones freeze the account."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处置"
+        CLOSED = "closed", "已处置"
+
+    account = models.ForeignKey(
+        CustodyAccount, on_delete=models.PROTECT, related_name="alerts"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="alerts"
+    )
+    rule = models.CharField("规则", max_length=30)
+    line = models.PositiveIntegerField("流水行号")
+    resident = models.CharField("老人编号", max_length=30, blank=True)
+    detail = models.CharField("说明", max_length=300)
+    freezing = models.BooleanField("冻结支出", default=False)
+    raised_at = models.DateTimeField("预警时间", default=timezone.now)
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.OPEN
+    )
+    closed_at = models.DateTimeField("处置时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField("处置意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预收费预警"
+        ordering = ["state", "-raised_at", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}（第{self.line}行）"
+
+
+# ---------------------------------------------------------------------------------------------
+# 等级评定 (GB/T 37276-2018), 年度服务质量评价, 信用
+
+
+class GradingSheet(models.Model):
+    """The 1,000-point sheet with its level thresholds, versioned (supervision.grading)."""
+
+    code = models.CharField("代码", max_length=20)
+    version = models.CharField("版本", max_length=20)
+    name = models.CharField("名称", max_length=100)
+    sheet = models.JSONField("评分表与等级标准")
+    active = models.BooleanField("当前使用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "等级评定评分表"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="one_grading_sheet_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.version}）"
+
+
+class Grading(models.Model):
+    """An institution's grading: applied for, scored item by item by the experts, decided."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "评定中"
+        DECIDED = "decided", "已评定"
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    sheet = models.ForeignKey(GradingSheet, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.APPLIED
+    )
+    applied_at = models.DateTimeField("申请时间", default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    experts = models.CharField("评定专家", max_length=200, blank=True)
+    scores = models.JSONField("得分", default=dict)  # {item code: points}
+    total = models.FloatField("总分", null=True, blank=True)
+    level = models.PositiveSmallIntegerField("评定等级", null=True, blank=True)
+    reason = models.CharField("等级说明", max_length=200, blank=True)
+    decided_at = models.DateTimeField("评定时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "等级评定"
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} 等级评定"
+
+
+class Evaluation(models.Model):
+    """年度服务质量评价 of an institution (supervision.evaluation), kept with its inputs."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.FloatField("得分")
+    result = models.CharField("评价结果", max_length=10)
+    parts = models.JSONField("分项")
+    made_at = models.DateTimeField("评价时间", default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度服务质量评价"
+        ordering = ["-year", "facility__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year"], name="one_evaluation_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year} 年度评价"
+
+
+class CreditEntry(models.Model):
+    """信用记录: one fact in an institution's or provider's credit record, with its points (a
+    deduction is negative) and where it came from. Append-only."""
+
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="机构",
+    )
+    provider = models.ForeignKey(
+        "facilities.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务商",
+    )
+    kind = models.CharField("类别", max_length=30)
+    points = models.SmallIntegerField("分值")
+    day = models.DateField("日期")
+    text = models.CharField("内容", max_length=300)
+    source = models.CharField("来源", max_length=40, blank=True)  # e.g. inspection:12
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用记录"
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False, provider__isnull=True)
+                | models.Q(facility__isnull=True, provider__isnull=False),
+                name="credit_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text}（{self.points:+d}）"
+
+
+class ListEntry(models.Model):
+    """红名单/黑名单: entered by the bureau's decision on the rules' grounds, with dates; a black
+    entry stops new government-purchased orders (core.sanctions) until it ends."""
+
+    class Kind(models.TextChoices):
+        RED = "red", "红名单"
+        BLACK = "black", "黑名单"
+
+    kind = models.CharField("名单", max_length=5, choices=Kind.choices)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="机构",
+    )
+    provider = models.ForeignKey(
+        "facilities.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务商",
+    )
+    reason = models.CharField("列入理由", max_length=300)
+    started_on = models.DateField("列入日期")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_on = models.DateField("移出日期", null=True, blank=True)
+    end_reason = models.CharField("移出理由", max_length=300, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "红黑名单"
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False, provider__isnull=True)
+                | models.Q(facility__isnull=True, provider__isnull=False),
+                name="list_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.subject}"
+
+    @property
+    def subject(self):
+        return self.facility or self.provider

@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from yanglao.core.tabular import clean_header
+
 SERVICE_ITEMS = {"bed", "care", "meal"}
 KINDS = {
     "collect_elsewhere",  # 在托管账户外收取（现金、机构其他账户）
@@ -247,15 +249,20 @@ class StatementError(ValueError):
         self.errors = errors
 
 
+def _plain(name: str) -> str:
+    """A column name as the table reader hands it over (core.tabular.clean_header)."""
+    return clean_header(name)
+
+
 def read_statement(lines: Iterable[list[str]]) -> list[Row]:
     """Rows of a statement (its header names the columns, in any order); every bad cell is
     collected and the whole statement refused."""
     it = iter(lines)
-    header = [h.strip().lstrip("\ufeff") for h in next(it, [])]
-    missing = [name for name in COLUMNS if name not in header]
+    header = [_plain(h) for h in next(it, [])]
+    missing = [name for name in COLUMNS if _plain(name) not in header]
     if missing:
         raise StatementError([(1, "、".join(missing), "缺少必需的列")])
-    at = {COLUMNS[name]: header.index(name) for name in COLUMNS}
+    at = {COLUMNS[name]: header.index(_plain(name)) for name in COLUMNS}
     rows, errors = [], []
     for line, cells in enumerate(it, start=2):
         if not any(c.strip() for c in cells):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from yanglao.core.errors import NotInScope
 from yanglao.regions.selectors import in_scope_q
@@ -119,3 +123,202 @@ def object_names(draw) -> dict[str, str]:
 
     ids = {facility_pk_of(o["code"]) for o in draw.input["objects"]} - {None}
     return {object_code(pk): name for pk, name in facility_names(ids).items()}
+
+
+@dataclass
+class FacilityCard:
+    grade: object  # Grading | None
+    evaluation: object  # Evaluation | None
+    standing: object  # credit.Standing
+    lists: list
+    inspections: list
+
+    @property
+    def summary(self) -> str:
+        from yanglao.supervision.grading import LEVEL_NAMES
+
+        parts = []
+        if self.grade is not None:
+            parts.append(
+                f"等级：{LEVEL_NAMES[self.grade.level]}（有效期至 {self.grade.valid_until:%Y-%m-%d}）"
+            )
+        else:
+            parts.append("等级：未评定")
+        if self.evaluation is not None:
+            parts.append(f"{self.evaluation.year} 年度评价：{self.evaluation.result}")
+        parts.append(
+            f"信用：{self.standing.level} {self.standing.level_name}（{self.standing.score} 分）"
+        )
+        parts.extend(e.get_kind_display() for e in self.lists)
+        return " · ".join(parts)
+
+
+def facility_card(facility, *, with_inspections: bool = True) -> FacilityCard:
+    """What supervision says of one institution the viewer already reached in scope."""
+    from yanglao.supervision.models import Evaluation, Inspection, ListEntry
+
+    return FacilityCard(
+        grade=current_grade(facility),
+        evaluation=Evaluation.objects.filter(facility=facility)
+        .order_by("-year")
+        .first(),
+        standing=standing_of(facility=facility),
+        lists=list(ListEntry.objects.filter(facility=facility, ended_on__isnull=True)),
+        inspections=list(
+            Inspection.objects.filter(facility=facility)
+            .select_related("checklist")
+            .order_by("-started_at")[:5]
+        )
+        if with_inspections
+        else [],
+    )
+
+
+def credit_entries(*, facility=None, provider=None):
+    from yanglao.supervision.models import CreditEntry
+
+    return CreditEntry.objects.filter(facility=facility, provider=provider)
+
+
+def standing_of(*, facility=None, provider=None, on: dt.date | None = None):
+    """The subject's credit score and level from its record (supervision.credit)."""
+    from yanglao.supervision import credit
+
+    rows = credit_entries(facility=facility, provider=provider).values_list(
+        "day", "kind", "points"
+    )
+    return credit.standing(
+        [credit.Entry(d, k, p) for d, k, p in rows], on or timezone.localdate()
+    )
+
+
+def current_grade(facility, on: dt.date | None = None):
+    """The decided grading still valid on the day (the latest), or None."""
+    from yanglao.supervision.models import Grading
+
+    on = on or timezone.localdate()
+    return (
+        Grading.objects.filter(
+            facility=facility, state=Grading.State.DECIDED, valid_until__gte=on
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def custody_accounts(*, by, q: str = "", frozen: str = ""):
+    """Custody accounts of the institutions the reader sees, with their open alerts counted."""
+    from django.db.models import Count, Q
+
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import CustodyAccount, PrepaidAlert
+
+    qs = (
+        CustodyAccount.objects.filter(facility__in=facility_ids_in_scope(by))
+        .select_related("facility")
+        .annotate(
+            open_alerts=Count("alerts", filter=Q(alerts__state=PrepaidAlert.State.OPEN))
+        )
+    )
+    if q.strip():
+        qs = qs.filter(facility__name__icontains=q.strip()[:50])
+    if frozen == "1":
+        qs = qs.filter(frozen=True)
+    elif frozen == "alerts":
+        qs = qs.filter(open_alerts__gt=0)
+    return qs.order_by("-frozen", "facility__name", "pk")
+
+
+def custody_account_get(*, by, pk: int):
+    found = custody_accounts(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def institutions_without_account(*, by):
+    from yanglao.facilities.models import INSTITUTION_TYPES, Facility
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import CustodyAccount
+
+    return (
+        Facility.objects.filter(
+            pk__in=facility_ids_in_scope(by),
+            type__in=INSTITUTION_TYPES,
+            closed_on__isnull=True,
+        )
+        .exclude(pk__in=CustodyAccount.objects.values("facility_id"))
+        .order_by("name")
+    )
+
+
+def gradings(*, by, state: str = ""):
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Grading
+
+    qs = Grading.objects.filter(facility__in=facility_ids_in_scope(by)).select_related(
+        "facility", "sheet"
+    )
+    return qs.filter(state=state) if state in Grading.State.values else qs
+
+
+def grading_get(*, by, pk: int):
+    found = gradings(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def institutions_in_scope(*, by, q: str = ""):
+    from yanglao.facilities.models import INSTITUTION_TYPES, Facility
+    from yanglao.facilities.selectors import facility_ids_in_scope
+
+    qs = Facility.objects.filter(
+        pk__in=facility_ids_in_scope(by), type__in=INSTITUTION_TYPES
+    ).select_related("region")
+    if q.strip():
+        qs = qs.filter(name__icontains=q.strip()[:50])
+    return qs.order_by("name", "pk")
+
+
+def list_entries(*, by, kind: str = "", current: bool = True):
+    """Red and black list entries of the reader's area (institutions and providers)."""
+    from django.db.models import Q
+
+    from yanglao.facilities.models import Provider
+    from yanglao.facilities.selectors import facility_ids_in_scope, provider_scope_q
+    from yanglao.supervision.models import ListEntry
+
+    qs = ListEntry.objects.filter(
+        Q(facility__in=facility_ids_in_scope(by))
+        | Q(provider__in=Provider.objects.filter(provider_scope_q(by)).values("pk"))
+    ).select_related("facility", "provider")
+    if kind in ListEntry.Kind.values:
+        qs = qs.filter(kind=kind)
+    if current:
+        qs = qs.filter(ended_on__isnull=True)
+    return qs
+
+
+def public_list_entries():
+    """The current red and black lists as the public reads them (names only)."""
+    from yanglao.supervision.models import ListEntry
+
+    return ListEntry.objects.filter(ended_on__isnull=True).select_related(
+        "facility", "provider"
+    )
+
+
+def evaluations_of(facility):
+    from yanglao.supervision.models import Evaluation
+
+    return Evaluation.objects.filter(facility=facility).order_by("-year")
+
+
+def lists_of(*, facility=None, provider=None):
+    """A subject's red and black list entries, current and past (the subject is in scope)."""
+    from yanglao.supervision.models import ListEntry
+
+    return ListEntry.objects.filter(facility=facility, provider=provider).order_by(
+        "-started_on", "-id"
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from yanglao.supervision import views
+from yanglao.supervision.views import credit, prepaid
+from yanglao.supervision.views import draws as views
 
 app_name = "supervision"
 urlpatterns = [
@@ -14,6 +15,23 @@ urlpatterns = [
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
+    path("prepaid/", prepaid.accounts, name="prepaid_accounts"),
+    path("prepaid/<int:pk>/", prepaid.account, name="prepaid_account"),
+    path("gradings/", credit.gradings, name="gradings"),
+    path("gradings/<int:pk>/", credit.grading, name="grading"),
+    path("credit/", credit.credit, name="credit"),
+    path(
+        "credit/facility/<int:pk>/",
+        credit.credit_subject,
+        {"kind": "facility"},
+        name="credit_facility",
+    ),
+    path(
+        "credit/provider/<int:pk>/",
+        credit.credit_subject,
+        {"kind": "provider"},
+        name="credit_provider",
+    ),
 ]
 public = [
     path("draws/", views.public_draws, name="public_draws"),

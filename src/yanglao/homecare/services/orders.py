@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from yanglao.core import permissions
+from yanglao.core import permissions, sanctions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import insert_row
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -104,6 +104,10 @@ def order_place(
         errors["slot_start"] = "预约时间已过，请选择以后的时间"
     elif slot_start > now + dt.timedelta(days=90):
         errors["slot_start"] = "只能预约 90 天以内的服务"
+    if voucher is not None:
+        barred = sanctions.barred("provider", provider.pk, sanctions.GOVERNMENT_ORDERS)
+        if barred:
+            errors["provider"] = f"{provider.name} {barred}"
     if rest_paid_by not in ("self", "family"):
         errors["rest_paid_by"] = "自付部分应由本人或家属支付"
     if errors:

@@ -1,11 +1,16 @@
 """Every write of supervision, split by concern: draws (双随机), complaints (投诉举报), inspections
-and rectification."""
+and rectification, prepaid-fee custody, grading and the yearly evaluation, credit and the lists."""
 
 from yanglao.supervision.services.complaints import (
     complaint_acknowledge,
     complaint_answer,
     complaint_phone,
     complaint_submit,
+)
+from yanglao.supervision.services.credit import (
+    credit_record,
+    list_end,
+    list_enter,
 )
 from yanglao.supervision.services.draws import (
     draw_commit,
@@ -15,6 +20,13 @@ from yanglao.supervision.services.draws import (
     plan_create,
     stratum_of,
 )
+from yanglao.supervision.services.grading import (
+    evaluation_run,
+    grading_apply,
+    grading_decide,
+    grading_score,
+    sheet_install,
+)
 from yanglao.supervision.services.inspections import (
     checklist_install,
     inspection_record,
@@ -23,8 +35,26 @@ from yanglao.supervision.services.inspections import (
     rectification_answer,
     rectification_verify,
 )
+from yanglao.supervision.services.prepaid import (
+    account_open,
+    account_unfreeze,
+    alert_close,
+    statement_upload,
+)
 
 __all__ = [
+    "credit_record",
+    "list_end",
+    "list_enter",
+    "evaluation_run",
+    "grading_apply",
+    "grading_decide",
+    "grading_score",
+    "sheet_install",
+    "account_open",
+    "account_unfreeze",
+    "alert_close",
+    "statement_upload",
     "checklist_install",
     "complaint_acknowledge",
     "complaint_answer",

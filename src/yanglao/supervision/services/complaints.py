@@ -142,6 +142,17 @@ def complaint_answer(*, by, complaint, answer: str, upheld: bool | None):
         by,
     )
     complaint.save()
+    if upheld and complaint.facility_id:
+        from yanglao.supervision.services.credit import credit_record
+
+        credit_record(
+            facility=complaint.facility,
+            kind="complaint_upheld",
+            day=timezone.localdate(),
+            text=f"投诉属实（{complaint.code}）",
+            source=f"complaint:{complaint.pk}",
+            by=by,
+        )
     audit(by=by, action="event", obj=complaint, summary=f"答复投诉 {complaint.code}")
     return complaint
 

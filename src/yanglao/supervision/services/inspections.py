@@ -132,6 +132,7 @@ def inspection_sign(*, by, inspection):
             by,
         )
         current.save()
+        _credit_of_findings(current, today, by)
         audit(by=by, action="event", obj=current, summary=f"签署检查记录 {current}")
     return current
 
@@ -186,3 +187,27 @@ def rectification_verify(*, by, rectification, accept: bool, note: str = ""):
         summary=f"{'核查通过' if accept else '退回'}整改 {rectification.item_code}",
     )
     return rectification
+
+
+def _credit_of_findings(inspection, day, by) -> None:
+    """A signed inspection's failed items go on the institution's credit record, by severity."""
+    from yanglao.supervision.credit import KINDS
+    from yanglao.supervision.services.credit import credit_record
+
+    failed = [
+        i["severity"]
+        for i in inspection.checklist.items
+        if inspection.answers[i["code"]]["result"] == "fail"
+    ]
+    for severity, kind in (("重大", "inspection_major"), ("一般", "inspection_minor")):
+        n = failed.count(severity)
+        if n:
+            credit_record(
+                facility=inspection.facility,
+                kind=kind,
+                points=KINDS[kind][1] * n,
+                day=day,
+                text=f"检查发现{severity}问题 {n} 项",
+                source=f"inspection:{inspection.pk}",
+                by=by,
+            )
