@@ -80,10 +80,12 @@ def build_oversight(*, today: dt.date, progress) -> None:
     from yanglao.supervision.grading import item_maxima
 
     clerk = User.objects.get(username="city")
+    # The demo facility account's own institution is left without an account and a grading, for
+    # a newcomer to register and upload a statement as the institution would.
     homes = list(
-        Facility.objects.filter(
-            type__in=INSTITUTION_TYPES, closed_on__isnull=True
-        ).order_by("pk")[:2]
+        Facility.objects.filter(type__in=INSTITUTION_TYPES, closed_on__isnull=True)
+        .exclude(staff__user__username="facility")
+        .order_by("pk")[:2]
     )
     if len(homes) < 2:
         return

@@ -1,6 +1,8 @@
-"""Issue 23, "Done when" (the draw), in Chromium: a clerk builds a plan, publishes the commitment,
-enters the meeting's random number and the draw appears; the public page shows it without logging
-in, and the verify command re-derives it from the downloaded record."""
+"""Issue 23, "Done when", in Chromium: a clerk builds a plan, publishes the commitment, enters the
+meeting's random number and the draw appears; the public page shows it without logging in, and the
+verify command re-derives it from the downloaded record; a team inspects on a phone and the
+institution answers the rectification; a custody statement with a late transfer raises an alert
+the bureau sees; a grading decided by the experts shows on the institution's page and in credit."""
 
 from __future__ import annotations
 
@@ -104,4 +106,62 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     director.get_by_role("button", name="提交整改情况").click()
     expect(director.locator(".messages")).to_contain_text("待民政部门核查")
     day_watch.check(director, "facility")
+
+    # 预收费: the bureau registers the institution's custody account; the institution uploads a
+    # statement in which Friday's cash reached custody the next Thursday
+    page.goto(f"{url}/supervision/prepaid/")
+    page.get_by_text("登记托管账户").click()
+    page.get_by_label("养老机构").select_option(label=own.name)
+    page.get_by_label("托管银行").fill("中国银行")
+    page.get_by_label("账号后四位").fill("5566")
+    page.get_by_label("开户日期").fill("2026-01-05")
+    page.get_by_label("风险准备金下限（元）").fill("10000")
+    page.get_by_label("床位费（元/月）").fill("1500")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记托管账户")
+    statement = tmp_path / "流水.csv"
+    statement.write_text(
+        "日期,类别,金额（元）,老人编号,收费项目,关联号\n"
+        "2026-11-02,收取,30000,,,开户\n"
+        "2026-11-06,账户外收取,2700,R3,餐费,T2\n"
+        "2026-11-12,转入托管账户,2700,R3,,T2\n",
+        encoding="utf-8",
+    )
+    director.goto(f"{url}/supervision/prepaid/")
+    director.get_by_role("link", name=own.name).click()
+    director.get_by_label(re.compile("托管银行流水")).set_input_files(statement)
+    director.get_by_role("button", name="上传并检查").click()
+    expect(director.locator(".messages")).to_contain_text("发现 1 项问题")
+    day_watch.check(director, "facility")
+    page.goto(f"{url}/supervision/prepaid/?frozen=1")
+    page.get_by_role("link", name=own.name).click()
+    expect(page.locator("main")).to_contain_text("未按时转入托管账户")
+    expect(page.locator("main")).to_contain_text("冻结支出")
+    day_watch.check(page, "city")
+
+    # 等级评定: the institution applies, the experts score on a tablet, the grade shows on the
+    # institution's page and in credit
+    director.goto(f"{url}/supervision/gradings/")
+    director.get_by_label("养老机构").select_option(label=own.name)
+    director.get_by_role("button", name="申请等级评定").click()
+    expect(director.locator(".messages")).to_contain_text("已申请等级评定")
+    grading_url = director.url
+    tablet = _log_in(
+        chromium, day_watch, url, "city", logins["city"], {"width": 800, "height": 1280}
+    )
+    tablet.goto(grading_url)
+    tablet.get_by_label("评定专家").fill("张专家、刘专家")
+    from yanglao.supervision.grading import SHEET, item_maxima
+
+    for code, most in item_maxima(SHEET).items():
+        tablet.locator(f"#s-{code}").fill(f"{most * 0.8:g}")
+    tablet.get_by_role("button", name="完成评定").click()
+    expect(tablet.locator(".messages")).to_contain_text("评定完成：四级（800 分）")
+    day_watch.check(tablet, "city")
+    tablet.goto(f"{url}/facilities/{own.pk}/")
+    expect(tablet.locator("#supervision")).to_contain_text("等级：四级")
+    tablet.locator("#supervision").get_by_role("link", name=re.compile("全部")).click()
+    expect(tablet.locator("main")).to_contain_text("等级评定：四级（800 分）")
+    expect(tablet.locator("main")).to_contain_text("托管账户流水：未按时转入托管账户")
+    day_watch.check(tablet, "city")
     day_watch.assert_clean()

@@ -49,7 +49,7 @@ def test_the_experts_score_and_the_grade_reaches_the_facility(home, users):
     grading.refresh_from_db()
     assert (grading.state, grading.level, grading.total) == ("decided", 4, 850.0)
     assert grading.valid_until == dt.date.today().replace(year=dt.date.today().year + 3)
-    assert "未达五级：总分 850 低于 900" == grading.reason
+    assert grading.reason == "未达五级：总分 850 低于 900"
     facility_page = bob.get(f"/facilities/{home.pk}/").content.decode()
     assert "等级：四级" in facility_page and "信用：A 守信（105 分）" in facility_page
     with pytest.raises(ValidationFailed, match="评定已完成"):
