@@ -88,7 +88,11 @@ def _edit_routes() -> list[str]:
                 yield from walk(
                     p, namespace + (f"{p.namespace}:" if p.namespace else "")
                 )
-            elif isinstance(p, URLPattern) and p.name and p.name.endswith("edit"):
+            elif (
+                isinstance(p, URLPattern)
+                and p.name
+                and (p.name == "edit" or p.name.endswith("_edit"))
+            ):
                 yield namespace + p.name
 
     return sorted(set(walk(get_resolver(), "")))
