@@ -495,7 +495,8 @@ def cmd_mqtt_bridge(opts) -> int:
 
 def cmd_alarm_clock(opts) -> int:
     """The alarm timers: escalate unacknowledged alarms, raise offline/no-activity alarms, and once
-    an hour delete readings past the retention period."""
+    an hour delete readings past the retention period; each minute also escalate home-care orders
+    left unaccepted and rectification orders past their deadline."""
     import signal
     import threading
 
@@ -504,6 +505,7 @@ def cmd_alarm_clock(opts) -> int:
 
     from yanglao.alarms import services
     from yanglao.homecare.services import escalate_unaccepted
+    from yanglao.supervision.services import escalate_overdue
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -517,6 +519,7 @@ def cmd_alarm_clock(opts) -> int:
             services.tick()
             if time.monotonic() >= next_escalation:
                 escalate_unaccepted()
+                escalate_overdue()
                 next_escalation = time.monotonic() + 60
             if time.monotonic() >= next_prune:
                 services.prune_readings()

@@ -134,4 +134,16 @@ def build_oversight(*, today: dt.date, progress) -> None:
     services.grading_decide(by=clerk, grading=graded)
     services.grading_apply(by=clerk, facility=homes[1])
     services.evaluation_run(by=clerk, facility=homes[0], year=today.year - 1)
-    progress("监管：托管账户 2 个（1 个预警冻结），等级评定 2 项，年度评价 1 项")
+    from yanglao.supervision.models import Rectification
+
+    order = Rectification.objects.order_by("pk").first()
+    if order is not None:
+        services.case_open(
+            by=clerk,
+            facility=order.facility,
+            source=f"rectification:{order.pk}",
+            summary=f"{order.item_text}：{order.finding}",
+        )
+    progress(
+        "监管：托管账户 2 个（1 个预警冻结），等级评定 2 项，年度评价 1 项，立案 1 件"
+    )

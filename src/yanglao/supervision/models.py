@@ -286,6 +286,7 @@ class Rectification(models.Model):
         related_name="+",
     )
     verify_note = models.CharField("核查意见", max_length=200, blank=True)
+    escalated_at = models.DateTimeField("逾期上报时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改单"
@@ -599,3 +600,52 @@ class ListEntry(models.Model):
     @property
     def subject(self):
         return self.facility or self.provider
+
+
+class Case(models.Model):
+    """立案: an administrative case the bureau opens on a serious finding (an inspection, an overdue
+    rectification, an upheld complaint), closed with its decision; a penalty goes on the credit
+    record."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "办理中"
+        CLOSED = "closed", "已结案"
+
+    class Decision(models.TextChoices):
+        PENALTY = "penalty", "行政处罚"
+        ORDER = "order", "责令改正"
+        NONE = "none", "不予处罚/撤销立案"
+
+    number = models.CharField("案件编号", max_length=30, unique=True)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="当事机构"
+    )
+    source = models.CharField("案件来源", max_length=40)  # e.g. rectification:12
+    summary = models.CharField("案由", max_length=300)
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.OPEN
+    )
+    opened_at = models.DateTimeField("立案时间", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(
+        "处理决定", max_length=10, choices=Decision.choices, blank=True
+    )
+    decision_text = models.CharField("决定内容", max_length=300, blank=True)
+    fine_fen = models.BigIntegerField("罚款（分）", default=0)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "立案"
+        ordering = ["state", "-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.facility}"

@@ -322,3 +322,20 @@ def lists_of(*, facility=None, provider=None):
     return ListEntry.objects.filter(facility=facility, provider=provider).order_by(
         "-started_on", "-id"
     )
+
+
+def cases(*, by, state: str = ""):
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Case
+
+    qs = Case.objects.filter(facility__in=facility_ids_in_scope(by)).select_related(
+        "facility"
+    )
+    return qs.filter(state=state) if state in Case.State.values else qs
+
+
+def case_get(*, by, pk: int):
+    found = cases(by=by).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.supervision.views import credit, prepaid
+from yanglao.supervision.views import cases, credit, prepaid
 from yanglao.supervision.views import draws as views
 
 app_name = "supervision"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
+    path("cases/", cases.cases, name="cases"),
+    path("cases/<int:pk>/", cases.case, name="case"),
     path("prepaid/", prepaid.accounts, name="prepaid_accounts"),
     path("prepaid/<int:pk>/", prepaid.account, name="prepaid_account"),
     path("gradings/", credit.gradings, name="gradings"),

@@ -55,14 +55,16 @@ def _check_page(page, label: str, took: float, watch: DayWatch) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_roles_day(live_server, chromium, day_watch):
+@pytest.mark.parametrize("half", [0, 1], ids=["first-half", "second-half"])
+def test_every_roles_day(live_server, chromium, day_watch, half):
+    """In two halves of the accounts, so that the suite's two workers share the walk."""
     logins = {
         a["username"]: a
         for a in build_demo_city(
             scale=0.003, today=dt.date.today(), progress=lambda m: None
         )
     }
-    for username, screen in ACCOUNTS:
+    for username, screen in ACCOUNTS[half::2]:
         account = logins[username]
         context = chromium.new_context(viewport=screen, locale="zh-CN")
         page = context.new_page()

@@ -1,6 +1,7 @@
 """Every write of supervision, split by concern: draws (双随机), complaints (投诉举报), inspections
 and rectification, prepaid-fee custody, grading and the yearly evaluation, credit and the lists."""
 
+from yanglao.supervision.services.cases import case_close, case_open, escalate_overdue
 from yanglao.supervision.services.complaints import (
     complaint_acknowledge,
     complaint_answer,
@@ -43,6 +44,9 @@ from yanglao.supervision.services.prepaid import (
 )
 
 __all__ = [
+    "case_close",
+    "case_open",
+    "escalate_overdue",
     "credit_record",
     "list_end",
     "list_enter",

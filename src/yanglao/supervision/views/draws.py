@@ -396,6 +396,21 @@ def rectification(request, pk: int):
         found = selectors.rectification_get(by=request.user, pk=pk)
     except NotInScope:
         raise Http404 from None
+    if request.method == "POST" and request.POST.get("action") == "case":
+        require(permissions.may_supervise(request.user))
+        try:
+            made = services.case_open(
+                by=request.user,
+                facility=found.facility,
+                source=f"rectification:{found.pk}",
+                summary=request.POST.get("summary", ""),
+            )
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+            return redirect("supervision:rectification", pk=pk)
+        messages.success(request, f"已立案 {made.number}。")
+        return redirect("supervision:case", pk=made.pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "answer":
