@@ -3,6 +3,7 @@ public random value is known. A drawn draw is never changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from django.db import transaction
@@ -50,10 +51,39 @@ def object_code(facility) -> str:
     return codes.object_code(facility.pk)
 
 
-def stratum_of(facility) -> str:
-    """性质 × 风险: 高风险 where the fire acceptance is missing or failed (the platform's own data)."""
-    risky = facility.fire_safety in (FireSafety.PENDING, FireSafety.FAILED)
+def stratum_of(facility, flagged: frozenset[int] = frozenset()) -> str:
+    """性质 × 风险 from the platform's own data: 高风险 where the fire acceptance is missing or
+    failed, or where supervision flagged the institution (risk_flagged)."""
+    risky = (
+        facility.fire_safety in (FireSafety.PENDING, FireSafety.FAILED)
+        or facility.pk in flagged
+    )
     return f"{facility.get_ownership_display()}·{'高风险' if risky else '一般'}"
+
+
+def risk_flagged(ids, on) -> frozenset[int]:
+    """Institutions supervision itself marks 高风险 for the next draw: an upheld complaint in the
+    last 12 months, a rectification order escalated as overdue and still open, or a place on the
+    black list."""
+    from yanglao.supervision.models import Complaint, ListEntry, Rectification
+
+    since = on - dt.timedelta(days=365)
+    flagged = set(
+        Complaint.objects.filter(
+            facility__in=ids, upheld=True, received_at__date__gt=since
+        ).values_list("facility_id", flat=True)
+    )
+    flagged |= set(
+        Rectification.objects.filter(facility__in=ids, escalated_at__isnull=False)
+        .exclude(state=Rectification.State.CLOSED)
+        .values_list("facility_id", flat=True)
+    )
+    flagged |= set(
+        ListEntry.objects.filter(
+            facility__in=ids, kind=ListEntry.Kind.BLACK, ended_on__isnull=True
+        ).values_list("facility_id", flat=True)
+    )
+    return frozenset(flagged)
 
 
 def frozen_input(plan: Plan, on) -> dict:
@@ -61,8 +91,12 @@ def frozen_input(plan: Plan, on) -> dict:
     stratum, the inspectors of the area (and above it) with their exclusions, the sample per
     stratum (the plan's share, rounded up), team size and cap."""
     facilities = list(institutions_open_in(plan.region.path, on))
+    flagged = risk_flagged([f.pk for f in facilities], on)
     objects = sorted(
-        ({"code": object_code(f), "stratum": stratum_of(f)} for f in facilities),
+        (
+            {"code": object_code(f), "stratum": stratum_of(f, flagged)}
+            for f in facilities
+        ),
         key=lambda o: o["code"],
     )
     code_of = {f.pk: object_code(f) for f in facilities}

@@ -207,3 +207,24 @@ def test_an_inspection_of_a_drawn_institution_is_started_by_its_code(area, users
     assert inspection.team == team["inspectors"]
     bad = bob.post("/supervision/inspections/", {"object": "YL９９"}, follow=True)
     assert "请选择管辖范围内的机构" in bad.content.decode()
+
+
+def test_an_upheld_complaint_puts_the_institution_in_the_high_risk_stratum(area, users):
+    """Complaints and overdue rectification feed the next draw (issue 23 §8): an institution
+    with accepted fire safety but an upheld complaint this year is drawn among 高风险."""
+    quiet = area["homes"][1]  # 公办, fire safety accepted: 公办·一般
+    complaint = services.complaint_submit(
+        channel="phone",
+        subject="institution",
+        region=None,
+        facility=quiet,
+        content="夜间无人值守，老人呼叫半小时无人应答。",
+        by=users["bob"],
+    )
+    services.complaint_answer(
+        by=users["bob"], complaint=complaint, answer="经查属实，已约谈", upheld=True
+    )
+    draw = services.draw_commit(by=users["bob"], plan=area["plan"])
+    stratum = {o["code"]: o["stratum"] for o in draw.input["objects"]}
+    assert stratum[services.object_code(quiet)] == "公办·高风险"
+    assert stratum[services.object_code(area["homes"][3])] == "公办·一般"
