@@ -23,6 +23,7 @@ from yanglao.facilities.models import (
     Bed,
     Facility,
     FacilityType,
+    FireSafety,
     Ownership,
     Staff,
     StaffRole,
@@ -284,6 +285,12 @@ MEASURES = (
         _occupied_public_beds,
     ),
     Measure("facilities.institutions", "养老机构数", "家", *_institutions(Q())),
+    Measure(
+        "facilities.institutions_fire_safe",
+        "完成消防验收或备案的养老机构数",
+        "家",
+        *_institutions(Q(fire_safety__in=(FireSafety.ACCEPTED, FireSafety.FILED))),
+    ),
     Measure(
         "facilities.institutions_with_medical",
         "与医疗机构签约或内设医疗机构的养老机构数",
