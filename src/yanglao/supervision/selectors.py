@@ -339,3 +339,38 @@ def case_get(*, by, pk: int):
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def public_grades():
+    """Valid grades, as the public reads them (institution names and levels only)."""
+    from yanglao.supervision.models import Grading
+
+    return (
+        Grading.objects.filter(
+            state=Grading.State.DECIDED,
+            level__gte=1,
+            valid_until__gte=timezone.localdate(),
+        )
+        .select_related("facility")
+        .order_by("-level", "facility__name")
+    )
+
+
+def public_inspections():
+    """Signed inspections with their failed items and rectification status (names only)."""
+    from django.db.models import Count, Q
+
+    from yanglao.supervision.models import Inspection, Rectification
+
+    return (
+        Inspection.objects.filter(state=Inspection.State.SIGNED)
+        .select_related("facility")
+        .annotate(
+            failed=Count("rectifications"),
+            closed=Count(
+                "rectifications",
+                filter=Q(rectifications__state=Rectification.State.CLOSED),
+            ),
+        )
+        .order_by("-signed_at", "-pk")
+    )

@@ -37,6 +37,7 @@ urlpatterns = [
 ]
 public = [
     path("draws/", views.public_draws, name="public_draws"),
+    path("results/", views.public_results, name="public_results"),
     path("draws/<int:pk>/", views.public_draw, name="public_draw"),
     path("draws/<int:pk>/record.json", views.public_record, name="public_record"),
     path("complaints/new/", views.public_complaint, name="complaint_new"),

@@ -114,3 +114,27 @@ def test_another_county_cannot_open_the_grading_or_the_credit_page(home, users):
         .status_code
         == 200
     )
+
+
+def test_the_public_reads_grades_results_and_lists_without_logging_in(home, users):
+    from django.test import Client
+
+    grading = services.grading_apply(by=users["bob"], facility=home)
+    services.grading_score(
+        by=users["bob"],
+        grading=grading,
+        scores={c: m * 0.95 for c, m in MAXIMA.items()},
+        experts="张",
+    )
+    services.grading_decide(by=users["bob"], grading=grading)
+    inspection = services.inspection_start(by=users["bob"], facility=home)
+    answers = {c: {"result": "pass"} for c, *_r in GB38600["items"]}
+    answers["6-6"] = {"result": "fail", "note": "走廊扶手松动"}
+    services.inspection_record(by=users["bob"], inspection=inspection, answers=answers)
+    services.inspection_sign(by=users["bob"], inspection=inspection)
+    page = Client().get("/public/results/").content.decode()
+    assert "昌南颐养中心：<strong>五级</strong>" in page
+    assert "已整改 0 / 1 项" in page
+    assert (
+        "走廊扶手松动" not in page
+    )  # findings stay with the bureau and the institution

@@ -136,6 +136,20 @@ def public_draws(request):
     return render(request, "supervision/public_draws.html", context)
 
 
+def public_results(request):
+    """一公开: inspection results and their rectification, valid grades, the red and black lists —
+    names and outcomes only, for anyone, without logging in."""
+    from yanglao.supervision.grading import LEVEL_NAMES
+
+    context = {
+        "page": page_of(selectors.public_inspections(), request.GET),
+        "grades": [(g, LEVEL_NAMES[g.level]) for g in selectors.public_grades()[:200]],
+        "red": [e for e in selectors.public_list_entries() if e.kind == "red"],
+        "black": [e for e in selectors.public_list_entries() if e.kind == "black"],
+    }
+    return render(request, "supervision/public_results.html", context)
+
+
 def public_draw(request, pk: int):
     try:
         found = selectors.published_draw(pk)
