@@ -68,6 +68,7 @@ class DemoCity(RegionsMixin, PeopleMixin, InstitutionsMixin, AssessmentsMixin):
             ("admin", "系统管理员", "admin", None),
             ("city", "市民政局 王科长", "civil_affairs", region(code="360200")),
             ("county", "浮梁县民政局 李股长", "civil_affairs", region(code="360222")),
+            ("inspector", "市民政局 赵检查员", "civil_affairs", region(code="360200")),
             ("street", f"{street.name} 张干事", "street", street),
             ("community", f"{community.name} 刘社工", "community", community),
             (

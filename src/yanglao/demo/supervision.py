@@ -65,11 +65,16 @@ def _inspect_first(clerk, drawn) -> None:
         return
     code = drawn.result["teams"][0]["object"]
     facility = Facility.objects.get(pk=facility_pk_of(code))
+    # The drawn team's two inspectors sign with their own accounts (王科长 and 赵检查员).
+    first, second = drawn.result["teams"][0]["inspectors"][:2]
+    partner = User.objects.get(username="inspector")
+    Inspector.objects.filter(code=first).update(user=clerk)
+    Inspector.objects.filter(code=second).update(user=partner)
     inspection = services.inspection_start(by=clerk, facility=facility, draw=drawn)
     answers = {c: {"result": "pass"} for c, *_rest in GB38600["items"]}
     answers["7-2"] = {"result": "fail", "note": "本年度未组织消防疏散演练，无演练记录"}
     services.inspection_record(by=clerk, inspection=inspection, answers=answers)
-    services.inspection_sign(by=clerk, inspection=inspection)
+    services.inspection_sign(by=clerk, inspection=inspection, cosigner=partner)
 
 
 def build_oversight(*, today: dt.date, progress) -> None:

@@ -27,6 +27,15 @@ class Inspector(models.Model):
         Facility, blank=True, related_name="+", verbose_name="申报回避的机构"
     )
     active = models.BooleanField("在库", default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="平台账号",
+        help_text="有账号的检查人员在检查记录上用本人账号签字",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "检查人员"
@@ -243,6 +252,34 @@ class Inspection(models.Model):
         blank=True,
         related_name="+",
     )
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="第二检查人",
+    )
+    checkin_at = models.DateTimeField("到场签到时间", null=True, blank=True)
+    checkin_lat = models.FloatField("签到纬度", null=True, blank=True)
+    checkin_lng = models.FloatField("签到经度", null=True, blank=True)
+    checkin_accuracy_m = models.PositiveIntegerField(
+        "定位精度（米）", null=True, blank=True
+    )
+    checkin_distance_m = models.PositiveIntegerField(
+        "距机构（米）", null=True, blank=True
+    )
+    checkin_note = models.CharField("签到说明", max_length=200, blank=True)
+    acknowledged_at = models.DateTimeField("机构确认时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="机构确认人",
+    )
+    institution_note = models.CharField("机构意见", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "检查记录"

@@ -11,6 +11,11 @@ urlpatterns = [
     path("draws/<int:pk>/run/", views.run, name="run"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path(
+        "inspections/<int:pk>/answers/",
+        views.inspection_answers,
+        name="inspection_answers",
+    ),
     path("rectifications/", views.rectifications, name="rectifications"),
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("complaints/", views.complaints, name="complaints"),

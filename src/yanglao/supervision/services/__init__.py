@@ -30,6 +30,8 @@ from yanglao.supervision.services.grading import (
 )
 from yanglao.supervision.services.inspections import (
     checklist_install,
+    inspection_acknowledge,
+    inspection_checkin,
     inspection_record,
     inspection_sign,
     inspection_start,
@@ -67,6 +69,8 @@ __all__ = [
     "draw_commit",
     "draw_run",
     "frozen_input",
+    "inspection_acknowledge",
+    "inspection_checkin",
     "inspection_record",
     "inspection_sign",
     "inspection_start",

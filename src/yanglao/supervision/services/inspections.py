@@ -89,9 +89,10 @@ def inspection_record(*, by, inspection, answers: dict[str, dict]):
     return current
 
 
-def inspection_sign(*, by, inspection):
-    """Sign the inspection: every item answered; each 不符合 becomes a rectification order with a
-    deadline by severity (重大 7 days, 一般 30)."""
+def inspection_sign(*, by, inspection, cosigner):
+    """Both inspectors sign (the second on the same phone with their own password, checked by the
+    caller): every item answered; each 不符合 becomes a rectification order with a deadline by
+    severity (重大 7 days, 一般 30)."""
     import datetime as dt
 
     from yanglao.supervision.checklists import SEVERITY_DAYS
@@ -102,6 +103,7 @@ def inspection_sign(*, by, inspection):
         current = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if current.state == Inspection.State.SIGNED:
             raise ValidationFailed({"__all__": "检查记录已签署"})
+        _ensure_two_inspectors(current, by, cosigner)
         missing = [
             i["code"]
             for i in current.checklist.items
@@ -131,6 +133,7 @@ def inspection_sign(*, by, inspection):
             timezone.now(),
             by,
         )
+        current.cosigned_by = cosigner
         current.save()
         _credit_of_findings(current, today, by)
         audit(by=by, action="event", obj=current, summary=f"签署检查记录 {current}")
@@ -211,3 +214,102 @@ def _credit_of_findings(inspection, day, by) -> None:
                 source=f"inspection:{inspection.pk}",
                 by=by,
             )
+
+
+def _ensure_two_inspectors(inspection, by, cosigner) -> None:
+    """Two different inspectors of the bureau, each in the institution's area; where the team
+    was drawn and its inspectors have platform accounts, both must be of the team."""
+    from yanglao.supervision.models import Inspector
+
+    if cosigner is None or cosigner.pk == by.pk:
+        raise ValidationFailed(
+            {"cosigner": "须由两名检查人员共同签字（第二人用本人账号确认）"}
+        )
+    if not permissions.may_supervise(cosigner) or not region_path_allowed(
+        cosigner, inspection.facility.region.path
+    ):
+        raise ValidationFailed({"cosigner": "第二检查人不是本辖区民政执法检查人员"})
+    linked = set(
+        Inspector.objects.filter(
+            code__in=inspection.team, user__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+    if linked and not {by.pk, cosigner.pk} <= linked:
+        raise ValidationFailed({"cosigner": "签字人须是本次抽取的检查组成员"})
+
+
+# A check-in farther than this from the institution is recorded with a warning, not refused
+# (a phone indoors may be placed hundreds of metres off).
+CHECKIN_WARN_M = 500
+
+
+def inspection_checkin(
+    *,
+    by,
+    inspection,
+    lat: float | None,
+    lng: float | None,
+    accuracy_m: float | None,
+    note: str = "",
+):
+    """到场签到: where the team opened the inspection, and how far that is from the institution.
+    Without a position (refused by the phone, or none indoors) a reason is required."""
+    from yanglao.core.geo import distance_m
+    from yanglao.supervision.models import Inspection
+
+    _ensure_supervisor(by)
+    if not region_path_allowed(by, inspection.facility.region.path):
+        raise NotInScope(inspection.pk)
+    if lat is None or lng is None:
+        if len((note or "").strip()) < 4:
+            raise ValidationFailed(
+                {"note": "未取得定位，请写明原因（如室内无信号、拒绝定位授权）"}
+            )
+    elif not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationFailed({"lat": "定位坐标无效"})
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if current.state == Inspection.State.SIGNED:
+            raise ValidationFailed({"__all__": "检查记录已签署，不能修改"})
+        if current.checkin_at is not None:
+            raise ValidationFailed({"__all__": "已签到"})
+        facility = current.facility
+        current.checkin_at = timezone.now()
+        current.checkin_lat, current.checkin_lng = lat, lng
+        current.checkin_accuracy_m = (
+            round(accuracy_m) if accuracy_m is not None else None
+        )
+        current.checkin_distance_m = (
+            round(distance_m((lat, lng), (facility.lat, facility.lng)))
+            if lat is not None and facility.lat is not None and facility.lng is not None
+            else None
+        )
+        current.checkin_note = (note or "").strip()[:200]
+        current.save()
+        audit(by=by, action="event", obj=current, summary="到场签到")
+    return current
+
+
+def inspection_acknowledge(*, by, inspection, note: str = ""):
+    """The institution's 机构管理员 confirms it has read the signed record (and may state its
+    view); the record itself does not change."""
+    from yanglao.facilities.selectors import facility_ids_in_scope
+    from yanglao.supervision.models import Inspection
+
+    if not permissions.may_answer_rectification(by):
+        raise ValidationFailed({"__all__": "检查结果由被检查机构确认"})
+    if not facility_ids_in_scope(by).filter(pk=inspection.facility_id).exists():
+        raise NotInScope(inspection.pk)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if current.state != Inspection.State.SIGNED:
+            raise ValidationFailed({"__all__": "检查记录尚未签署"})
+        if current.acknowledged_at is not None:
+            raise ValidationFailed({"__all__": "已确认"})
+        current.acknowledged_at, current.acknowledged_by = timezone.now(), by
+        current.institution_note = (note or "").strip()[:300]
+        current.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "institution_note"]
+        )
+        audit(by=by, action="event", obj=current, summary="机构确认检查结果")
+    return current

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from yanglao.conftest import client_for, make_user
+from yanglao.conftest import PASSWORD, client_for, make_user
 from yanglao.core.errors import ValidationFailed
 from yanglao.facilities.models import Facility, Staff
 from yanglao.supervision import services
@@ -33,6 +33,7 @@ def test_the_checklist_is_worked_through_and_signed_into_rectification(home, use
     form = {f"r-{c}": "pass" for c in CODES}
     form["r-6-6"], form["r-4-4"] = "fail", "fail"  # 防跌倒 (重大), 巡查交接班 (一般)
     form["n-4-4"] = "交接班记录缺11月"
+    form.update(cosigner_username="alice", cosigner_password=PASSWORD)
     page = bob.post(
         f"/supervision/inspections/{inspection.pk}/", {**form, "action": "sign"}
     ).content.decode()
@@ -59,7 +60,9 @@ def test_signing_needs_every_item(home, users):
         by=users["bob"], inspection=inspection, answers={"4-1": {"result": "pass"}}
     )
     with pytest.raises(ValidationFailed, match="还有 20 项未检查"):
-        services.inspection_sign(by=users["bob"], inspection=inspection)
+        services.inspection_sign(
+            by=users["bob"], inspection=inspection, cosigner=users["alice"]
+        )
 
 
 def test_the_institution_answers_and_the_bureau_closes_only_with_evidence(
@@ -69,7 +72,9 @@ def test_the_institution_answers_and_the_bureau_closes_only_with_evidence(
     answers = {c: {"result": "pass"} for c in CODES}
     answers["7-2"] = {"result": "fail", "note": "今年未组织消防演练"}
     services.inspection_record(by=users["bob"], inspection=inspection, answers=answers)
-    services.inspection_sign(by=users["bob"], inspection=inspection)
+    services.inspection_sign(
+        by=users["bob"], inspection=inspection, cosigner=users["alice"]
+    )
     order = inspection.rectifications.get()
     with pytest.raises(ValidationFailed, match="尚未提交整改佐证"):
         services.rectification_verify(by=users["bob"], rectification=order, accept=True)

@@ -85,14 +85,42 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     inspection = services.inspection_start(
         by=User.objects.get(username="city"), facility=own
     )
-    phone = _log_in(chromium, day_watch, url, "city", logins["city"], phone_screen)
+    context = chromium.new_context(
+        viewport=phone_screen,
+        locale="zh-CN",
+        geolocation={"latitude": own.lat or 29.29, "longitude": own.lng or 117.2},
+        permissions=["geolocation"],
+    )
+    phone = day_watch.follow(context.new_page(), "city")
+    phone.goto(f"{url}/login/")
+    phone.get_by_label("用户名").fill("city")
+    phone.get_by_label("密码").fill(logins["city"])
+    phone.get_by_role("button", name="登录").click()
     phone.goto(f"{url}/supervision/inspections/{inspection.pk}/")
-    for code, *_rest in GB38600["items"]:
+    expect(phone.locator("#checkin-state")).to_contain_text("已取得定位")
+    phone.get_by_role("button", name="到场签到").click()
+    expect(phone.locator(".messages")).to_contain_text("已到场签到")
+    items = [code for code, *_rest in GB38600["items"]]
+    # the basement has no signal: the first part is answered offline and kept on the phone
+    context.set_offline(True)
+    for code in items[:8]:
+        group = phone.locator("fieldset", has_text=code + " ").first
+        group.get_by_label("符合", exact=True).check()
+    expect(phone.locator("#save-state")).to_contain_text("离线")
+    context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator("#save-state")).to_contain_text("已保存")
+    inspection.refresh_from_db()
+    assert len(inspection.answers) == 8
+    for code in items[8:]:
         group = phone.locator("fieldset", has_text=code + " ").first
         group.get_by_label("不符合" if code == "6-6" else "符合", exact=True).check()
     phone.locator("input[name='n-6-6']").fill("二楼走廊扶手松动")
+    phone.get_by_label("第二检查人账号").fill("inspector")
+    phone.get_by_label("第二检查人密码").fill(logins["inspector"])
     phone.get_by_role("button", name="全部检查完毕，签署").click()
     expect(phone.locator(".messages")).to_contain_text("不符合项已生成整改单")
+    expect(phone.locator("main")).to_contain_text("赵检查员 签署")
     day_watch.check(phone, "city")
 
     director = _log_in(chromium, day_watch, url, "facility", logins["facility"], desk)
@@ -105,6 +133,11 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     )
     director.get_by_role("button", name="提交整改情况").click()
     expect(director.locator(".messages")).to_contain_text("待民政部门核查")
+    day_watch.check(director, "facility")
+    director.goto(f"{url}/supervision/inspections/{inspection.pk}/")
+    director.get_by_label("机构意见（可空）").fill("已按要求整改")
+    director.get_by_role("button", name="确认检查结果").click()
+    expect(director.locator("main")).to_contain_text("机构已于")
     day_watch.check(director, "facility")
 
     # 预收费: the bureau registers the institution's custody account; the institution uploads a

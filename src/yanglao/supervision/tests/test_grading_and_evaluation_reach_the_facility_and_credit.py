@@ -74,7 +74,9 @@ def test_the_yearly_evaluation_counts_inspections_and_complaints(home, users):
     answers = {c: {"result": "pass"} for c, *_r in GB38600["items"]}
     answers["6-6"] = {"result": "fail", "note": "走廊扶手松动"}
     services.inspection_record(by=users["bob"], inspection=inspection, answers=answers)
-    services.inspection_sign(by=users["bob"], inspection=inspection)
+    services.inspection_sign(
+        by=users["bob"], inspection=inspection, cosigner=users["alice"]
+    )
     complaint = services.complaint_submit(
         channel="phone",
         subject="institution",
@@ -131,7 +133,9 @@ def test_the_public_reads_grades_results_and_lists_without_logging_in(home, user
     answers = {c: {"result": "pass"} for c, *_r in GB38600["items"]}
     answers["6-6"] = {"result": "fail", "note": "走廊扶手松动"}
     services.inspection_record(by=users["bob"], inspection=inspection, answers=answers)
-    services.inspection_sign(by=users["bob"], inspection=inspection)
+    services.inspection_sign(
+        by=users["bob"], inspection=inspection, cosigner=users["alice"]
+    )
     page = Client().get("/public/results/").content.decode()
     assert "昌南颐养中心：<strong>五级</strong>" in page
     assert "已整改 0 / 1 项" in page

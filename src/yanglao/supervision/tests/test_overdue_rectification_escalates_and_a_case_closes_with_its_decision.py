@@ -28,7 +28,9 @@ def order(regions, users):
     answers = {c: {"result": "pass"} for c, *_r in GB38600["items"]}
     answers["4-1"] = {"result": "fail", "note": "无消防验收材料"}
     services.inspection_record(by=users["bob"], inspection=inspection, answers=answers)
-    services.inspection_sign(by=users["bob"], inspection=inspection)
+    services.inspection_sign(
+        by=users["bob"], inspection=inspection, cosigner=users["alice"]
+    )
     return inspection.rectifications.get()
 
 

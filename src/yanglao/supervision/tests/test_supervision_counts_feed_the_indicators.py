@@ -15,13 +15,13 @@ from yanglao.supervision.grading import SHEET, item_maxima
 pytestmark = pytest.mark.django_db
 
 
-def _inspect(by, home, failing: str = ""):
+def _inspect(by, cosigner, home, failing: str = ""):
     inspection = services.inspection_start(by=by, facility=home)
     answers = {c: {"result": "pass"} for c, *_r in GB38600["items"]}
     if failing:
         answers[failing] = {"result": "fail", "note": "现场发现问题"}
     services.inspection_record(by=by, inspection=inspection, answers=answers)
-    return services.inspection_sign(by=by, inspection=inspection)
+    return services.inspection_sign(by=by, inspection=inspection, cosigner=cosigner)
 
 
 def test_inspected_graded_and_rectified_institutions_are_counted(regions, users):
@@ -32,8 +32,8 @@ def test_inspected_graded_and_rectified_institutions_are_counted(regions, users)
         )
         for i in range(3)
     ]
-    _inspect(bob, homes[0])
-    _inspect(bob, homes[1], failing="6-6")  # 防跌倒, 重大
+    _inspect(bob, users["alice"], homes[0])
+    _inspect(bob, users["alice"], homes[1], failing="6-6")  # 防跌倒, 重大
     grading = services.grading_apply(by=bob, facility=homes[2])
     services.grading_score(
         by=bob,

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -343,6 +343,30 @@ def inspection(request, pk: int):
     except NotInScope:
         raise Http404 from None
     errors: dict[str, str] = {}
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ("checkin", "acknowledge"):
+        try:
+            if action == "checkin":
+                services.inspection_checkin(
+                    by=request.user,
+                    inspection=found,
+                    lat=_number(request.POST.get("lat")),
+                    lng=_number(request.POST.get("lng")),
+                    accuracy_m=_number(request.POST.get("accuracy")),
+                    note=request.POST.get("checkin_note", ""),
+                )
+                messages.success(request, "已到场签到。")
+            else:
+                services.inspection_acknowledge(
+                    by=request.user,
+                    inspection=found,
+                    note=request.POST.get("institution_note", ""),
+                )
+                messages.success(request, "已确认检查结果。")
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+        return redirect("supervision:inspection", pk=pk)
     if request.method == "POST":
         require(permissions.may_supervise(request.user))
         answers = {
@@ -357,8 +381,12 @@ def inspection(request, pk: int):
             found = services.inspection_record(
                 by=request.user, inspection=found, answers=answers
             )
-            if request.POST.get("action") == "sign":
-                found = services.inspection_sign(by=request.user, inspection=found)
+            if action == "sign":
+                found = services.inspection_sign(
+                    by=request.user,
+                    inspection=found,
+                    cosigner=_second_inspector(request),
+                )
                 messages.success(request, "检查记录已签署，不符合项已生成整改单。")
             else:
                 messages.success(request, f"已保存 {len(found.answers)} 项。")
@@ -366,7 +394,7 @@ def inspection(request, pk: int):
         except ValidationFailed as exc:
             errors = exc.errors
             for code, reason in errors.items():
-                if code == "__all__":
+                if code in ("__all__", "cosigner"):
                     messages.error(request, reason)
     items = []
     for item in found.checklist.items:
@@ -380,8 +408,60 @@ def inspection(request, pk: int):
         "rectifications": found.rectifications.all(),
         "editable": found.state == "in_progress"
         and permissions.may_supervise(request.user),
+        "may_acknowledge": permissions.may_answer_rectification(request.user)
+        and found.acknowledged_at is None,
     }
     return render(request, "supervision/inspection.html", context)
+
+
+def _number(raw) -> float | None:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _second_inspector(request):
+    """The second inspector confirms on the same phone with their own account and password."""
+    from django.contrib.auth import authenticate
+
+    username = (request.POST.get("cosigner_username") or "").strip()
+    password = request.POST.get("cosigner_password") or ""
+    if not username or not password:
+        raise ValidationFailed(
+            {"cosigner": "请第二名检查人员输入本人账号和密码确认签字"}
+        )
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ValidationFailed({"cosigner": "第二检查人的账号或密码不正确"})
+    return user
+
+
+@login_required
+@require_POST
+def inspection_answers(request, pk: int):
+    """Item results sent from the phone one change at a time (inspection.js), also after a spell
+    offline; 200 with the count answered, 422 with the reasons (nothing saved)."""
+    require(permissions.may_supervise(request.user))
+    try:
+        found = selectors.inspection_get(by=request.user, pk=pk)
+        body = json.loads(request.body or b"{}")
+        answers = body.get("answers")
+        if not isinstance(answers, dict) or not all(
+            isinstance(v, dict) for v in answers.values()
+        ):
+            raise ValidationFailed({"answers": "格式不正确"})
+        found = services.inspection_record(
+            by=request.user, inspection=found, answers=answers
+        )
+    except NotInScope:
+        raise Http404 from None
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"errors": {"answers": "不是有效的 JSON"}}, status=422)
+    except ValidationFailed as exc:
+        return JsonResponse({"errors": exc.errors}, status=422)
+    return JsonResponse({"answered": len(found.answers)})
 
 
 @login_required
