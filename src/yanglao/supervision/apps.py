@@ -7,7 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "综合监管"
 
     def ready(self) -> None:
-        from yanglao.core import sanctions
+        from yanglao.core import complaints, sanctions
         from yanglao.facilities.sections import register_facility_section
         from yanglao.supervision.profile import facility_section
         from yanglao.supervision.services.credit import black_listed
@@ -16,3 +16,7 @@ class SupervisionConfig(AppConfig):
         register_facility_section(10, facility_section)
         # 联合惩戒: a black-listed provider takes no new government-purchased orders.
         sanctions.register(black_listed)
+        # Home-care complaints join the one complaint list (投诉举报).
+        from yanglao.supervision.services.complaints import complaint_from_order
+
+        complaints.register(complaint_from_order)

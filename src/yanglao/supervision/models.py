@@ -138,6 +138,7 @@ class Complaint(models.Model):
     class Channel(models.TextChoices):
         PUBLIC_FORM = "public_form", "网上投诉"
         PHONE = "phone", "电话受理"
+        ORDER = "order", "居家服务评价"
 
     class State(models.TextChoices):
         RECEIVED = "received", "待受理"
@@ -155,6 +156,15 @@ class Complaint(models.Model):
         related_name="+",
         verbose_name="被投诉机构",
     )
+    provider = models.ForeignKey(
+        "facilities.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被投诉服务商",
+    )
+    source = models.CharField("来源", max_length=40, blank=True)  # e.g. order:12
     subject_name = models.CharField("被投诉对象", max_length=100)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="+", verbose_name="责任地区"
@@ -686,3 +696,62 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.facility}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 应急预案与演练
+
+
+class EmergencyKind(models.TextChoices):
+    NATURAL = "natural", "自然灾害"
+    ACCIDENT = "accident", "事故灾难"
+    HEALTH = "health", "公共卫生事件"
+    SECURITY = "security", "社会安全事件"
+
+
+class EmergencyPlan(models.Model):
+    """An institution's emergency plan for one kind of event (突发事件应对法's four kinds)."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    kind = models.CharField("事件类型", max_length=10, choices=EmergencyKind.choices)
+    title = models.CharField("预案名称", max_length=100)
+    approved_on = models.DateField("印发日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "应急预案"
+        ordering = ["facility", "kind", "-approved_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Drill(models.Model):
+    """应急演练: when, of which plan, who took part, and what was found."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+    )
+    kind = models.CharField("事件类型", max_length=10, choices=EmergencyKind.choices)
+    held_on = models.DateField("演练日期")
+    staff = models.PositiveIntegerField("参加员工（人）")
+    residents = models.PositiveIntegerField("参加老人（人）", default=0)
+    findings = models.CharField("发现的问题与改进", max_length=300, blank=True)
+    supplies_ok = models.BooleanField("应急物资检查齐全", default=True)
+    supplies_note = models.CharField("物资缺项", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "应急演练"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.held_on} {self.get_kind_display()}演练"

@@ -374,3 +374,45 @@ def public_inspections():
         )
         .order_by("-signed_at", "-pk")
     )
+
+
+def emergency_overview(*, by, q: str = "", lack: str = ""):
+    """Institutions of the area with how many of the four kinds of event have a plan, and their
+    last drill; `lack`: "plan" (a kind without a plan) or "drill" (no drill this year)."""
+    from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from yanglao.supervision.models import Drill, EmergencyPlan
+
+    kinds = (
+        EmergencyPlan.objects.filter(facility=OuterRef("pk"))
+        .values("facility")
+        .annotate(n=Count("kind", distinct=True))
+        .values("n")
+    )
+    last = (
+        Drill.objects.filter(facility=OuterRef("pk"))
+        .values("facility")
+        .annotate(d=Max("held_on"))
+        .values("d")
+    )
+    qs = institutions_in_scope(by=by, q=q).annotate(
+        plan_kinds=Coalesce(Subquery(kinds, output_field=IntegerField()), Value(0)),
+        last_drill=Subquery(last),
+    )
+    if lack == "plan":
+        qs = qs.filter(plan_kinds__lt=4)
+    elif lack == "drill":
+        year_start = timezone.localdate().replace(month=1, day=1)
+        qs = qs.exclude(last_drill__gte=year_start)
+    return qs
+
+
+def emergency_of(facility):
+    """One institution's plans and drills (the institution is in the reader's scope)."""
+    from yanglao.supervision.models import Drill, EmergencyPlan
+
+    return (
+        list(EmergencyPlan.objects.filter(facility=facility)),
+        list(Drill.objects.filter(facility=facility)[:50]),
+    )

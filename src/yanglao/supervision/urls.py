@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.supervision.views import cases, credit, prepaid
+from yanglao.supervision.views import cases, credit, emergency, prepaid
 from yanglao.supervision.views import draws as views
 
 app_name = "supervision"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("cases/", cases.cases, name="cases"),
     path("cases/<int:pk>/", cases.case, name="case"),
+    path("emergency/", emergency.overview, name="emergency"),
+    path("emergency/<int:pk>/", emergency.facility, name="emergency_facility"),
     path("prepaid/", prepaid.accounts, name="prepaid_accounts"),
     path("prepaid/<int:pk>/", prepaid.account, name="prepaid_account"),
     path("gradings/", credit.gradings, name="gradings"),

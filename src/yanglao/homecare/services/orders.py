@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from yanglao.core import permissions, sanctions
+from yanglao.core import complaints, permissions, sanctions
 from yanglao.core.audit import audit
 from yanglao.core.bulk import insert_row
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -573,8 +573,18 @@ def complaint_file(*, by, order: Order, text: str) -> Concern:
         raise NotInScope(order.pk)
     if not text.strip():
         _refuse("text", "请填写投诉内容")
-    concern = _concern(by, order, Concern.Kind.COMPLAINT, text.strip())
-    audit(by=by, action="create", obj=concern, summary=f"投诉工单 {order.pk}")
+    with transaction.atomic():
+        concern = _concern(by, order, Concern.Kind.COMPLAINT, text.strip())
+        audit(by=by, action="create", obj=concern, summary=f"投诉工单 {order.pk}")
+        # ... and into the bureau's one complaint list (投诉举报), about the provider
+        complaints.forward(
+            provider_id=order.provider_id,
+            subject_name=order.provider.name,
+            region=order.region,
+            content=f"工单 {order.pk}（{order.item.name}）：{text.strip()}",
+            source=f"order:{order.pk}",
+            by=by,
+        )
     return concern
 
 

@@ -21,6 +21,7 @@ from yanglao.supervision.services.draws import (
     plan_create,
     stratum_of,
 )
+from yanglao.supervision.services.emergency import drill_record, plan_record
 from yanglao.supervision.services.grading import (
     evaluation_run,
     grading_apply,
@@ -46,6 +47,8 @@ from yanglao.supervision.services.prepaid import (
 )
 
 __all__ = [
+    "drill_record",
+    "plan_record",
     "case_close",
     "case_open",
     "escalate_overdue",

@@ -142,11 +142,12 @@ def complaint_answer(*, by, complaint, answer: str, upheld: bool | None):
         by,
     )
     complaint.save()
-    if upheld and complaint.facility_id:
+    if upheld and (complaint.facility_id or complaint.provider_id):
         from yanglao.supervision.services.credit import credit_record
 
         credit_record(
             facility=complaint.facility,
+            provider=complaint.provider,
             kind="complaint_upheld",
             day=timezone.localdate(),
             text=f"投诉属实（{complaint.code}）",
@@ -180,3 +181,36 @@ def _ensure_handler(by, complaint) -> None:
         raise ValidationFailed({"__all__": "您的角色不能办理投诉"})
     if not region_path_allowed(by, complaint.region.path):
         raise NotInScope(complaint.pk)
+
+
+def complaint_from_order(
+    *, provider_id: int, subject_name: str, region, content: str, source: str, by
+):
+    """core.complaints sink: a family's complaint about a home-care order joins the list, about
+    its provider, routed to the street of the order's community, with the usual deadlines."""
+    import datetime as dt
+    import secrets
+
+    from yanglao.supervision.models import Complaint
+
+    now = timezone.now()
+    made = Complaint.objects.create(
+        code="".join(secrets.choice(CODE_LETTERS) for _ in range(10)),
+        channel=Complaint.Channel.ORDER,
+        subject=Complaint.Subject.PROVIDER,
+        provider_id=provider_id,
+        source=source[:40],
+        subject_name=subject_name[:100],
+        region=_responsible_region(region),
+        content=content,
+        received_at=now,
+        acknowledge_by=now + dt.timedelta(days=ACKNOWLEDGE_DAYS),
+        answer_by=now + dt.timedelta(days=ANSWER_DAYS),
+    )
+    audit(
+        by=by,
+        action="create",
+        obj=made,
+        summary=f"居家服务投诉转入投诉举报 {made.code}（{source}）",
+    )
+    return made
