@@ -196,5 +196,38 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
     tablet.locator("#supervision").get_by_role("link", name=re.compile("全部")).click()
     expect(tablet.locator("main")).to_contain_text("等级评定：四级（800 分）")
     expect(tablet.locator("main")).to_contain_text("托管账户流水：未按时转入托管账户")
+    tablet.get_by_label("评价年度").fill(str(dt.date.today().year))
+    tablet.get_by_role("button", name="进行年度服务质量评价").click()
+    expect(tablet.locator(".messages")).to_contain_text("年度评价")
+    expect(tablet.locator("main")).to_contain_text("检查符合率：")
+    tablet.goto(f"{url}/facilities/{own.pk}/")
+    expect(tablet.locator("#supervision")).to_contain_text(
+        f"{dt.date.today().year} 年度评价"
+    )
     day_watch.check(tablet, "city")
+
+    # 投诉举报: a daughter complains on her phone without logging in; the institution's street
+    # sees it with its deadlines
+    public.goto(f"{url}/public/complaints/new/")
+    public.get_by_label("投诉对象类别").select_option(label="养老机构")
+    public.get_by_label("被投诉的养老机构（如是）").select_option(label=own.name)
+    public.get_by_label("投诉内容").fill(
+        "探望时发现母亲的床单多日未换，护理员说人手不够，希望督促整改。"
+    )
+    public.get_by_role("button", name="提交投诉").click()
+    expect(public.locator("main")).to_contain_text("您的查询码")
+    code = public.locator(".big-number").inner_text()
+    from yanglao.conftest import PASSWORD, make_user
+    from yanglao.supervision.models import Complaint
+
+    routed = Complaint.objects.get(code=code).region
+    assert routed.level == 4 and own.region.path.startswith(routed.path)
+    expect(public.locator("main")).to_contain_text(f"由{routed.name}办理")
+    day_watch.check(public, "public")
+    make_user("street2", "street", routed)  # the clerk of that street
+    street = _log_in(chromium, day_watch, url, "street2", PASSWORD, desk)
+    street.goto(f"{url}/supervision/complaints/")
+    street.get_by_role("link", name=re.compile(code)).click()
+    expect(street.locator("main")).to_contain_text("受理期限")
+    day_watch.check(street, "street2")
     day_watch.assert_clean()
