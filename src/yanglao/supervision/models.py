@@ -755,3 +755,24 @@ class Drill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.held_on} {self.get_kind_display()}演练"
+
+
+class InspectionPhoto(models.Model):
+    """Evidence photo of one checklist item, taken on site before the record is signed."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="photos"
+    )
+    item_code = models.CharField("检查项", max_length=10)
+    photo = models.FileField("照片", upload_to="inspections/%Y/%m/")
+    taken_at = models.DateTimeField("拍摄上传时间", default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查取证照片"
+        ordering = ["item_code", "taken_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} {self.item_code}"

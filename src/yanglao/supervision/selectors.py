@@ -416,3 +416,15 @@ def emergency_of(facility):
         list(EmergencyPlan.objects.filter(facility=facility)),
         list(Drill.objects.filter(facility=facility)[:50]),
     )
+
+
+def inspection_photo_get(*, by, pk: int):
+    """An evidence photo of an inspection the reader may open (else NotInScope)."""
+    from yanglao.supervision.models import InspectionPhoto
+
+    found = InspectionPhoto.objects.filter(
+        pk=pk, inspection__in=inspections(by=by).values("pk")
+    ).first()
+    if found is None:
+        raise NotInScope(pk)
+    return found

@@ -12,6 +12,11 @@ urlpatterns = [
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
     path(
+        "inspections/photos/<int:pk>/",
+        views.inspection_photo,
+        name="inspection_photo",
+    ),
+    path(
         "inspections/<int:pk>/answers/",
         views.inspection_answers,
         name="inspection_answers",

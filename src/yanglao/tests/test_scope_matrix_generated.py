@@ -581,6 +581,8 @@ NO_DEMO_OBJECT = {
     "homecare:order_photo": "no demo order has a photo (homecare/tests/test_api_pages.py)",
     "benefits:bank_file": "needs ?bank=… (benefits/tests/test_batch_scope.py)",
     "homecare:canteen": "ids 1 and 2 are not canteens (homecare/tests cover the meal pages)",
+    "supervision:inspection_photo": "no demo inspection has a photo "
+    "(supervision/tests/test_evidence_photos_are_kept_with_their_item.py)",
 }
 
 

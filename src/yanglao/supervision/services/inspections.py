@@ -313,3 +313,59 @@ def inspection_acknowledge(*, by, inspection, note: str = ""):
         )
         audit(by=by, action="event", obj=current, summary="机构确认检查结果")
     return current
+
+
+PHOTOS_PER_ITEM = 6
+
+
+def inspection_photo_add(*, by, inspection, item_code: str, photo):
+    """取证照片 of one item (JPEG, PNG or WebP by content, core.photos), while the record is open."""
+    from yanglao.core.photos import photo_problem, photo_type
+    from yanglao.supervision.models import Inspection, InspectionPhoto
+
+    _ensure_supervisor(by)
+    if not region_path_allowed(by, inspection.facility.region.path):
+        raise NotInScope(inspection.pk)
+    errors = {}
+    if photo is None:
+        errors["photo"] = "请选择照片"
+    else:
+        problem = photo_problem(photo)
+        if problem:
+            errors["photo"] = problem
+    if item_code not in {i["code"] for i in inspection.checklist.items}:
+        errors["item_code"] = "请选择照片对应的检查项"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if current.state == Inspection.State.SIGNED:
+            raise ValidationFailed({"__all__": "检查记录已签署，不能再添加照片"})
+        if current.photos.filter(item_code=item_code).count() >= PHOTOS_PER_ITEM:
+            raise ValidationFailed(
+                {"photo": f"每个检查项最多 {PHOTOS_PER_ITEM} 张照片"}
+            )
+        made = InspectionPhoto(inspection=current, item_code=item_code, taken_by=by)
+        now = timezone.localtime()
+        made.photo.save(
+            f"{current.pk}-{item_code}-{now:%Y%m%d%H%M%S%f}.{photo_type(photo)}",
+            photo,
+            save=False,
+        )
+        made.save()
+        audit(by=by, action="create", obj=made, summary=f"上传取证照片 {item_code}")
+    return made
+
+
+def inspection_photo_open(*, by, photo):
+    """A photo the reader reached through their scoped inspection, opened; every viewing is
+    audited (the inside of an institution, its residents may be in it)."""
+    from yanglao.core.models import AuditEntry
+
+    audit(
+        by=by,
+        action=AuditEntry.Action.VIEW_PII,
+        obj=photo,
+        summary=f"查看检查取证照片 {photo.item_code}",
+    )
+    return photo.photo.open("rb")

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -344,6 +344,19 @@ def inspection(request, pk: int):
         raise Http404 from None
     errors: dict[str, str] = {}
     action = request.POST.get("action")
+    if request.method == "POST" and action == "photo":
+        try:
+            services.inspection_photo_add(
+                by=request.user,
+                inspection=found,
+                item_code=request.POST.get("item_code", ""),
+                photo=request.FILES.get("photo"),
+            )
+            messages.success(request, "已上传取证照片。")
+        except ValidationFailed as exc:
+            for reason in exc.errors.values():
+                messages.error(request, reason)
+        return redirect("supervision:inspection", pk=pk)
     if request.method == "POST" and action in ("checkin", "acknowledge"):
         try:
             if action == "checkin":
@@ -408,10 +421,28 @@ def inspection(request, pk: int):
         "rectifications": found.rectifications.all(),
         "editable": found.state == "in_progress"
         and permissions.may_supervise(request.user),
+        "photos": list(found.photos.all()),
         "may_acknowledge": permissions.may_answer_rectification(request.user)
         and found.acknowledged_at is None,
     }
     return render(request, "supervision/inspection.html", context)
+
+
+@login_required
+def inspection_photo(request, pk: int):
+    """An evidence photo, to those who may see its inspection; every viewing audited."""
+    require(
+        permissions.may_view_supervision(request.user)
+        or permissions.may_answer_rectification(request.user)
+    )
+    try:
+        found = selectors.inspection_photo_get(by=request.user, pk=pk)
+    except NotInScope:
+        raise Http404 from None
+    return FileResponse(
+        services.inspection_photo_open(by=request.user, photo=found),
+        filename=found.photo.name.rsplit("/", 1)[-1],
+    )
 
 
 def _number(raw) -> float | None:
