@@ -406,11 +406,11 @@ def facility_names(ids) -> dict[int, str]:
     return dict(Facility.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
-def staff_trained_in(facility, start, end) -> tuple[int, int]:
-    """(staff employed at some time in [start, end], those of them trained in it): the yearly
-    evaluation's 员工年度培训率."""
-    employed = Staff.objects.filter(facility=facility, hired_on__lte=end).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=start)
-    )
+def staff_trained_in(start, end, *, facility=None, provider=None) -> tuple[int, int]:
+    """(staff of the facility or provider employed at some time in [start, end], those of them
+    trained in it): the yearly evaluation's 员工年度培训率."""
+    employed = Staff.objects.filter(
+        facility=facility, provider=provider, hired_on__lte=end
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
     trained = employed.filter(trainings__completed_on__range=(start, end)).distinct()
     return employed.count(), trained.count()

@@ -658,6 +658,16 @@ def provider_ratings(provider: Provider) -> dict:
     return {"avg": r["a"], "n": r["n"]}
 
 
+def provider_ratings_in(
+    provider: Provider, start: dt.date, end: dt.date
+) -> tuple[int, int]:
+    """(ratings given in [start, end], their sum of stars): the yearly evaluation's 服务满意度."""
+    r = Rating.objects.filter(
+        provider=provider, at__date__range=(start, end)
+    ).aggregate(n=Count("id"), s=Sum("score"))
+    return r["n"] or 0, r["s"] or 0
+
+
 def carer_ratings(provider: Provider) -> dict[int, tuple[float, int]]:
     rows = (
         Rating.objects.filter(provider=provider, carer__isnull=False)

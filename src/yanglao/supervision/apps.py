@@ -10,12 +10,12 @@ class SupervisionConfig(AppConfig):
         from yanglao.core import complaints, sanctions
         from yanglao.facilities.sections import register_facility_section
         from yanglao.supervision.profile import facility_section
-        from yanglao.supervision.services.credit import black_listed
+        from yanglao.supervision.services.credit import barred
 
         # 一院一档: grade, evaluation, credit and inspections on the institution's page.
         register_facility_section(10, facility_section)
         # 联合惩戒: a black-listed provider takes no new government-purchased orders.
-        sanctions.register(black_listed)
+        sanctions.register(barred)
         # Home-care complaints join the one complaint list (投诉举报).
         from yanglao.supervision.services.complaints import complaint_from_order
 

@@ -2,8 +2,8 @@
 from what the platform already holds. Pure: no Django.
 
 Parts (points): inspections 30 (share of checklist items met), rectification on time 20, complaints
-20 (5 off per upheld complaint), alarms answered in time 15 (or the residents' ratings for a
-provider), staff trained this year 15. A part with nothing to measure scores 80% of its points and
+20 (5 off per upheld complaint), alarms answered in time 15 — for a home-care provider, the
+families' ratings instead (average stars of 5) —, staff trained this year 15. A part with nothing to measure scores 80% of its points and
 says so: a new institution is neither rewarded nor punished for what was never looked at.
 """
 
@@ -26,6 +26,8 @@ class Inputs:
     alarms_in_time: int = 0
     staff: int = 0
     staff_trained: int = 0
+    ratings: int = 0
+    stars: int = 0  # sum of the ratings' stars (1–5 each)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,19 @@ def _share(name: str, max_: int, done: int, of: int, what: str) -> Part:
     return Part(name, round(max_ * done / of, 1), max_, f"{done}/{of}")
 
 
-def evaluate(inputs: Inputs) -> Evaluation:
+def _satisfaction(inputs: Inputs) -> Part:
+    if inputs.ratings <= 0:
+        return Part("服务满意度", 15 * NO_DATA_SHARE, 15, "本年无服务评价，按 80% 计")
+    average = inputs.stars / inputs.ratings
+    return Part(
+        "服务满意度",
+        round(15 * average / 5, 1),
+        15,
+        f"平均 {average:.1f} 星（{inputs.ratings} 条）",
+    )
+
+
+def evaluate(inputs: Inputs, *, provider: bool = False) -> Evaluation:
     parts = [
         _share("检查符合率", 30, inputs.items_met, inputs.items_checked, "检查记录"),
         _share(
@@ -65,7 +79,11 @@ def evaluate(inputs: Inputs) -> Evaluation:
             20,
             f"属实投诉 {inputs.complaints_upheld} 件",
         ),
-        _share("紧急呼叫及时响应率", 15, inputs.alarms_in_time, inputs.alarms, "呼叫"),
+        _satisfaction(inputs)
+        if provider
+        else _share(
+            "紧急呼叫及时响应率", 15, inputs.alarms_in_time, inputs.alarms, "呼叫"
+        ),
         _share("员工年度培训率", 15, inputs.staff_trained, inputs.staff, "在职员工"),
     ]
     score = round(sum(p.points for p in parts), 1)

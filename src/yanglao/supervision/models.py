@@ -514,10 +514,24 @@ class Grading(models.Model):
 
 
 class Evaluation(models.Model):
-    """年度服务质量评价 of an institution (supervision.evaluation), kept with its inputs."""
+    """年度服务质量评价 of an institution or a home-care provider (supervision.evaluation), kept
+    with its inputs."""
 
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="+", verbose_name="机构"
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="机构",
+    )
+    provider = models.ForeignKey(
+        "facilities.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务商",
     )
     year = models.PositiveSmallIntegerField("年度")
     score = models.FloatField("得分")
@@ -530,15 +544,23 @@ class Evaluation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度服务质量评价"
-        ordering = ["-year", "facility__name"]
+        ordering = ["-year", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["facility", "year"], name="one_evaluation_a_year"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "year"], name="one_provider_evaluation_a_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False, provider__isnull=True)
+                | models.Q(facility__isnull=True, provider__isnull=False),
+                name="evaluation_one_subject",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.facility} {self.year} 年度评价"
+        return f"{self.facility or self.provider} {self.year} 年度评价"
 
 
 class CreditEntry(models.Model):

@@ -309,10 +309,12 @@ def public_list_entries():
     )
 
 
-def evaluations_of(facility):
+def evaluations_of(*, facility=None, provider=None):
     from yanglao.supervision.models import Evaluation
 
-    return Evaluation.objects.filter(facility=facility).order_by("-year")
+    return Evaluation.objects.filter(facility=facility, provider=provider).order_by(
+        "-year"
+    )
 
 
 def lists_of(*, facility=None, provider=None):

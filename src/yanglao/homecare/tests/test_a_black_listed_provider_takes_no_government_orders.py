@@ -48,3 +48,31 @@ def test_a_black_listed_provider_is_refused_voucher_orders(hc, users):
     entry.refresh_from_db()
     supervision.list_end(by=bureau, entry=entry, reason="惩戒期满，信用修复")
     assert _place(hc, voucher=hc["voucher"], when=None).voucher_id is not None
+
+
+def test_a_provider_evaluated_unqualified_takes_no_voucher_orders(hc, users):
+    """The yearly evaluation is the basis of government purchase (Jingdezhen 三.(八).1): three
+    upheld complaints and untrained staff make 不合格, and voucher orders stop until the next one."""
+    from yanglao.homecare import services as homecare
+    from yanglao.supervision.models import Complaint
+
+    order = _place(hc)
+    for text in ("迟到一小时", "没有洗澡就签退", "态度恶劣，骂老人"):
+        homecare.complaint_file(by=hc["family"], order=order, text=text)
+    for complaint in Complaint.objects.all():
+        supervision.complaint_answer(
+            by=users["alice"],
+            complaint=complaint,
+            answer="经查属实，已约谈",
+            upheld=True,
+        )
+    made = supervision.evaluation_run(
+        by=users["alice"], provider=hc["provider"], year=timezone.localdate().year
+    )
+    parts = {p["name"]: p for p in made.parts}
+    assert parts["投诉"]["points"] == 5 and parts["员工年度培训率"]["note"] == "0/4"
+    assert parts["服务满意度"]["note"] == "本年无服务评价，按 80% 计"
+    assert (made.result, made.score) == ("不合格", 57.0)
+    with pytest.raises(ValidationFailed) as refused:
+        _place(hc, voucher=hc["voucher"])
+    assert "年度服务质量评价不合格" in refused.value.errors["provider"]

@@ -146,9 +146,11 @@ def list_end(*, by, entry: ListEntry, reason: str) -> ListEntry:
     return entry
 
 
-def black_listed(kind: str, pk: int, act: str) -> str:
-    """core.sanctions check: a subject on the black list takes no new government-purchased
-    orders and its subsidies are held (联合惩戒)."""
+def barred(kind: str, pk: int, act: str) -> str:
+    """core.sanctions check (联合惩戒): a subject on the black list takes no new
+    government-purchased orders and its subsidies are held; a provider whose last yearly
+    evaluation was 不合格 takes no new government-purchased orders until it is evaluated again
+    (the evaluation is 政府购买服务的重要依据, Jingdezhen 三.(八).1)."""
     if act not in (sanctions.GOVERNMENT_ORDERS, sanctions.SUBSIDIES):
         return ""
     field = {"provider": "provider_id", "facility": "facility_id"}.get(kind)
@@ -161,6 +163,17 @@ def black_listed(kind: str, pk: int, act: str) -> str:
         .only("started_on")
         .first()
     )
-    if entry is None:
-        return ""
-    return f"已于 {entry.started_on:%Y-%m-%d} 列入失信黑名单，联合惩戒期间不能承接政府购买服务"
+    if entry is not None:
+        return f"已于 {entry.started_on:%Y-%m-%d} 列入失信黑名单，联合惩戒期间不能承接政府购买服务"
+    if act == sanctions.GOVERNMENT_ORDERS:
+        from yanglao.supervision.models import Evaluation
+
+        last = (
+            Evaluation.objects.filter(**{field: pk})
+            .order_by("-year")
+            .only("year", "result")
+            .first()
+        )
+        if last is not None and last.result == "不合格":
+            return f"{last.year} 年度服务质量评价不合格，暂停承接政府购买服务"
+    return ""

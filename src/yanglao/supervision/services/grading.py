@@ -158,7 +158,7 @@ def evaluation_inputs(facility, year: int) -> evaluation_rules.Inputs:
     upheld = Complaint.objects.filter(
         facility=facility, upheld=True, received_at__date__range=(start, end)
     ).count()
-    staff, trained = staff_trained_in(facility, start, end)
+    staff, trained = staff_trained_in(start, end, facility=facility)
     return evaluation_rules.Inputs(
         items_checked=checked,
         items_met=met,
@@ -170,20 +170,53 @@ def evaluation_inputs(facility, year: int) -> evaluation_rules.Inputs:
     )
 
 
-def evaluation_run(*, by, facility, year: int) -> Evaluation:
-    """Evaluate an institution's year once; the result goes on its credit record."""
+def provider_evaluation_inputs(provider, year: int) -> evaluation_rules.Inputs:
+    """A home-care provider's year: upheld complaints about it, the families' ratings of its
+    services, its staff's training (it is not inspected against GB 38600)."""
+    from yanglao.facilities.selectors import staff_trained_in
+    from yanglao.homecare.selectors import provider_ratings_in
+    from yanglao.supervision.models import Complaint
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    upheld = Complaint.objects.filter(
+        provider=provider, upheld=True, received_at__date__range=(start, end)
+    ).count()
+    staff, trained = staff_trained_in(start, end, provider=provider)
+    ratings, stars = provider_ratings_in(provider, start, end)
+    return evaluation_rules.Inputs(
+        complaints_upheld=upheld,
+        staff=staff,
+        staff_trained=trained,
+        ratings=ratings,
+        stars=stars,
+    )
+
+
+def evaluation_run(*, by, year: int, facility=None, provider=None) -> Evaluation:
+    """Evaluate an institution's or a provider's year once; the result goes on its credit
+    record (and a 不合格 provider takes no new government-purchased orders: credit.barred)."""
     _ensure_supervisor(by)
-    if not region_path_allowed(by, facility.region.path):
-        raise NotInScope(facility.pk)
-    if year > timezone.localdate().year:
-        raise ValidationFailed({"year": "不能评价未来的年度"})
-    inputs = evaluation_inputs(facility, year)
-    result = evaluation_rules.evaluate(inputs)
+    subject = facility or provider
+    if (facility is None) == (provider is None):
+        raise ValidationFailed({"__all__": "请选择一个机构或一个服务商"})
+    if not region_path_allowed(by, subject.region.path):
+        raise NotInScope(subject.pk)
+    if year > timezone.localdate().year or year < 2000:
+        raise ValidationFailed({"year": "请填写已开始的年度"})
+    inputs = (
+        evaluation_inputs(facility, year)
+        if facility is not None
+        else provider_evaluation_inputs(provider, year)
+    )
+    result = evaluation_rules.evaluate(inputs, provider=provider is not None)
     with transaction.atomic():
-        if Evaluation.objects.filter(facility=facility, year=year).exists():
-            raise ValidationFailed({"year": f"{facility.name} {year} 年度已评价"})
+        if Evaluation.objects.filter(
+            facility=facility, provider=provider, year=year
+        ).exists():
+            raise ValidationFailed({"year": f"{subject.name} {year} 年度已评价"})
         made = Evaluation.objects.create(
             facility=facility,
+            provider=provider,
             year=year,
             score=result.score,
             result=result.result,
@@ -192,6 +225,7 @@ def evaluation_run(*, by, facility, year: int) -> Evaluation:
         )
         credit_record(
             facility=facility,
+            provider=provider,
             kind="evaluation",
             points=credit_rules.EVALUATION_POINTS[result.result],
             day=timezone.localdate(),

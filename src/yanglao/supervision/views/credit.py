@@ -193,13 +193,11 @@ def credit_subject(request, kind: str, pk: int):
         require(permissions.may_supervise(request.user))
         action = request.POST.get("action")
         try:
-            if action == "evaluate" and kind == "facility":
+            if action == "evaluate":
                 year = request.POST.get("year", "")
                 if not ascii_digits(year) or len(year) != 4:
                     raise ValidationFailed({"year": "请填写四位年度"})
-                made = services.evaluation_run(
-                    by=request.user, facility=subject, year=int(year)
-                )
+                made = services.evaluation_run(by=request.user, year=int(year), **owner)
                 messages.success(
                     request, f"{made.year} 年度评价：{made.result}（{made.score:g} 分）"
                 )
@@ -240,7 +238,7 @@ def credit_subject(request, kind: str, pk: int):
         "card": selectors.facility_card(subject, with_inspections=False)
         if kind == "facility"
         else None,
-        "evaluations": selectors.evaluations_of(subject) if kind == "facility" else [],
+        "evaluations": selectors.evaluations_of(**owner),
         "last_year": timezone.localdate().year - 1,
     }
     return render(request, "supervision/credit_subject.html", context)
