@@ -20,6 +20,7 @@ from yanglao.facilities.models import (
     FacilityType,
     Provider,
     Staff,
+    StaffRole,
 )
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
@@ -414,3 +415,41 @@ def staff_trained_in(start, end, *, facility=None, provider=None) -> tuple[int, 
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
     trained = employed.filter(trainings__completed_on__range=(start, end)).distinct()
     return employed.count(), trained.count()
+
+
+def responsible_people(
+    *, facility=None, provider=None, on=None
+) -> list[tuple[str, str]]:
+    """(name, identity hash) of the directors (院长/负责人) employed at the facility or provider
+    on the day: whose credit record a penalty also goes on."""
+    on = on or timezone.localdate()
+    rows = (
+        Staff.objects.filter(
+            facility=facility,
+            provider=provider,
+            role=StaffRole.DIRECTOR,
+            hired_on__lte=on,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .order_by("name")
+        .values_list("name", "id_number_hash")
+    )
+    return [(name, h) for name, h in rows if h]
+
+
+def banned_staff(*, facility=None, provider=None, on=None) -> list[tuple[str, str]]:
+    """(staff name, the ban's reason) of people employed now who are on the 从业禁止 list."""
+    on = on or timezone.localdate()
+    employed = Staff.objects.filter(facility=facility, provider=provider).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+    active = Ban.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+    reasons = dict(active.values_list("id_number_hash", "reason"))
+    return [
+        (name, reasons[h])
+        for name, h in employed.filter(id_number_hash__in=list(reasons)).values_list(
+            "name", "id_number_hash"
+        )
+    ]

@@ -583,6 +583,10 @@ class CreditEntry(models.Model):
         related_name="+",
         verbose_name="服务商",
     )
+    person_hash = models.CharField(
+        "负责人（身份证号检索散列）", max_length=64, blank=True, db_index=True
+    )
+    person_name = models.CharField("负责人", max_length=50, blank=True)
     kind = models.CharField("类别", max_length=30)
     points = models.SmallIntegerField("分值")
     day = models.DateField("日期")
@@ -602,8 +606,16 @@ class CreditEntry(models.Model):
         ordering = ["-day", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(facility__isnull=False, provider__isnull=True)
-                | models.Q(facility__isnull=True, provider__isnull=False),
+                condition=models.Q(
+                    facility__isnull=False, provider__isnull=True, person_hash=""
+                )
+                | models.Q(
+                    facility__isnull=True, provider__isnull=False, person_hash=""
+                )
+                | (
+                    models.Q(facility__isnull=True, provider__isnull=True)
+                    & ~models.Q(person_hash="")
+                ),
                 name="credit_one_subject",
             ),
         ]

@@ -174,19 +174,34 @@ def facility_card(facility, *, with_inspections: bool = True) -> FacilityCard:
     )
 
 
-def credit_entries(*, facility=None, provider=None):
+def credit_entries(*, facility=None, provider=None, person_hash: str = ""):
     from yanglao.supervision.models import CreditEntry
 
-    return CreditEntry.objects.filter(facility=facility, provider=provider)
+    return CreditEntry.objects.filter(
+        facility=facility, provider=provider, person_hash=person_hash
+    )
 
 
-def standing_of(*, facility=None, provider=None, on: dt.date | None = None):
+def people_behind(*, facility=None, provider=None) -> list[dict]:
+    """The subject's directors with their own credit standing, and staff on the 从业禁止 list."""
+    from yanglao.facilities.selectors import banned_staff, responsible_people
+
+    people = [
+        {"name": name, "standing": standing_of(person_hash=h)}
+        for name, h in responsible_people(facility=facility, provider=provider)
+    ]
+    return people, banned_staff(facility=facility, provider=provider)
+
+
+def standing_of(
+    *, facility=None, provider=None, person_hash: str = "", on: dt.date | None = None
+):
     """The subject's credit score and level from its record (supervision.credit)."""
     from yanglao.supervision import credit
 
-    rows = credit_entries(facility=facility, provider=provider).values_list(
-        "day", "kind", "points"
-    )
+    rows = credit_entries(
+        facility=facility, provider=provider, person_hash=person_hash
+    ).values_list("day", "kind", "points")
     return credit.standing(
         [credit.Entry(d, k, p) for d, k, p in rows], on or timezone.localdate()
     )

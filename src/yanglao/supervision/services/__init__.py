@@ -9,6 +9,7 @@ from yanglao.supervision.services.complaints import (
     complaint_submit,
 )
 from yanglao.supervision.services.credit import (
+    commitment_sign,
     credit_record,
     list_end,
     list_enter,
@@ -49,6 +50,7 @@ from yanglao.supervision.services.prepaid import (
 )
 
 __all__ = [
+    "commitment_sign",
     "drill_record",
     "plan_record",
     "case_close",

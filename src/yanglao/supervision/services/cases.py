@@ -12,6 +12,7 @@ from django.utils import timezone
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
+from yanglao.facilities.selectors import responsible_people
 from yanglao.supervision.models import Case, Rectification
 from yanglao.supervision.services.credit import credit_record
 from yanglao.supervision.services.draws import _ensure_supervisor
@@ -96,14 +97,25 @@ def case_close(*, by, case: Case, decision: str, text: str, fine_fen: int = 0) -
         current.closed_at, current.closed_by = timezone.now(), by
         current.save()
         if decision == Case.Decision.PENALTY:
+            text = f"行政处罚（{current.number}）：{current.decision_text}"[:300]
             credit_record(
                 facility=current.facility,
                 kind="penalty",
                 day=timezone.localdate(),
-                text=f"行政处罚（{current.number}）：{current.decision_text}"[:300],
+                text=text,
                 source=f"case:{current.pk}",
                 by=by,
             )
+            # ... and on the record of each of its directors (负责人) at the time
+            for person in responsible_people(facility=current.facility):
+                credit_record(
+                    person=person,
+                    kind="penalty",
+                    day=timezone.localdate(),
+                    text=f"{current.facility.name} 负责人：{text}"[:300],
+                    source=f"case:{current.pk}",
+                    by=by,
+                )
         audit(
             by=by,
             action="event",

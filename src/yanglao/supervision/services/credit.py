@@ -30,15 +30,19 @@ def credit_record(
     source: str = "",
     points: int | None = None,
     by=None,
+    person: tuple[str, str] | None = None,
 ) -> CreditEntry:
-    """Append one fact to a subject's credit record; points default to the kind's."""
+    """Append one fact to a subject's credit record — an institution, a provider, or a
+    responsible person (name, identity hash) —; points default to the kind's."""
     if kind not in rules.KINDS:
         raise ValidationFailed({"kind": "未知的信用记录类别"})
-    if (facility is None) == (provider is None):
-        raise ValidationFailed({"__all__": "信用记录须对应一个机构或一个服务商"})
+    if sum(x is not None for x in (facility, provider, person)) != 1:
+        raise ValidationFailed({"__all__": "信用记录须对应一个机构、服务商或负责人"})
     made = CreditEntry.objects.create(
         facility=facility,
         provider=provider,
+        person_name=person[0][:50] if person else "",
+        person_hash=person[1] if person else "",
         kind=kind,
         points=rules.KINDS[kind][1] if points is None else points,
         day=day,
@@ -58,6 +62,35 @@ def _entries(facility=None, provider=None) -> list[rules.Entry]:
 
 def _subject_region_path(facility, provider) -> str:
     return (facility or provider).region.path
+
+
+def commitment_sign(*, by, facility=None, provider=None) -> CreditEntry:
+    """信用承诺 at 备案: the institution's (or provider's) own account signs the commitment once;
+    it stands on the credit record (no points: a promise, not a fact)."""
+    from yanglao.core import permissions
+    from yanglao.facilities.selectors import facility_ids_in_scope
+
+    subject = facility or provider
+    if facility is not None and not (
+        permissions.may_answer_rectification(by)
+        and facility_ids_in_scope(by).filter(pk=facility.pk).exists()
+    ):
+        raise ValidationFailed({"__all__": "信用承诺由机构本身签署"})
+    if provider is not None:
+        raise ValidationFailed(
+            {"__all__": "服务商的信用承诺在服务商管理中签署（尚未提供）"}
+        )
+    if credit_entries(facility=facility).filter(kind="commitment").exists():
+        raise ValidationFailed({"__all__": "已签署信用承诺"})
+    made = credit_record(
+        facility=facility,
+        kind="commitment",
+        day=timezone.localdate(),
+        text=f"{subject.name} 签署信用承诺书：依法诚信经营，如实报送信息，接受社会监督",
+        by=by,
+    )
+    audit(by=by, action="create", obj=made, summary="签署信用承诺")
+    return made
 
 
 def list_enter(

@@ -189,6 +189,13 @@ def credit_subject(request, kind: str, pk: int):
             raise Http404
     except NotInScope:
         raise Http404 from None
+    if request.method == "POST" and request.POST.get("action") == "commit":
+        try:
+            services.commitment_sign(by=request.user, **owner)
+            messages.success(request, "已签署信用承诺。")
+        except ValidationFailed as exc:
+            _flash(request, exc)
+        return redirect(f"supervision:credit_{kind}", pk=pk)
     if request.method == "POST":
         require(permissions.may_supervise(request.user))
         action = request.POST.get("action")
@@ -228,6 +235,7 @@ def credit_subject(request, kind: str, pk: int):
         except ValidationFailed as exc:
             _flash(request, exc)
         return redirect(f"supervision:credit_{kind}", pk=pk)
+    people, banned = selectors.people_behind(**owner)
     context = {
         "nav": NAV,
         "kind": kind,
@@ -239,6 +247,11 @@ def credit_subject(request, kind: str, pk: int):
         if kind == "facility"
         else None,
         "evaluations": selectors.evaluations_of(**owner),
+        "people": people,
+        "banned": banned,
+        "committed": selectors.credit_entries(**owner)
+        .filter(kind="commitment")
+        .exists(),
         "last_year": timezone.localdate().year - 1,
     }
     return render(request, "supervision/credit_subject.html", context)
