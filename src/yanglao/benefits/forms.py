@@ -7,7 +7,13 @@ import re
 from django import forms
 
 from yanglao.benefits.models import Application
-from yanglao.benefits.rules import AMOUNT_BY, CATEGORY_NAMES, LEVEL_NAMES, LIVING_NAMES
+from yanglao.benefits.rules import (
+    AMOUNT_BY,
+    CATEGORY_NAMES,
+    FACILITY_GRADE_NAMES,
+    LEVEL_NAMES,
+    LIVING_NAMES,
+)
 from yanglao.core.forms import DateInput, MonthInput
 from yanglao.core.money import fen_to_yuan_text, yuan_text_to_fen
 
@@ -65,6 +71,13 @@ class VersionForm(forms.Form):
         label="入住养老机构",
         choices=[("", "不限"), ("yes", "须入住养老机构"), ("no", "须居家")],
         required=False,
+    )
+    min_facility_grade = forms.ChoiceField(
+        label="入住机构等级不低于",
+        choices=[("", "不限")]
+        + [(str(n), name) for n, name in FACILITY_GRADE_NAMES.items()],
+        required=False,
+        help_text="GB/T 37276-2018 等级评定结果（有效期内）；用于与等级挂钩的运营补贴",
     )
     excludes = forms.MultipleChoiceField(
         label="不与以下项目同时享受",
@@ -153,6 +166,9 @@ class VersionForm(forms.Form):
             "living_any": d["living_any"],
             "in_institution": inst,
             "excludes": d["excludes"],
+            "min_facility_grade": int(d["min_facility_grade"])
+            if d.get("min_facility_grade")
+            else None,
         }
         conditions = {k: v for k, v in conditions.items() if v not in (None, [], False)}
         amount = {
@@ -206,6 +222,7 @@ def version_initial(data: dict) -> dict:
         "min_level": c.get("min_level", ""),
         "max_level": c.get("max_level", ""),
         "in_institution": inst,
+        "min_facility_grade": str(c.get("min_facility_grade") or ""),
         "amount_by": by,
         "flat_yuan": (a.get("flat_fen") or 0) / 100 if by == "flat" else "",
         "tiers": "\n".join(lines),

@@ -37,6 +37,9 @@ LEVEL_NAMES = {
 }
 
 
+FACILITY_GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+
+
 class InvalidPolicy(ValueError):
     """A policy that cannot be used; `errors` names each problem in Chinese."""
 
@@ -54,6 +57,9 @@ class Facts:
     ability_level: int | None = None  # from the latest valid GB/T 42195-2022 result
     living: str = ""
     in_institution: bool = False
+    facility_grade: int = (
+        0  # GB/T 37276 grade (1–5) of the institution lived in; 0: none
+    )
     receiving: frozenset[str] = (
         frozenset()
     )  # programme codes the person already receives
@@ -75,6 +81,8 @@ class Conditions:
         None  # True: only residents; False: only at home; None: either
     )
     excludes: frozenset[str] = frozenset()  # not while receiving these programmes
+    # 运营补贴 tied to grade: the institution lived in holds a valid grade of at least this
+    min_facility_grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +241,14 @@ def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
     if c.in_institution is not None:
         text = "入住养老机构" if c.in_institution else "居家（未入住养老机构）"
         checks.append((text, f.in_institution == c.in_institution))
+    if c.min_facility_grade is not None:
+        shown = FACILITY_GRADE_NAMES.get(f.facility_grade, "未评定或未入住")
+        checks.append(
+            (
+                f"入住机构等级{FACILITY_GRADE_NAMES[c.min_facility_grade]}及以上（本人入住机构：{shown}）",
+                f.facility_grade >= c.min_facility_grade,
+            )
+        )
     names = dict(p.other_names)
     for code in sorted(c.excludes):
         checks.append((f"未同时享受{names.get(code, code)}", code not in f.receiving))
@@ -341,6 +357,9 @@ def conditions_from_data(
         in_institution=data.get("in_institution"),
         excludes=_codes(
             e, "conditions.excludes", data.get("excludes"), set(programmes)
+        ),
+        min_facility_grade=_int_or_none(
+            e, "conditions.min_facility_grade", data.get("min_facility_grade"), 1, 5
         ),
     )
     if c.in_institution not in (None, True, False):
@@ -455,6 +474,10 @@ def describe(p: Policy) -> list[str]:
         )
     if c.in_institution is not None:
         lines.append("入住养老机构" if c.in_institution else "居家（未入住养老机构）")
+    if c.min_facility_grade is not None:
+        lines.append(
+            f"入住的养老机构等级评定（GB/T 37276-2018）为{FACILITY_GRADE_NAMES[c.min_facility_grade]}及以上且在有效期内"
+        )
     names = dict(p.other_names)
     for code in sorted(c.excludes):
         lines.append(f"不与{names.get(code, code)}同时享受")

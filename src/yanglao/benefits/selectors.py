@@ -22,7 +22,7 @@ from yanglao.benefits.models import (
     Programme,
 )
 from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
-from yanglao.core import permissions
+from yanglao.core import facility_facts, permissions
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope
 from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
@@ -216,8 +216,24 @@ def people_on(
         who, facility = np.array(admitted, dtype=np.int64).T
         index, found = _index_of(people, who)
         people.facility[index[found]] = facility[found]
+    _fill_facility_grades(people, day)
     progress("已读取困难类别、能力等级和入住信息")
     return people
+
+
+def _fill_facility_grades(people: People, day: dt.date) -> None:
+    """The valid grade of each resident's institution on the day (core.facility_facts: the
+    grades are supervision's; benefits names no table of it)."""
+    grades = facility_facts.grades_on(day)
+    if not grades:
+        return
+    ids = np.fromiter(grades, dtype=np.int64)
+    levels = np.fromiter(grades.values(), dtype=np.int8)
+    order = np.argsort(ids)
+    ids, levels = ids[order], levels[order]
+    at = np.minimum(np.searchsorted(ids, people.facility), len(ids) - 1)
+    hit = (ids[at] == people.facility) & (people.facility != 0)
+    people.facility_grade = np.where(hit, levels[at], 0).astype(np.int8)
 
 
 def _index_of(people: People, elder_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,6 +36,12 @@ class People:
     level: np.ndarray  # int8, NO_LEVEL when no valid assessment
     facility: np.ndarray  # int64 facility id of an open admission, 0 when at home
     gone: dict[int, str] = field(default_factory=dict)
+    # int8 valid GB/T 37276 grade of that institution on the day, 0 when none or at home
+    facility_grade: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.facility_grade is None:
+            self.facility_grade = np.zeros(len(self.elder_id), dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self.elder_id)
@@ -46,6 +52,7 @@ class People:
         return People(
             *(getattr(self, name)[index] for name in COLUMNS),
             gone={where[i]: why for i, why in self.gone.items() if i in where},
+            facility_grade=self.facility_grade[index],
         )
 
     def ages(self, day: dt.date) -> np.ndarray:
@@ -74,6 +81,7 @@ class People:
             ability_level=None if level == NO_LEVEL else level,
             living=LIVING_BY_CODE.get(int(self.living[i]), ""),
             in_institution=bool(self.facility[i]),
+            facility_grade=int(self.facility_grade[i]),
             receiving=receiving,
             gone=self.gone.get(i, ""),
         )
@@ -138,6 +146,8 @@ def evaluate_many(
         ok &= np.isin(people.living, [LIVING_CODES[x] for x in c.living_any])
     if c.in_institution is not None:
         ok &= (people.facility != 0) == c.in_institution
+    if c.min_facility_grade is not None:
+        ok &= people.facility_grade >= c.min_facility_grade
     for code in c.excludes:
         if code in receiving:
             ok &= ~receiving[code]

@@ -20,3 +20,8 @@ class SupervisionConfig(AppConfig):
         from yanglao.supervision.services.complaints import complaint_from_order
 
         complaints.register(complaint_from_order)
+        # 运营补贴与等级挂钩: benefits programmes may require the resident's institution's grade.
+        from yanglao.core import facility_facts
+        from yanglao.supervision.selectors import grades_on
+
+        facility_facts.register_grades(grades_on)

@@ -445,3 +445,19 @@ def inspection_photo_get(*, by, pk: int):
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def grades_on(day: dt.date) -> dict[int, int]:
+    """{facility id: grade} of every grading decided by and valid on the day (core.facility_facts)."""
+    from yanglao.supervision.models import Grading
+
+    rows = Grading.objects.filter(
+        state=Grading.State.DECIDED,
+        level__gte=1,
+        decided_at__date__lte=day,
+        valid_until__gte=day,
+    ).values_list("facility_id", "level")
+    found: dict[int, int] = {}
+    for facility_id, level in rows:
+        found[facility_id] = max(level, found.get(facility_id, 0))
+    return found

@@ -37,6 +37,7 @@ person = st.fixed_dictionaries(
         "categories": st.sets(st.sampled_from(sorted(CATEGORY_NAMES))),
         "level": st.sampled_from([NO_LEVEL, 0, 1, 2, 3, 4]),
         "facility": st.sampled_from([0, 0, 7]),
+        "facility_grade": st.sampled_from([0, 1, 3, 5]),
         "gone": st.sampled_from(["", "", "", "2026年10月03日死亡"]),
         "receiving": st.booleans(),
     }
@@ -71,6 +72,7 @@ def policies(draw):
         ),
         in_institution=draw(st.sampled_from([None, True, False])),
         excludes=draw(st.sampled_from([frozenset(), frozenset({"tekun_care"})])),
+        min_facility_grade=draw(st.one_of(st.none(), st.integers(1, 5))),
     )
     return Policy(
         "p",
@@ -99,6 +101,10 @@ def _columns(rows):
         level=np.array([r["level"] for r in rows], dtype=np.int8),
         facility=np.array([r["facility"] for r in rows], dtype=np.int64),
         gone={i: r["gone"] for i, r in enumerate(rows) if r["gone"]},
+        facility_grade=np.array(
+            [r.get("facility_grade", 0) if r["facility"] else 0 for r in rows],
+            dtype=np.int8,
+        ),
     )
 
 
