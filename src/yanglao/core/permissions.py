@@ -198,6 +198,13 @@ def may_view_supervision(user) -> bool:
     return works_by_region(user)
 
 
+def may_see_supervision_records(user) -> bool:
+    """Open supervision's records of institutions: the area's staff (may_view_supervision), or an
+    institution's own 机构管理员 for its inspections, rectification, custody account, grading,
+    emergency plans and credit (each read through its scoped selector)."""
+    return may_view_supervision(user) or may_answer_rectification(user)
+
+
 def may_view_indicators(user) -> bool:
     """指标与规划目标, 领导驾驶舱: the administrator, and staff and leaders who see by region."""
     return works_by_region(user)

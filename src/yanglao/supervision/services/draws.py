@@ -27,6 +27,21 @@ def _ensure_supervisor(by) -> None:
         raise ValidationFailed({"__all__": "只有民政局工作人员可以组织随机抽查"})
 
 
+def ensure_institution_or_bureau(by, facility, refusal: str) -> None:
+    """Writes an institution keeps for itself (its custody statements, emergency plans, grading
+    application): its own 机构管理员, or the bureau of its area; anyone else is refused."""
+    from yanglao.facilities.selectors import facility_ids_in_scope
+
+    if permissions.may_supervise(by):
+        if not region_path_allowed(by, facility.region.path):
+            raise NotInScope(facility.pk)
+        return
+    if not permissions.may_answer_rectification(by):
+        raise ValidationFailed({"__all__": refusal})
+    if not facility_ids_in_scope(by).filter(pk=facility.pk).exists():
+        raise NotInScope(facility.pk)
+
+
 def plan_create(*, by, region: Region, **values) -> Plan:
     _ensure_supervisor(by)
     if not region_path_allowed(by, region.path):

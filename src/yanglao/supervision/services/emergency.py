@@ -9,23 +9,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import permissions
 from yanglao.core.audit import audit_create
-from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.core.scope import region_path_allowed
-from yanglao.facilities.selectors import facility_ids_in_scope
+from yanglao.core.errors import ValidationFailed
 from yanglao.supervision.models import Drill, EmergencyKind, EmergencyPlan
+from yanglao.supervision.services.draws import ensure_institution_or_bureau
 
 
 def _ensure_keeper(by, facility) -> None:
-    if permissions.may_supervise(by):
-        if not region_path_allowed(by, facility.region.path):
-            raise NotInScope(facility.pk)
-        return
-    if not permissions.may_answer_rectification(by):
-        raise ValidationFailed({"__all__": "应急预案和演练由机构登记"})
-    if not facility_ids_in_scope(by).filter(pk=facility.pk).exists():
-        raise NotInScope(facility.pk)
+    ensure_institution_or_bureau(by, facility, "应急预案和演练由机构登记")
 
 
 def _day(value, field: str, errors: dict) -> dt.date | None:

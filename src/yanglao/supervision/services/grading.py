@@ -10,17 +10,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
-from yanglao.facilities.selectors import facility_ids_in_scope
 from yanglao.supervision import credit as credit_rules
 from yanglao.supervision import evaluation as evaluation_rules
 from yanglao.supervision import grading as rules
 from yanglao.supervision.models import Evaluation, Grading, GradingSheet
 from yanglao.supervision.services.credit import credit_record
-from yanglao.supervision.services.draws import _ensure_supervisor
+from yanglao.supervision.services.draws import (
+    _ensure_supervisor,
+    ensure_institution_or_bureau,
+)
 
 
 def sheet_install() -> GradingSheet:
@@ -41,14 +42,7 @@ def current_sheet() -> GradingSheet:
 
 def grading_apply(*, by, facility) -> Grading:
     """An institution applies (its 机构管理员), or the bureau opens a grading for it."""
-    if permissions.may_supervise(by):
-        if not region_path_allowed(by, facility.region.path):
-            raise NotInScope(facility.pk)
-    elif permissions.may_answer_rectification(by):
-        if not facility_ids_in_scope(by).filter(pk=facility.pk).exists():
-            raise NotInScope(facility.pk)
-    else:
-        raise ValidationFailed({"__all__": "等级评定由机构申请或民政局发起"})
+    ensure_institution_or_bureau(by, facility, "等级评定由机构申请或民政局发起")
     if not facility.is_institution:
         raise ValidationFailed({"facility": "等级评定只适用于养老机构"})
     with transaction.atomic():

@@ -9,16 +9,17 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
 from yanglao.core.tabular import CellError, TableError, as_text, open_table
 from yanglao.facilities.models import Ownership
-from yanglao.facilities.selectors import facility_ids_in_scope
 from yanglao.supervision import prepaid as rules
 from yanglao.supervision.models import CustodyAccount, PrepaidAlert, Statement
-from yanglao.supervision.services.draws import _ensure_supervisor
+from yanglao.supervision.services.draws import (
+    _ensure_supervisor,
+    ensure_institution_or_bureau,
+)
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 PUBLIC_OWNERSHIPS = {Ownership.PUBLIC, Ownership.PUBLIC_PRIVATE}
@@ -49,16 +50,9 @@ def account_open(*, by, facility, **values) -> CustodyAccount:
 
 def _ensure_keeper(by, account: CustodyAccount) -> None:
     """The institution uploads its own statements; the bureau may upload for it."""
-    if permissions.may_supervise(by):
-        if not region_path_allowed(by, account.facility.region.path):
-            raise NotInScope(account.pk)
-        return
-    if not permissions.may_answer_rectification(by):
-        raise ValidationFailed(
-            {"__all__": "只有机构管理员或民政局可以上传托管账户流水"}
-        )
-    if not facility_ids_in_scope(by).filter(pk=account.facility_id).exists():
-        raise NotInScope(account.pk)
+    ensure_institution_or_bureau(
+        by, account.facility, "只有机构管理员或民政局可以上传托管账户流水"
+    )
 
 
 def _statement_lines(data: bytes, filename: str) -> list[list[str]]:

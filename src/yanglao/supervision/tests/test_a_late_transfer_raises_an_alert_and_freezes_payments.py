@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yanglao.conftest import client_for, make_user
 from yanglao.core.errors import ValidationFailed
-from yanglao.facilities.models import Facility, Staff
+from yanglao.facilities.models import Facility
 from yanglao.supervision import services
 from yanglao.supervision.models import (
     CreditEntry,
@@ -18,6 +18,7 @@ from yanglao.supervision.models import (
     PrepaidAlert,
     Statement,
 )
+from yanglao.supervision.tests.people import make_director
 
 pytestmark = pytest.mark.django_db
 HEADER = "日期,类别,金额（元）,老人编号,收费项目,关联号"
@@ -51,17 +52,7 @@ def account(home, users):
 
 @pytest.fixture
 def director(home, regions):
-    user = make_user("dir", "facility_admin", regions["street"])
-    Staff.objects.create(
-        name="院长",
-        id_number_hash="h-dir",
-        sex="M",
-        birth_date=dt.date(1970, 1, 1),
-        role="director",
-        facility=home,
-        hired_on=dt.date(2020, 1, 1),
-        user=user,
-    )
+    user = make_director(home)
     return user
 
 

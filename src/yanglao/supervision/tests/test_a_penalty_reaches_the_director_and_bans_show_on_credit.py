@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 
-from yanglao.conftest import client_for, make_user
+from yanglao.conftest import client_for
 from yanglao.core import pii
 from yanglao.core.errors import ValidationFailed
 from yanglao.facilities.models import Ban, Facility, Staff
 from yanglao.supervision import services
 from yanglao.supervision.models import CreditEntry
+from yanglao.supervision.tests.people import make_director
 
 pytestmark = pytest.mark.django_db
 
@@ -86,17 +87,7 @@ def test_a_banned_staff_member_shows_on_the_credit_page(home, users):
 
 
 def test_the_institution_signs_its_commitment_once(home, users, regions):
-    director = make_user("dir", "facility_admin", regions["street"])
-    Staff.objects.create(
-        name="院长",
-        id_number_hash="h-dir",
-        sex="M",
-        birth_date=dt.date(1970, 1, 1),
-        role="director",
-        facility=home,
-        hired_on=dt.date(2020, 1, 1),
-        user=director,
-    )
+    director = make_director(home)
     client = client_for(director)
     client.post(f"/supervision/credit/facility/{home.pk}/", {"action": "commit"})
     assert CreditEntry.objects.get(facility=home).kind == "commitment"

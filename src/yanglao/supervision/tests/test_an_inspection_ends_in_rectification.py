@@ -9,9 +9,10 @@ import pytest
 
 from yanglao.conftest import PASSWORD, client_for, make_user
 from yanglao.core.errors import ValidationFailed
-from yanglao.facilities.models import Facility, Staff
+from yanglao.facilities.models import Facility
 from yanglao.supervision import services
 from yanglao.supervision.checklists import GB38600
+from yanglao.supervision.tests.people import make_director
 
 pytestmark = pytest.mark.django_db
 CODES = [c for c, *_rest in GB38600["items"]]
@@ -78,17 +79,7 @@ def test_the_institution_answers_and_the_bureau_closes_only_with_evidence(
     order = inspection.rectifications.get()
     with pytest.raises(ValidationFailed, match="尚未提交整改佐证"):
         services.rectification_verify(by=users["bob"], rectification=order, accept=True)
-    director = make_user("dir", "facility_admin", regions["street"])
-    Staff.objects.create(
-        name="院长",
-        id_number_hash="h-dir",
-        sex="M",
-        birth_date=dt.date(1970, 1, 1),
-        role="director",
-        facility=home,
-        hired_on=dt.date(2020, 1, 1),
-        user=director,
-    )
+    director = make_director(home)
     client = client_for(director)
     assert "7-2" in client.get("/supervision/rectifications/").content.decode()
     client.post(

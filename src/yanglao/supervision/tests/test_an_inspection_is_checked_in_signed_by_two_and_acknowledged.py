@@ -4,17 +4,17 @@ is refused, naming the item); two different inspectors sign — the second with 
 and where the drawn team has accounts, only its members; the institution confirms the signed
 record, which then changes no more."""
 
-import datetime as dt
 import json
 
 import pytest
 
 from yanglao.conftest import PASSWORD, client_for, make_user
 from yanglao.core.errors import ValidationFailed
-from yanglao.facilities.models import Facility, Staff
+from yanglao.facilities.models import Facility
 from yanglao.supervision import services
 from yanglao.supervision.checklists import GB38600
 from yanglao.supervision.models import Inspection, Inspector
+from yanglao.supervision.tests.people import make_director
 
 pytestmark = pytest.mark.django_db
 CODES = [c for c, *_r in GB38600["items"]]
@@ -109,17 +109,7 @@ def test_two_inspectors_sign_and_the_institution_confirms(home, users, regions):
     inspection.refresh_from_db()
     assert (inspection.state, inspection.cosigned_by) == ("signed", users["alice"])
 
-    director = make_user("dir", "facility_admin", regions["street"])
-    Staff.objects.create(
-        name="院长",
-        id_number_hash="h-dir",
-        sex="M",
-        birth_date=dt.date(1970, 1, 1),
-        role="director",
-        facility=home,
-        hired_on=dt.date(2020, 1, 1),
-        user=director,
-    )
+    director = make_director(home)
     client_for(director).post(
         url, {"action": "acknowledge", "institution_note": "无异议"}
     )

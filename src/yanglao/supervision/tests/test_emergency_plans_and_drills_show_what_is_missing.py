@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from yanglao.conftest import client_for, make_user
-from yanglao.facilities.models import Facility, Staff
+from yanglao.facilities.models import Facility
 from yanglao.supervision.models import Drill, EmergencyPlan
+from yanglao.supervision.tests.people import make_director
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,7 @@ def home(regions):
 
 @pytest.fixture
 def director(home, regions):
-    user = make_user("dir", "facility_admin", regions["street"])
-    Staff.objects.create(
-        name="院长",
-        id_number_hash="h-dir",
-        sex="M",
-        birth_date=dt.date(1970, 1, 1),
-        role="director",
-        facility=home,
-        hired_on=dt.date(2020, 1, 1),
-        user=user,
-    )
+    user = make_director(home)
     return user
 
 

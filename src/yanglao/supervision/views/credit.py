@@ -23,12 +23,6 @@ from yanglao.supervision import selectors, services
 NAV = "supervision"
 
 
-def _may_read(user) -> bool:
-    return permissions.may_view_supervision(
-        user
-    ) or permissions.may_answer_rectification(user)
-
-
 def _flash(request, exc: ValidationFailed) -> None:
     for reason in exc.errors.values():
         messages.error(request, reason)
@@ -36,7 +30,7 @@ def _flash(request, exc: ValidationFailed) -> None:
 
 @login_required
 def gradings(request):
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     if request.method == "POST":
         try:
             facility = selectors.institutions_in_scope(by=request.user).get(
@@ -64,7 +58,7 @@ def gradings(request):
 @login_required
 def grading(request, pk: int):
     """The experts' sheet on a tablet: each item's score within its maximum; decide when done."""
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = selectors.grading_get(by=request.user, pk=pk)
     except NotInScope:
@@ -172,7 +166,7 @@ def credit(request):
 def credit_subject(request, kind: str, pk: int):
     """One institution's or provider's credit record; the bureau evaluates the year and decides
     on the lists here."""
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     try:
         if kind == "facility":
             subject = facility_selectors.facility_get(by=request.user, pk=pk)

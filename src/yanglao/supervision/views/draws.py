@@ -334,10 +334,7 @@ def inspections(request):
 def inspection(request, pk: int):
     """The checklist on a phone: each item 符合 / 不符合 / 不适用 with a note; save as you go,
     sign when every item is answered."""
-    require(
-        permissions.may_view_supervision(request.user)
-        or permissions.may_answer_rectification(request.user)
-    )
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = selectors.inspection_get(by=request.user, pk=pk)
     except NotInScope:
@@ -431,10 +428,7 @@ def inspection(request, pk: int):
 @login_required
 def inspection_photo(request, pk: int):
     """An evidence photo, to those who may see its inspection; every viewing audited."""
-    require(
-        permissions.may_view_supervision(request.user)
-        or permissions.may_answer_rectification(request.user)
-    )
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = selectors.inspection_photo_get(by=request.user, pk=pk)
     except NotInScope:
@@ -513,10 +507,7 @@ def rectifications(request):
 
 @login_required
 def rectification(request, pk: int):
-    require(
-        permissions.may_view_supervision(request.user)
-        or permissions.may_answer_rectification(request.user)
-    )
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = selectors.rectification_get(by=request.user, pk=pk)
     except NotInScope:

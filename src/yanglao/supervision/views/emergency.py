@@ -21,15 +21,9 @@ from yanglao.supervision.models import EmergencyKind
 NAV = "supervision"
 
 
-def _may_read(user) -> bool:
-    return permissions.may_view_supervision(
-        user
-    ) or permissions.may_answer_rectification(user)
-
-
 @login_required
 def overview(request):
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     q, lack = request.GET.get("q", ""), request.GET.get("lack", "")
     context = {
         "nav": NAV,
@@ -52,7 +46,7 @@ def _count(raw, default: int | None = None) -> int | None:
 
 @login_required
 def facility(request, pk: int):
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = facility_selectors.facility_get(by=request.user, pk=pk)
     except NotInScope:

@@ -22,12 +22,6 @@ from yanglao.supervision.services.prepaid import MAX_STATEMENT_BYTES
 NAV = "supervision"
 
 
-def _may_read(user) -> bool:
-    return permissions.may_view_supervision(
-        user
-    ) or permissions.may_answer_rectification(user)
-
-
 def _fen(post, name: str, errors: dict, *, required: bool = True) -> int | None:
     raw = (post.get(name) or "").strip()
     if not raw:
@@ -48,7 +42,7 @@ def _months(raw: str) -> int:
 
 @login_required
 def accounts(request):
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     errors: dict[str, str] = {}
     if request.method == "POST":
         require(permissions.may_supervise(request.user))
@@ -107,7 +101,7 @@ def accounts(request):
 
 @login_required
 def account(request, pk: int):
-    require(_may_read(request.user))
+    require(permissions.may_see_supervision_records(request.user))
     try:
         found = selectors.custody_account_get(by=request.user, pk=pk)
     except NotInScope:
