@@ -149,6 +149,25 @@ def build_oversight(*, today: dt.date, progress) -> None:
             source=f"rectification:{order.pk}",
             summary=f"{order.item_text}：{order.finding}",
         )
+    services.plan_record(
+        by=clerk,
+        facility=homes[0],
+        kind="accident",
+        title="火灾事故应急预案",
+        approved_on=today - dt.timedelta(days=200),
+    )
+    services.drill_record(
+        by=clerk,
+        facility=homes[0],
+        kind="accident",
+        held_on=today - dt.timedelta(days=30),
+        staff=18,
+        residents=42,
+        findings="夜班疏散用时 6 分钟，超过 5 分钟目标；二楼疏散指示灯不亮",
+        supplies_ok=False,
+        supplies_note="应急照明 3 盏电池失效",
+    )
     progress(
-        "监管：托管账户 2 个（1 个预警冻结），等级评定 2 项，年度评价 1 项，立案 1 件"
+        "监管：托管账户 2 个（1 个预警冻结），等级评定 2 项，年度评价 1 项，立案 1 件，"
+        "应急预案与演练 1 家"
     )

@@ -89,6 +89,7 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         "admin",
         "city",
         "county",
+        "inspector",
         "street",
         "community",
         "facility",
@@ -108,6 +109,7 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         totals[username] = client.get("/elders/").context["page"].total
     everyone = Elder.objects.filter(status="active").count()
     assert totals["admin"] == totals["city"] == totals["leader"] == everyone
+    assert totals["inspector"] == everyone  # a city bureau inspector
     assert 0 < totals["community"] < totals["street"] < totals["city"]
     assert (
         totals["county"]
