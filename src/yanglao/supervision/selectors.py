@@ -47,7 +47,7 @@ def published_draw(pk: int) -> Draw:
     return found
 
 
-def complaints(*, by, state: str = "", q: str = ""):
+def complaints(*, by, state: str = "", q: str = "", channel: str = ""):
     """Complaints routed to the reader's area, overdue ones first."""
     from django.db.models import Q
 
@@ -56,6 +56,8 @@ def complaints(*, by, state: str = "", q: str = ""):
     qs = Complaint.objects.filter(in_scope_q(by, "region")).select_related("region")
     if state in Complaint.State.values:
         qs = qs.filter(state=state)
+    if channel in Complaint.Channel.values:
+        qs = qs.filter(channel=channel)
     if q:
         qs = qs.filter(
             Q(code__iexact=q) | Q(subject_name__contains=q) | Q(content__contains=q)
@@ -461,3 +463,10 @@ def grades_on(day: dt.date) -> dict[int, int]:
     for facility_id, level in rows:
         found[facility_id] = max(level, found.get(facility_id, 0))
     return found
+
+
+def providers_in_scope(*, by):
+    """Home-care providers of the reader's area, for the credit overview."""
+    from yanglao.facilities.selectors import provider_list
+
+    return provider_list(by=by)

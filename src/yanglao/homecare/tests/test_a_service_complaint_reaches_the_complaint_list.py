@@ -28,8 +28,13 @@ def test_the_complaint_reaches_the_street_and_the_providers_credit(hc, users, re
     assert (
         complaint.source == f"order:{order.pk}" and "没洗完就走了" in complaint.content
     )
-    listed = client_for(users["bob"]).get("/supervision/complaints/").content.decode()
+    bob = client_for(users["bob"])
+    listed = bob.get("/supervision/complaints/?channel=order").content.decode()
     assert complaint.code in listed and "安康居家服务中心" in listed
+    assert (
+        complaint.code
+        not in bob.get("/supervision/complaints/?channel=phone").content.decode()
+    )
     supervision.complaint_answer(
         by=users["bob"],
         complaint=complaint,
@@ -42,3 +47,5 @@ def test_the_complaint_reaches_the_street_and_the_providers_credit(hc, users, re
         "complaint_upheld",
         -3,
     )
+    overview = client_for(users["alice"]).get("/supervision/credit/").content.decode()
+    assert "安康居家服务中心</a></td><td>A 守信（97）" in overview

@@ -152,9 +152,17 @@ def credit(request):
         {"facility": f, "card": selectors.facility_card(f, with_inspections=False)}
         for f in page.items
     ]
+    providers = page_of(
+        selectors.providers_in_scope(by=request.user), request.GET, param="ppage"
+    )
+    providers.items = [
+        {"provider": p, "standing": selectors.standing_of(provider=p)}
+        for p in providers.items
+    ]
     context = {
         "nav": NAV,
         "page": page,
+        "providers": providers,
         "q": q,
         "lists": selectors.list_entries(by=request.user)[:50],
         "level_names": grading_rules.LEVEL_NAMES,

@@ -28,6 +28,7 @@ from yanglao.supervision.forms import (
     RandomForm,
     RedrawForm,
 )
+from yanglao.supervision.models import Complaint
 
 NAV = "supervision"
 
@@ -243,13 +244,17 @@ def complaints(request):
             messages.success(request, f"已登记电话投诉，查询码 {made.code}")
             return redirect("supervision:complaint", pk=made.pk)
     state, q = request.GET.get("state", ""), request.GET.get("q", "").strip()
+    channel = request.GET.get("channel", "")
     context = {
         "nav": NAV,
         "page": page_of(
-            selectors.complaints(by=request.user, state=state, q=q), request.GET
+            selectors.complaints(by=request.user, state=state, q=q, channel=channel),
+            request.GET,
         ),
         "state": state,
         "q": q,
+        "channel": channel,
+        "channels": Complaint.Channel.choices,
         "form": form,
         "now": timezone.now(),
     }
