@@ -9,7 +9,8 @@ From ../shared/STANDARDS.md (民发〔2024〕19号 and the 2025 custody guidelin
 - refunds leave the account the same or the next working day after they fall due;
 - after each payment out the balance stays above the risk-reserve floor;
 - membership fees (会员费) in public or publicly-built institutions are not allowed;
-- total prepaid over the institution's net fixed assets is a warning sign of 非法集资.
+- total prepaid over the institution's net fixed assets is a warning sign of 非法集资, and so are
+  membership cards sold in bulk: more than MEMBERSHIP_BULK membership fees within any 30 days.
 
 One pass over the statement in date order; each finding names the row, the resident where there is
 one, and the rule.
@@ -79,7 +80,17 @@ class Check:
         return any(f.rule in FREEZING for f in self.findings)
 
 
-FREEZING = {"低于风险准备金", "未按时转入托管账户", "预收总额超过净固定资产"}
+FREEZING = {
+    "低于风险准备金",
+    "未按时转入托管账户",
+    "预收总额超过净固定资产",
+    "集中销售会员卡",
+}
+# The 非法集资 risk list: accounts with an open alert of these
+FUNDRAISING_SIGNS = ("预收总额超过净固定资产", "集中销售会员卡")
+# 非法集资 warning: more membership fees than this within any 30 days (a bureau sets its own)
+MEMBERSHIP_BULK = 20
+BULK_WINDOW_DAYS = 30
 
 
 def next_working_day(
@@ -105,7 +116,10 @@ def check_statement(
     service: dict[str, int] = {}
     deposit: dict[str, int] = {}
     last_day = None
+    rows_seen: list[Row] = []
     for row in rows:
+        if row.item == "membership" and row.kind in ("collect", "collect_elsewhere"):
+            rows_seen.append(row)
         if row.kind not in KINDS:
             result.findings.append(Finding(row.line, "无法识别的流水类别", row.kind))
             continue
@@ -139,6 +153,7 @@ def check_statement(
                     )
                 )
     _late_ones(result, pending_in, pending_refund, as_of or dt.date.max, holidays)
+    _bulk_membership(result, rows_seen)
     if (
         terms.net_fixed_assets_fen is not None
         and result.prepaid_fen > terms.net_fixed_assets_fen
@@ -193,6 +208,27 @@ def _count_prepaid(result, row, terms, service, deposit) -> None:
                     who,
                 )
             )
+
+
+def _bulk_membership(result: Check, memberships: list[Row]) -> None:
+    """Membership cards sold in bulk (非法集资 warning sign): the first row at which more than
+    MEMBERSHIP_BULK membership fees fall within BULK_WINDOW_DAYS; reported once."""
+    window: list[Row] = []
+    for row in sorted(memberships, key=lambda r: (r.day, r.line)):
+        window.append(row)
+        while (row.day - window[0].day).days >= BULK_WINDOW_DAYS:
+            window.pop(0)
+        if len(window) > MEMBERSHIP_BULK:
+            total = sum(r.amount_fen for r in window)
+            result.findings.append(
+                Finding(
+                    row.line,
+                    "集中销售会员卡",
+                    f"{window[0].day:%Y-%m-%d} 起 {BULK_WINDOW_DAYS} 天内收取会员费 {len(window)} 笔、"
+                    f"{total / 100:.2f} 元（非法集资风险）",
+                )
+            )
+            return
 
 
 def _late_ones(result, pending_in, pending_refund, today, holidays) -> None:

@@ -243,6 +243,20 @@ def custody_accounts(*, by, q: str = "", frozen: str = ""):
         qs = qs.filter(frozen=True)
     elif frozen == "alerts":
         qs = qs.filter(open_alerts__gt=0)
+    elif frozen == "fundraising":
+        from django.db.models import Exists, OuterRef
+
+        from yanglao.supervision.prepaid import FUNDRAISING_SIGNS
+
+        qs = qs.filter(
+            Exists(
+                PrepaidAlert.objects.filter(
+                    account=OuterRef("pk"),
+                    state=PrepaidAlert.State.OPEN,
+                    rule__in=FUNDRAISING_SIGNS,
+                )
+            )
+        )
     return qs.order_by("-frozen", "facility__name", "pk")
 
 

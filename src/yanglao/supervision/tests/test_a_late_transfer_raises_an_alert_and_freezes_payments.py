@@ -105,6 +105,8 @@ def test_a_late_transfer_alerts_the_bureau_and_freezes_payments_out(
     bureau = client_for(users["bob"])
     listed = bureau.get("/supervision/prepaid/?frozen=1").content.decode()
     assert "颐和养老院" in listed
+    risky = bureau.get("/supervision/prepaid/?frozen=fundraising").content.decode()
+    assert "颐和养老院" not in risky  # a late transfer is not a 非法集资 sign
     page = bureau.get(f"/supervision/prepaid/{account.pk}/").content.decode()
     assert "未按时转入托管账户" in page and "2026-11-06 的 2700.00 元" in page
     with pytest.raises(ValidationFailed, match="未处置"):
@@ -202,3 +204,17 @@ def test_the_bureau_registers_an_account_with_its_errors_named(home, users):
         },
     )
     assert response.status_code == 302
+
+
+def test_membership_cards_sold_in_bulk_put_the_account_on_the_risk_list(
+    account, director, users
+):
+    cards = [f"2026-11-{2 + i // 3:02d},收取,5000,M{i},会员费," for i in range(24)]
+    client_for(director).post(
+        f"/supervision/prepaid/{account.pk}/",
+        {"action": "upload", "file": statement("2026-11-02,收取,30000,,,开户", *cards)},
+    )
+    risky = client_for(users["bob"]).get("/supervision/prepaid/?frozen=fundraising")
+    assert "颐和养老院" in risky.content.decode()
+    alert = PrepaidAlert.objects.get(account=account)
+    assert alert.rule == "集中销售会员卡" and alert.freezing

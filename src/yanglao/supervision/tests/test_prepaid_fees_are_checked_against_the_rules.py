@@ -94,3 +94,36 @@ def test_a_statement_is_read_whole_or_refused_naming_each_bad_cell():
     ]
     with pytest.raises(StatementError, match="缺少必需的列"):
         read_statement([["日期", "金额（元）"]])
+
+
+def test_membership_cards_sold_in_bulk_are_a_warning_sign():
+    """非法集资 warning: more than 20 membership fees within 30 days, in a private institution
+    (where membership fees as such are allowed), is found once and freezes payments out."""
+    private = Terms(
+        floor_fen=0,
+        public=False,
+        net_fixed_assets_fen=None,
+        monthly_fees_fen={},
+        monthly_bed_fen={},
+    )
+    spread = [
+        Row(
+            i + 1,
+            MON + dt.timedelta(days=2 * i),
+            "collect",
+            500_000,
+            f"M{i}",
+            "membership",
+        )
+        for i in range(21)
+    ]  # 21 cards over 40 days: never 21 within 30
+    assert check_statement(spread, private).findings == []
+    bulk = [
+        Row(
+            i + 1, MON + dt.timedelta(days=i), "collect", 500_000, f"M{i}", "membership"
+        )
+        for i in range(25)
+    ]
+    check = check_statement(bulk, private)
+    assert _rules(check) == [(21, "集中销售会员卡")] and check.freeze
+    assert "21 笔、105000.00 元" in check.findings[0].detail
