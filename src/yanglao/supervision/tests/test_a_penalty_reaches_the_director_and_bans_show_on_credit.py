@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from yanglao.conftest import client_for
+from yanglao.conftest import client_for, make_user
 from yanglao.core import pii
 from yanglao.core.errors import ValidationFailed
 from yanglao.facilities.models import Ban, Facility, Staff
@@ -60,7 +60,7 @@ def test_a_penalty_goes_on_the_directors_record(home, users):
     assert "周院长：B 基本守信（80 分）" in page
 
 
-def test_a_banned_staff_member_shows_on_the_credit_page(home, users):
+def test_a_banned_staff_member_shows_on_the_credit_page(home, users, regions):
     Staff.objects.create(
         name="吴某",
         id_number_hash="h-wu",
@@ -84,6 +84,16 @@ def test_a_banned_staff_member_shows_on_the_credit_page(home, users):
         .content.decode()
     )
     assert "从业禁止关联：吴某（虐待老年人被判刑）" in page
+    # the reason is the ban list's, for the bureau only: a street clerk learns only that there is one
+    street = make_user("st", "street", regions["street"])
+    seen = (
+        client_for(street)
+        .get(f"/supervision/credit/facility/{home.pk}/")
+        .content.decode()
+    )
+    assert (
+        "虐待老年人被判刑" not in seen and "从业人员中有 1 人在从业禁止名单上" in seen
+    )
 
 
 def test_the_institution_signs_its_commitment_once(home, users, regions):

@@ -250,7 +250,10 @@ def credit_subject(request, kind: str, pk: int):
         else None,
         "evaluations": selectors.evaluations_of(**owner),
         "people": people,
-        "banned": banned,
+        # who is banned, and why, is the ban list's own rule (the bureau); others learn only
+        # that someone on the staff register is on it
+        "banned": banned if permissions.may_keep_ban_list(request.user) else [],
+        "banned_count": len(banned),
         "committed": selectors.credit_entries(**owner)
         .filter(kind="commitment")
         .exists(),
