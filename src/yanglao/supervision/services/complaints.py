@@ -38,7 +38,6 @@ def complaint_submit(
     hash, for the rate limit) or taken by phone by a clerk (`by`). Routed to the street or
     township of the institution complained about, else to the region given."""
     import datetime as dt
-    import secrets
 
     from yanglao.core import pii
     from yanglao.core.phone import normalize_phone
@@ -75,8 +74,8 @@ def complaint_submit(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        made = Complaint.objects.create(
-            code="".join(secrets.choice(CODE_LETTERS) for _ in range(10)),
+        made = _complaint_create(
+            by=by,
             channel=channel,
             subject=subject,
             facility=facility,
@@ -86,16 +85,7 @@ def complaint_submit(
             name=name.strip(),
             phone_enc=phone_enc,
             source_hash=source_hash,
-            received_at=now,
-            acknowledge_by=now + dt.timedelta(days=ACKNOWLEDGE_DAYS),
-            answer_by=now + dt.timedelta(days=ANSWER_DAYS),
             handled_by=by,
-        )
-        audit(
-            by=by,
-            action="create",
-            obj=made,
-            summary=f"收到投诉 {made.code}（{made.get_channel_display()}）",
         )
     return made
 
@@ -188,6 +178,23 @@ def complaint_from_order(
 ):
     """core.complaints sink: a family's complaint about a home-care order joins the list, about
     its provider, routed to the street of the order's community, with the usual deadlines."""
+    from yanglao.supervision.models import Complaint
+
+    return _complaint_create(
+        by=by,
+        channel=Complaint.Channel.ORDER,
+        subject=Complaint.Subject.PROVIDER,
+        provider_id=provider_id,
+        source=source[:40],
+        subject_name=subject_name[:100],
+        region=_responsible_region(region),
+        content=content,
+    )
+
+
+def _complaint_create(*, by, **fields):
+    """One complaint with its tracking code and deadlines (acknowledge in 2 days, answer in 15),
+    audited — whichever way it came in."""
     import datetime as dt
     import secrets
 
@@ -196,21 +203,17 @@ def complaint_from_order(
     now = timezone.now()
     made = Complaint.objects.create(
         code="".join(secrets.choice(CODE_LETTERS) for _ in range(10)),
-        channel=Complaint.Channel.ORDER,
-        subject=Complaint.Subject.PROVIDER,
-        provider_id=provider_id,
-        source=source[:40],
-        subject_name=subject_name[:100],
-        region=_responsible_region(region),
-        content=content,
         received_at=now,
         acknowledge_by=now + dt.timedelta(days=ACKNOWLEDGE_DAYS),
         answer_by=now + dt.timedelta(days=ANSWER_DAYS),
+        **fields,
     )
     audit(
         by=by,
         action="create",
         obj=made,
-        summary=f"居家服务投诉转入投诉举报 {made.code}（{source}）",
+        summary=f"收到投诉 {made.code}（{made.get_channel_display()}"
+        + (f"，{made.source}" if made.source else "")
+        + "）",
     )
     return made

@@ -16,6 +16,7 @@ from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.money import yuan_text_to_fen
 from yanglao.core.pagination import page_of
 from yanglao.core.views import require
+from yanglao.facilities.models import Facility
 from yanglao.supervision import selectors, services
 from yanglao.supervision.services.prepaid import MAX_STATEMENT_BYTES
 
@@ -64,7 +65,7 @@ def accounts(request):
             facility = selectors.institutions_without_account(by=request.user).get(
                 pk=int(post.get("facility") or 0)
             )
-        except Exception:  # noqa: BLE001 — any unreadable or outside choice is the same answer
+        except (ValueError, Facility.DoesNotExist):
             facility = None
             errors["facility"] = "请选择管辖范围内尚未登记账户的养老机构"
         try:
