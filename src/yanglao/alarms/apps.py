@@ -12,3 +12,9 @@ class AlarmsConfig(AppConfig):
 
         # 一人一档: this app's records on the person's page.
         register_person_section(50, alarms_section)
+
+        # 一院一档: an institution's fire detectors on its page.
+        from yanglao.alarms.profile import facility_section
+        from yanglao.facilities.sections import register_facility_section
+
+        register_facility_section(20, facility_section)

@@ -13,7 +13,9 @@ BLANK = [("", "全部")]
 
 
 class AlarmFilterForm(forms.Form):
-    q = forms.CharField(label="老人姓名/身份证号", required=False, max_length=50)
+    q = forms.CharField(
+        label="老人姓名/身份证号/机构名称", required=False, max_length=50
+    )
     kind = forms.ChoiceField(
         label="类型",
         required=False,
@@ -34,7 +36,7 @@ class AlarmFilterForm(forms.Form):
 
 
 class DeviceFilterForm(forms.Form):
-    q = forms.CharField(label="设备编号/老人", required=False, max_length=50)
+    q = forms.CharField(label="设备编号/老人/机构", required=False, max_length=50)
     type = forms.ChoiceField(
         label="类型", required=False, choices=BLANK + DeviceType.choices
     )
@@ -42,7 +44,8 @@ class DeviceFilterForm(forms.Form):
     bound = forms.ChoiceField(
         label="绑定",
         required=False,
-        choices=BLANK + [("yes", "已绑定"), ("no", "未绑定")],
+        choices=BLANK
+        + [("yes", "已绑定老人"), ("facility", "安装于机构"), ("no", "未绑定")],
     )
     state = forms.ChoiceField(
         label="状态",

@@ -11,6 +11,13 @@ from django.utils import timezone
 from yanglao.alarms.adapters import VENDORS
 from yanglao.alarms.rules import KINDS, SEVERITY_NAMES
 
+# Exactly one of a person and an institution (bindings and alarms).
+ONE_SUBJECT = Q(elder__isnull=False, facility__isnull=True) | Q(
+    elder__isnull=True, facility__isnull=False
+)
+
+FACILITY_DETECTOR_TYPES = ("smoke", "gas")
+
 
 class DeviceType(models.TextChoices):
     SOS_PAGER = "sos_pager", "一键呼叫器"
@@ -72,6 +79,15 @@ class Device(models.Model):
         on_delete=models.PROTECT,
         related_name="devices",
     )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="安装机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="detectors",
+        help_text="安装在养老机构的烟感、燃气探测器绑定机构而非个人",
+    )
     secret_hash = models.CharField(max_length=64, editable=False)
     registered_at = models.DateTimeField("登记时间", auto_now_add=True)
     registered_by = models.ForeignKey(
@@ -93,6 +109,12 @@ class Device(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "智能终端"
         indexes = [models.Index(fields=["region", "type"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(elder__isnull=True) | Q(facility__isnull=True),
+                name="device_bound_to_a_person_or_a_facility",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.serial}"
@@ -119,7 +141,18 @@ class Binding(models.Model):
         Device, on_delete=models.CASCADE, related_name="bindings"
     )
     elder = models.ForeignKey(
-        "elders.Elder", verbose_name="老人", on_delete=models.PROTECT, related_name="+"
+        "elders.Elder",
+        verbose_name="老人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="机构",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     bound_at = models.DateTimeField("绑定时间", default=timezone.now)
     bound_by = models.ForeignKey(
@@ -134,9 +167,15 @@ class Binding(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "绑定记录"
         ordering = ["-bound_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=ONE_SUBJECT,
+                name="binding_to_a_person_or_a_facility",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.device_id} → {self.elder_id}"
+        return f"{self.device_id} → {self.elder_id or self.facility_id}"
 
 
 class Threshold(models.Model):
@@ -235,11 +274,20 @@ class Outcome(models.TextChoices):
 
 
 class Alarm(models.Model):
-    """告警: one open alarm per person and kind; repeats update it (signals, last_signal_at)."""
+    """告警: one open alarm per person (or, for an institution's fire detectors, per institution)
+    and kind; repeats update it (signals, last_signal_at)."""
 
     elder = models.ForeignKey(
         "elders.Elder",
         verbose_name="老人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="alarms",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="机构",
+        null=True,
         on_delete=models.PROTECT,
         related_name="alarms",
     )
@@ -301,12 +349,26 @@ class Alarm(models.Model):
                 fields=["elder", "kind"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="one_open_alarm_per_elder_and_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "kind"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_alarm_per_facility_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=ONE_SUBJECT,
+                name="alarm_about_a_person_or_a_facility",
+            ),
         ]
         indexes = [models.Index(fields=["status", "raised_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.elder}"
+        return f"{self.get_kind_display()} · {self.subject_name}"
+
+    @property
+    def subject_name(self) -> str:
+        """Whom the alarm is about: the person, or the institution its detector is installed in."""
+        return self.elder.name if self.elder_id else self.facility.name
 
     @property
     def is_open(self) -> bool:
@@ -322,6 +384,7 @@ class Alarm(models.Model):
 class Action(models.TextChoices):
     CALL_ELDER = "call_elder", "致电老人"
     CALL_FAMILY = "call_family", "致电家属"
+    CALL_FACILITY = "call_facility", "致电机构值班电话"
     DISPATCH = "dispatch", "派社区工作人员/护理员上门"
     CALL_120 = "call_120", "呼叫 120"
     CALL_110 = "call_110", "呼叫 110/119"

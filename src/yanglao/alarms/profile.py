@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from yanglao.alarms import selectors
+from yanglao.core import permissions
 from yanglao.elders.profile import Record, Section
 
 
@@ -37,4 +38,33 @@ def person_section(by, elder) -> Section | None:
         count=count,
         records=records,
         empty="尚无报警。",
+    )
+
+
+def facility_section(by, facility) -> Section | None:
+    """一院一档: the institution's fire detectors (烟感、燃气) and their state (issue 23 §10).
+    Whoever may open the institution's page sees the states; the device pages are linked for those
+    who manage terminals or answer alarms."""
+    detectors = selectors.facility_detectors(facility.pk)
+    if not detectors:
+        return None
+    linked = permissions.may_manage_devices(by) or permissions.may_handle_alarms(by)
+    faulty = [d for d in detectors if not d.ok]
+    records = [
+        Record(
+            when=d.device.last_seen,
+            text=f"{d.device.get_type_display()} {d.device.serial}",
+            status=d.state,
+            url=reverse("alarms:device", args=[d.device.pk]) if linked else "",
+        )
+        for d in sorted(detectors, key=lambda d: d.ok)
+    ]
+    return Section(
+        key="detectors",
+        title="消防物联设备",
+        count=len(detectors),
+        records=records,
+        summary=f"共 {len(detectors)} 台，{len(faulty)} 台需处理"
+        if faulty
+        else f"共 {len(detectors)} 台，全部正常",
     )

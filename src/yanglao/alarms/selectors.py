@@ -46,7 +46,10 @@ def alarm_list(*, by, filters: AlarmFilter | None = None) -> QuerySet[Alarm]:
     f = filters or AlarmFilter()
     qs = Alarm.objects.filter(in_scope_q(by, "region"))
     if f.q:
-        qs = qs.filter(elder__in=_elders_matching(f.q))
+        qs = qs.filter(
+            Q(elder__in=_elders_matching(f.q))
+            | Q(facility__name__icontains=f.q.strip())
+        )
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.severity:
@@ -63,9 +66,9 @@ def alarm_list(*, by, filters: AlarmFilter | None = None) -> QuerySet[Alarm]:
         qs = qs.filter(raised_at__date__lte=f.date_to)
     if f.escalated:
         qs = qs.filter(escalated_at__isnull=False)
-    return qs.select_related("elder", "region", "device", "acknowledged_by").order_by(
-        "-raised_at"
-    )
+    return qs.select_related(
+        "elder", "facility", "region", "device", "acknowledged_by"
+    ).order_by("-raised_at")
 
 
 def _elders_matching(text: str):
@@ -83,7 +86,7 @@ def open_alarms(*, by) -> list[Alarm]:
     never the one left out (issue 21: the oldest 500 were kept)."""
     alarms = list(
         Alarm.objects.filter(in_scope_q(by, "region"), status__in=OPEN_STATUSES)
-        .select_related("elder", "region", "acknowledged_by")
+        .select_related("elder", "facility", "region", "acknowledged_by")
         .order_by("-raised_at")[:QUEUE_SIZE]
     )
     order = {
@@ -102,6 +105,7 @@ def alarm_get(*, by, pk: int) -> Alarm:
         Alarm.objects.select_related(
             "elder",
             "elder__residence_region",
+            "facility",
             "region",
             "device",
             "acknowledged_by",
@@ -135,7 +139,9 @@ def events_by_ids(*, by, ids: list[int]) -> list[AlarmEvent]:
         return []
     return list(
         AlarmEvent.objects.filter(in_scope_q(by, "alarm__region"), id__in=ids)
-        .select_related("alarm", "alarm__elder", "alarm__region", "by")
+        .select_related(
+            "alarm", "alarm__elder", "alarm__facility", "alarm__region", "by"
+        )
         .order_by("id")
     )
 
@@ -143,6 +149,15 @@ def events_by_ids(*, by, ids: list[int]) -> list[AlarmEvent]:
 def last_event_id() -> int:
     last = AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first()
     return last or 0
+
+
+def facility_recent_alarms(
+    facility_id: int, *, exclude: int | None = None, limit: int = 8
+):
+    qs = Alarm.objects.filter(facility_id=facility_id).order_by("-raised_at")
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return list(qs[:limit])
 
 
 def elder_recent_alarms(elder_id: int, *, exclude: int | None = None, limit: int = 8):
@@ -234,7 +249,9 @@ def device_list(
     if f.q:
         text = f.q.strip()
         qs = qs.filter(
-            Q(serial__istartswith=text) | Q(elder__in=_elders_matching(text))
+            Q(serial__istartswith=text)
+            | Q(elder__in=_elders_matching(text))
+            | Q(facility__name__icontains=text)
         )
     if f.type:
         qs = qs.filter(type=f.type)
@@ -242,8 +259,10 @@ def device_list(
         qs = qs.filter(in_region_code_q(f.region, "region"))
     if f.bound == "yes":
         qs = qs.filter(elder__isnull=False)
+    elif f.bound == "facility":
+        qs = qs.filter(facility__isnull=False)
     elif f.bound == "no":
-        qs = qs.filter(elder__isnull=True)
+        qs = qs.filter(elder__isnull=True, facility__isnull=True)
     cutoff = now - rules.DEFAULTS.offline_minutes * 60_000
     if f.state == "online":
         qs = qs.filter(last_seen_ms__gte=cutoff)
@@ -253,12 +272,14 @@ def device_list(
         qs = qs.filter(last_seen_ms__isnull=True)
     elif f.state == "low_battery":
         qs = qs.filter(battery__lt=rules.DEFAULTS.battery_low)
-    return qs.select_related("elder", "region", "gateway").order_by("serial")
+    return qs.select_related("elder", "facility", "region", "gateway").order_by(
+        "serial"
+    )
 
 
 def device_get(*, by, pk: int) -> Device:
     device = (
-        Device.objects.select_related("elder", "region", "gateway")
+        Device.objects.select_related("elder", "facility", "region", "gateway")
         .filter(pk=pk)
         .first()
     )
@@ -268,7 +289,7 @@ def device_get(*, by, pk: int) -> Device:
 
 
 def device_bindings(device: Device) -> QuerySet[Binding]:
-    return device.bindings.select_related("elder", "bound_by", "unbound_by")
+    return device.bindings.select_related("elder", "facility", "bound_by", "unbound_by")
 
 
 def device_readings(device: Device, *, limit: int = 50) -> list[Reading]:
@@ -285,7 +306,7 @@ def device_counts(*, by, now_ms: int | None = None) -> dict:
     cutoff = now - rules.DEFAULTS.offline_minutes * 60_000
     return qs.aggregate(
         total=Count("id"),
-        bound=Count("id", filter=Q(elder__isnull=False)),
+        bound=Count("id", filter=Q(elder__isnull=False) | Q(facility__isnull=False)),
         online=Count("id", filter=Q(last_seen_ms__gte=cutoff)),
         low_battery=Count("id", filter=Q(battery__lt=rules.DEFAULTS.battery_low)),
     )
@@ -293,6 +314,69 @@ def device_counts(*, by, now_ms: int | None = None) -> dict:
 
 def devices_of_elder(elder_id: int) -> list[Device]:
     return list(Device.objects.filter(elder_id=elder_id).order_by("type"))
+
+
+def devices_of_facility(facility_id: int) -> list[Device]:
+    return list(
+        Device.objects.filter(facility_id=facility_id, active=True).order_by(
+            "type", "serial"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DetectorStatus:
+    """One fire detector of an institution as the supervisor sees it (issue 23 §10)."""
+
+    device: Device
+    online: bool
+    battery_low: bool
+    open_alarm: Alarm | None
+
+    @property
+    def state(self) -> str:
+        if self.open_alarm is not None:
+            return f"报警中：{self.open_alarm.get_kind_display()}"
+        if self.device.last_seen_ms is None:
+            return "从未通信"
+        if not self.online:
+            return "离线"
+        if self.battery_low:
+            return "电量低"
+        return "正常"
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "正常"
+
+
+def facility_detectors(
+    facility_id: int, *, now_ms: int | None = None
+) -> list[DetectorStatus]:
+    """The institution's smoke and gas detectors with their state: in alarm, never heard, offline
+    (default limit), low battery, or normal."""
+    import time
+
+    now = now_ms or int(time.time() * 1000)
+    devices = devices_of_facility(facility_id)
+    if not devices:
+        return []
+    open_by_device = {
+        a.device_id: a
+        for a in Alarm.objects.filter(
+            facility_id=facility_id, status__in=OPEN_STATUSES
+        ).order_by("raised_at")
+    }
+    return [
+        DetectorStatus(
+            device=d,
+            online=d.is_online(now, rules.DEFAULTS.offline_minutes),
+            battery_low=d.battery is not None
+            and d.battery < rules.DEFAULTS.battery_low,
+            open_alarm=open_by_device.get(d.pk),
+        )
+        for d in devices
+    ]
 
 
 def quarantine_list(*, by, q: str = "") -> QuerySet[Quarantine]:
@@ -312,7 +396,7 @@ def quarantine_list(*, by, q: str = "") -> QuerySet[Quarantine]:
 def notification_list(*, by) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(in_scope_q(by, "alarm__region"))
-        .select_related("alarm", "alarm__elder")
+        .select_related("alarm", "alarm__elder", "alarm__facility")
         .order_by("-id")
     )
 
@@ -472,3 +556,38 @@ def person_devices(*, by, elder) -> list[Device]:
     return list(
         Device.objects.filter(in_scope_q(by, "region"), elder=elder).order_by("type")
     )
+
+
+def detector_annotations(*, now_ms: int | None = None) -> dict:
+    """Annotations for a queryset of institutions: how many fire detectors each has in use
+    (`detector_count`) and how many need attention (`detector_faulty`: never heard, offline beyond
+    the default limit, low battery, or with an open alarm) — the same states as
+    `facility_detectors`, counted in the database for a list of institutions."""
+    import time
+
+    from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    now = now_ms or int(time.time() * 1000)
+    cutoff = now - rules.DEFAULTS.offline_minutes * 60_000
+    in_use = Device.objects.filter(facility=OuterRef("pk"), active=True)
+    open_alarm = Alarm.objects.filter(
+        device=OuterRef("pk"), facility__isnull=False, status__in=OPEN_STATUSES
+    )
+    faulty = in_use.filter(
+        Q(last_seen_ms__isnull=True)
+        | Q(last_seen_ms__lt=cutoff)
+        | Q(battery__lt=rules.DEFAULTS.battery_low)
+        | Exists(open_alarm)
+    )
+
+    def counted(qs):
+        return Coalesce(
+            Subquery(
+                qs.values("facility").annotate(n=Count("id")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return {"detector_count": counted(in_use), "detector_faulty": counted(faulty)}

@@ -75,6 +75,10 @@ class Telemetry:
             else:
                 msg["event"] = "heartbeat"
             return msg, alarm
+        if d.type in ("smoke", "gas"):  # a detector only reports that it is alive
+            d.battery = max(20.0, d.battery - 0.01)
+            msg["event"], msg["battery"] = "heartbeat", round(d.battery)
+            return msg, None
         if d.episode == 0 and r.random() < self.p_episode:
             d.episode = 2
         kinds = []  # one message may be worth several alarms (an SOS pressed during an episode)

@@ -25,6 +25,11 @@ urlpatterns = [
     path("devices/new/", views.device_new, name="device_new"),
     path("devices/<int:pk>/", views.device_detail, name="device"),
     path("devices/<int:pk>/bind/", views.device_bind, name="device_bind"),
+    path(
+        "devices/<int:pk>/bind-facility/",
+        views.device_bind_facility,
+        name="device_bind_facility",
+    ),
     path("devices/<int:pk>/unbind/", views.device_unbind, name="device_unbind"),
     path("devices/<int:pk>/reset/", views.device_reset, name="device_reset"),
     path("thresholds/<int:elder_pk>/", views.thresholds, name="thresholds"),

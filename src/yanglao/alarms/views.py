@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.alarms import forms, rules, selectors, services
-from yanglao.alarms.models import Action, AlarmEvent, Outcome
+from yanglao.alarms.models import (
+    FACILITY_DETECTOR_TYPES,
+    Action,
+    AlarmEvent,
+    Outcome,
+)
 from yanglao.alarms.telemetry import METRIC_NAMES, Metric
 from yanglao.assessments.selectors import latest_diagnoses
 from yanglao.core import permissions, push
@@ -30,7 +35,7 @@ from yanglao.core.charts import (
     ratio_ring,
 )
 from yanglao.core.digits import ascii_digits
-from yanglao.core.errors import ValidationFailed
+from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.scope import sees_everything
 from yanglao.core.views import (
@@ -41,6 +46,11 @@ from yanglao.core.views import (
     require,
 )
 from yanglao.elders.selectors import elder_categories_active, elder_contacts, elder_get
+from yanglao.facilities.selectors import (
+    facility_get,
+    facility_resident_count,
+    institutions_open_in,
+)
 from yanglao.regions.maps import region_map
 from yanglao.regions.selectors import region_for_input
 
@@ -134,7 +144,10 @@ def _int(value) -> int | None:
 
 def _card_context(request, alarm) -> dict:
     """Everything the operator needs about the person: address and map, contacts, diseases and
-    ability level, latest vitals and a 24-hour chart, recent alarms, what was done so far."""
+    ability level, latest vitals and a 24-hour chart, recent alarms, what was done so far. For an
+    institution's fire detector: the institution, its duty line, residents and detectors."""
+    if alarm.facility_id:
+        return _facility_card_context(alarm)
     elder = alarm.elder
     vitals = selectors.latest_vitals(elder.pk)
     layers = []
@@ -173,6 +186,42 @@ def _card_context(request, alarm) -> dict:
         "resolve_form": forms.ResolveForm(),
         "escalate_form": forms.EscalateForm(),
         "actions": Action.choices,
+        "outcomes": Outcome.choices,
+    }
+
+
+def _facility_card_context(alarm) -> dict:
+    facility = alarm.facility
+    layers = []
+    if facility.lat is not None:
+        layers.append(
+            Layer(
+                "机构位置",
+                (Marker(facility.lat, facility.lng, facility.name),),
+                PALETTE[3],
+                "home",
+            )
+        )
+    return {
+        "alarm": alarm,
+        "facility": facility,
+        "residents": facility_resident_count(facility.pk),
+        "detectors": selectors.facility_detectors(facility.pk),
+        "map": region_map(layers, title="机构位置", width=360, height=260)
+        if layers
+        else "",
+        "recent": selectors.facility_recent_alarms(facility.pk, exclude=alarm.pk),
+        "events": selectors.alarm_events(alarm),
+        "notifications": [],
+        "devices": selectors.devices_of_facility(facility.pk),
+        "action_form": forms.ActionForm(),
+        "resolve_form": forms.ResolveForm(),
+        "escalate_form": forms.EscalateForm(),
+        "actions": [
+            (v, label)
+            for v, label in Action.choices
+            if v not in (Action.CALL_ELDER, Action.CALL_FAMILY, Action.VIDEO)
+        ],
         "outcomes": Outcome.choices,
     }
 
@@ -307,7 +356,7 @@ def _event_json(event: AlarmEvent) -> dict:
         "kind_name": alarm.get_kind_display(),
         "severity": alarm.severity,
         "severity_name": alarm.get_severity_display(),
-        "elder": alarm.elder.name,
+        "elder": alarm.subject_name,
         "region": alarm.region.name,
         "text": alarm.text,
         "escalated": alarm.escalated_at is not None,
@@ -486,7 +535,7 @@ def _alarm_rows(alarms):
             timezone.localtime(a.raised_at).strftime("%Y-%m-%d %H:%M:%S"),
             a.get_kind_display(),
             a.get_severity_display(),
-            a.elder.name,
+            a.subject_name,
             a.region.name,
             a.text,
             a.signals,
@@ -645,13 +694,23 @@ def device_list(request, fmt: str | None = None):
                     d.model,
                     d.region.name,
                     d.elder.name if d.elder else "",
+                    d.facility.name if d.facility else "",
                     "在线" if d.is_online(now) else "离线",
                     d.battery if d.battery is not None else "",
                 ]
                 for d in selectors.device_list(by=request.user, filters=f)
             ),
             name="智能终端",
-            header=["设备编号", "类型", "型号", "区域", "绑定老人", "状态", "电量"],
+            header=[
+                "设备编号",
+                "类型",
+                "型号",
+                "区域",
+                "绑定老人",
+                "安装机构",
+                "状态",
+                "电量",
+            ],
             what="智能终端",
         )
     devices = selectors.device_list(
@@ -749,6 +808,12 @@ def device_detail(request, pk: int):
         readings=readings,
         chart=_vitals_chart(device.elder_id, thr) if device.elder_id else "",
         bind_form=forms.BindForm(),
+        is_fire_detector=device.type in FACILITY_DETECTOR_TYPES,
+        facility_choices=institutions_open_in(
+            device.region.path, timezone.localdate()
+        ).order_by("name")
+        if device.type in FACILITY_DETECTOR_TYPES
+        else [],
         unbind_form=forms.UnbindForm(),
         alarms=list(device.alarms.order_by("-raised_at")[:10]),
         last_seen=timezone.localtime(device.last_seen) if device.last_seen else None,
@@ -773,6 +838,28 @@ def device_bind(request, pk: int):
             note=request.POST.get("note", ""),
         )
         messages.success(request, f"已绑定 {elder.name}")
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    return redirect("alarms:device", pk=pk)
+
+
+@login_required
+@require_POST
+def device_bind_facility(request, pk: int):
+    device = selectors.device_get(by=request.user, pk=pk)
+    try:
+        facility = facility_get(by=request.user, pk=_int(request.POST.get("facility")))
+    except NotInScope:
+        flash_errors(request, ValidationFailed({"facility": "请选择本辖区的机构"}))
+        return redirect("alarms:device", pk=pk)
+    try:
+        services.device_bind_facility(
+            by=request.user,
+            device=device,
+            facility=facility,
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, f"已安装于 {facility.name}")
     except ValidationFailed as exc:
         flash_errors(request, exc)
     return redirect("alarms:device", pk=pk)

@@ -549,7 +549,7 @@ def cycle_export(request, pk: int, fmt: str):
 def batch_create(request, pk: int):
     c = _cycle_or_404(request, pk)
     try:
-        batch, missing = services.payment_batch_create(by=request.user, cycle=c)
+        batch, missing, held = services.payment_batch_create(by=request.user, cycle=c)
     except ValidationFailed as exc:
         flash_errors(request, exc)
         return redirect("benefits:cycle", pk=c.pk)
@@ -558,6 +558,8 @@ def batch_create(request, pk: int):
             request,
             f"{len(missing)} 个收款人没有代发账户，未列入本批次：{'、'.join(missing[:10])}",
         )
+    for name, reason in held:
+        messages.warning(request, f"{name}：{reason}，本批次暂不拨付，余额保留")
     messages.success(request, f"已生成发放批次 {batch.number}")
     return redirect("benefits:batch", pk=batch.pk)
 

@@ -25,3 +25,16 @@ def mask_phone(value: str) -> str:
     if len(value) == 11 and ascii_digits(value):
         return value[:3] + "****" + value[-4:]
     return value[:4] + "*" * max(len(value) - 6, 0) + value[-2:]
+
+
+def normalize_landline(raw: str) -> str:
+    """An organisation's public number: a fixed line with its area code. A mobile is refused, so
+    that a person's own number never ends up on a page shown as an institution's."""
+    value = raw.strip().replace(" ", "").replace("－", "-")
+    if value.startswith("+86"):
+        value = value[3:]
+    if LANDLINE.match(value):
+        return value
+    if MOBILE.match(value):
+        raise ValueError("值班电话应为带区号的固定电话，不填个人手机号")
+    raise ValueError("电话号码格式不正确（应为带区号的固定电话，如 0798-8221234）")

@@ -29,6 +29,7 @@ from yanglao.alarms.models import (
 )
 from yanglao.core.bulk import bulk_insert
 from yanglao.elders.models import Elder, ElderCategory, Status
+from yanglao.facilities.models import INSTITUTION_TYPES, Facility
 from yanglao.regions.models import Region
 
 HISTORY_DAYS = 30
@@ -83,6 +84,8 @@ def build_alarm_centre(
         n = _history(rng, devices, operator, today)
     progress(f"近 {HISTORY_DAYS} 天已处置告警：{n:,} 起")
     _vitals_and_open_alarms(rng, devices, gateway)
+    n = _institution_detectors(gateway, doc, admin)
+    progress(f"养老机构消防物联设备：{n:,} 台")
     return logins, doc
 
 
@@ -386,3 +389,74 @@ def _vitals_and_open_alarms(rng: random.Random, devices: list[Device], gateway) 
             source="http",
             gateway=gateway,
         )
+
+
+def _institution_detectors(gateway, doc: dict, admin) -> int:
+    """Smoke detectors in every open institution (and a gas detector in every third kitchen),
+    installed through the services; all heard a minute ago except three that show the states a
+    supervisor looks for: one silent for three days, one with a low battery, and one whose smoke
+    alarm is open now at the operator centre."""
+    institutions = list(
+        Facility.objects.filter(
+            type__in=INSTITUTION_TYPES, closed_on__isnull=True
+        ).order_by("pk")
+    )
+    installed: list[tuple[Device, Facility]] = []
+    for i, facility in enumerate(institutions):
+        kinds = ["smoke", "smoke"] + (["gas"] if i % 3 == 0 else [])
+        for kind in kinds:
+            serial = f"F{kind[0].upper()}{len(installed) + 1:05d}"
+            device, secret = services.device_register(
+                by=admin,
+                serial=serial,
+                type=kind,
+                region=facility.region,
+                model=MODELS[kind],
+                gateway=gateway,
+            )
+            services.device_bind_facility(
+                by=admin, device=device, facility=facility, note="演示：机构消防物联"
+            )
+            device.secret = secret
+            installed.append((device, facility))
+    now_ms = services.now_ms()
+    silent = installed[1][0] if len(installed) > 1 else None
+    beats = []
+    for n, (device, facility) in enumerate(installed):
+        quiet_for = 3 * 86_400_000 if device is silent else 60_000
+        beats.append(
+            {
+                "device": device.serial,
+                "id": "demo-beat",
+                "ts": (now_ms - quiet_for) / 1000,
+                "event": "heartbeat",
+                "battery": 12 if n == 3 else 90,
+            }
+        )
+        if device is not silent:
+            doc["devices"].append(
+                {
+                    "serial": device.serial,
+                    "secret": device.secret,
+                    "type": device.type,
+                    "lat": facility.lat,
+                    "lng": facility.lng,
+                }
+            )
+    if beats:
+        services.ingest(beats, vendor="yanglao", source="http", gateway=gateway)
+    if len(installed) > 5:
+        services.ingest(
+            [
+                {
+                    "device": installed[5][0].serial,
+                    "id": "demo-smoke",
+                    "ts": now_ms / 1000 - 90,
+                    "event": "smoke",
+                }
+            ],
+            vendor="yanglao",
+            source="http",
+            gateway=gateway,
+        )
+    return len(installed)

@@ -297,7 +297,7 @@ def _cycles(city: Region, today: dt.date, rng, progress) -> dict[str, int]:
         cycle = services.cycle_approve(
             by=approver, cycle=cycle, confirmed_total_fen=cycle.totals["total_fen"]
         )
-        batch, _missing = services.payment_batch_create(by=clerk, cycle=cycle)
+        batch, _missing, _held = services.payment_batch_create(by=clerk, cycle=cycle)
         if back == 2:
             _bank_returns(batch, clerk, rng)
         progress(

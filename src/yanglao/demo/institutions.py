@@ -109,9 +109,10 @@ class InstitutionsMixin:
             opened_on=self.today - dt.timedelta(days=rng.randint(400, 9000)),
             operator="" if ownership == "public" else f"{name}有限公司",
         )
+        facility.duty_phone = f"0798-8{facility.pk % 1_000_000:06d}"  # 值班电话
         if facility.fire_safety != "pending":
             facility.fire_safety_date = facility.opened_on
-            facility.save(update_fields=["fire_safety_date"])
+        facility.save(update_fields=["duty_phone", "fire_safety_date"])
         nursing_share = {
             "welfare_home": 0.6,
             "private_home": 0.55,

@@ -33,6 +33,12 @@ class FacilityForm(forms.Form):
     operator = forms.CharField(label="运营方", max_length=100, required=False)
     region = forms.ChoiceField(label="所在区域", error_messages=REQUIRED)
     address = forms.CharField(label="地址", max_length=200, required=False)
+    duty_phone = forms.CharField(
+        label="值班电话",
+        max_length=20,
+        required=False,
+        help_text="机构对外公开的固定电话（带区号），如 0798-8221234",
+    )
     floor_area_m2 = forms.IntegerField(
         label="建筑面积（平方米）",
         required=False,

@@ -89,6 +89,12 @@ class Facility(models.Model):
         related_name="facilities",
     )
     address = models.CharField("地址", max_length=200, blank=True)
+    duty_phone = models.CharField(
+        "值班电话",
+        max_length=20,
+        blank=True,
+        help_text="机构对外公开的固定电话（带区号），报警中心处置机构告警时拨打",
+    )
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
     floor_area_m2 = models.PositiveIntegerField(

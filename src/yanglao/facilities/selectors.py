@@ -453,3 +453,10 @@ def banned_staff(*, facility=None, provider=None, on=None) -> list[tuple[str, st
             "name", "id_number_hash"
         )
     ]
+
+
+def facility_resident_count(facility_id: int) -> int:
+    """在住老人: admissions to the institution's beds not yet discharged."""
+    return Admission.objects.filter(
+        bed__facility_id=facility_id, discharged_on__isnull=True
+    ).count()

@@ -12,7 +12,7 @@ from yanglao.core import permissions, pii
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
-from yanglao.core.phone import normalize_phone
+from yanglao.core.phone import normalize_landline, normalize_phone
 from yanglao.elders.models import Elder, Status
 from yanglao.elders.selectors import elder_find_by_id_number, elder_get
 from yanglao.elders.services import elder_set_care_setting
@@ -52,6 +52,7 @@ FACILITY_FIELDS = {
     "operator",
     "region",
     "address",
+    "duty_phone",
     "lat",
     "lng",
     "floor_area_m2",
@@ -84,6 +85,11 @@ def _facility_problems(values: dict[str, Any]) -> dict[str, str]:
     for key in ("floor_area_m2", "childcare_places"):
         if values.get(key) is not None and int(values[key]) < 0:
             errors[key] = "不能为负数"
+    if values.get("duty_phone"):
+        try:
+            values["duty_phone"] = normalize_landline(values["duty_phone"])
+        except ValueError as e:
+            errors["duty_phone"] = str(e)
     today = timezone.localdate()
     for key in ("fire_safety_date", "opened_on"):
         if values.get(key) and values[key] > today:
@@ -123,6 +129,8 @@ def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
         **values,
     }
     errors = _facility_problems(merged)
+    if "duty_phone" in values:
+        values["duty_phone"] = merged["duty_phone"]
     if "region" in values:
         values["region"] = region_for_input(by, values["region"], "region", errors)
     if errors:

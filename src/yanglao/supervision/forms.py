@@ -44,6 +44,12 @@ class ComplaintForm(forms.Form):
         required=False,
         empty_label="不是养老机构 / 不在列表中",
     )
+    provider = forms.ModelChoiceField(
+        label="被投诉的居家服务商（如是）",
+        queryset=None,
+        required=False,
+        empty_label="不是居家服务商 / 不在列表中",
+    )
     subject_name = forms.CharField(
         label="被投诉对象名称",
         max_length=100,
@@ -59,12 +65,15 @@ class ComplaintForm(forms.Form):
         label="联系电话（可不填，用于回访）", max_length=20, required=False
     )
 
-    def __init__(self, *args, facilities=None, regions=(), **kwargs):
+    def __init__(
+        self, *args, facilities=None, providers=None, regions=(), **kwargs
+    ):
         from yanglao.supervision.models import Complaint
 
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = Complaint.Subject.choices
         self.fields["facility"].queryset = facilities
+        self.fields["provider"].queryset = providers
         self.fields["region"].choices = [("", "请选择")] + [
             (r.code, r.name) for r in regions
         ]

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yanglao.alarms.selectors import detector_annotations
 from yanglao.core.errors import NotInScope
+from yanglao.facilities.models import FireSafety
 from yanglao.regions.selectors import in_scope_q
 from yanglao.supervision.models import Draw, Plan
 
@@ -83,6 +85,12 @@ def facilities_for_complaints():
     from yanglao.facilities.models import Facility
 
     return Facility.objects.filter(closed_on__isnull=True).order_by("name")
+
+
+def providers_for_complaints():
+    from yanglao.facilities.models import Provider
+
+    return Provider.objects.order_by("name")
 
 
 def inspections(*, by):
@@ -410,8 +418,10 @@ def public_inspections():
 
 
 def emergency_overview(*, by, q: str = "", lack: str = ""):
-    """Institutions of the area with how many of the four kinds of event have a plan, and their
-    last drill; `lack`: "plan" (a kind without a plan) or "drill" (no drill this year)."""
+    """Institutions of the area with how many of the four kinds of event have a plan, their last
+    drill and their fire detectors; `lack`: "plan" (a kind without a plan), "drill" (no drill
+    this year), "fire" (fire-safety acceptance not passed) or "detector" (a fire detector that
+    needs attention)."""
     from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -432,8 +442,13 @@ def emergency_overview(*, by, q: str = "", lack: str = ""):
     qs = institutions_in_scope(by=by, q=q).annotate(
         plan_kinds=Coalesce(Subquery(kinds, output_field=IntegerField()), Value(0)),
         last_drill=Subquery(last),
+        **detector_annotations(),
     )
-    if lack == "plan":
+    if lack == "detector":
+        qs = qs.filter(detector_faulty__gt=0)
+    elif lack == "fire":
+        qs = qs.exclude(fire_safety__in=(FireSafety.ACCEPTED, FireSafety.FILED))
+    elif lack == "plan":
         qs = qs.filter(plan_kinds__lt=4)
     elif lack == "drill":
         year_start = timezone.localdate().replace(month=1, day=1)

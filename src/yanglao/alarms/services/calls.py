@@ -28,8 +28,13 @@ def _may_call(by, alarm: Alarm) -> bool:
     )
 
 
-def _callee(elder, contact_id: int | None) -> tuple[str, str, str]:
-    """Who is called — the person (None) or one of their contacts — as (label, number, action)."""
+def _callee(alarm: Alarm, contact_id: int | None) -> tuple[str, str, str]:
+    """Who is called — the person (None) or one of their contacts, or for an institution's
+    detector the institution's duty line — as (label, number, action)."""
+    if alarm.facility_id:
+        facility = alarm.facility
+        return f"{facility.name}（值班电话）", facility.duty_phone, Action.CALL_FACILITY
+    elder = alarm.elder
     if contact_id is None:
         return f"{elder.name}（本人）", elder.phone, Action.CALL_ELDER
     try:
@@ -53,7 +58,7 @@ def alarm_call(
         raise ValidationFailed(
             {"__all__": f"该告警由 {alarm.acknowledged_by} 处置；如需接手请联系值班长"}
         )
-    label, number, action = _callee(alarm.elder, contact_id)
+    label, number, action = _callee(alarm, contact_id)
     if not number:
         raise ValidationFailed({"contact": f"{label}没有登记电话"})
     alarm = alarm_act(by=by, alarm_id=alarm.pk, action=action, note=f"拨打 {label}")
@@ -80,7 +85,7 @@ def alarm_call_outcome(
     the record, not from the page)."""
     if outcome not in CALL_OUTCOMES:
         raise ValidationFailed({"outcome": "请选择通话结果"})
-    label, _number, action = _callee(_locked(by, alarm_id).elder, contact_id)
+    label, _number, action = _callee(_locked(by, alarm_id), contact_id)
     return alarm_act(
         by=by, alarm_id=alarm_id, action=action, note=f"{label}：{outcome}"
     )

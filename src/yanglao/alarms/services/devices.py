@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yanglao.alarms import adapters, rules
 from yanglao.alarms.models import (
+    FACILITY_DETECTOR_TYPES,
     Binding,
     Device,
     DeviceType,
@@ -127,7 +128,7 @@ def device_bind(*, by, device: Device, elder: Elder, note: str = "") -> None:
         raise ValidationFailed({"elder": "该老人档案已注销，不能绑定终端"})
     if device.elder_id == elder.pk:
         raise ValidationFailed({"elder": "终端已绑定该老人"})
-    if device.elder_id:
+    if device.elder_id or device.facility_id:
         _unbind(by, device, "改绑")
     _bind(by, device, elder, note)
 
@@ -136,7 +137,7 @@ def _unbind(by, device: Device, note: str) -> None:
     Binding.objects.filter(device=device, unbound_at__isnull=True).update(
         unbound_at=timezone.now(), unbound_by=by if getattr(by, "pk", None) else None
     )
-    Device.objects.filter(pk=device.pk).update(elder=None)
+    Device.objects.filter(pk=device.pk).update(elder=None, facility=None)
     audit(
         by=by,
         action="update",
@@ -146,11 +147,45 @@ def _unbind(by, device: Device, note: str) -> None:
 
 
 @transaction.atomic
+def device_bind_facility(*, by, device: Device, facility, note: str = "") -> None:
+    """Install a fire detector (烟感、燃气) in an institution: its alarms are about the
+    institution, answered by the operator centre of the institution's area (issue 23 §10)."""
+    _require_device_manager(by)
+    _require_in_scope(by, device.region)
+    _require_in_scope(by, facility.region)
+    if device.type not in FACILITY_DETECTOR_TYPES:
+        raise ValidationFailed(
+            {"facility": "只有烟感、燃气探测器可以安装到机构；其他终端请绑定老人"}
+        )
+    if facility.closed_on is not None:
+        raise ValidationFailed({"facility": "该机构已停业"})
+    if device.facility_id == facility.pk:
+        raise ValidationFailed({"facility": "终端已安装在该机构"})
+    if device.elder_id or device.facility_id:
+        _unbind(by, device, "改装")
+    Binding.objects.create(
+        device=device,
+        facility=facility,
+        bound_by=by if getattr(by, "pk", None) else None,
+        note=note[:200],
+    )
+    Device.objects.filter(pk=device.pk).update(
+        facility=facility, region=facility.region
+    )
+    audit(
+        by=by,
+        action="update",
+        obj=device,
+        summary=f"终端 {device.serial} 安装于 {facility.name}",
+    )
+
+
+@transaction.atomic
 def device_unbind(*, by, device: Device, note: str = "") -> None:
     _require_device_manager(by)
     _require_in_scope(by, device.region)
-    if not device.elder_id:
-        raise ValidationFailed({"elder": "终端未绑定老人"})
+    if not device.elder_id and not device.facility_id:
+        raise ValidationFailed({"elder": "终端未绑定老人或机构"})
     if not (note or "").strip():
         raise ValidationFailed({"note": "请填写解绑原因（如：回收、损坏、老人去世）"})
     _unbind(by, device, note.strip())

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.alarms import rules
@@ -38,7 +39,7 @@ def _require_handler(by) -> None:
 def _locked(by, alarm_id: int) -> Alarm:
     alarm = (
         Alarm.objects.select_for_update(of=("self",))
-        .select_related("region", "elder")
+        .select_related("region", "elder", "facility")
         .filter(pk=alarm_id)
         .first()
     )
@@ -206,6 +207,7 @@ def _timer_alarm(device: Device, kind: str, since_ms: int, text: str) -> bool:
     dev = {
         "id": device.pk,
         "elder_id": device.elder_id,
+        "facility_id": device.facility_id,
         "region_id": device.region_id,
         "serial": device.serial,
     }
@@ -216,14 +218,16 @@ def _timer_alarm(device: Device, kind: str, since_ms: int, text: str) -> bool:
 
 
 def check_silence(*, now_ms_: int | None = None) -> int:
-    """设备离线 and 长时间无活动: devices bound to someone that have gone quiet longer than the
-    person's limit. Each silence raises one alarm (checked again after the device is heard)."""
+    """设备离线 and 长时间无活动: devices bound to someone (or installed in an institution, with
+    the default limits) that have gone quiet longer than the person's limit. Each silence raises one alarm (checked again after the device is heard)."""
     now = now_ms_ or now_ms()
     shortest_offline = 5 * 60_000
     raised = 0
     quiet = Device.objects.filter(
-        active=True, elder__isnull=False, last_seen_ms__lt=now - shortest_offline
-    ).select_related("elder")
+        Q(elder__isnull=False) | Q(facility__isnull=False),
+        active=True,
+        last_seen_ms__lt=now - shortest_offline,
+    )
     thresholds = _thresholds_for(set(quiet.values_list("elder_id", flat=True)))
     for device in quiet:
         thr = thresholds.get(device.elder_id, rules.DEFAULTS)

@@ -256,13 +256,13 @@ def _store(kept, thresholds, unbound: list, received_ms: int) -> tuple[list, lis
     fresh = [(dev, m) for dev, m in kept if (dev["id"], m.msg_id) in new_keys]
     alarm_ids = []
     for dev, trig in _triggers(fresh, thresholds):
-        if dev["elder_id"] is None:
+        if dev["elder_id"] is None and dev["facility_id"] is None:
             unbound.append(
                 (
                     -1,
                     dev["serial"],
                     trig.msg_id,
-                    f"设备未绑定老人，{rules.KINDS[trig.kind][0]}无法派发",
+                    f"设备未绑定老人或机构，{rules.KINDS[trig.kind][0]}无法派发",
                     None,
                 )
             )
@@ -282,6 +282,7 @@ def _devices_for(serials: set[str]) -> dict[str, dict]:
             "id",
             "serial",
             "elder_id",
+            "facility_id",
             "gateway_id",
             "active",
             "region_id",
@@ -438,11 +439,13 @@ def _abnormal_run_before(device_id: int, metric: int, ts_ms: int, thr) -> int:
 
 
 def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
-    """Open an alarm for (person, kind), or add this signal to the one already open."""
+    """Open an alarm for (person or institution, kind), or add this signal to the one already
+    open."""
     now = now or timezone.now()
+    subject = _subject(dev)
     alarm = (
         Alarm.objects.select_for_update()
-        .filter(elder_id=dev["elder_id"], kind=trig.kind, status__in=OPEN_STATUSES)
+        .filter(**subject, kind=trig.kind, status__in=OPEN_STATUSES)
         .first()
     )
     if alarm is not None:
@@ -468,7 +471,7 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
         transaction.atomic()
     ):  # a savepoint: a concurrent insert of the same alarm fails alone
         alarm = Alarm.objects.create(
-            elder_id=dev["elder_id"],
+            **subject,
             device_id=dev["id"],
             region_id=_alarm_region(dev),
             kind=trig.kind,
@@ -487,7 +490,7 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
         signal_ts_ms=trig.ts_ms,
         device_id=dev["id"],
     )
-    if trig.severity != rules.NORMAL:
+    if trig.severity != rules.NORMAL and alarm.elder_id:
         _notify_family(
             alarm,
             f"【养老服务】{alarm.elder.name} 的{rules.KINDS[trig.kind][0]}：{trig.text}。"
@@ -496,10 +499,20 @@ def _raise(dev: dict, trig: rules.Trigger, *, now=None) -> int:
     return alarm.pk
 
 
+def _subject(dev: dict) -> dict:
+    """The person the device serves, or the institution a fire detector is installed in."""
+    if dev.get("facility_id"):
+        return {"facility_id": dev["facility_id"]}
+    return {"elder_id": dev["elder_id"]}
+
+
 def _alarm_region(dev: dict) -> int:
     """An alarm belongs to the region where its person lives (the operators of that region see
-    it), or the device's when the person has none recorded. Read when an alarm is opened, which is
+    it), or the device's when the person has none recorded or it is an institution's detector
+    (binding it moved the device to the institution's region). Read when an alarm is opened, which is
     rare, rather than joined into every batch's device look-up."""
+    if not dev["elder_id"]:
+        return dev["region_id"]  # an institution's detector: the institution's region
     return residence_region_id(dev["elder_id"]) or dev["region_id"]
 
 

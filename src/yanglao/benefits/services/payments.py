@@ -14,7 +14,7 @@ from yanglao.benefits.models import (
     PaymentBatch,
 )
 from yanglao.benefits.services.shared import _require_bureau
-from yanglao.core import permissions, pii, tabular
+from yanglao.core import permissions, pii, sanctions, tabular
 from yanglao.core.audit import audit
 from yanglao.core.bulk import bulk_insert
 from yanglao.core.digits import ascii_digits
@@ -59,10 +59,17 @@ def bank_account_set(
     return account_obj
 
 
-def payment_batch_create(*, by, cycle: Cycle) -> tuple[PaymentBatch, list[str]]:
+def payment_batch_create(
+    *, by, cycle: Cycle
+) -> tuple[PaymentBatch, list[str], list[tuple[str, str]]]:
     """Issue what each payee of the cycle's region is owed now (approved entitlements, less money
     already out, failed payments included again) as one batch; payees without a bank account are
-    left out and named. Payees owing money go to the recovery list instead."""
+    left out and named. Payees owing money go to the recovery list instead.
+
+    An institution barred from subsidies (联合惩戒: on the supervision black list, asked through
+    core.sanctions) is held: left out with the reason, its balance still owed, so the first batch
+    after it leaves the list pays it (Jingdezhen 三.(八).2 信用监管; issue 23 §7). Returns the
+    batch, the names without an account, and (name, reason) of those held."""
     _require_bureau(by, cycle.region)
     if cycle.status != Cycle.Status.APPROVED:
         raise ValidationFailed({"__all__": "周期审批后才能生成发放文件"})
@@ -78,8 +85,15 @@ def payment_batch_create(*, by, cycle: Cycle) -> tuple[PaymentBatch, list[str]]:
             facility_id__in=[k[1] for k in owed if k[0] == "facility"]
         )
     }
-    missing = [k for k in owed if k not in accounts]
     from yanglao.facilities.models import Facility
+
+    held = {
+        key: reason
+        for key in owed
+        if key[0] == "facility"
+        and (reason := sanctions.barred("facility", key[1], sanctions.SUBSIDIES))
+    }
+    missing = [k for k in owed if k not in accounts and k not in held]
 
     missing_names = [
         *Elder.objects.filter(
@@ -89,11 +103,16 @@ def payment_batch_create(*, by, cycle: Cycle) -> tuple[PaymentBatch, list[str]]:
             pk__in=[k[1] for k in missing if k[0] == "facility"]
         ).values_list("name", flat=True),
     ]
-    payable = sorted(k for k in owed if k in accounts)
+    names = dict(
+        Facility.objects.filter(pk__in=[k[1] for k in held]).values_list("pk", "name")
+    )
+    held_named = sorted((names[k[1]], reason) for k, reason in held.items())
+    payable = sorted(k for k in owed if k in accounts and k not in held)
     if not payable:
-        raise ValidationFailed(
-            {"__all__": f"{len(missing)} 个收款人都没有代发账户，请先登记账户"}
-        )
+        why = f"{len(missing)} 个收款人都没有代发账户，请先登记账户"
+        if held:
+            why = f"{len(missing)} 个收款人没有代发账户，{len(held)} 个机构暂停拨付，没有可发放的款项"
+        raise ValidationFailed({"__all__": why})
     with transaction.atomic():
         n = PaymentBatch.objects.filter(cycle=cycle).count() + 1
         batch = PaymentBatch.objects.create(
@@ -125,9 +144,10 @@ def payment_batch_create(*, by, cycle: Cycle) -> tuple[PaymentBatch, list[str]]:
         by=by,
         action="create",
         obj=batch,
-        summary=f"生成发放批次 {batch.number}：{len(payable)} 笔 {fen_to_yuan_text(total)}",
+        summary=f"生成发放批次 {batch.number}：{len(payable)} 笔 {fen_to_yuan_text(total)}"
+        + (f"；暂停拨付 {len(held)} 个机构" if held else ""),
     )
-    return batch, sorted(missing_names)
+    return batch, sorted(missing_names), held_named
 
 
 RETURN_COLUMNS = {

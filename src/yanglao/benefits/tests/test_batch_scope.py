@@ -33,7 +33,9 @@ def batch(users, staff, regions, programmes, person):
     cycle = services.cycle_approve(
         by=staff["amy"], cycle=cycle, confirmed_total_fen=cycle.totals["total_fen"]
     )
-    made, _missing = services.payment_batch_create(by=users["alice"], cycle=cycle)
+    made, _missing, _held = services.payment_batch_create(
+        by=users["alice"], cycle=cycle
+    )
     return made
 
 

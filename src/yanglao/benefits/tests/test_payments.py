@@ -55,7 +55,9 @@ def test_batch_and_bank_return(users, paid_cycle):
             by=users["alice"],
             cycle=run_cycle(users["alice"], months_ago(1), cycle.region),
         )
-    batch, missing = services.payment_batch_create(by=users["alice"], cycle=cycle)
+    batch, missing, _held = services.payment_batch_create(
+        by=users["alice"], cycle=cycle
+    )
     assert missing == []
     payments = {
         p["entry"].elder_id: p["entry"] for p in selectors.batch_payments(batch)
@@ -93,7 +95,7 @@ def test_batch_and_bank_return(users, paid_cycle):
         )
     assert selectors.balances(cycle.region)[("elder", a.pk)] == 40000
     assert selectors.balances(cycle.region)[("elder", b.pk)] == 0
-    again, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
+    again, _, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
     (re_issued,) = selectors.batch_payments(again)
     assert (
         re_issued["entry"].elder_id == a.pk and re_issued["entry"].amount_fen == 40000
@@ -102,7 +104,7 @@ def test_batch_and_bank_return(users, paid_cycle):
 
 def test_the_ledger_is_append_only(users, paid_cycle):
     cycle, _a, _b = paid_cycle
-    batch, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
+    batch, _, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
     entry = batch.entries.first()
     for change in (
         lambda: LedgerEntry.objects.filter(pk=entry.pk).update(amount_fen=1),
@@ -115,7 +117,7 @@ def test_the_ledger_is_append_only(users, paid_cycle):
 
 def test_overpayment_goes_to_the_recovery_list(users, staff, paid_cycle):
     cycle, a, _b = paid_cycle
-    batch, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
+    batch, _, _ = services.payment_batch_create(by=users["alice"], cycle=cycle)
     for p in selectors.batch_payments(batch):  # one return file per bank
         row = [p["entry"].ref, f"{p['entry'].amount_fen / 100:.2f}", "成功", ""]
         services.bank_return_import(

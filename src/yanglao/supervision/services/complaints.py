@@ -27,6 +27,7 @@ def complaint_submit(
     subject: str,
     region: Region | None,
     facility=None,
+    provider=None,
     subject_name: str = "",
     content: str,
     name: str = "",
@@ -36,7 +37,8 @@ def complaint_submit(
 ):
     """A complaint from the public form (`source`: the sender's address, kept only as a keyed
     hash, for the rate limit) or taken by phone by a clerk (`by`). Routed to the street or
-    township of the institution complained about, else to the region given."""
+    township of the institution or home-care provider complained about (the provider's credit
+    record takes it when upheld), else to the region given."""
     import datetime as dt
 
     from yanglao.core import pii
@@ -46,9 +48,14 @@ def complaint_submit(
     errors: dict[str, str] = {}
     if subject not in Complaint.Subject.values:
         errors["subject"] = "请选择投诉对象类别"
-    if facility is not None:
+    if facility is not None and provider is not None:
+        errors["provider"] = "请只选择一个被投诉的机构或服务商"
+    elif facility is not None:
         subject_name = facility.name
         region = _responsible_region(facility.region)
+    elif provider is not None:
+        subject_name = provider.name
+        region = _responsible_region(provider.region)
     if not (subject_name or "").strip():
         errors["subject_name"] = "请写明被投诉的机构、服务商或人员"
     if region is None:
@@ -79,6 +86,7 @@ def complaint_submit(
             channel=channel,
             subject=subject,
             facility=facility,
+            provider=provider,
             subject_name=subject_name.strip(),
             region=region,
             content=content.strip(),

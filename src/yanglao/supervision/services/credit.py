@@ -197,7 +197,10 @@ def barred(kind: str, pk: int, act: str) -> str:
         .first()
     )
     if entry is not None:
-        return f"已于 {entry.started_on:%Y-%m-%d} 列入失信黑名单，联合惩戒期间不能承接政府购买服务"
+        barred_from = (
+            "暂停拨付补贴" if act == sanctions.SUBSIDIES else "不能承接政府购买服务"
+        )
+        return f"已于 {entry.started_on:%Y-%m-%d} 列入失信黑名单，联合惩戒期间{barred_from}"
     if act == sanctions.GOVERNMENT_ORDERS:
         from yanglao.supervision.models import Evaluation
 

@@ -183,7 +183,10 @@ def _complaint_form(request, data=None):
 
     townships = Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code")
     return ComplaintForm(
-        data, facilities=selectors.facilities_for_complaints(), regions=townships
+        data,
+        facilities=selectors.facilities_for_complaints(),
+        providers=selectors.providers_for_complaints(),
+        regions=townships,
     )
 
 
@@ -197,6 +200,7 @@ def _submit_complaint(request, form, channel: str, by=None):
         subject=data["subject"],
         region=region,
         facility=data.get("facility"),
+        provider=data.get("provider"),
         subject_name=data.get("subject_name", ""),
         content=data["content"],
         name=data.get("name", ""),

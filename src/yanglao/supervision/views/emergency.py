@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from yanglao.alarms.selectors import facility_detectors
 from yanglao.core import permissions
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope, ValidationFailed
@@ -91,6 +92,7 @@ def facility(request, pk: int):
         "facility": found,
         "plans": plans,
         "drills": drills,
+        "detectors": facility_detectors(found.pk),
         "kinds": EmergencyKind.choices,
         "missing": [
             label for value, label in EmergencyKind.choices if value not in covered
