@@ -65,9 +65,7 @@ class ComplaintForm(forms.Form):
         label="联系电话（可不填，用于回访）", max_length=20, required=False
     )
 
-    def __init__(
-        self, *args, facilities=None, providers=None, regions=(), **kwargs
-    ):
+    def __init__(self, *args, facilities=None, providers=None, regions=(), **kwargs):
         from yanglao.supervision.models import Complaint
 
         super().__init__(*args, **kwargs)

@@ -131,8 +131,9 @@ def grading_decide(*, by, grading: Grading) -> Grading:
 
 def evaluation_inputs(facility, year: int) -> evaluation_rules.Inputs:
     """What the platform holds of an institution's year: its signed inspections, rectifications
-    due (answered by their deadline), upheld complaints, and its staff's training. Alarms are not
-    yet counted (terminals are bound to people, not to institutions; docs/supervision.md)."""
+    due (answered by their deadline), upheld complaints, the alarms of its fire detectors
+    (acknowledged within 60 s) and its staff's training."""
+    from yanglao.alarms.selectors import facility_alarms_answered
     from yanglao.facilities.selectors import staff_trained_in
     from yanglao.supervision.models import Complaint, Inspection, Rectification
 
@@ -153,12 +154,15 @@ def evaluation_inputs(facility, year: int) -> evaluation_rules.Inputs:
         facility=facility, upheld=True, received_at__date__range=(start, end)
     ).count()
     staff, trained = staff_trained_in(start, end, facility=facility)
+    alarms, alarms_in_time = facility_alarms_answered(facility.pk, start, end)
     return evaluation_rules.Inputs(
         items_checked=checked,
         items_met=met,
         rectifications_due=due.count(),
         rectifications_on_time=on_time,
         complaints_upheld=upheld,
+        alarms=alarms,
+        alarms_in_time=alarms_in_time,
         staff=staff,
         staff_trained=trained,
     )
