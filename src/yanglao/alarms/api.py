@@ -143,8 +143,10 @@ class AlarmOut(Schema):
     kind_name: str
     severity: str
     status: str
-    elder_id: int
+    elder_id: int | None
     elder: str
+    facility_id: int | None
+    facility: str
     region: str
     text: str
     signals: int
@@ -164,7 +166,9 @@ def _alarm_out(a) -> dict:
         "severity": a.severity,
         "status": a.status,
         "elder_id": a.elder_id,
-        "elder": a.elder.name,
+        "elder": a.elder.name if a.elder_id else "",
+        "facility_id": a.facility_id,
+        "facility": a.facility.name if a.facility_id else "",
         "region": a.region.name,
         "text": a.text,
         "signals": a.signals,
@@ -328,6 +332,7 @@ class DeviceOut(Schema):
     model: str
     region: str
     elder_id: int | None
+    facility_id: int | None
     last_seen_ms: int | None
     battery: int | None
 
@@ -341,6 +346,7 @@ def _device_out(d) -> dict:
         "model": d.model,
         "region": d.region.name,
         "elder_id": d.elder_id,
+        "facility_id": d.facility_id,
         "last_seen_ms": d.last_seen_ms,
         "battery": d.battery,
     }
@@ -413,6 +419,28 @@ def device_bind(request, device_id: int, body: BindIn):
         by=request.user,
         device=device,
         elder=elder_get(by=request.user, pk=body.elder_id),
+        note=body.note,
+    )
+    return _device_out(selectors.device_get(by=request.user, pk=device_id))
+
+
+class InstallIn(Schema):
+    facility_id: int
+    note: str = ""
+
+
+@router.post(
+    "/devices/{device_id}/install", response=DeviceOut, summary="安装到养老机构"
+)
+def device_install(request, device_id: int, body: InstallIn):
+    """A smoke or gas detector installed in an institution (its alarms are about the institution)."""
+    from yanglao.facilities.selectors import facility_get
+
+    device = selectors.device_get(by=request.user, pk=device_id)
+    services.device_bind_facility(
+        by=request.user,
+        device=device,
+        facility=facility_get(by=request.user, pk=body.facility_id),
         note=body.note,
     )
     return _device_out(selectors.device_get(by=request.user, pk=device_id))

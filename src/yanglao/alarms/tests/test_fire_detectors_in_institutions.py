@@ -131,3 +131,27 @@ def test_the_emergency_overview_counts_faulty_detectors_and_filters_them(
     assert "1 台，1 台异常" in faulty and "无探测器敬老院" not in faulty
     detail = bob.get(f"/supervision/emergency/{home.pk}/").content.decode()
     assert "报警中：燃气泄漏" in detail
+
+
+def test_the_api_installs_a_detector_and_lists_the_institutions_alarm(
+    staff, regions, home, api_token
+):
+    api = api_token(staff["bob"])
+    device, secret = services.device_register(
+        by=staff["admin"], serial="G0001", type="gas", region=regions["zhushan"]
+    )
+    r = api.post(
+        f"/api/v1/devices/{device.pk}/install",
+        {"facility_id": home.pk, "note": "厨房"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["facility_id"], r.json()["elder_id"]) == (home.pk, None)
+    device.secret = secret
+    post(device, [{"id": "g1", "ts": now_ms() / 1000, "event": "gas"}])
+    (alarm,) = api.get("/api/v1/alarms?status=open").json()["items"]
+    assert (alarm["facility"], alarm["elder_id"], alarm["kind"]) == (
+        "塘坪颐养院",
+        None,
+        "gas",
+    )
