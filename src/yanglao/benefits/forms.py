@@ -10,6 +10,7 @@ from yanglao.benefits.models import Application
 from yanglao.benefits.rules import (
     AMOUNT_BY,
     CATEGORY_NAMES,
+    EVALUATION_RANKS,
     FACILITY_GRADE_NAMES,
     LEVEL_NAMES,
     LIVING_NAMES,
@@ -78,6 +79,13 @@ class VersionForm(forms.Form):
         + [(str(n), name) for n, name in FACILITY_GRADE_NAMES.items()],
         required=False,
         help_text="GB/T 37276-2018 等级评定结果（有效期内）；用于与等级挂钩的运营补贴",
+    )
+    min_facility_evaluation = forms.ChoiceField(
+        label="入住机构年度评价不低于",
+        choices=[("", "不限")]
+        + [(str(n), name) for n, name in EVALUATION_RANKS.items()],
+        required=False,
+        help_text="最近一次年度服务质量评价结果（本年或上年度）；用于与评价挂钩的运营补贴",
     )
     excludes = forms.MultipleChoiceField(
         label="不与以下项目同时享受",
@@ -169,6 +177,9 @@ class VersionForm(forms.Form):
             "min_facility_grade": int(d["min_facility_grade"])
             if d.get("min_facility_grade")
             else None,
+            "min_facility_evaluation": int(d["min_facility_evaluation"])
+            if d.get("min_facility_evaluation")
+            else None,
         }
         conditions = {k: v for k, v in conditions.items() if v not in (None, [], False)}
         amount = {
@@ -223,6 +234,7 @@ def version_initial(data: dict) -> dict:
         "max_level": c.get("max_level", ""),
         "in_institution": inst,
         "min_facility_grade": str(c.get("min_facility_grade") or ""),
+        "min_facility_evaluation": str(c.get("min_facility_evaluation") or ""),
         "amount_by": by,
         "flat_yuan": (a.get("flat_fen") or 0) / 100 if by == "flat" else "",
         "tiers": "\n".join(lines),

@@ -38,6 +38,8 @@ LEVEL_NAMES = {
 
 
 FACILITY_GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+# 年度服务质量评价 results in order (Jingdezhen 三.(八).1); 0: not evaluated.
+EVALUATION_RANKS = {1: "基本合格", 2: "合格", 3: "优秀"}
 
 
 class InvalidPolicy(ValueError):
@@ -60,6 +62,8 @@ class Facts:
     facility_grade: int = (
         0  # GB/T 37276 grade (1–5) of the institution lived in; 0: none
     )
+    # the institution's latest yearly evaluation (EVALUATION_RANKS; 0: none or 不合格)
+    facility_evaluation: int = 0
     receiving: frozenset[str] = (
         frozenset()
     )  # programme codes the person already receives
@@ -83,6 +87,8 @@ class Conditions:
     excludes: frozenset[str] = frozenset()  # not while receiving these programmes
     # 运营补贴 tied to grade: the institution lived in holds a valid grade of at least this
     min_facility_grade: int | None = None
+    # 评价结果与补贴挂钩: the institution's latest yearly evaluation is at least this rank
+    min_facility_evaluation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,14 @@ def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
                 f.facility_grade >= c.min_facility_grade,
             )
         )
+    if c.min_facility_evaluation is not None:
+        shown = EVALUATION_RANKS.get(f.facility_evaluation, "未评价、不合格或未入住")
+        checks.append(
+            (
+                f"入住机构年度服务质量评价{EVALUATION_RANKS[c.min_facility_evaluation]}及以上（本人入住机构：{shown}）",
+                f.facility_evaluation >= c.min_facility_evaluation,
+            )
+        )
     names = dict(p.other_names)
     for code in sorted(c.excludes):
         checks.append((f"未同时享受{names.get(code, code)}", code not in f.receiving))
@@ -360,6 +374,13 @@ def conditions_from_data(
         ),
         min_facility_grade=_int_or_none(
             e, "conditions.min_facility_grade", data.get("min_facility_grade"), 1, 5
+        ),
+        min_facility_evaluation=_int_or_none(
+            e,
+            "conditions.min_facility_evaluation",
+            data.get("min_facility_evaluation"),
+            1,
+            3,
         ),
     )
     if c.in_institution not in (None, True, False):
@@ -477,6 +498,10 @@ def describe(p: Policy) -> list[str]:
     if c.min_facility_grade is not None:
         lines.append(
             f"入住的养老机构等级评定（GB/T 37276-2018）为{FACILITY_GRADE_NAMES[c.min_facility_grade]}及以上且在有效期内"
+        )
+    if c.min_facility_evaluation is not None:
+        lines.append(
+            f"入住的养老机构最近一次年度服务质量评价为{EVALUATION_RANKS[c.min_facility_evaluation]}及以上"
         )
     names = dict(p.other_names)
     for code in sorted(c.excludes):

@@ -222,18 +222,27 @@ def people_on(
 
 
 def _fill_facility_grades(people: People, day: dt.date) -> None:
-    """The valid grade of each resident's institution on the day (core.facility_facts: the
-    grades are supervision's; benefits names no table of it)."""
-    grades = facility_facts.grades_on(day)
-    if not grades:
-        return
-    ids = np.fromiter(grades, dtype=np.int64)
-    levels = np.fromiter(grades.values(), dtype=np.int8)
+    """The valid grade of each resident's institution on the day, and the rank of its latest
+    yearly evaluation (core.facility_facts: both are supervision's; benefits names no table of
+    it)."""
+    people.facility_grade = _per_resident(people, facility_facts.grades_on(day))
+    people.facility_evaluation = _per_resident(
+        people, facility_facts.evaluations_on(day)
+    )
+
+
+def _per_resident(people: People, by_facility: dict[int, int]) -> np.ndarray:
+    """{facility id: small number} spread over the people living in those institutions (0 for
+    the others and for people at home)."""
+    if not by_facility:
+        return np.zeros(len(people), dtype=np.int8)
+    ids = np.fromiter(by_facility, dtype=np.int64)
+    values = np.fromiter(by_facility.values(), dtype=np.int8)
     order = np.argsort(ids)
-    ids, levels = ids[order], levels[order]
+    ids, values = ids[order], values[order]
     at = np.minimum(np.searchsorted(ids, people.facility), len(ids) - 1)
     hit = (ids[at] == people.facility) & (people.facility != 0)
-    people.facility_grade = np.where(hit, levels[at], 0).astype(np.int8)
+    return np.where(hit, values[at], 0).astype(np.int8)
 
 
 def _index_of(people: People, elder_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -38,10 +38,14 @@ class People:
     gone: dict[int, str] = field(default_factory=dict)
     # int8 valid GB/T 37276 grade of that institution on the day, 0 when none or at home
     facility_grade: np.ndarray | None = None
+    # int8 rank of that institution's latest yearly evaluation (rules.EVALUATION_RANKS), 0 none
+    facility_evaluation: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.facility_grade is None:
             self.facility_grade = np.zeros(len(self.elder_id), dtype=np.int8)
+        if self.facility_evaluation is None:
+            self.facility_evaluation = np.zeros(len(self.elder_id), dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self.elder_id)
@@ -53,6 +57,7 @@ class People:
             *(getattr(self, name)[index] for name in COLUMNS),
             gone={where[i]: why for i, why in self.gone.items() if i in where},
             facility_grade=self.facility_grade[index],
+            facility_evaluation=self.facility_evaluation[index],
         )
 
     def ages(self, day: dt.date) -> np.ndarray:
@@ -82,6 +87,7 @@ class People:
             living=LIVING_BY_CODE.get(int(self.living[i]), ""),
             in_institution=bool(self.facility[i]),
             facility_grade=int(self.facility_grade[i]),
+            facility_evaluation=int(self.facility_evaluation[i]),
             receiving=receiving,
             gone=self.gone.get(i, ""),
         )
@@ -148,6 +154,8 @@ def evaluate_many(
         ok &= (people.facility != 0) == c.in_institution
     if c.min_facility_grade is not None:
         ok &= people.facility_grade >= c.min_facility_grade
+    if c.min_facility_evaluation is not None:
+        ok &= people.facility_evaluation >= c.min_facility_evaluation
     for code in c.excludes:
         if code in receiving:
             ok &= ~receiving[code]

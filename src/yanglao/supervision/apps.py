@@ -25,3 +25,6 @@ class SupervisionConfig(AppConfig):
         from yanglao.supervision.selectors import grades_on
 
         facility_facts.register_grades(grades_on)
+        from yanglao.supervision.selectors import evaluation_ranks_on
+
+        facility_facts.register_evaluations(evaluation_ranks_on)

@@ -494,6 +494,23 @@ def grades_on(day: dt.date) -> dict[int, int]:
     return found
 
 
+def evaluation_ranks_on(day: dt.date) -> dict[int, int]:
+    """{facility id: rank} of each institution's latest yearly evaluation made by the day, for a
+    year no older than the one before the day's (an evaluation counts until the next year's is
+    due): 优秀 3, 合格 2, 基本合格 1, 不合格 0 (core.facility_facts)."""
+    from yanglao.supervision.models import Evaluation
+
+    ranks = {"优秀": 3, "合格": 2, "基本合格": 1}
+    rows = (
+        Evaluation.objects.filter(
+            facility__isnull=False, made_at__date__lte=day, year__gte=day.year - 1
+        )
+        .order_by("facility_id", "year", "made_at")
+        .values_list("facility_id", "result")
+    )
+    return {facility_id: ranks.get(result, 0) for facility_id, result in rows}
+
+
 def providers_in_scope(*, by):
     """Home-care providers of the reader's area, for the credit overview."""
     from yanglao.facilities.selectors import provider_list
