@@ -6,6 +6,7 @@ the bureau sees; a grading decided by the experts shows on the institution's pag
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
@@ -13,6 +14,10 @@ import pytest
 
 from yanglao.accounts.models import User
 from yanglao.demo.generator import build_demo_city
+
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 def _log_in(chromium, watch, url, username, password, viewport):
@@ -107,11 +112,22 @@ def test_a_clerk_draws_and_anyone_re_derives_it(
         group = phone.locator("fieldset", has_text=code + " ").first
         group.get_by_label("符合", exact=True).check()
     expect(phone.locator("#save-state")).to_contain_text("离线")
+    # …and the evidence photo of the loose handrail, taken there, waits on the phone too
+    phone.locator("#photo-form").get_by_label("检查项").select_option("6-6")
+    phone.locator("#photo-form").get_by_label("照片").set_input_files(
+        {"name": "扶手.png", "mimeType": "image/png", "buffer": ONE_PIXEL_PNG}
+    )
+    phone.get_by_role("button", name="上传照片").click()
+    expect(phone.locator("#photo-state")).to_contain_text("1 张照片已暂存在本机")
+    assert not inspection.photos.exists()
     context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
     expect(phone.locator("#save-state")).to_contain_text("已保存")
+    expect(phone.locator("#photo-state")).to_contain_text("照片已上传")
+    expect(phone.locator("#photo-list")).to_contain_text("6-6")
     inspection.refresh_from_db()
     assert len(inspection.answers) == 8
+    assert list(inspection.photos.values_list("item_code", flat=True)) == ["6-6"]
     for code in items[8:]:
         group = phone.locator("fieldset", has_text=code + " ").first
         group.get_by_label("不符合" if code == "6-6" else "符合", exact=True).check()

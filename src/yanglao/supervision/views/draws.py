@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -351,18 +352,7 @@ def inspection(request, pk: int):
     errors: dict[str, str] = {}
     action = request.POST.get("action")
     if request.method == "POST" and action == "photo":
-        try:
-            services.inspection_photo_add(
-                by=request.user,
-                inspection=found,
-                item_code=request.POST.get("item_code", ""),
-                photo=request.FILES.get("photo"),
-            )
-            messages.success(request, "已上传取证照片。")
-        except ValidationFailed as exc:
-            for reason in exc.errors.values():
-                messages.error(request, reason)
-        return redirect("supervision:inspection", pk=pk)
+        return _photo_added(request, found)
     if request.method == "POST" and action in ("checkin", "acknowledge"):
         try:
             if action == "checkin":
@@ -435,6 +425,36 @@ def inspection(request, pk: int):
 
 
 @login_required
+def _photo_added(request, found):
+    """An evidence photo posted by the page's form (a redirect with the message), or sent later
+    by inspection.js from the photos kept on the phone while offline (JSON: 200, or 422 with the
+    reasons — a refused photo is not sent again)."""
+    wants_json = request.headers.get("Accept") == "application/json"
+    try:
+        made = services.inspection_photo_add(
+            by=request.user,
+            inspection=found,
+            item_code=request.POST.get("item_code", ""),
+            photo=request.FILES.get("photo"),
+        )
+    except ValidationFailed as exc:
+        if wants_json:
+            return JsonResponse({"errors": exc.errors}, status=422)
+        for reason in exc.errors.values():
+            messages.error(request, reason)
+    else:
+        if wants_json:
+            return JsonResponse(
+                {
+                    "item_code": made.item_code,
+                    "url": reverse("supervision:inspection_photo", args=[made.pk]),
+                    "taken_at": f"{timezone.localtime(made.taken_at):%Y-%m-%d %H:%M}",
+                }
+            )
+        messages.success(request, "已上传取证照片。")
+    return redirect("supervision:inspection", pk=found.pk)
+
+
 def inspection_photo(request, pk: int):
     """An evidence photo, to those who may see its inspection; every viewing audited."""
     require(permissions.may_see_supervision_records(request.user))
