@@ -100,21 +100,26 @@ def device_secret_reset(*, by, device: Device) -> str:
     return secret
 
 
-def _bind(by, device: Device, elder: Elder, note: str) -> None:
+def _bind(by, device: Device, elder: Elder | None, note: str, facility=None) -> None:
+    """Bind to a person, or install in an institution; the device moves to their region."""
     Binding.objects.create(
         device=device,
         elder=elder,
+        facility=facility,
         bound_by=by if getattr(by, "pk", None) else None,
         note=note[:200],
     )
-    Device.objects.filter(pk=device.pk).update(
-        elder=elder, region=elder.residence_region
-    )
+    if facility is not None:
+        moved, what = {"facility": facility, "region": facility.region}, "安装于"
+    else:
+        moved, what = {"elder": elder, "region": elder.residence_region}, "绑定"
+    Device.objects.filter(pk=device.pk).update(**moved)
+    subject = facility or elder
     audit(
         by=by,
         action="update",
         obj=device,
-        summary=f"终端 {device.serial} 绑定 {elder.name}",
+        summary=f"终端 {device.serial} {what} {subject.name}",
     )
 
 
@@ -163,21 +168,7 @@ def device_bind_facility(*, by, device: Device, facility, note: str = "") -> Non
         raise ValidationFailed({"facility": "终端已安装在该机构"})
     if device.elder_id or device.facility_id:
         _unbind(by, device, "改装")
-    Binding.objects.create(
-        device=device,
-        facility=facility,
-        bound_by=by if getattr(by, "pk", None) else None,
-        note=note[:200],
-    )
-    Device.objects.filter(pk=device.pk).update(
-        facility=facility, region=facility.region
-    )
-    audit(
-        by=by,
-        action="update",
-        obj=device,
-        summary=f"终端 {device.serial} 安装于 {facility.name}",
-    )
+    _bind(by, device, None, note, facility=facility)
 
 
 @transaction.atomic
