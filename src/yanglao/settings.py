@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "yanglao.elders",
     "yanglao.facilities",
     "yanglao.assessments",
+    "yanglao.medical",
     "yanglao.visits",
     "yanglao.benefits",
     "yanglao.alarms",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("elders/", include("yanglao.elders.urls")),
     path("indicators/", include("yanglao.indicators.urls")),
     path("supervision/", include("yanglao.supervision.urls")),
+    path("medical/", include("yanglao.medical.urls")),
     # 一公开: pages anyone reads without logging in
     path("public/", include((supervision_public, "public"))),
     path("assessments/", include("yanglao.assessments.urls")),

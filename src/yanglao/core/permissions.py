@@ -355,3 +355,22 @@ def may_record_visits(user) -> bool:
     """记录探访: the visitor, or registry staff of the area recording for a person nobody has been
     given (visits.services.visit_record checks which person)."""
     return may_visit(user) or may_write_registry(user)
+
+
+# --- 医养结合 (medical) -------------------------------------------------------------------------------
+
+
+def may_view_medical(user) -> bool:
+    """The medical institutions and contracts of an area (read-only for the leader)."""
+    return works_by_region(user)
+
+
+def may_manage_medical_institutions(user) -> bool:
+    """Register and correct medical institutions (医疗机构名录): the bureau."""
+    return _is(user, _BUREAU)
+
+
+def may_record_medical_contracts(user) -> bool:
+    """签约服务, 巡诊 and 内设医疗机构 of an institution: the bureau, or the institution's own
+    administrator for its own (scope: the facility)."""
+    return _is(user, _FACILITY_WRITERS)

@@ -27,6 +27,7 @@ from yanglao.demo.benefits import build_benefits
 from yanglao.demo.homecare import build_home_services
 from yanglao.demo.indicators import build_indicators
 from yanglao.demo.institutions import InstitutionsMixin
+from yanglao.demo.medical import build_medical
 from yanglao.demo.people import PeopleMixin
 from yanglao.demo.places import Place, RegionsMixin
 from yanglao.demo.supervision import build_oversight, build_supervision
@@ -197,6 +198,7 @@ def build_demo_city(
     if devices_out is not None:
         devices_out.update(devices)
     home_logins = build_home_services(today=city.today, seed=seed, progress=progress)
+    build_medical(today=city.today, seed=seed, progress=progress)
     build_supervision(today=city.today, progress=progress)
     build_oversight(today=city.today, progress=progress)
     build_indicators(today=city.today, progress=progress)

@@ -130,7 +130,39 @@ def records(users, make_elder):
         childcare_places=0,
         opened_on=dt.date(2010, 2, 22),
     )
-    return {"elders:edit": elder, "facilities:edit": facility}
+    from yanglao.medical import services as medical
+    from yanglao.regions.models import Region
+
+    institution = medical.institution_save(
+        by=users["admin"],
+        region=Region.objects.get(code="360203001"),
+        name="周路口街道社区卫生服务中心",
+        kind="community_centre",
+        grade="1",
+        insured=True,
+        licence_no="PDY0001",
+        address="中山路 3 号",
+        lat=29.3,
+        lng=117.2,
+    )
+    unit = medical.unit_save(
+        by=users["admin"],
+        facility=facility,
+        kind="nursing_station",
+        filed_on=dt.date(2018, 3, 4),
+        licence_no="备 12",
+        insured=True,
+        doctors=1,
+        nurses=4,
+    )
+    return {
+        "elders:edit": elder,
+        "facilities:edit": facility,
+        "medical:institution_edit": institution,
+        # the unit's page is the institution's (there may be no unit yet): its URL takes the
+        # facility's id
+        "medical:unit_edit": (unit, facility.pk),
+    }
 
 
 def test_every_edit_route_has_a_record_to_open(records):
@@ -140,8 +172,9 @@ def test_every_edit_route_has_a_record_to_open(records):
 @pytest.mark.parametrize("who", ["admin", "bob"])
 def test_saving_an_edit_form_unchanged_changes_nothing(users, records, who):
     client = client_for(users[who])
-    for name, record in records.items():
-        url = reverse(name, args=[record.pk])
+    for name, value in records.items():
+        record, arg = value if isinstance(value, tuple) else (value, value.pk)
+        url = reverse(name, args=[arg])
         before = snapshot(type(record).objects.get(pk=record.pk))
         form = BrowserForm()
         form.feed(client.get(url).content.decode())

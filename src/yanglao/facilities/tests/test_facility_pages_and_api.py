@@ -114,8 +114,9 @@ def test_lists_do_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         assert page_client.get("/facilities/").status_code == 200
     # 9 for the facility, its beds, residents and staff; 5 for supervision's section (grade,
-    # evaluation, credit record, lists, inspections); 1 for its fire detectors (none here)
-    with django_assert_max_num_queries(15):
+    # evaluation, credit record, lists, inspections); 1 for its fire detectors (none here); 2 for
+    # 医养结合 (contracts, in-house unit)
+    with django_assert_max_num_queries(17):
         assert page_client.get(f"/facilities/{home.pk}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert api_client.get("/api/v1/elders?per_page=50").json()["total"] == 5

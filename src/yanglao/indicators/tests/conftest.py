@@ -30,6 +30,27 @@ def _facility(region, type_, ownership="public", closed_on=None, **extra):
     )
 
 
+def _medical(r, home, centre, private):
+    from yanglao.medical.models import Contract, MedicalInstitution, MedicalUnit
+
+    MedicalUnit.objects.create(facility=home, kind="infirmary", filed_on=LONG_AGO)
+    hospital = MedicalInstitution.objects.create(
+        name="珠山区人民医院", kind="hospital", region=r["zhushan"]
+    )
+    for facility, ends_on in (
+        (centre, dt.date(2027, 1, 31)),
+        (private, dt.date(2026, 5, 31)),
+    ):
+        Contract.objects.create(
+            facility=facility,
+            institution=hospital,
+            services=["patrol"],
+            patrols_per_month=2,
+            starts_on=dt.date(2025, 2, 1),
+            ends_on=ends_on,
+        )
+
+
 def _beds(facility, kinds, state="in_service"):
     return [
         Bed.objects.create(
@@ -70,7 +91,7 @@ def small_city(users, regions, make_elder, settings):
     # JDZ-9: 旧城村 (the only village) has a mutual-aid station: 1/1
     _facility(r["jiucheng"], "rural_mutual_aid")
     # JDZ-3: 珠山区 has a county disability centre, 浮梁县 none: 1/2
-    _facility(r["street"], "county_disability_centre", has_medical_unit=True)
+    centre = _facility(r["street"], "county_disability_centre", has_medical_unit=True)
     # JDZ-10: the welfare home has 3 nursing + 1 ordinary beds in service (and a nursing bed out of
     # service); the private home 2 ordinary. City: 3 of 6 = 50%; 珠山区 3 of 4 = 75%
     home = _facility(r["street"], "welfare_home", has_medical_unit=True)
@@ -78,8 +99,11 @@ def small_city(users, regions, make_elder, settings):
     _beds(home, ["nursing"], state="out_of_service")
     private = _facility(r["town"], "private_home", ownership="private")
     _beds(private, ["ordinary", "ordinary"])
-    # JDZ-11: institutions open: welfare home, private home, the county centre (no beds) = 3; with a
-    # medical unit or contract: the welfare home and the county centre = 2 → 66.7%
+    # JDZ-11: institutions open: welfare home, private home, the county centre (no beds) = 3; with an
+    # in-house unit (the welfare home's) or a contract in force on 30 June (the county centre's; the
+    # private home's lapsed in May) = 2 → 66.7%. SY-8: the welfare home is the one key home, with
+    # its unit: 1/1
+    _medical(r, home, centre, private)
     # JDZ-2: 特困 at level ≥ 2: 甲 (level 3, admitted) and 乙 (level 2, at home); 丙 (level 1) and
     # 丁 (低保, level 4) do not count: 1/2
     people = {}

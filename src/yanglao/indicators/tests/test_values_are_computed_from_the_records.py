@@ -24,6 +24,7 @@ EXPECTED_CITY = {  # code: (numerator, denominator, value)
     "JDZ-12": (2, 3, 200 / 3),
     "JDZ-13": (1, 800, 1.25),
     "SY-6": (2, 5, 40.0),
+    "SY-8": (1, 1, 100.0),
 }
 
 

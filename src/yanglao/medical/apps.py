@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MedicalConfig(AppConfig):
+    name = "yanglao.medical"
+    label = "medical"
+    verbose_name = "医养结合"
+
+    def ready(self) -> None:
+        from yanglao.facilities.sections import register_facility_section
+        from yanglao.medical.profile import facility_section
+
+        # 一院一档: the institution's medical contracts and in-house unit on its page.
+        register_facility_section(5, facility_section)

@@ -1,0 +1,111 @@
+"""Forms of the 医养结合 pages (labels and errors in Chinese)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
+from yanglao.medical.models import Grade, InstitutionKind, Service, UnitKind
+
+DATE = {"widget": DateInput(), "error_messages": DATE_ERRORS}
+COUNT = {"invalid": "请输入整数", "min_value": "不能为负数", "required": "请填写"}
+BLANK = [("", "全部")]
+STATES = ["有效", "即将到期", "已到期", "未生效"]
+
+
+class InstitutionFilterForm(forms.Form):
+    q = forms.CharField(label="名称", required=False, max_length=50)
+    kind = forms.ChoiceField(
+        label="类别", required=False, choices=BLANK + InstitutionKind.choices
+    )
+    region = forms.CharField(label="区划代码", required=False, max_length=12)
+    insured = forms.ChoiceField(
+        label="医保定点",
+        required=False,
+        choices=BLANK + [("yes", "是"), ("no", "否")],
+    )
+
+
+class InstitutionForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, error_messages=REQUIRED)
+    kind = forms.ChoiceField(label="类别", choices=InstitutionKind.choices)
+    grade = forms.ChoiceField(label="等级", choices=Grade.choices, initial=Grade.NONE)
+    insured = forms.BooleanField(label="医保定点", required=False)
+    licence_no = forms.CharField(
+        label="执业许可证登记号", max_length=40, required=False
+    )
+    region = forms.ChoiceField(label="所在区域", error_messages=REQUIRED)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    lat = forms.FloatField(
+        label="纬度", required=False, error_messages={"invalid": "请输入数字"}
+    )
+    lng = forms.FloatField(
+        label="经度", required=False, error_messages={"invalid": "请输入数字"}
+    )
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "—— 请选择 ——")] + [
+            (r.code, r.option_label()) for r in regions
+        ]
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(label="养老机构/医疗机构", required=False, max_length=50)
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=BLANK + [(s, s) for s in STATES]
+    )
+
+
+class ContractForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label="医疗机构",
+        queryset=None,
+        empty_label="—— 请选择 ——",
+        error_messages={
+            "required": "请选择医疗机构",
+            "invalid_choice": "应为本县（市、区）或上级区域的医疗机构",
+        },
+    )
+    services = forms.MultipleChoiceField(
+        label="服务内容",
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择至少一项服务内容"},
+    )
+    patrols_per_month = forms.IntegerField(
+        label="每月巡诊次数", min_value=0, max_value=31, initial=0, error_messages=COUNT
+    )
+    starts_on = forms.DateField(label="起始日期", **DATE)
+    ends_on = forms.DateField(label="截止日期", **DATE)
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+    def __init__(self, *args, institutions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["institution"].label_from_instance = lambda m: (
+            f"{m.name}（{m.get_kind_display()}，{m.region.name}）"
+        )
+
+
+class PatrolForm(forms.Form):
+    visited_on = forms.DateField(label="巡诊日期", **DATE)
+    doctor = forms.CharField(label="巡诊医生", max_length=50, error_messages=REQUIRED)
+    residents_seen = forms.IntegerField(
+        label="诊视老人（人）", min_value=0, max_value=2000, error_messages=COUNT
+    )
+    note = forms.CharField(label="情况", max_length=300, required=False)
+
+
+class UnitForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=UnitKind.choices)
+    filed_on = forms.DateField(label="备案日期", **DATE)
+    licence_no = forms.CharField(label="执业许可/备案号", max_length=40, required=False)
+    insured = forms.BooleanField(label="医保定点", required=False)
+    doctors = forms.IntegerField(
+        label="医师（人）", min_value=0, max_value=500, initial=0, error_messages=COUNT
+    )
+    nurses = forms.IntegerField(
+        label="护士（人）", min_value=0, max_value=500, initial=0, error_messages=COUNT
+    )
+    closed_on = forms.DateField(label="撤销日期（如已撤销）", required=False, **DATE)

@@ -1,0 +1,65 @@
+"""What can be counted over 医养结合 (core.measures), as the records stood at the end of a period:
+institutions with a contract in force or an in-house medical unit (JDZ-11, LT-12), and the
+county welfare homes and regional centre homes with their own unit (SY-8)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from yanglao.core.measures import Measure
+from yanglao.facilities.measures import _facility_members, _per_region, open_on
+from yanglao.facilities.models import INSTITUTION_TYPES, Facility, FacilityType
+from yanglao.medical.models import Contract, MedicalUnit
+
+# 县级福利院、区域性中心敬老院 (Shaoyang 7: 内设医疗机构全覆盖 by end-2026)
+KEY_HOMES = (FacilityType.WELFARE_HOME, FacilityType.TOWNSHIP_CENTRE_HOME)
+
+
+def _with_unit(end) -> Q:
+    return Q(
+        pk__in=MedicalUnit.objects.filter(filed_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        .values("facility_id")
+    )
+
+
+def _contracted(end) -> Q:
+    return Q(
+        pk__in=Contract.objects.filter(starts_on__lte=end, ends_on__gte=end).values(
+            "facility_id"
+        )
+    )
+
+
+def _institutions(types, extra):
+    def q_of(end):
+        return Q(type__in=types) & open_on(end) & extra(end)
+
+    def count(start, end):
+        return _per_region(Facility.objects.filter(q_of(end)), "region")
+
+    return count, _facility_members(q_of)
+
+
+MEASURES = [
+    Measure(
+        "medical.institutions_contracted",
+        "与医疗机构签约（协议期内）或有内设医疗机构的养老机构数",
+        "家",
+        *_institutions(
+            INSTITUTION_TYPES, lambda end: _contracted(end) | _with_unit(end)
+        ),
+    ),
+    Measure(
+        "medical.key_homes",
+        "县级福利院和区域性中心敬老院数",
+        "家",
+        *_institutions(KEY_HOMES, lambda end: Q()),
+    ),
+    Measure(
+        "medical.key_homes_with_unit",
+        "有内设医疗机构的县级福利院和区域性中心敬老院数",
+        "家",
+        *_institutions(KEY_HOMES, _with_unit),
+    ),
+]

@@ -1,0 +1,185 @@
+"""医养结合: medical institutions (医疗机构), the contracts institutions sign with them (签约服务)
+and the patrol visits that fulfil them (巡诊), and institutions' in-house medical units (内设医疗机构)
+— Jingdezhen 三.(四), Litong 养老机构与医疗机构签约率 ≥ 60%, Shaoyang 7."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class InstitutionKind(models.TextChoices):
+    HOSPITAL = "hospital", "医院"
+    COMMUNITY_CENTRE = "community_centre", "社区卫生服务中心"
+    TOWNSHIP = "township", "乡镇卫生院"
+    VILLAGE = "village", "村卫生室"
+    CLINIC = "clinic", "诊所"
+
+
+class Grade(models.TextChoices):
+    """医院等级 (三级、二级、一级); primary institutions are usually not graded."""
+
+    THIRD = "3", "三级"
+    SECOND = "2", "二级"
+    FIRST = "1", "一级"
+    NONE = "none", "未定级"
+
+
+class MedicalInstitution(models.Model):
+    """医疗机构: a hospital, health centre, village clinic or practice that older people and care
+    institutions are contracted with."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类别", max_length=20, choices=InstitutionKind.choices)
+    grade = models.CharField(
+        "等级", max_length=5, choices=Grade.choices, default=Grade.NONE
+    )
+    insured = models.BooleanField("医保定点", default=False)
+    licence_no = models.CharField("执业许可证登记号", max_length=40, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医疗机构"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="one_medical_institution_name_per_region",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.TextChoices):
+    """签约服务内容 (Jingdezhen 三.(四).1)."""
+
+    PATROL = "patrol", "定期巡诊"
+    APPOINTMENT = "appointment", "预约就诊"
+    REFERRAL = "referral", "双向转诊"
+    GREEN_CHANNEL = "green_channel", "急救绿色通道"
+    HEALTH = "health", "健康管理"
+    REHAB = "rehab", "康复"
+    HOSPICE = "hospice", "安宁疗护"
+
+
+class Contract(models.Model):
+    """签约服务: an institution's contract with a medical institution for a term; a renewal is a
+    new contract that names the one it continues."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="养老机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        MedicalInstitution,
+        verbose_name="医疗机构",
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    services = models.JSONField("服务内容", default=list)
+    patrols_per_month = models.PositiveSmallIntegerField("每月巡诊次数", default=0)
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField("截止日期")
+    renews = models.ForeignKey(
+        "self",
+        verbose_name="续签自",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    note = models.CharField("备注", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医养签约"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="contract_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} ↔ {self.institution}"
+
+
+class Patrol(models.Model):
+    """巡诊记录: one patrol visit under a contract, logged by either side."""
+
+    class Side(models.TextChoices):
+        FACILITY = "facility", "养老机构登记"
+        MEDICAL = "medical", "医疗机构登记"
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="patrols"
+    )
+    visited_on = models.DateField("巡诊日期")
+    doctor = models.CharField("巡诊医生", max_length=50)
+    residents_seen = models.PositiveSmallIntegerField("诊视老人（人）", default=0)
+    note = models.CharField("情况", max_length=300, blank=True)
+    side = models.CharField("登记方", max_length=10, choices=Side.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡诊记录"
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.doctor}"
+
+
+class UnitKind(models.TextChoices):
+    CLINIC = "clinic", "内设诊所"
+    HEALTH_ROOM = "health_room", "卫生所（室）"
+    INFIRMARY = "infirmary", "医务室"
+    NURSING_STATION = "nursing_station", "护理站"
+
+
+class MedicalUnit(models.Model):
+    """内设医疗机构: the institution's own clinic, infirmary or nursing station (备案, 医保定点)."""
+
+    facility = models.OneToOneField(
+        "facilities.Facility",
+        verbose_name="养老机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
+    filed_on = models.DateField("备案日期")
+    licence_no = models.CharField("执业许可/备案号", max_length=40, blank=True)
+    insured = models.BooleanField("医保定点", default=False)
+    doctors = models.PositiveSmallIntegerField("医师（人）", default=0)
+    nurses = models.PositiveSmallIntegerField("护士（人）", default=0)
+    closed_on = models.DateField("撤销日期", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "内设医疗机构"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.facility_id}）"

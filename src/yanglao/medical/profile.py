@@ -1,0 +1,60 @@
+"""The institution page's 医养结合 section (facilities.sections, 一院一档): its contracts with
+medical institutions and their state, and its in-house medical unit."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from yanglao.core import permissions
+from yanglao.core.sections import Record, Section
+from yanglao.facilities.models import INSTITUTION_TYPES
+from yanglao.medical import rules, selectors
+
+
+def facility_section(by, facility) -> Section | None:
+    if facility.type not in INSTITUTION_TYPES:
+        return None
+    if not (
+        permissions.may_view_medical(by) or permissions.may_record_medical_contracts(by)
+    ):
+        return None
+    today = timezone.localdate()
+    contracts = selectors.facility_contracts(facility)
+    unit = selectors.facility_unit(facility)
+    records = [
+        Record(
+            when=c.ends_on,
+            text=f"签约：{c.institution.name}（至 {c.ends_on:%Y-%m-%d}）",
+            status=rules.state(c.starts_on, c.ends_on, today),
+            url=reverse("medical:contract", args=[c.pk]),
+        )
+        for c in contracts
+    ]
+    valid = [
+        c
+        for c in contracts
+        if rules.state(c.starts_on, c.ends_on, today) in ("有效", "即将到期")
+    ]
+    if unit is not None and unit.closed_on is None:
+        unit_text = (
+            f"内设{unit.get_kind_display()}（{unit.filed_on:%Y-%m-%d} 备案"
+            f"{'，医保定点' if unit.insured else ''}，医师 {unit.doctors} 人、护士 {unit.nurses} 人）"
+        )
+    else:
+        unit_text = "无内设医疗机构"
+    actions = []
+    if permissions.may_record_medical_contracts(by):
+        actions = [
+            ("登记医养签约", reverse("medical:contract_new", args=[facility.pk])),
+            ("内设医疗机构", reverse("medical:unit_edit", args=[facility.pk])),
+        ]
+    return Section(
+        key="medical",
+        title="医养结合",
+        count=len(contracts),
+        records=records,
+        summary=f"有效签约 {len(valid)} 份；{unit_text}",
+        actions=actions,
+        empty="尚无医养签约。",
+    )

@@ -1,0 +1,167 @@
+"""Reads of 医养结合. Medical institutions are scoped by region (the reader's subtree); contracts,
+patrols and in-house units by their institution (养老机构) — the facility's own scope rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from yanglao.core.errors import NotInScope
+from yanglao.facilities.selectors import facility_scope_q
+from yanglao.medical import rules
+from yanglao.medical.models import Contract, MedicalInstitution, MedicalUnit, Patrol
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import in_region_code_q, in_scope_q
+
+
+@dataclass
+class InstitutionFilter:
+    q: str = ""
+    kind: str = ""
+    region: str = ""
+    insured: str = ""  # "yes" / "no" / ""
+
+
+def institution_list(
+    *, by, filters: InstitutionFilter | None = None
+) -> QuerySet[MedicalInstitution]:
+    f = filters or InstitutionFilter()
+    qs = MedicalInstitution.objects.filter(in_scope_q(by, "region"))
+    if f.q.strip():
+        qs = qs.filter(name__icontains=f.q.strip()[:50])
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.region:
+        qs = qs.filter(in_region_code_q(f.region, "region"))
+    if f.insured in ("yes", "no"):
+        qs = qs.filter(insured=f.insured == "yes")
+    today = timezone.localdate()
+    return (
+        qs.select_related("region")
+        .annotate(
+            contracts_valid=Count(
+                "contracts",
+                filter=Q(
+                    contracts__starts_on__lte=today, contracts__ends_on__gte=today
+                ),
+            )
+        )
+        .order_by("region__code", "name")
+    )
+
+
+def institution_get(*, by, pk) -> MedicalInstitution:
+    found = (
+        MedicalInstitution.objects.filter(in_scope_q(by, "region"), pk=pk)
+        .select_related("region")
+        .first()
+    )
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def institutions_for_facility(facility) -> QuerySet[MedicalInstitution]:
+    """The medical institutions an institution may contract with: those of its county and of
+    the regions above it (a city hospital serves every county), nearest level first."""
+    path = facility.region.path
+    codes = [c for c in path.strip("/").split("/") if c]
+    county = Region.objects.filter(code__in=codes, level=Region.Level.COUNTY).first()
+    q = Q(region__code__in=codes)
+    if county is not None:
+        q |= Q(region__path__startswith=county.path)
+    return (
+        MedicalInstitution.objects.filter(q)
+        .select_related("region")
+        .order_by("-region__level", "name")
+    )
+
+
+@dataclass
+class ContractFilter:
+    q: str = ""
+    state: str = ""  # 有效 / 即将到期 / 已到期 / 未生效
+    facility: int | None = None
+
+
+def contract_list(*, by, filters: ContractFilter | None = None) -> QuerySet[Contract]:
+    f = filters or ContractFilter()
+    qs = Contract.objects.filter(facility__in=_facilities(by))
+    if f.q.strip():
+        text = f.q.strip()[:50]
+        qs = qs.filter(
+            Q(facility__name__icontains=text) | Q(institution__name__icontains=text)
+        )
+    if f.facility:
+        qs = qs.filter(facility_id=f.facility)
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=rules.EXPIRING_DAYS)
+    if f.state == "未生效":
+        qs = qs.filter(starts_on__gt=today)
+    elif f.state == "已到期":
+        qs = qs.filter(ends_on__lt=today)
+    elif f.state == "即将到期":
+        qs = qs.filter(starts_on__lte=today, ends_on__gte=today, ends_on__lte=soon)
+    elif f.state == "有效":
+        qs = qs.filter(starts_on__lte=today, ends_on__gt=soon)
+    return qs.select_related("facility", "institution").order_by("-ends_on", "pk")
+
+
+def _facilities(by):
+    from yanglao.facilities.models import Facility
+
+    return Facility.objects.filter(facility_scope_q(by)).values("pk")
+
+
+def contract_get(*, by, pk) -> Contract:
+    found = (
+        Contract.objects.filter(facility__in=_facilities(by), pk=pk)
+        .select_related("facility", "facility__region", "institution", "renews")
+        .first()
+    )
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def contract_terms(
+    facility_id: int, institution_id: int, *, exclude: int | None = None
+):
+    qs = Contract.objects.filter(facility_id=facility_id, institution_id=institution_id)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return list(qs.values_list("starts_on", "ends_on"))
+
+
+def contract_patrols(contract: Contract) -> QuerySet[Patrol]:
+    return contract.patrols.select_related("recorded_by")
+
+
+def contract_fulfilment(contract: Contract, start: dt.date, end: dt.date):
+    """(patrols promised, done, share) in [start, end]."""
+    done = contract.patrols.filter(visited_on__range=(start, end)).count()
+    expected, share = rules.fulfilment(
+        contract.patrols_per_month,
+        contract.starts_on,
+        contract.ends_on,
+        start,
+        end,
+        done,
+    )
+    return expected, done, share
+
+
+def facility_contracts(facility) -> list[Contract]:
+    """The institution's contracts, newest first (the facility was reached in scope)."""
+    return list(
+        Contract.objects.filter(facility=facility)
+        .select_related("institution")
+        .order_by("-ends_on")[:20]
+    )
+
+
+def facility_unit(facility) -> MedicalUnit | None:
+    return MedicalUnit.objects.filter(facility=facility).first()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from yanglao.medical import views
+
+app_name = "medical"
+
+urlpatterns = [
+    path("", views.institutions, name="institutions"),
+    path("new/", views.institution_new, name="institution_new"),
+    path("<int:pk>/", views.institution, name="institution"),
+    path("<int:pk>/edit/", views.institution_edit, name="institution_edit"),
+    path("contracts/", views.contracts, name="contracts"),
+    path("contracts/new/<int:facility_pk>/", views.contract_new, name="contract_new"),
+    path("contracts/<int:pk>/", views.contract, name="contract"),
+    path("contracts/<int:pk>/renew/", views.contract_renew, name="contract_renew"),
+    path("units/<int:facility_pk>/", views.unit_edit, name="unit_edit"),
+]

@@ -1,0 +1,262 @@
+"""医养结合 pages: the medical institutions of an area, the institutions' contracts with them and
+the patrol visits that fulfil them, and an institution's in-house medical unit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from yanglao.core import permissions
+from yanglao.core.errors import NotInScope
+from yanglao.core.views import form_page, list_page, require, save_form
+from yanglao.facilities.selectors import facility_get
+from yanglao.medical import forms, rules, selectors, services
+from yanglao.medical.models import Service
+from yanglao.regions.models import Region
+from yanglao.regions.selectors import region_choices
+
+NAV = "medical"
+
+
+def _found(get, **kw):
+    try:
+        return get(**kw)
+    except NotInScope:
+        raise Http404 from None
+
+
+@login_required
+def institutions(request):
+    require(permissions.may_view_medical(request.user))
+    return list_page(
+        request,
+        forms.InstitutionFilterForm(request.GET or None),
+        make_filter=selectors.InstitutionFilter,
+        select=selectors.institution_list,
+        template="medical/institutions.html",
+        nav=NAV,
+    )
+
+
+@login_required
+def institution(request, pk: int):
+    require(permissions.may_view_medical(request.user))
+    found = _found(selectors.institution_get, by=request.user, pk=pk)
+    contracts = selectors.contract_list(by=request.user).filter(institution=found)
+    today = timezone.localdate()
+    return render(
+        request,
+        "medical/institution.html",
+        {
+            "nav": NAV,
+            "institution": found,
+            "contracts": [
+                (c, rules.state(c.starts_on, c.ends_on, today)) for c in contracts[:100]
+            ],
+        },
+    )
+
+
+def _institution_form(request, found=None):
+    require(permissions.may_manage_medical_institutions(request.user))
+    initial = None
+    if found is not None:
+        initial = {f: getattr(found, f) for f in services.INSTITUTION_FIELDS}
+        initial["region"] = found.region.code
+    form = forms.InstitutionForm(
+        request.POST or None,
+        initial=initial,
+        regions=region_choices(by=request.user),
+    )
+
+    def save(data):
+        region = Region.objects.filter(code=data.pop("region")).first()
+        return services.institution_save(
+            by=request.user, region=region, institution=found, **data
+        )
+
+    done = save_form(
+        request,
+        form,
+        save,
+        success="医疗机构信息已保存",
+        next_url=lambda m: reverse("medical:institution", args=[m.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading="登记医疗机构" if found is None else f"修改医疗机构：{found.name}",
+        cancel_url=reverse("medical:institutions")
+        if found is None
+        else reverse("medical:institution", args=[found.pk]),
+        nav=NAV,
+    )
+
+
+@login_required
+def institution_new(request):
+    return _institution_form(request)
+
+
+@login_required
+def institution_edit(request, pk: int):
+    require(permissions.may_manage_medical_institutions(request.user))
+    return _institution_form(
+        request, _found(selectors.institution_get, by=request.user, pk=pk)
+    )
+
+
+@login_required
+def contracts(request):
+    require(
+        permissions.may_view_medical(request.user)
+        or permissions.may_record_medical_contracts(request.user)
+    )
+    today = timezone.localdate()
+    return list_page(
+        request,
+        forms.ContractFilterForm(request.GET or None),
+        make_filter=selectors.ContractFilter,
+        select=selectors.contract_list,
+        template="medical/contracts.html",
+        nav=NAV,
+        extra=lambda rows: {"today": today, "state_of": rules.state},
+    )
+
+
+@login_required
+def contract(request, pk: int):
+    require(
+        permissions.may_view_medical(request.user)
+        or permissions.may_record_medical_contracts(request.user)
+    )
+    found = _found(selectors.contract_get, by=request.user, pk=pk)
+    may_record = permissions.may_record_medical_contracts(request.user)
+    form = forms.PatrolForm(request.POST or None)
+    if request.method == "POST":
+        require(may_record)
+        done = save_form(
+            request,
+            form,
+            lambda d: services.patrol_record(by=request.user, contract=found, **d),
+            success="已登记巡诊",
+            next_url=reverse("medical:contract", args=[pk]),
+        )
+        if done:
+            return done
+    today = timezone.localdate()
+    year_start = today.replace(month=1, day=1)
+    expected, done_count, share = selectors.contract_fulfilment(
+        found, year_start, today
+    )
+    return render(
+        request,
+        "medical/contract.html",
+        {
+            "nav": NAV,
+            "contract": found,
+            "state": rules.state(found.starts_on, found.ends_on, today),
+            "services_text": "、".join(
+                Service(s).label for s in found.services if s in Service.values
+            ),
+            "patrols": selectors.contract_patrols(found)[:100],
+            "expected": expected,
+            "done": done_count,
+            "share": share,
+            "form": form,
+            "may_record": may_record,
+        },
+    )
+
+
+def _contract_form(request, facility, renews=None):
+    require(permissions.may_record_medical_contracts(request.user))
+    initial = None
+    if renews is not None:
+        initial = {
+            "institution": renews.institution_id,
+            "services": renews.services,
+            "patrols_per_month": renews.patrols_per_month,
+        }
+    form = forms.ContractForm(
+        request.POST or None,
+        initial=initial,
+        institutions=selectors.institutions_for_facility(facility),
+    )
+    done = save_form(
+        request,
+        form,
+        lambda d: services.contract_create(
+            by=request.user, facility=facility, renews=renews, **d
+        ),
+        success="已登记医养签约",
+        next_url=lambda c: reverse("medical:contract", args=[c.pk]),
+    )
+    heading = (
+        f"续签：{facility.name} ↔ {renews.institution.name}"
+        if renews
+        else f"登记医养签约：{facility.name}"
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=heading,
+        cancel_url=reverse("facilities:detail", args=[facility.pk]),
+        nav=NAV,
+        intro="签约对象应为本县（市、区）或上级区域的医疗机构；同一对机构的签约期限不能重叠。",
+    )
+
+
+@login_required
+def contract_new(request, facility_pk: int):
+    require(permissions.may_record_medical_contracts(request.user))
+    return _contract_form(
+        request, _found(facility_get, by=request.user, pk=facility_pk)
+    )
+
+
+@login_required
+def contract_renew(request, pk: int):
+    require(permissions.may_record_medical_contracts(request.user))
+    found = _found(selectors.contract_get, by=request.user, pk=pk)
+    return _contract_form(request, found.facility, renews=found)
+
+
+@login_required
+def unit_edit(request, facility_pk: int):
+    require(permissions.may_record_medical_contracts(request.user))
+    facility = _found(facility_get, by=request.user, pk=facility_pk)
+    unit = selectors.facility_unit(facility)
+    initial = None
+    if unit is not None:
+        initial = {
+            f: getattr(unit, f)
+            for f in (
+                "kind",
+                "filed_on",
+                "licence_no",
+                "insured",
+                "doctors",
+                "nurses",
+                "closed_on",
+            )
+        }
+    form = forms.UnitForm(request.POST or None, initial=initial)
+    done = save_form(
+        request,
+        form,
+        lambda d: services.unit_save(by=request.user, facility=facility, **d),
+        success="内设医疗机构信息已保存",
+        next_url=reverse("facilities:detail", args=[facility.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"内设医疗机构：{facility.name}",
+        cancel_url=reverse("facilities:detail", args=[facility.pk]),
+        nav=NAV,
+        intro="内设诊所、卫生所（室）、医务室或护理站，按卫生健康部门备案填写。",
+    )
