@@ -7,6 +7,7 @@ from yanglao.imports.kinds.categories import CategoriesKind
 from yanglao.imports.kinds.elders import EldersKind
 from yanglao.imports.kinds.events import EventsKind
 from yanglao.imports.kinds.facilities import BedsKind, FacilitiesKind, StaffKind
+from yanglao.imports.kinds.medical import MedicalInstitutionsKind
 from yanglao.imports.kinds.regions import RegionsKind
 
 KINDS: dict[str, type[Kind]] = {
@@ -19,6 +20,7 @@ KINDS: dict[str, type[Kind]] = {
         BedsKind,
         StaffKind,
         RegionsKind,
+        MedicalInstitutionsKind,
     )
 }
 

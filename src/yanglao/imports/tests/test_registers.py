@@ -93,3 +93,34 @@ def test_banned_person_and_bad_rows(users, regions):
         ),
     )
     assert len(bad.errors) == 2 and Facility.objects.count() == 1
+
+
+def test_the_health_bureaus_list_of_medical_institutions(users, regions):
+    from yanglao.medical.models import MedicalInstitution
+
+    listing = _csv(
+        "名称,类别,所在区划,等级,医保定点,执业许可证登记号",
+        [
+            "浮梁镇卫生院,乡镇卫生院,浮梁镇,一级,是,PDY-001",
+            "珠山区人民医院,医院,360203,二级,是,",
+        ],
+    )
+    assert _import(users, "medical_institutions", listing).counts["new"] == 2
+    centre = MedicalInstitution.objects.get(licence_no="PDY-001")
+    assert (centre.kind, centre.grade, centre.insured) == ("township", "1", True)
+    assert _import(users, "medical_institutions", listing).counts["unchanged"] == 2
+    renamed = _csv(
+        "名称,类别,所在区划,等级,医保定点,执业许可证登记号",
+        ["浮梁镇中心卫生院,乡镇卫生院,浮梁镇,一级,是,PDY-001"],
+    )
+    assert _import(users, "medical_institutions", renamed).counts["updated"] == 1
+    assert MedicalInstitution.objects.get(pk=centre.pk).name == "浮梁镇中心卫生院"
+    wrong = _csv(
+        "名称,类别,所在区划,医保定点",
+        ["某诊所,药店,浮梁镇,是", "某卫生室,村卫生室,不存在的村,也许"],
+    )
+    job = _import(users, "medical_institutions", wrong)
+    reasons = {(e[2], e[4].split("：")[0]) for e in job.errors}
+    assert ("类别", "应为") in reasons and ("医保定点", "应为“是”或“否”") in reasons
+    assert "所在区划" in {e[2] for e in job.errors}
+    assert MedicalInstitution.objects.count() == 2
