@@ -374,3 +374,8 @@ def may_record_medical_contracts(user) -> bool:
     """签约服务, 巡诊 and 内设医疗机构 of an institution: the bureau, or the institution's own
     administrator for its own (scope: the facility)."""
     return _is(user, _FACILITY_WRITERS)
+
+
+def may_record_willingness(user) -> bool:
+    """集中供养意愿登记 of the 特困 persons of an area: community, street and bureau staff."""
+    return _is(user, _REGISTRY_WRITERS)

@@ -71,6 +71,8 @@ def build_medical(*, today: dt.date, seed: int, progress) -> None:
         f"医养结合：医疗机构 {len(health)} 家，签约 {contracts} 份，巡诊 {patrols} 次，"
         f"内设医疗机构 {units} 家"
     )
+    asked, willing = _survey(rng, clerk, today)
+    progress(f"特困人员集中供养意愿：已询问 {asked} 人，愿意 {willing} 人")
 
 
 def _institutions(clerk) -> dict[int, object]:
@@ -128,3 +130,52 @@ def _patrols(rng, clerk, contract, today) -> int:
             residents_seen=rng.randint(5, 40),
         )
     return n
+
+
+def _survey(rng, clerk, today) -> tuple[int, int]:
+    """This year's 意愿登记 for about three in four 特困 persons: those in care said yes; of the
+    others about a third are willing (the waiting list), a few undecided; one in five confirmed by
+    a guardian."""
+    from yanglao.elders.models import Category, Elder, ElderCategory, Status
+    from yanglao.elders.selectors import active_category_q
+    from yanglao.facilities.models import Admission
+
+    in_care = set(
+        Admission.objects.filter(discharged_on__isnull=True).values_list(
+            "elder_id", flat=True
+        )
+    )
+    since = dict(
+        ElderCategory.objects.filter(category=Category.TEKUN)
+        .order_by("start_date")
+        .values_list("elder_id", "start_date")
+    )
+    people = Elder.objects.filter(
+        active_category_q(Category.TEKUN, today), status=Status.ACTIVE
+    ).select_related("residence_region")
+    asked = willing = 0
+    for person in people.order_by("pk"):
+        if rng.random() > 0.75:
+            continue
+        if person.pk in in_care:
+            answer = "willing"
+        else:
+            answer = rng.choices(
+                ["willing", "unwilling", "undecided"], weights=[32, 55, 13]
+            )[0]
+        guardian = rng.random() < 0.2
+        services.willingness_record(
+            by=clerk,
+            elder=person,
+            asked_on=max(
+                since[person.pk],
+                today
+                - dt.timedelta(days=rng.randint(0, today.timetuple().tm_yday - 1)),
+            ),
+            answer=answer,
+            confirmed_by="guardian" if guardian else "self",
+            confirmer_name=f"{person.name[0]}某（监护人）" if guardian else "",
+        )
+        asked += 1
+        willing += answer == "willing"
+    return asked, willing

@@ -12,3 +12,9 @@ class MedicalConfig(AppConfig):
 
         # 一院一档: the institution's medical contracts and in-house unit on its page.
         register_facility_section(5, facility_section)
+
+        # 一人一档: a 特困 person's 集中供养 answers on their page.
+        from yanglao.elders.profile import register_person_section
+        from yanglao.medical.profile import person_section
+
+        register_person_section(45, person_section)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
-from yanglao.medical.models import Grade, InstitutionKind, Service, UnitKind
+from yanglao.medical.models import (
+    Grade,
+    InstitutionKind,
+    Service,
+    UnitKind,
+    Willingness,
+)
 
 DATE = {"widget": DateInput(), "error_messages": DATE_ERRORS}
 COUNT = {"invalid": "请输入整数", "min_value": "不能为负数", "required": "请填写"}
@@ -109,3 +115,30 @@ class UnitForm(forms.Form):
         label="护士（人）", min_value=0, max_value=500, initial=0, error_messages=COUNT
     )
     closed_on = forms.DateField(label="撤销日期（如已撤销）", required=False, **DATE)
+
+
+class SurveyFilterForm(forms.Form):
+    q = forms.CharField(label="姓名/身份证号", required=False, max_length=50)
+    answer = forms.ChoiceField(
+        label="意愿",
+        required=False,
+        choices=BLANK + [("none", "本年未询问")] + Willingness.Answer.choices,
+    )
+    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+
+class WillingnessForm(forms.Form):
+    asked_on = forms.DateField(label="询问日期", **DATE)
+    answer = forms.ChoiceField(
+        label="意愿", choices=Willingness.Answer.choices, widget=forms.RadioSelect
+    )
+    occasion = forms.ChoiceField(label="询问缘由", choices=Willingness.Occasion.choices)
+    confirmed_by = forms.ChoiceField(
+        label="确认方式",
+        choices=Willingness.ConfirmedBy.choices,
+        widget=forms.RadioSelect,
+    )
+    confirmer_name = forms.CharField(
+        label="监护人姓名（监护人确认时）", max_length=50, required=False
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)

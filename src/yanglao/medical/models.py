@@ -183,3 +183,52 @@ class MedicalUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.facility_id}）"
+
+
+class Willingness(models.Model):
+    """集中供养意愿登记: whether a 特困 person wants to move into an institution, asked each year and
+    again after a life event or a change of ability level (Jingdezhen 专栏1: 有意愿的兜底保障对象
+    集中供养率 100%). The latest record on a day is the person's answer then."""
+
+    class Answer(models.TextChoices):
+        WILLING = "willing", "愿意集中供养"
+        UNWILLING = "unwilling", "不愿意"
+        UNDECIDED = "undecided", "暂未决定"
+
+    class Occasion(models.TextChoices):
+        SURVEY = "survey", "年度意愿调查"
+        LIFE_EVENT = "life_event", "生活变故后重新询问"
+        ASSESSMENT = "assessment", "能力等级变化后重新询问"
+
+    class ConfirmedBy(models.TextChoices):
+        SELF = "self", "本人确认"
+        GUARDIAN = "guardian", "监护人确认"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asked_on = models.DateField("询问日期")
+    answer = models.CharField("意愿", max_length=10, choices=Answer.choices)
+    occasion = models.CharField(
+        "询问缘由", max_length=12, choices=Occasion.choices, default=Occasion.SURVEY
+    )
+    confirmed_by = models.CharField(
+        "确认方式", max_length=10, choices=ConfirmedBy.choices
+    )
+    confirmer_name = models.CharField("监护人姓名", max_length=50, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "集中供养意愿登记"
+        ordering = ["-asked_on", "-pk"]
+        indexes = [models.Index(fields=["elder", "asked_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.asked_on:%Y-%m-%d} {self.get_answer_display()}"

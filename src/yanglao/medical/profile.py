@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from yanglao.core import permissions
 from yanglao.core.sections import Record, Section
+from yanglao.elders.selectors import elder_categories_active
 from yanglao.facilities.models import INSTITUTION_TYPES
 from yanglao.medical import rules, selectors
 
@@ -57,4 +58,31 @@ def facility_section(by, facility) -> Section | None:
         summary=f"有效签约 {len(valid)} 份；{unit_text}",
         actions=actions,
         empty="尚无医养签约。",
+    )
+
+
+def person_section(by, elder) -> Section | None:
+    """一人一档: a 特困 person's answers on 集中供养 (and where to record a new one)."""
+    if not (permissions.may_record_willingness(by) or permissions.may_view_medical(by)):
+        return None
+    records = selectors.willingness_of(elder)
+    is_tekun = "tekun" in {c.category for c in elder_categories_active(elder)}
+    if not records and not is_tekun:
+        return None
+    url = reverse("medical:willingness", args=[elder.pk])
+    return Section(
+        key="willingness",
+        title="集中供养意愿",
+        count=len(records),
+        records=[
+            Record(
+                when=w.asked_on,
+                text=f"{w.get_answer_display()}（{w.get_occasion_display()}，{w.get_confirmed_by_display()}）",
+                url=url,
+            )
+            for w in records
+        ],
+        more_url=url,
+        actions=[("登记意愿", url)] if permissions.may_record_willingness(by) else [],
+        empty="尚未登记集中供养意愿。",
     )

@@ -12,7 +12,13 @@ from django.utils import timezone
 from yanglao.core.errors import NotInScope
 from yanglao.facilities.selectors import facility_scope_q
 from yanglao.medical import rules
-from yanglao.medical.models import Contract, MedicalInstitution, MedicalUnit, Patrol
+from yanglao.medical.models import (
+    Contract,
+    MedicalInstitution,
+    MedicalUnit,
+    Patrol,
+    Willingness,
+)
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_region_code_q, in_scope_q
 
@@ -165,3 +171,53 @@ def facility_contracts(facility) -> list[Contract]:
 
 def facility_unit(facility) -> MedicalUnit | None:
     return MedicalUnit.objects.filter(facility=facility).first()
+
+
+# --- 集中供养意愿 ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyFilter:
+    q: str = ""
+    answer: str = ""  # an Answer value, or "none": not asked this year
+    region: str = ""
+
+
+def tekun_survey(*, by, filters: SurveyFilter | None = None):
+    """The 特困 persons of the reader's area with their latest willingness (this year's or
+    earlier) and whether they live in an institution — the 意愿登记 list."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from yanglao.elders.models import Category, Elder, Status
+    from yanglao.elders.selectors import active_category_q, elder_scope_q, search_q
+    from yanglao.facilities.models import Admission
+
+    f = filters or SurveyFilter()
+    today = timezone.localdate()
+    latest = Willingness.objects.filter(elder=OuterRef("pk")).order_by(
+        "-asked_on", "-pk"
+    )
+    qs = Elder.objects.filter(
+        elder_scope_q(by),
+        active_category_q(Category.TEKUN, today),
+        status=Status.ACTIVE,
+    ).annotate(
+        answer=Subquery(latest.values("answer")[:1]),
+        asked_on=Subquery(latest.values("asked_on")[:1]),
+        in_care=Exists(
+            Admission.objects.filter(elder=OuterRef("pk"), discharged_on__isnull=True)
+        ),
+    )
+    if f.q.strip():
+        qs = qs.filter(search_q(f.q.strip()[:50]))
+    if f.region:
+        qs = qs.filter(in_region_code_q(f.region, "residence_region"))
+    if f.answer == "none":
+        qs = qs.exclude(asked_on__gte=today.replace(month=1, day=1))
+    elif f.answer:
+        qs = qs.filter(answer=f.answer)
+    return qs.select_related("residence_region").order_by("name_order", "pk")
+
+
+def willingness_of(elder) -> list[Willingness]:
+    return list(Willingness.objects.filter(elder=elder).select_related("asked_by")[:20])

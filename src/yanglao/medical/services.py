@@ -13,6 +13,8 @@ from yanglao.core import permissions
 from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed
+from yanglao.elders.models import Category
+from yanglao.elders.selectors import elder_categories_active
 from yanglao.facilities.models import INSTITUTION_TYPES
 from yanglao.facilities.selectors import facility_get
 from yanglao.medical import rules
@@ -25,6 +27,7 @@ from yanglao.medical.models import (
     Patrol,
     Service,
     UnitKind,
+    Willingness,
 )
 from yanglao.medical.selectors import contract_terms, institutions_for_facility
 
@@ -284,3 +287,62 @@ def unit_save(
                 summary=f"修改内设医疗机构：{facility.name}",
             )
     return unit
+
+
+def willingness_record(
+    *,
+    by,
+    elder,
+    asked_on: dt.date | None,
+    answer: str,
+    confirmed_by: str,
+    occasion: str = "survey",
+    confirmer_name: str = "",
+    note: str = "",
+) -> Willingness:
+    """集中供养意愿: a 特困 person's answer, confirmed by the person or their guardian (named)."""
+    if not permissions.may_record_willingness(by):
+        raise ValidationFailed({"__all__": "您的角色不能登记集中供养意愿"})
+    if not region_path_allowed(by, elder.residence_region.path):
+        raise NotInScope(elder.pk)
+    errors = {}
+    today = timezone.localdate()
+    if asked_on is None:
+        errors["asked_on"] = "请填写询问日期"
+    elif asked_on > today:
+        errors["asked_on"] = "询问日期不能在未来"
+    elif Category.TEKUN not in {
+        c.category for c in elder_categories_active(elder, asked_on)
+    }:
+        errors["elder"] = "该老人在询问日期不是特困人员，无需登记集中供养意愿"
+    if answer not in Willingness.Answer.values:
+        errors["answer"] = "请选择意愿"
+    if occasion not in Willingness.Occasion.values:
+        errors["occasion"] = "请选择询问缘由"
+    if confirmed_by not in Willingness.ConfirmedBy.values:
+        errors["confirmed_by"] = "请选择本人确认或监护人确认"
+    elif (
+        confirmed_by == Willingness.ConfirmedBy.GUARDIAN and not confirmer_name.strip()
+    ):
+        errors["confirmer_name"] = "监护人确认时请填写监护人姓名"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        made = Willingness.objects.create(
+            elder=elder,
+            asked_on=asked_on,
+            answer=answer,
+            occasion=occasion,
+            confirmed_by=confirmed_by,
+            confirmer_name=confirmer_name.strip()[:50]
+            if confirmed_by == Willingness.ConfirmedBy.GUARDIAN
+            else "",
+            note=(note or "").strip()[:300],
+            asked_by=by if getattr(by, "pk", None) else None,
+        )
+        audit_create(
+            by=by,
+            obj=made,
+            summary=f"登记集中供养意愿：{elder.name} {made.get_answer_display()}",
+        )
+    return made

@@ -12,6 +12,7 @@ from django.utils import timezone
 from yanglao.core import permissions
 from yanglao.core.errors import NotInScope
 from yanglao.core.views import form_page, list_page, require, save_form
+from yanglao.elders.selectors import elder_get
 from yanglao.facilities.selectors import facility_get
 from yanglao.medical import forms, rules, selectors, services
 from yanglao.medical.models import Service
@@ -259,4 +260,58 @@ def unit_edit(request, facility_pk: int):
         cancel_url=reverse("facilities:detail", args=[facility.pk]),
         nav=NAV,
         intro="内设诊所、卫生所（室）、医务室或护理站，按卫生健康部门备案填写。",
+    )
+
+
+@login_required
+def survey(request):
+    """集中供养意愿登记: the 特困 persons of the area and their latest answer."""
+    require(
+        permissions.may_record_willingness(request.user)
+        or permissions.may_view_medical(request.user)
+    )
+    return list_page(
+        request,
+        forms.SurveyFilterForm(request.GET or None),
+        make_filter=selectors.SurveyFilter,
+        select=selectors.tekun_survey,
+        template="medical/survey.html",
+        nav=NAV,
+        extra=lambda rows: {"year_start": timezone.localdate().replace(month=1, day=1)},
+    )
+
+
+@login_required
+def willingness(request, elder_pk: int):
+    """One 特困 person's answers, and a new one (asked this year, or again after a change)."""
+    require(
+        permissions.may_record_willingness(request.user)
+        or permissions.may_view_medical(request.user)
+    )
+    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    may_record = permissions.may_record_willingness(request.user)
+    form = forms.WillingnessForm(
+        request.POST or None, initial={"asked_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        require(may_record)
+        done = save_form(
+            request,
+            form,
+            lambda d: services.willingness_record(by=request.user, elder=elder, **d),
+            success="已登记集中供养意愿",
+            next_url=reverse("medical:willingness", args=[elder.pk]),
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "medical/willingness.html",
+        {
+            "nav": NAV,
+            "elder": elder,
+            "records": selectors.willingness_of(elder),
+            "form": form,
+            "may_record": may_record,
+        },
     )
