@@ -211,6 +211,32 @@ def _staff(roles, trained: bool = False):
     return count, members
 
 
+def in_care_q(end) -> Q:
+    """People living in an institution at the end of the day `end` (an admission not yet ended)."""
+    return Q(
+        pk__in=Admission.objects.filter(
+            Q(discharged_on__isnull=True) | Q(discharged_on__gt=end),
+            admitted_on__lte=end,
+        ).values("elder_id")
+    )
+
+
+def people_measure(q_of, url, detail):
+    """(count, members) of a measure over older people matching `q_of(end)`, per residence
+    region; each member links to `url(person)` and reads `detail(person)`."""
+
+    def count(start, end):
+        return people_counted_by_region(q_of(end))
+
+    def members(start, end, region_ids):
+        for e in people_matching(q_of(end), region_ids):
+            yield Member(
+                f"elder:{e.pk}", e.name, e.residence_region_id, url(e), detail(e)
+            )
+
+    return count, members
+
+
 def _tekun_dependent(in_care: bool):
     """特困 persons on the register at the period's end whose ability level is 2 or worse, and
     (in_care) of them those living in an institution then."""
@@ -221,29 +247,11 @@ def _tekun_dependent(in_care: bool):
             & Q(ability_level__gte=DEPENDENT_FROM_LEVEL)
             & active_category_q(Category.TEKUN, end)
         )
-        if in_care:
-            q &= Q(
-                pk__in=Admission.objects.filter(
-                    Q(discharged_on__isnull=True) | Q(discharged_on__gt=end),
-                    admitted_on__lte=end,
-                ).values("elder_id")
-            )
-        return q
+        return q & in_care_q(end) if in_care else q
 
-    def count(start, end):
-        return people_counted_by_region(q_of(end))
-
-    def members(start, end, region_ids):
-        for e in people_matching(q_of(end), region_ids):
-            yield Member(
-                f"elder:{e.pk}",
-                e.name,
-                e.residence_region_id,
-                f"/elders/{e.pk}/",
-                f"能力等级 {e.ability_level} 级",
-            )
-
-    return count, members
+    return people_measure(
+        q_of, lambda e: f"/elders/{e.pk}/", lambda e: f"能力等级 {e.ability_level} 级"
+    )
 
 
 MEASURES = (

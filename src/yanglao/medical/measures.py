@@ -7,21 +7,17 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from yanglao.core.measures import Measure, Member
+from yanglao.core.measures import Measure
 from yanglao.elders.models import Category
-from yanglao.elders.selectors import (
-    active_category_q,
-    on_register_q,
-    people_counted_by_region,
-    people_matching,
+from yanglao.elders.selectors import active_category_q, on_register_q
+from yanglao.facilities.measures import (
+    _facility_members,
+    _per_region,
+    in_care_q,
+    open_on,
+    people_measure,
 )
-from yanglao.facilities.measures import _facility_members, _per_region, open_on
-from yanglao.facilities.models import (
-    INSTITUTION_TYPES,
-    Admission,
-    Facility,
-    FacilityType,
-)
+from yanglao.facilities.models import INSTITUTION_TYPES, Facility, FacilityType
 from yanglao.medical.models import Contract, MedicalUnit, Willingness
 
 # 县级福利院、区域性中心敬老院 (Shaoyang 7: 内设医疗机构全覆盖 by end-2026)
@@ -74,29 +70,13 @@ def _tekun_willing(in_care: bool):
             & active_category_q(Category.TEKUN, end)
             & Q(pk__in=_willing_ids(end))
         )
-        if in_care:
-            q &= Q(
-                pk__in=Admission.objects.filter(
-                    Q(discharged_on__isnull=True) | Q(discharged_on__gt=end),
-                    admitted_on__lte=end,
-                ).values("elder_id")
-            )
-        return q
+        return q & in_care_q(end) if in_care else q
 
-    def count(start, end):
-        return people_counted_by_region(q_of(end))
-
-    def members(start, end, region_ids):
-        for e in people_matching(q_of(end), region_ids):
-            yield Member(
-                f"elder:{e.pk}",
-                e.name,
-                e.residence_region_id,
-                f"/medical/willingness/{e.pk}/",
-                "已入住" if in_care else "愿意集中供养",
-            )
-
-    return count, members
+    return people_measure(
+        q_of,
+        lambda e: f"/medical/willingness/{e.pk}/",
+        lambda e: "已入住" if in_care else "愿意集中供养",
+    )
 
 
 MEASURES = [
