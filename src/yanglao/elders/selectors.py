@@ -544,3 +544,8 @@ def duplicate_groups(*, by, limit: int = 500) -> list[DuplicateGroup]:
                     seen.add(pair)
                     groups.append(DuplicateGroup(f"同一社区同名，{why}", [a, b]))
     return groups[:limit]
+
+
+def elders_by_ids(ids) -> dict[int, Elder]:
+    """People already reached through a scoped selector, by id (for showing a page of them)."""
+    return Elder.objects.select_related("residence_region").in_bulk(list(ids))

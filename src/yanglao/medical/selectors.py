@@ -221,3 +221,93 @@ def tekun_survey(*, by, filters: SurveyFilter | None = None):
 
 def willingness_of(elder) -> list[Willingness]:
     return list(Willingness.objects.filter(elder=elder).select_related("asked_by")[:20])
+
+
+# --- 集中供养 priority queue ("1+N" network) ----------------------------------------------------------
+
+# The network that takes in 特困 persons: the county's 失能照护中心 and welfare home, and the
+# township (regional centre) homes and 敬老院 ("1+N").
+NETWORK_TYPES = (
+    "county_disability_centre",
+    "welfare_home",
+    "township_centre_home",
+    "tekun_home",
+)
+
+
+def priority_queue(*, by, region_code: str = "", today: dt.date | None = None):
+    """The ranked queue of the 特困 persons of the reader's area (or of one region in it) whose
+    latest answer is 愿意集中供养 and who do not live in an institution (medical.queue)."""
+    from django.db.models import OuterRef, Subquery
+
+    from yanglao.elders.models import Category, Elder, Status
+    from yanglao.elders.selectors import active_category_q, elder_scope_q
+    from yanglao.facilities.measures import in_care_q
+    from yanglao.medical import queue
+
+    today = today or timezone.localdate()
+    latest = Willingness.objects.filter(elder=OuterRef("pk")).order_by(
+        "-asked_on", "-pk"
+    )
+    people = Elder.objects.filter(
+        elder_scope_q(by),
+        active_category_q(Category.TEKUN, today),
+        status=Status.ACTIVE,
+    ).exclude(in_care_q(today))
+    if region_code:
+        people = people.filter(in_region_code_q(region_code, "residence_region"))
+    rows = list(
+        people.annotate(
+            answer=Subquery(latest.values("answer")[:1]),
+            since=Subquery(latest.values("asked_on")[:1]),
+        )
+        .filter(answer=Willingness.Answer.WILLING)
+        .values_list("pk", "ability_level", "birth_date", "since")
+    )
+    dementia = set(
+        Elder.objects.filter(
+            active_category_q(Category.DEMENTIA, today),
+            pk__in=[r[0] for r in rows],
+        ).values_list("pk", flat=True)
+    )
+    candidates = [
+        queue.Candidate(
+            pk,
+            level,
+            pk in dementia,
+            today.year
+            - born.year
+            - ((today.month, today.day) < (born.month, born.day)),
+            since,
+        )
+        for pk, level, born, since in rows
+    ]
+    return queue.ranked(candidates, today)
+
+
+def network_free_beds(*, by, region_code: str = "", today: dt.date | None = None):
+    """The network's open institutions in the area with their free beds in service, 护理型 and
+    普通 (a bed is free when no admission holds it)."""
+    from yanglao.facilities.measures import open_on
+    from yanglao.facilities.models import Admission, Bed, Facility
+
+    today = today or timezone.localdate()
+    homes = Facility.objects.filter(
+        facility_scope_q(by), open_on(today), type__in=NETWORK_TYPES
+    )
+    if region_code:
+        homes = homes.filter(in_region_code_q(region_code, "region"))
+    taken = Admission.objects.filter(discharged_on__isnull=True).values("bed_id")
+    free = Bed.objects.filter(state=Bed.State.IN_SERVICE).exclude(pk__in=taken)
+    return list(
+        homes.annotate(
+            free_nursing=Count(
+                "beds", filter=Q(beds__in=free.filter(kind=Bed.Kind.NURSING))
+            ),
+            free_ordinary=Count(
+                "beds", filter=Q(beds__in=free.filter(kind=Bed.Kind.ORDINARY))
+            ),
+        )
+        .select_related("region")
+        .order_by("region__code", "name")
+    )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("contracts/<int:pk>/renew/", views.contract_renew, name="contract_renew"),
     path("units/<int:facility_pk>/", views.unit_edit, name="unit_edit"),
     path("willingness/", views.survey, name="survey"),
+    path("queue/", views.queue, name="queue"),
     path("willingness/<int:elder_pk>/", views.willingness, name="willingness"),
 ]

@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from yanglao.core import permissions
 from yanglao.core.errors import NotInScope
-from yanglao.core.views import form_page, list_page, require, save_form
-from yanglao.elders.selectors import elder_get
+from yanglao.core.pagination import page_of
+from yanglao.core.views import (
+    form_page,
+    list_page,
+    querystring_without_page,
+    require,
+    save_form,
+)
+from yanglao.elders.selectors import elder_get, elders_by_ids
 from yanglao.facilities.selectors import facility_get
 from yanglao.medical import forms, rules, selectors, services
 from yanglao.medical.models import Service
@@ -313,5 +320,32 @@ def willingness(request, elder_pk: int):
             "records": selectors.willingness_of(elder),
             "form": form,
             "may_record": may_record,
+        },
+    )
+
+
+@login_required
+def queue(request):
+    """集中供养 priority queue and the network's free beds, for the area or one region of it."""
+    require(permissions.may_view_medical(request.user))
+    region = (request.GET.get("region") or "").strip()[:12]
+    if region and not Region.objects.filter(code=region).exists():
+        region = ""
+    places = selectors.priority_queue(by=request.user, region_code=region)
+    page = page_of(places, request.GET)
+    homes = selectors.network_free_beds(by=request.user, region_code=region)
+    people = elders_by_ids(p.candidate.elder_id for p in page.items)
+    return render(
+        request,
+        "medical/queue.html",
+        {
+            "nav": NAV,
+            "region": region,
+            "page": page,
+            "rows": [(p, people.get(p.candidate.elder_id)) for p in page.items],
+            "homes": homes,
+            "free_nursing": sum(h.free_nursing for h in homes),
+            "free_ordinary": sum(h.free_ordinary for h in homes),
+            "querystring": querystring_without_page(request.GET),
         },
     )
