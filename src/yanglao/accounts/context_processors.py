@@ -43,6 +43,10 @@ TEMPLATE_PREDICATES = (
     "may_view_supervision",
     "may_handle_complaints",
     "may_answer_rectification",
+    "may_view_medical",
+    "may_manage_medical_institutions",
+    "may_record_medical_contracts",
+    "may_record_willingness",
 )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from yanglao.accounts.models import User
-from yanglao.facilities.models import INSTITUTION_TYPES, Facility
+from yanglao.facilities.models import INSTITUTION_TYPES, Facility, Staff
 from yanglao.medical import services
 from yanglao.medical.models import Service
 from yanglao.regions.models import Region
@@ -29,6 +29,11 @@ def build_medical(*, today: dt.date, seed: int, progress) -> None:
     clerk = User.objects.get(username="admin")
     health = _institutions(clerk)
     contracts = patrols = units = 0
+    own = set(
+        Staff.objects.filter(user__username="facility").values_list(
+            "facility_id", flat=True
+        )
+    )
     homes = Facility.objects.filter(
         type__in=INSTITUTION_TYPES, closed_on__isnull=True
     ).select_related("region")
@@ -46,10 +51,11 @@ def build_medical(*, today: dt.date, seed: int, progress) -> None:
             )
             units += 1
         roll = rng.random()
-        if roll < 0.1 and n:  # never signed (the facility account's own home always is)
+        shown = home.pk in own  # the demo facility account's home is always signed
+        if roll < 0.1 and not shown:  # never signed
             continue
         partner = _nearest(health, home.region)
-        if roll < 0.22 and n:  # signed once, lapsed 20 days ago
+        if roll < 0.22 and not shown:  # signed once, lapsed 20 days ago
             ends = today - dt.timedelta(days=20)
             starts = ends - dt.timedelta(days=729)
         else:
