@@ -4,8 +4,6 @@ from admission until discharge, staff from hiring until leaving."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
@@ -29,20 +27,12 @@ from yanglao.facilities.models import (
     StaffRole,
     Training,
 )
+from yanglao.facilities.selectors import in_care_q, open_on
 from yanglao.regions.models import Region
 
 PUBLIC = (Ownership.PUBLIC, Ownership.PUBLIC_PRIVATE)
 # 生活不能自理: GB/T 42195-2022 level 2 (中度失能) or worse (TARGETS.md JDZ-2)
 DEPENDENT_FROM_LEVEL = 2
-
-
-def open_on(day: dt.date, prefix: str = "") -> Q:
-    return (
-        Q(**{f"{prefix}opened_on__isnull": True})
-        | Q(**{f"{prefix}opened_on__lte": day})
-    ) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    )
 
 
 def _per_region(
@@ -209,16 +199,6 @@ def _staff(roles, trained: bool = False):
             )
 
     return count, members
-
-
-def in_care_q(end) -> Q:
-    """People living in an institution at the end of the day `end` (an admission not yet ended)."""
-    return Q(
-        pk__in=Admission.objects.filter(
-            Q(discharged_on__isnull=True) | Q(discharged_on__gt=end),
-            admitted_on__lte=end,
-        ).values("elder_id")
-    )
 
 
 def people_measure(q_of, url, detail):

@@ -460,3 +460,24 @@ def facility_resident_count(facility_id: int) -> int:
     return Admission.objects.filter(
         bed__facility_id=facility_id, discharged_on__isnull=True
     ).count()
+
+
+def open_on(day, prefix: str = "") -> Q:
+    """Facilities (or rows whose `prefix` is a facility) open on the day: opened by then (or no
+    date) and not closed by then."""
+    return (
+        Q(**{f"{prefix}opened_on__isnull": True})
+        | Q(**{f"{prefix}opened_on__lte": day})
+    ) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
+
+
+def in_care_q(end) -> Q:
+    """People living in an institution at the end of the day `end` (an admission not yet ended)."""
+    return Q(
+        pk__in=Admission.objects.filter(
+            Q(discharged_on__isnull=True) | Q(discharged_on__gt=end),
+            admitted_on__lte=end,
+        ).values("elder_id")
+    )

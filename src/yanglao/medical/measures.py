@@ -10,14 +10,9 @@ from django.db.models import Q
 from yanglao.core.measures import Measure
 from yanglao.elders.models import Category
 from yanglao.elders.selectors import active_category_q, on_register_q
-from yanglao.facilities.measures import (
-    _facility_members,
-    _per_region,
-    in_care_q,
-    open_on,
-    people_measure,
-)
+from yanglao.facilities.measures import _facility_members, _per_region, people_measure
 from yanglao.facilities.models import INSTITUTION_TYPES, Facility, FacilityType
+from yanglao.facilities.selectors import in_care_q, open_on
 from yanglao.medical.models import Contract, MedicalUnit, Willingness
 
 # 县级福利院、区域性中心敬老院 (Shaoyang 7: 内设医疗机构全覆盖 by end-2026)

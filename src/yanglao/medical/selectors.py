@@ -122,6 +122,11 @@ def _facilities(by):
     return Facility.objects.filter(facility_scope_q(by)).values("pk")
 
 
+def institution_contracts(*, by, institution) -> QuerySet[Contract]:
+    """The contracts of the reader's institutions with one medical institution."""
+    return contract_list(by=by).filter(institution=institution)
+
+
 def contract_get(*, by, pk) -> Contract:
     found = (
         Contract.objects.filter(facility__in=_facilities(by), pk=pk)
@@ -242,7 +247,7 @@ def priority_queue(*, by, region_code: str = "", today: dt.date | None = None):
 
     from yanglao.elders.models import Category, Elder, Status
     from yanglao.elders.selectors import active_category_q, elder_scope_q
-    from yanglao.facilities.measures import in_care_q
+    from yanglao.facilities.selectors import in_care_q
     from yanglao.medical import queue
 
     today = today or timezone.localdate()
@@ -288,8 +293,8 @@ def priority_queue(*, by, region_code: str = "", today: dt.date | None = None):
 def network_free_beds(*, by, region_code: str = "", today: dt.date | None = None):
     """The network's open institutions in the area with their free beds in service, 护理型 and
     普通 (a bed is free when no admission holds it)."""
-    from yanglao.facilities.measures import open_on
     from yanglao.facilities.models import Admission, Bed, Facility
+    from yanglao.facilities.selectors import open_on
 
     today = today or timezone.localdate()
     homes = Facility.objects.filter(

@@ -53,7 +53,7 @@ def institutions(request):
 def institution(request, pk: int):
     require(permissions.may_view_medical(request.user))
     found = _found(selectors.institution_get, by=request.user, pk=pk)
-    contracts = selectors.contract_list(by=request.user).filter(institution=found)
+    contracts = selectors.institution_contracts(by=request.user, institution=found)
     today = timezone.localdate()
     return render(
         request,
@@ -328,9 +328,7 @@ def willingness(request, elder_pk: int):
 def queue(request):
     """集中供养 priority queue and the network's free beds, for the area or one region of it."""
     require(permissions.may_view_medical(request.user))
-    region = (request.GET.get("region") or "").strip()[:12]
-    if region and not Region.objects.filter(code=region).exists():
-        region = ""
+    region = (request.GET.get("region") or "").strip()[:12]  # unknown: nobody is in it
     places = selectors.priority_queue(by=request.user, region_code=region)
     page = page_of(places, request.GET)
     homes = selectors.network_free_beds(by=request.user, region_code=region)

@@ -30,7 +30,7 @@ def test_a_patrol_visit_and_a_willingness_on_the_way_to_the_queue(
 
     from yanglao.elders.models import Category, Elder, Status
     from yanglao.elders.selectors import active_category_q
-    from yanglao.facilities.measures import in_care_q
+    from yanglao.facilities.selectors import in_care_q
     from yanglao.medical.models import Patrol, Willingness
 
     today = dt.date.today()
