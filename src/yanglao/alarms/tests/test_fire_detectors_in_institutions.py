@@ -94,6 +94,8 @@ def test_an_operator_cannot_install_a_detector_in_another_areas_institution(
     device, _ = services.device_register(
         by=staff["admin"], serial="S0002", type="smoke", region=regions["zhushan"]
     )
+    page = client_for(staff["bob"]).get(f"/alarms/devices/{device.pk}/").content
+    assert "安装到机构".encode() in page and "浮梁敬老院".encode() not in page
     response = client_for(staff["bob"]).post(
         f"/alarms/devices/{device.pk}/bind-facility/", {"facility": far.pk}, follow=True
     )
