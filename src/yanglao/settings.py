@@ -236,6 +236,10 @@ VISITS_PER_VISITOR = int(os.environ.get("YANGLAO_VISITS_PER_VISITOR", "120"))
 VISIT_CHECKIN_TOLERANCE_M = int(
     os.environ.get("YANGLAO_VISIT_CHECKIN_TOLERANCE_M", "300")
 )
+# 双向转诊 deadlines (issue 24): the medical institution accepts or declines within this many hours
+# of the request, and the person is seen (or the referral closed) within the second figure.
+REFERRAL_ACCEPT_HOURS = int(os.environ.get("YANGLAO_REFERRAL_ACCEPT_HOURS", "24"))
+REFERRAL_OUTCOME_HOURS = int(os.environ.get("YANGLAO_REFERRAL_OUTCOME_HOURS", "72"))
 
 # Alarms (docs/alarms.md): an alarm not acknowledged within ALARM_ACK_SECONDS escalates to the
 # supervisor; readings are kept TELEMETRY_RETENTION_DAYS; NOTIFY_BACKEND delivers family

@@ -79,6 +79,8 @@ def own_work(user) -> str | None:
         return reverse("alarms:console")  # 接警台
     if permissions.is_dispatch_lead(user):
         return reverse("alarms:supervisor")  # 值班监控
+    if permissions.is_medical_liaison(user):
+        return reverse("medical:referrals")  # the referrals sent to their institution
     if permissions.acts_for_facility(user):
         facility = facility_list(by=user).first()
         return reverse("facilities:detail", args=[facility.pk]) if facility else None

@@ -28,6 +28,7 @@ class Role(StrEnum):
     CARER = "carer"
     FAMILY = "family"
     ELDER = "elder"
+    MEDICAL_LIAISON = "medical_liaison"
 
 
 ROLE_NAMES = {
@@ -44,6 +45,7 @@ ROLE_NAMES = {
     Role.CARER: "护理员/服务人员",
     Role.FAMILY: "家属",
     Role.ELDER: "老年人本人",
+    Role.MEDICAL_LIAISON: "医疗机构联络员",
 }
 
 # Roles whose scope is a region subtree. Every other account is scoped to a facility, a provider,
@@ -379,3 +381,37 @@ def may_record_medical_contracts(user) -> bool:
 def may_record_willingness(user) -> bool:
     """集中供养意愿登记 of the 特困 persons of an area: community, street and bureau staff."""
     return _is(user, _REGISTRY_WRITERS)
+
+
+def is_medical_liaison(user) -> bool:
+    """医疗机构联络员: answers the referrals sent to their medical institution, sees only those."""
+    return _role(user) == Role.MEDICAL_LIAISON
+
+
+def may_view_referrals(user) -> bool:
+    """双向转诊 lists: region staff (their area), an institution's administrator (its residents),
+    a liaison (referrals to their medical institution), and whoever may send one."""
+    return (
+        works_by_region(user)
+        or acts_for_facility(user)
+        or is_medical_liaison(user)
+        or may_refer(user)
+    )
+
+
+def may_refer(user) -> bool:
+    """发起转诊 (and confirm a 拟转诊 the alarm centre proposed): an institution's administrator for
+    its residents, community/street/bureau staff, assessors, and the operators who answer alarms."""
+    return _is(user, _ASSESSMENT_APPLICANTS | _ALARM_HANDLERS | {Role.ASSESSOR})
+
+
+def may_answer_referrals(user) -> bool:
+    """接收、预约、就诊、回转: the medical institution's liaison, or the bureau recording for one
+    that has no account yet."""
+    return is_medical_liaison(user) or _is(user, _BUREAU)
+
+
+def may_appoint_liaisons(user) -> bool:
+    """Create a liaison account for a medical institution: the administrator (who alone creates
+    accounts)."""
+    return sees_everything(user)

@@ -481,3 +481,13 @@ def in_care_q(end) -> Q:
             admitted_on__lte=end,
         ).values("elder_id")
     )
+
+
+def residence_facility(elder_id: int) -> Facility | None:
+    """The institution a person lives in now (their open admission), or None."""
+    admission = (
+        Admission.objects.filter(elder_id=elder_id, discharged_on__isnull=True)
+        .select_related("bed__facility")
+        .first()
+    )
+    return admission.bed.facility if admission else None

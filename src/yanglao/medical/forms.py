@@ -8,6 +8,8 @@ from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
 from yanglao.medical.models import (
     Grade,
     InstitutionKind,
+    MedicalInstitution,
+    Referral,
     Service,
     UnitKind,
     Willingness,
@@ -142,3 +144,135 @@ class WillingnessForm(forms.Form):
         label="监护人姓名（监护人确认时）", max_length=50, required=False
     )
     note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ReferralFilterForm(forms.Form):
+    q = forms.CharField(label="姓名/机构/原因", required=False, max_length=50)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=BLANK + [("open", "进行中")] + list(Referral.Status.choices),
+    )
+    origin = forms.ChoiceField(
+        label="发起方", required=False, choices=BLANK + list(Referral.Origin.choices)
+    )
+    late = forms.ChoiceField(
+        label="时限", required=False, choices=BLANK + [("yes", "超时")]
+    )
+    region = forms.ChoiceField(label="区域", required=False, choices=BLANK)
+    institution = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = BLANK + list(regions)
+
+
+class ReferralForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label="转入医疗机构",
+        queryset=None,
+        empty_label="—— 请选择 ——",
+        error_messages={
+            "required": "请选择转入的医疗机构",
+            "invalid_choice": "该医疗机构不在老人所在县（市、区）及上级区域内",
+        },
+    )
+    reason = forms.CharField(
+        label="转诊原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写转诊原因"},
+    )
+    urgency = forms.ChoiceField(
+        label="紧急程度",
+        choices=Referral.Urgency.choices,
+        initial=Referral.Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+    outside_contract_reason = forms.CharField(
+        label="非签约机构转诊理由",
+        required=False,
+        max_length=200,
+        help_text="转往没有有效签约的医疗机构时必填",
+    )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        field.queryset = MedicalInstitution.objects.filter(
+            pk__in=[i.pk for i, _ in targets]
+        )
+        field.choices = [("", "—— 请选择 ——")] + [
+            (i.pk, f"{i.name}（{'签约' if c else '未签约'}）") for i, c in targets
+        ]
+
+
+class ReferralConfirmForm(forms.Form):
+    send = forms.TypedChoiceField(
+        label="处理",
+        choices=[("yes", "确认转诊"), ("no", "不转诊")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择确认转诊或不转诊"},
+    )
+    institution = forms.ModelChoiceField(
+        label="转入医疗机构",
+        queryset=None,
+        required=False,
+        empty_label="（按建议）",
+    )
+    outside_contract_reason = forms.CharField(
+        label="非签约机构转诊理由", required=False, max_length=200
+    )
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = MedicalInstitution.objects.filter(
+            pk__in=[i.pk for i, _ in targets]
+        )
+
+
+class ReferralStepForm(forms.Form):
+    to = forms.ChoiceField(
+        label="办理", choices=Referral.Status.choices, widget=forms.HiddenInput
+    )
+    appointment_at = forms.DateTimeField(
+        label="预约就诊时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "请按“年-月-日 时:分”填写预约时间"},
+    )
+    department = forms.CharField(label="预约科室", required=False, max_length=50)
+    return_to = forms.ChoiceField(
+        label="回转去向",
+        required=False,
+        choices=[("", "—— 请选择 ——")] + list(Referral.ReturnTo.choices),
+    )
+    note = forms.CharField(
+        label="说明/照护要点",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LiaisonForm(forms.Form):
+    full_name = forms.CharField(
+        label="联络员姓名", max_length=50, error_messages=REQUIRED
+    )
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    username = forms.CharField(
+        label="登录用户名", max_length=150, error_messages=REQUIRED
+    )
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput, error_messages=REQUIRED
+    )
+
+
+class FhirUploadForm(forms.Form):
+    file = forms.FileField(
+        label="FHIR R4 Bundle（JSON）",
+        error_messages={"required": "请选择要导入的 JSON 文件"},
+    )

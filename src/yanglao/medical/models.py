@@ -232,3 +232,180 @@ class Willingness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.asked_on:%Y-%m-%d} {self.get_answer_display()}"
+
+
+class Liaison(models.Model):
+    """医疗机构联络员: the account through which a medical institution answers the referrals sent
+    to it; it sees only those (the referral's scope rule for this role)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账户",
+        on_delete=models.CASCADE,
+        related_name="medical_liaison",
+    )
+    institution = models.ForeignKey(
+        MedicalInstitution,
+        verbose_name="医疗机构",
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医疗机构联络员"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.institution}"
+
+
+class Referral(models.Model):
+    """双向转诊 (Jingdezhen 三.(四).1 "预约就诊、双向转诊"), modelled on FHIR R4 ServiceRequest (what
+    is asked) + Task (where it stands): 已申请 → 已接收/已拒绝 → 已预约 → 已就诊 → 已回转 (下转 back to
+    the institution or home with a care note) or 已关闭 with an outcome. The alarm centre only
+    *proposes* (拟转诊); a person confirms before anything is sent. Every step is a ReferralStep."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "拟转诊（待确认）"
+        REQUESTED = "requested", "已申请"
+        ACCEPTED = "accepted", "已接收"
+        DECLINED = "declined", "已拒绝"
+        SCHEDULED = "scheduled", "已预约"
+        ATTENDED = "attended", "已就诊"
+        RETURNED = "returned", "已回转"
+        CLOSED = "closed", "已关闭"
+
+    class Origin(models.TextChoices):
+        FACILITY = "facility", "养老机构医护人员"
+        CARER = "carer", "护理员/居家服务人员"
+        VISIT = "visit", "探访发现"
+        ASSESSMENT = "assessment", "能力评估"
+        ALARM = "alarm", "紧急呼叫中心"
+        COMMUNITY = "community", "社区工作人员"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "普通"
+        URGENT = "urgent", "加急"
+
+    class ReturnTo(models.TextChoices):
+        FACILITY = "facility", "回转养老机构"
+        HOME = "home", "回转居家"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="转出养老机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        MedicalInstitution,
+        verbose_name="转入医疗机构",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name="依据签约",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    outside_contract_reason = models.CharField(
+        "非签约机构转诊理由", max_length=200, blank=True
+    )
+    reason = models.CharField("转诊原因", max_length=300)
+    urgency = models.CharField(
+        "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    origin = models.CharField("发起方", max_length=12, choices=Origin.choices)
+    # The record the referral came from in its own app (an alarm's or a follow-up's id); a plain
+    # number because medical sits below alarms and visits and never names their tables.
+    origin_ref = models.PositiveBigIntegerField("来源记录", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_at = models.DateTimeField("申请时间", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accept_due = models.DateTimeField("接收时限", null=True, blank=True)
+    outcome_due = models.DateTimeField("就诊时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("接收/拒绝时间", null=True, blank=True)
+    appointment_at = models.DateTimeField("预约就诊时间", null=True, blank=True)
+    department = models.CharField("预约科室", max_length=50, blank=True)
+    attended_at = models.DateTimeField("就诊时间", null=True, blank=True)
+    returned_at = models.DateTimeField("回转时间", null=True, blank=True)
+    return_to = models.CharField(
+        "回转去向", max_length=10, choices=ReturnTo.choices, blank=True
+    )
+    care_note = models.CharField("回转照护要点", max_length=500, blank=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=300, blank=True)
+    escalated_at = models.DateTimeField("超时督办时间", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "双向转诊"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "accept_due"]),
+            models.Index(fields=["institution", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "origin_ref"],
+                condition=Q(origin="alarm"),
+                name="one_referral_proposal_per_alarm",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"转诊 #{self.pk} → {self.institution}"
+
+
+class ReferralStep(models.Model):
+    """One step of a referral, timed and attributed (append-only)."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="steps"
+    )
+    status = models.CharField("状态", max_length=10, choices=Referral.Status.choices)
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_name = models.CharField("经办", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    escalation = models.BooleanField("超时督办", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "转诊环节"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.get_status_display()}"

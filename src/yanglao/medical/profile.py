@@ -86,3 +86,29 @@ def person_section(by, elder) -> Section | None:
         actions=[("登记意愿", url)] if permissions.may_record_willingness(by) else [],
         empty="尚未登记集中供养意愿。",
     )
+
+
+def referral_section(by, elder) -> Section | None:
+    """一人一档: the person's referrals (双向转诊) and where to send a new one."""
+    if not permissions.may_view_referrals(by):
+        return None
+    found = selectors.referrals_of_elder(elder, by=by)
+    actions = []
+    if permissions.may_refer(by):
+        actions = [("发起转诊", reverse("medical:referral_new", args=[elder.pk]))]
+    return Section(
+        key="referrals",
+        title="双向转诊",
+        count=len(found),
+        records=[
+            Record(
+                when=timezone.localtime(r.created_at).date(),
+                text=f"转诊 #{r.pk} → {r.institution.name}：{r.reason[:40]}",
+                status=r.get_status_display(),
+                url=reverse("medical:referral", args=[r.pk]),
+            )
+            for r in found
+        ],
+        actions=actions,
+        empty="没有转诊记录。",
+    )

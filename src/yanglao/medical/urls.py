@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.medical import views
+from yanglao.medical import views, views_referrals
 
 app_name = "medical"
 
@@ -17,4 +17,15 @@ urlpatterns = [
     path("willingness/", views.survey, name="survey"),
     path("queue/", views.queue, name="queue"),
     path("willingness/<int:elder_pk>/", views.willingness, name="willingness"),
+    path("referrals/", views_referrals.referrals, name="referrals"),
+    path(
+        "referrals/import/", views_referrals.referrals_import, name="referrals_import"
+    ),
+    path(
+        "referrals/new/<int:elder_pk>/",
+        views_referrals.referral_new,
+        name="referral_new",
+    ),
+    path("referrals/<int:pk>/", views_referrals.referral, name="referral"),
+    path("<int:pk>/liaison/", views_referrals.liaison_new, name="liaison_new"),
 ]

@@ -64,6 +64,7 @@ def institution(request, pk: int):
             "contracts": [
                 (c, rules.state(c.starts_on, c.ends_on, today)) for c in contracts[:100]
             ],
+            "liaisons": found.liaisons.select_related("user"),
         },
     )
 
