@@ -33,6 +33,9 @@ KINDS = {
     "offline": ("设备离线", NORMAL),
     "low_battery": ("电量低", NORMAL),
 }
+# A fall or an abnormal vital sign of a person proposes a referral (拟转诊) when an operator takes
+# the alarm; a person confirms it before it is sent (issue 24).
+REFERRAL_KINDS = frozenset({"fall", "heart_rate", "blood_pressure", "spo2"})
 EVENT_KINDS = {
     Metric.SOS: "sos",
     Metric.FALL: "fall",

@@ -51,6 +51,7 @@ from yanglao.facilities.selectors import (
     facility_resident_count,
     institutions_open_in,
 )
+from yanglao.medical.selectors import referral_for_alarm
 from yanglao.regions.maps import region_map
 from yanglao.regions.selectors import region_for_input
 
@@ -179,6 +180,7 @@ def _card_context(request, alarm) -> dict:
         if layers
         else "",
         "recent": selectors.elder_recent_alarms(elder.pk, exclude=alarm.pk),
+        "proposal": referral_for_alarm(alarm.pk),
         "events": selectors.alarm_events(alarm),
         "notifications": selectors.notifications_of(alarm),
         "devices": selectors.devices_of_elder(elder.pk),

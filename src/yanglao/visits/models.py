@@ -150,7 +150,10 @@ class FollowUp(models.Model):
         return f"{self.get_route_display()} {self.finding}"
 
     # What a reference ("assessment:1405") is, and the page it opens.
-    REFERENCES = {"assessment": ("评估申请", "assessments:detail")}
+    REFERENCES = {
+        "assessment": ("评估申请", "assessments:detail"),
+        "referral": ("转诊", "medical:referral"),
+    }
 
     @property
     def reference_link(self) -> tuple[str, str] | None:

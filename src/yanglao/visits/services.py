@@ -23,6 +23,9 @@ from yanglao.core.idnumber import age_on
 from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder, ElderCategory
+from yanglao.facilities.selectors import residence_facility
+from yanglao.medical.selectors import referral_open_for, referral_targets
+from yanglao.medical.services import referral_request
 from yanglao.regions.models import Region
 from yanglao.visits import rules
 from yanglao.visits.models import FollowUp, RosterEntry, Visit, VisitRule
@@ -382,6 +385,8 @@ def _follow_up(by, visit: Visit, finding: str) -> FollowUp:
     reference = ""
     if route == FollowUp.Route.ASSESSMENT:
         reference = _apply_for_assessment(by, visit)
+    elif route == FollowUp.Route.HOSPITAL:
+        reference = _refer_to_doctor(by, visit, finding)
     return FollowUp.objects.create(
         visit=visit,
         elder=visit.elder,
@@ -417,6 +422,38 @@ def _apply_for_assessment(by, visit: Visit) -> str:
     except ValidationFailed:
         return ""
     return f"assessment:{a.pk}"
+
+
+def _refer_to_doctor(by, visit: Visit, finding: str) -> str:
+    """A health finding (身体不适需就医、药品将用完) becomes a referral (双向转诊) to the nearest
+    suitable medical institution — the person's institution's contracted one first — unless one
+    is already under way. Nothing is sent when there is no institution to send it to."""
+    elder = visit.elder
+    open_one = referral_open_for(elder.pk)
+    if open_one is not None:
+        return f"referral:{open_one.pk}"
+    targets = referral_targets(elder=elder, facility=residence_facility(elder.pk))
+    if not targets:
+        return ""
+    institution, contract = targets[0]
+    try:
+        with transaction.atomic():
+            referral = referral_request(
+                by=by,
+                elder=elder,
+                institution=institution,
+                reason=f"探访发现：{finding}（{visit.visited_at:%Y-%m-%d}）{visit.health}"[
+                    :300
+                ],
+                origin="visit",
+                origin_ref=visit.pk,
+                outside_contract_reason=""
+                if contract
+                else "探访发现，转往就近医疗机构",
+            )
+    except ValidationFailed:
+        return ""
+    return f"referral:{referral.pk}"
 
 
 def follow_up_close(*, by, follow_up: FollowUp, note: str) -> FollowUp:

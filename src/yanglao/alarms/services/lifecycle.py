@@ -27,6 +27,7 @@ from yanglao.alarms.services.telemetry_ingest import _raise, _thresholds_for
 from yanglao.core import permissions, push
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything
+from yanglao.medical.services import referral_propose_for_alarm, referrals_escalate
 
 # --- the alarm lifecycle --------------------------------------------------------------------------
 
@@ -70,6 +71,12 @@ def alarm_acknowledge(*, by, alarm_id: int) -> Alarm:
     alarm.acknowledged_at, alarm.acknowledged_by = timezone.now(), by
     alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     _event(alarm, AlarmEvent.Kind.ACKNOWLEDGED, by)
+    if alarm.elder_id and alarm.kind in rules.REFERRAL_KINDS:
+        referral_propose_for_alarm(
+            alarm_id=alarm.pk,
+            elder=alarm.elder,
+            text=f"{rules.KINDS[alarm.kind][0]}：{alarm.text}",
+        )
     return alarm
 
 
@@ -289,5 +296,10 @@ def presence_beat(user) -> None:
 
 
 def tick() -> dict:
-    """One pass of the alarm clock: escalations, silences."""
-    return {"escalated": escalate_overdue(), "silent": check_silence()}
+    """One pass of the alarm clock: escalations, silences, and referrals past their deadline
+    (双向转诊 超时督办)."""
+    return {
+        "escalated": escalate_overdue(),
+        "silent": check_silence(),
+        "referrals_escalated": referrals_escalate(),
+    }

@@ -43,7 +43,8 @@ def referral_scope_q(by) -> Q:
     if permissions.sees_everything(by):
         return Q()
     if permissions.is_medical_liaison(by):
-        return Q(institution__liaisons__user=by)
+        # A proposal nobody has confirmed has not been sent: the institution does not see it.
+        return Q(institution__liaisons__user=by) & ~Q(status=Referral.Status.PROPOSED)
     if permissions.acts_for_facility(by):
         return Q(
             facility_id__in=Staff.objects.filter(
@@ -287,3 +288,17 @@ def referral_status_counts(*, by) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(label, rows.get(value, 0)) for value, label in Referral.Status.choices]
+
+
+def referral_for_alarm(alarm_id: int) -> Referral | None:
+    """The referral an alarm proposed (拟转诊), whatever became of it."""
+    return (
+        Referral.objects.filter(origin=Referral.Origin.ALARM, origin_ref=alarm_id)
+        .select_related("institution")
+        .first()
+    )
+
+
+def referral_open_for(elder_id: int) -> Referral | None:
+    """The person's referral under way (sent and not finished), if any."""
+    return Referral.objects.filter(elder_id=elder_id, status__in=OPEN).first()
