@@ -221,12 +221,19 @@ def bundle(referrals: list[ReferralData]) -> dict:
 def validate(doc: dict) -> dict[str, str]:
     """Problems of a Bundle against the R4 resources: structure and datatypes (fhir.resources)
     and the required code bindings. {} when valid."""
-    try:
-        Bundle.model_validate(doc)
+    entries = doc.get("entry") or []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        return {"bundle": "Bundle.entry 应为数组"}
+    shell = {
+        **doc,
+        "entry": [{k: v for k, v in e.items() if k != "resource"} for e in entries],
+    }
+    try:  # the Bundle itself; each resource below, so a problem names its entry
+        Bundle.model_validate(shell)
     except ValidationError as exc:
         return {"bundle": _first_error(exc)}
     problems = {}
-    for n, entry in enumerate(doc.get("entry") or [], start=1):
+    for n, entry in enumerate(entries, start=1):
         res = entry.get("resource") or {}
         kind = res.get("resourceType")
         try:

@@ -289,8 +289,10 @@ def _step_problems(
             errors["appointment_at"] = "请填写预约就诊时间"
         elif appointment_at < now - dt.timedelta(days=1):
             errors["appointment_at"] = "预约时间不能早于今天"
-    if to == S.ATTENDED and now > timezone.now() + dt.timedelta(minutes=5):
-        errors["at"] = "就诊时间不能在未来"
+    if now > timezone.now() + dt.timedelta(minutes=5):
+        errors["at"] = "办理时间不能在未来"
+    elif referral.requested_at and now < referral.requested_at:
+        errors["at"] = "办理时间早于转诊申请时间"
     if to == S.RETURNED:
         if return_to not in Referral.ReturnTo.values:
             errors["return_to"] = "请选择回转去向（养老机构或居家）"
@@ -427,7 +429,7 @@ def referrals_import_fhir(*, by, payload: bytes | str) -> int:
                     }
                 )
             for target in path:
-                last = target == u.status
+                last = target == u.status  # the note belongs to the reported step
                 try:
                     referral_move(
                         by=by,
@@ -436,8 +438,10 @@ def referrals_import_fhir(*, by, payload: bytes | str) -> int:
                         note=u.note if last else "",
                         appointment_at=u.appointment_at,
                         department=u.department,
-                        return_to=u.return_to,
-                        at=u.at if last else None,
+                        # A Task rarely says where the person went back to: where
+                        # they came from (their institution, or home).
+                        return_to=u.return_to or _came_from(visible[u.referral_id]),
+                        at=u.at,
                     )
                 except ValidationFailed as exc:
                     raise ValidationFailed(
@@ -447,3 +451,9 @@ def referrals_import_fhir(*, by, payload: bytes | str) -> int:
                         }
                     ) from exc
     return len(updates)
+
+
+def _came_from(referral: Referral) -> str:
+    return (
+        Referral.ReturnTo.FACILITY if referral.facility_id else Referral.ReturnTo.HOME
+    )
