@@ -198,11 +198,11 @@ def build_demo_city(
     if devices_out is not None:
         devices_out.update(devices)
     home_logins = build_home_services(today=city.today, seed=seed, progress=progress)
-    build_medical(today=city.today, seed=seed, progress=progress)
+    medical_logins = build_medical(today=city.today, seed=seed, progress=progress)
     build_supervision(today=city.today, progress=progress)
     build_oversight(today=city.today, progress=progress)
     build_indicators(today=city.today, progress=progress)
-    return logins + alarm_logins + home_logins
+    return logins + alarm_logins + home_logins + medical_logins
 
 
 def refresh_planner_statistics() -> None:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
+
+from django.utils import timezone
 
 from yanglao.accounts.models import User
-from yanglao.facilities.models import INSTITUTION_TYPES, Facility, Staff
+from yanglao.alarms.models import Alarm
+from yanglao.elders.models import Elder
+from yanglao.facilities.models import INSTITUTION_TYPES, Admission, Facility, Staff
 from yanglao.medical import services
-from yanglao.medical.models import Service
+from yanglao.medical.models import Contract, Referral, Service
 from yanglao.regions.models import Region
 
 SERVICES = [
@@ -24,7 +29,7 @@ SERVICES = [
 DOCTORS = "王李张刘陈杨黄赵吴周"
 
 
-def build_medical(*, today: dt.date, seed: int, progress) -> None:
+def build_medical(*, today: dt.date, seed: int, progress) -> list[dict]:
     rng = random.Random(seed + 11)
     clerk = User.objects.get(username="admin")
     health = _institutions(clerk)
@@ -79,6 +84,13 @@ def build_medical(*, today: dt.date, seed: int, progress) -> None:
     )
     asked, willing = _survey(rng, clerk, today)
     progress(f"特困人员集中供养意愿：已询问 {asked} 人，愿意 {willing} 人")
+    logins, states = _referrals(rng, clerk, health)
+    progress(
+        "双向转诊："
+        + "，".join(f"{label} {n} 件" for label, n in states.items() if n)
+        + "（联络员账户 liaison）"
+    )
+    return logins
 
 
 def _institutions(clerk) -> dict[int, object]:
@@ -185,3 +197,138 @@ def _survey(rng, clerk, today) -> tuple[int, int]:
         asked += 1
         willing += answer == "willing"
     return asked, willing
+
+
+# (state reached, hours ago it was requested, steps the institution took) for the referrals of
+# the demo facility's residents and of people at home: every state, some late.
+REFERRAL_PLAN = [
+    ("returned", 600, "按时"),
+    ("returned", 500, "按时"),
+    ("returned", 420, "迟"),
+    ("returned", 300, "按时"),
+    ("closed", 260, "按时"),
+    ("declined", 200, "按时"),
+    ("attended", 120, "按时"),
+    ("scheduled", 40, "按时"),
+    ("accepted", 20, "按时"),
+    ("requested", 30, "迟"),
+    ("requested", 2, "按时"),
+]
+REASONS = [
+    "血压控制不佳，反复头晕",
+    "血糖偏高，需调整用药",
+    "跌倒后髋部疼痛",
+    "慢阻肺咳喘加重",
+    "褥疮创面换药评估",
+    "术后康复复查",
+]
+
+
+def _referrals(rng, clerk, health) -> tuple[list[dict], dict[str, int]]:
+    """A liaison for the demo facility's contracted health centre, and referrals from that home
+    and from people at home in every state, entered through the services with their times; the
+    heart-rate alarm at the operator centre proposes one that waits for an operator."""
+
+    home = Facility.objects.filter(staff__user__username="facility").first()
+    contract = Contract.objects.filter(facility=home).order_by("-starts_on").first()
+    centre = contract.institution
+    password = secrets.token_urlsafe(9)
+    link = services.liaison_create(
+        by=clerk,
+        institution=centre,
+        username="liaison",
+        password=password,
+        full_name=f"{centre.name}转诊联络员",
+    )
+    logins = [
+        {
+            "username": "liaison",
+            "password": password,
+            "role": link.user.role,
+            "role_name": link.user.role_name,
+            "scope": centre.name,
+        }
+    ]
+    residents = [
+        a.elder
+        for a in Admission.objects.filter(
+            bed__facility=home, discharged_on__isnull=True
+        )
+        .select_related("elder__residence_region")
+        .order_by("pk")[: len(REFERRAL_PLAN) // 2]
+    ]
+    at_home = Elder.objects.filter(
+        status="active",
+        residence_region__path__startswith=centre.region.path,
+        care_setting="home",
+    ).order_by("pk")[: len(REFERRAL_PLAN) - len(residents)]
+    people = [(e, Referral.Origin.FACILITY) for e in residents] + [
+        (e, Referral.Origin.COMMUNITY) for e in at_home
+    ]
+    now = timezone.now()
+    for n, ((elder, origin), (state, hours, pace)) in enumerate(
+        zip(people, REFERRAL_PLAN, strict=False)
+    ):
+        sent = now - dt.timedelta(hours=hours)
+        referral = services.referral_request(
+            by=clerk,
+            elder=elder,
+            institution=centre,
+            reason=REASONS[n % len(REASONS)],
+            origin=origin,
+            urgency="urgent" if n % 4 == 0 else "routine",
+            at=sent if hours < 24 * 30 else None,
+        )
+        _answer(link.user, referral, state, sent, late=pace == "迟", now=now)
+    services.referrals_escalate(now=now)
+    _propose_from_alarm()
+    states = {
+        label: Referral.objects.filter(status=value).count()
+        for value, label in Referral.Status.choices
+    }
+    return logins, states
+
+
+def _answer(liaison, referral, state, sent, *, late: bool, now) -> None:
+    """The institution's steps up to `state`, each a few hours after the last (the first one
+    past its 24-hour deadline when `late`)."""
+    path = {
+        "requested": [],
+        "accepted": ["accepted"],
+        "scheduled": ["accepted", "scheduled"],
+        "attended": ["accepted", "scheduled", "attended"],
+        "returned": ["accepted", "scheduled", "attended", "returned"],
+        "declined": ["declined"],
+        "closed": ["accepted", "attended", "closed"],
+    }[state]
+    at = sent
+    for n, step in enumerate(path):
+        at = min(at + dt.timedelta(hours=30 if late and n == 0 else 5), now)
+        note = {
+            "declined": "本院暂无康复科床位，建议转县人民医院",
+            "closed": "门诊处理后无需回转，已告知机构",
+            "returned": "按时服药，每日测血压两次，两周后门诊复诊",
+        }.get(step, "")
+        services.referral_move(
+            by=liaison,
+            referral_id=referral.pk,
+            to=step,
+            note=note,
+            appointment_at=at + dt.timedelta(hours=20) if step == "scheduled" else None,
+            department="全科门诊" if step == "scheduled" else "",
+            return_to=(
+                ("facility" if referral.facility_id else "home")
+                if step == "returned"
+                else ""
+            ),
+            at=at,
+        )
+
+
+def _propose_from_alarm() -> None:
+    """What an operator taking the demo's heart-rate alarm would see: a proposed referral."""
+    alarm = Alarm.objects.filter(kind="heart_rate", elder__isnull=False).first()
+    if alarm is not None:
+        services.referral_propose_for_alarm(
+            alarm_id=alarm.pk, elder=alarm.elder, text=f"心率异常：{alarm.text}"
+        )

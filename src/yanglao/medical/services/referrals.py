@@ -88,9 +88,12 @@ def referral_request(
     urgency: str = Referral.Urgency.ROUTINE,
     outside_contract_reason: str = "",
     origin_ref: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Referral:
     """发起转诊 for a person the sender may see, to a medical institution of their county (or
-    above); from an institution, to a contracted one unless a reason is given."""
+    above); from an institution, to a contracted one unless a reason is given. `at`: when a
+    referral made on paper is entered afterwards (补录), within the last 30 days; the deadlines
+    run from then."""
     if not permissions.may_refer(by):
         raise ValidationFailed({"__all__": "您的角色不能发起转诊"})
     facility = residence_facility(elder.pk)
@@ -103,9 +106,12 @@ def referral_request(
         errors["origin"] = "发起方不在可选范围内"
     if urgency not in Referral.Urgency.values:
         errors["urgency"] = "紧急程度应为普通或加急"
+    now = timezone.now()
+    if at is not None and not now - dt.timedelta(days=30) <= at <= now:
+        errors["at"] = "补录的转诊时间应在最近 30 天内，且不在未来"
     if errors:
         raise ValidationFailed(errors)
-    now = timezone.now()
+    now = at or now
     with transaction.atomic():
         referral = Referral(
             elder=elder,
