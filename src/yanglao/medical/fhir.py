@@ -19,6 +19,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 from pydantic import ValidationError
 
+from yanglao.core.digits import ascii_digits
 from yanglao.medical import referral_flow as flow
 
 SYSTEM_REFERRAL = "urn:yanglao:referral"
@@ -321,7 +322,7 @@ def _task_update(res: dict) -> tuple[TaskUpdate | None, str]:
         for i in res.get("identifier") or []
         if i.get("system") == SYSTEM_REFERRAL
     ]
-    if len(ids) != 1 or not str(ids[0]).isdigit():
+    if len(ids) != 1 or not ascii_digits(str(ids[0])):
         return None, f"Task 缺少转诊编号（identifier.system = {SYSTEM_REFERRAL}）"
     codes = [
         c.get("code")

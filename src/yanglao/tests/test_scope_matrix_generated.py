@@ -207,7 +207,8 @@ def _account(username, role, region, **extra) -> User:
 def _blank_accounts() -> dict[str, User]:
     """Accounts that own nothing, one of every kind: staff of an empty county, street and village
     (民政, 街道, 社区, 领导, 接警员, 值班长), a carer with no order, a family with no link, and the
-    facility, provider and assessor accounts that leaked — carrying the whole city as their region."""
+    facility, provider, assessor and medical-liaison accounts that leaked — carrying the whole city
+    as their region."""
     city = Region.objects.get(code="360200")
     street = Region.objects.get(code="360203001")
     empty = Region.objects.create(
@@ -249,6 +250,7 @@ def _blank_accounts() -> dict[str, User]:
         "provider": _account("blank-provider", "provider_admin", city),
         "assessor": _account("blank-assessor", "assessor", city),
         "family": _account("blank-family", "family", None),
+        "liaison": _account("blank-liaison", "medical_liaison", city),
     }
     facility = Facility.objects.create(
         name="空白养老院",
@@ -288,6 +290,13 @@ def _blank_accounts() -> dict[str, User]:
         provider=provider,
     )
     Carer.objects.create(staff=carer_staff, provider=provider)
+
+    from yanglao.medical.models import Liaison, MedicalInstitution
+
+    clinic = MedicalInstitution.objects.create(
+        name="空白卫生院", kind="township", region=empty_street
+    )
+    Liaison.objects.create(user=accounts["liaison"], institution=clinic)
 
     agency = Agency.objects.create(name="空白评估机构", region=city)
     Assessor.objects.create(user=accounts["assessor"], agency=agency)

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from yanglao.core import permissions
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.facilities.models import Staff
 from yanglao.medical import fhir
@@ -84,7 +85,7 @@ def referral_list(*, by, filters: ReferralFilter | None = None) -> QuerySet[Refe
         qs = qs.filter(origin=f.origin)
     if f.region:
         qs = qs.filter(in_region_code_q(f.region, "region"))
-    if f.institution.isdigit():
+    if ascii_digits(f.institution):
         qs = qs.filter(institution_id=int(f.institution))
     if f.late == "yes":
         qs = qs.filter(late_q(timezone.now()))
