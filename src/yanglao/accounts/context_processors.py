@@ -15,6 +15,7 @@ TEMPLATE_PREDICATES = (
     "may_refer",
     "may_answer_referrals",
     "may_appoint_liaisons",
+    "may_offer_beds",
     "is_assessor",
     "is_carer",
     "is_family",

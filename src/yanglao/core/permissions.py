@@ -415,3 +415,10 @@ def may_appoint_liaisons(user) -> bool:
     """Create a liaison account for a medical institution: the administrator (who alone creates
     accounts)."""
     return sees_everything(user)
+
+
+def may_offer_beds(user) -> bool:
+    """集中供养 床位安排: offer a free bed of the county's network to a person in the queue, record
+    their answer (admission on acceptance) and transfers within the network — the bureau, which
+    runs the "1+N" network."""
+    return _is(user, _BUREAU)

@@ -16,7 +16,7 @@ from yanglao.accounts.models import User
 from yanglao.alarms.models import Alarm
 from yanglao.elders.models import Elder
 from yanglao.facilities.models import INSTITUTION_TYPES, Admission, Facility, Staff
-from yanglao.medical import services
+from yanglao.medical import selectors, services
 from yanglao.medical.models import Contract, Referral, Service
 from yanglao.regions.models import Region
 
@@ -84,6 +84,8 @@ def build_medical(*, today: dt.date, seed: int, progress) -> list[dict]:
     )
     asked, willing = _survey(rng, clerk, today)
     progress(f"特困人员集中供养意愿：已询问 {asked} 人，愿意 {willing} 人")
+    offered = _offer_beds(clerk, today)
+    progress(f"集中供养床位安排：待答复 {offered} 件")
     logins, states = _referrals(rng, clerk, health)
     progress(
         "双向转诊："
@@ -332,3 +334,21 @@ def _propose_from_alarm() -> None:
         services.referral_propose_for_alarm(
             alarm_id=alarm.pk, elder=alarm.elder, text=f"心率异常：{alarm.text}"
         )
+
+
+def _offer_beds(clerk, today) -> int:
+    """The first person of the queue who has a matching free bed in their county's network is
+    offered the nearest; the answer waits (a page to try in the demo)."""
+    for place in selectors.priority_queue(by=clerk, today=today)[:20]:
+        elder = Elder.objects.select_related("residence_region").get(
+            pk=place.candidate.elder_id
+        )
+        choices = selectors.bed_choices(
+            by=clerk, elder=elder, nursing=place.nursing_bed, today=today
+        )
+        if choices:
+            services.bed_offer_create(
+                by=clerk, elder=elder, bed=choices[0].bed, today=today
+            )
+            return 1
+    return 0

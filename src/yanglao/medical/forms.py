@@ -276,3 +276,20 @@ class FhirUploadForm(forms.Form):
         label="FHIR R4 Bundle（JSON）",
         error_messages={"required": "请选择要导入的 JSON 文件"},
     )
+
+
+class OfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="本人答复",
+        choices=[
+            ("accept", "接受，办理入住"),
+            ("decline", "谢绝（保留轮候）"),
+            ("withdraw", "撤回安排"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择答复"},
+    )
+    admitted_on = forms.DateField(label="入住日期", required=False, **DATE)
+    note = forms.CharField(
+        label="说明", required=False, max_length=300, help_text="谢绝或撤回时必填原因"
+    )

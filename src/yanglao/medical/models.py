@@ -409,3 +409,68 @@ class ReferralStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.get_status_display()}"
+
+
+class BedOffer(models.Model):
+    """集中供养 床位安排: a free bed of the county's network (the 失能照护中心 and township homes as
+    one, "1+N") offered to a 特困 person in the queue; accepting admits them through the
+    facilities' admission service, declining keeps their place. One open offer per bed and per
+    person."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "待答复"
+        ACCEPTED = "accepted", "已接受并入住"
+        DECLINED = "declined", "已谢绝"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    bed = models.ForeignKey(
+        "facilities.Bed",
+        verbose_name="床位",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
+    reason = models.CharField("轮候理由", max_length=200, blank=True)
+    distance_m = models.PositiveIntegerField("距住址（米）", null=True, blank=True)
+    offered_on = models.DateField("安排日期")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    answer_note = models.CharField("答复说明", max_length=300, blank=True)
+    admission = models.ForeignKey(
+        "facilities.Admission",
+        verbose_name="入住记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "集中供养床位安排"
+        ordering = ["-offered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bed"],
+                condition=Q(status="offered"),
+                name="one_open_offer_per_bed",
+            ),
+            models.UniqueConstraint(
+                fields=["elder"],
+                condition=Q(status="offered"),
+                name="one_open_offer_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} → {self.bed_id}"

@@ -66,6 +66,7 @@ def person_section(by, elder) -> Section | None:
     if not (permissions.may_record_willingness(by) or permissions.may_view_medical(by)):
         return None
     records = selectors.willingness_of(elder)
+    offers = selectors.offers_of(elder)
     is_tekun = "tekun" in {c.category for c in elder_categories_active(elder)}
     if not records and not is_tekun:
         return None
@@ -81,6 +82,15 @@ def person_section(by, elder) -> Section | None:
                 url=url,
             )
             for w in records
+        ]
+        + [
+            Record(
+                when=o.offered_on,
+                text=f"床位安排：{o.bed.facility.name} {o.bed.code} 床（{o.bed.get_kind_display()}）",
+                status=o.get_status_display(),
+                url=reverse("medical:offer", args=[o.pk]),
+            )
+            for o in offers
         ],
         more_url=url,
         actions=[("登记意愿", url)] if permissions.may_record_willingness(by) else [],

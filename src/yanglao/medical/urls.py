@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.medical import views, views_referrals
+from yanglao.medical import views, views_offers, views_referrals
 
 app_name = "medical"
 
@@ -28,4 +28,6 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/", views_referrals.referral, name="referral"),
     path("<int:pk>/liaison/", views_referrals.liaison_new, name="liaison_new"),
+    path("queue/<int:elder_pk>/offer/", views_offers.offer_new, name="offer_new"),
+    path("offers/<int:pk>/", views_offers.offer, name="offer"),
 ]

@@ -334,6 +334,8 @@ def queue(request):
     page = page_of(places, request.GET)
     homes = selectors.network_free_beds(by=request.user, region_code=region)
     people = elders_by_ids(p.candidate.elder_id for p in page.items)
+    offers = list(selectors.offers_open(by=request.user))
+    offered = {o.elder_id: o for o in offers}
     return render(
         request,
         "medical/queue.html",
@@ -341,7 +343,11 @@ def queue(request):
             "nav": NAV,
             "region": region,
             "page": page,
-            "rows": [(p, people.get(p.candidate.elder_id)) for p in page.items],
+            "rows": [
+                (p, people.get(p.candidate.elder_id), offered.get(p.candidate.elder_id))
+                for p in page.items
+            ],
+            "offers": offers,
             "homes": homes,
             "free_nursing": sum(h.free_nursing for h in homes),
             "free_ordinary": sum(h.free_ordinary for h in homes),

@@ -23,6 +23,15 @@ from yanglao.medical.selectors.contracts import (
     tekun_survey,
     willingness_of,
 )
+from yanglao.medical.selectors.offers import (
+    BedChoice,
+    bed_choices,
+    county_of,
+    offer_get,
+    offers_of,
+    offers_open,
+    queue_place_of,
+)
 from yanglao.medical.selectors.referrals import (
     ReferralFilter,
     liaison_institution,
@@ -41,6 +50,13 @@ from yanglao.medical.selectors.referrals import (
 )
 
 __all__ = [
+    "BedChoice",
+    "bed_choices",
+    "county_of",
+    "offer_get",
+    "offers_of",
+    "offers_open",
+    "queue_place_of",
     "NETWORK_TYPES",
     "ContractFilter",
     "InstitutionFilter",

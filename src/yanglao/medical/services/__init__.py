@@ -10,6 +10,12 @@ from yanglao.medical.services.contracts import (
     unit_save,
     willingness_record,
 )
+from yanglao.medical.services.offers import (
+    bed_offer_answer,
+    bed_offer_create,
+    bed_offer_withdraw,
+    network_transfer,
+)
 from yanglao.medical.services.referrals import (
     liaison_create,
     referral_confirm,
@@ -21,6 +27,10 @@ from yanglao.medical.services.referrals import (
 )
 
 __all__ = [
+    "bed_offer_answer",
+    "bed_offer_create",
+    "bed_offer_withdraw",
+    "network_transfer",
     "INSTITUTION_FIELDS",
     "contract_create",
     "institution_save",

@@ -1,0 +1,114 @@
+"""集中供养 bed offers: choosing a free bed for a person in the queue (nearest first, of the kind
+they need), recording their answer — accepting admits them — and withdrawing an offer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from yanglao.core import permissions
+from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.views import add_service_errors, require
+from yanglao.elders.selectors import elder_get
+from yanglao.facilities.models import Bed
+from yanglao.medical import forms, selectors, services
+
+NAV = "medical"
+
+
+def _found(get, **kw):
+    try:
+        return get(**kw)
+    except NotInScope:
+        raise Http404 from None
+
+
+@login_required
+def offer_new(request, elder_pk: int):
+    require(permissions.may_offer_beds(request.user))
+    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    today = timezone.localdate()
+    place = selectors.queue_place_of(by=request.user, elder=elder, today=today)
+    choices = (
+        selectors.bed_choices(
+            by=request.user, elder=elder, nursing=place.nursing_bed, today=today
+        )
+        if place
+        else []
+    )
+    error = ""
+    if request.method == "POST":
+        bed = Bed.objects.filter(pk=_int(request.POST.get("bed"))).first()
+        if bed is None:
+            error = "请选择一张床位"
+        else:
+            try:
+                offer = services.bed_offer_create(by=request.user, elder=elder, bed=bed)
+            except ValidationFailed as exc:
+                error = "；".join(exc.errors.values())
+            else:
+                messages.success(request, f"已为{elder.name}安排床位，待本人答复")
+                return redirect("medical:offer", pk=offer.pk)
+    return render(
+        request,
+        "medical/offer_new.html",
+        {
+            "nav": NAV,
+            "elder": elder,
+            "place": place,
+            "choices": choices,
+            "error": error,
+        },
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def offer(request, pk: int):
+    require(
+        permissions.may_offer_beds(request.user)
+        or permissions.may_view_medical(request.user)
+    )
+    found = _found(selectors.offer_get, by=request.user, pk=pk)
+    form = forms.OfferAnswerForm(
+        request.POST or None, initial={"admitted_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        require(permissions.may_offer_beds(request.user))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["answer"] == "withdraw":
+                    services.bed_offer_withdraw(
+                        by=request.user, offer=found, note=d["note"]
+                    )
+                else:
+                    services.bed_offer_answer(
+                        by=request.user,
+                        offer=found,
+                        accept=d["answer"] == "accept",
+                        note=d["note"],
+                        admitted_on=d["admitted_on"],
+                    )
+            except ValidationFailed as exc:
+                add_service_errors(
+                    form, exc, aliases={"bed": "answer", "elder": "answer"}
+                )
+            else:
+                found.refresh_from_db()
+                messages.success(request, f"已登记：{found.get_status_display()}")
+                return redirect("medical:offer", pk=pk)
+    return render(
+        request,
+        "medical/offer.html",
+        {"nav": NAV, "offer": found, "form": form, "open": found.status == "offered"},
+    )
