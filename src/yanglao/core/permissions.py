@@ -422,3 +422,21 @@ def may_offer_beds(user) -> bool:
     their answer (admission on acceptance) and transfers within the network — the bureau, which
     runs the "1+N" network."""
     return _is(user, _BUREAU)
+
+
+def may_import_health_rosters(user) -> bool:
+    """The health system's rosters (家庭医生签约、健康档案、体检、中医药健康管理) for the people of the
+    area, and the coverage pages built on them: the bureau."""
+    return _is(user, _BUREAU)
+
+
+def may_view_health_coverage(user) -> bool:
+    """建立健康档案率 and 中医药健康管理率 by region, with the lists of those not covered: region staff
+    (the leader read-only)."""
+    return works_by_region(user)
+
+
+def may_record_home_beds(user) -> bool:
+    """家庭病床 of a person at home: the medical institution's liaison is not given people's pages,
+    so the bureau and the street/community staff record what the institution reports."""
+    return _is(user, _REGISTRY_WRITERS)

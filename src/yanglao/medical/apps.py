@@ -15,7 +15,12 @@ class MedicalConfig(AppConfig):
 
         # 一人一档: a 特困 person's 集中供养 answers on their page.
         from yanglao.elders.profile import register_person_section
-        from yanglao.medical.profile import person_section, referral_section
+        from yanglao.medical.profile import (
+            health_section,
+            person_section,
+            referral_section,
+        )
 
         register_person_section(45, person_section)
         register_person_section(46, referral_section)
+        register_person_section(47, health_section)

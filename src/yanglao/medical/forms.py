@@ -293,3 +293,27 @@ class OfferAnswerForm(forms.Form):
     note = forms.CharField(
         label="说明", required=False, max_length=300, help_text="谢绝或撤回时必填原因"
     )
+
+
+class HomeBedForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label="建床医疗机构",
+        queryset=None,
+        empty_label="—— 请选择 ——",
+        error_messages={
+            "required": "请选择建床医疗机构",
+            "invalid_choice": "该医疗机构不在老人所在县（市、区）及上级区域内",
+        },
+    )
+    opened_on = forms.DateField(label="建床日期", **DATE)
+    team = forms.CharField(label="医护团队", required=False, max_length=60)
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = MedicalInstitution.objects.filter(
+            pk__in=[i.pk for i, _ in institutions]
+        )
+
+
+class HomeBedCloseForm(forms.Form):
+    closed_on = forms.DateField(label="撤床日期", **DATE)

@@ -474,3 +474,129 @@ class BedOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} → {self.bed_id}"
+
+
+class HealthService(models.Model):
+    """That a basic public health service happened for a person in a year — not its medical
+    content: 建立健康档案 (Litong: 65+ 建立健康档案), the annual health check (年度健康体检), and
+    中医药健康管理 (Shaoyang: 65+ 中医药健康管理率 ≥ 74% by 2027) — from the health system's
+    yearly roster (medical import kind `health_roster`)."""
+
+    class Kind(models.TextChoices):
+        RECORD = "record", "健康档案"
+        CHECKUP = "checkup", "年度健康体检"
+        TCM = "tcm", "中医药健康管理"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("服务", max_length=10, choices=Kind.choices)
+    served_on = models.DateField("服务日期", null=True, blank=True)
+    provider = models.CharField("服务机构", max_length=100, blank=True)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "基本公共卫生服务记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "year", "kind"], name="one_health_service_a_year"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.year} {self.get_kind_display()}"
+
+
+class FamilyDoctorContract(models.Model):
+    """家庭医生签约 (Jingdezhen 三.(四).3): a person's contract with a family-doctor team of a
+    medical institution, from the health system's roster or recorded; ended with a reason."""
+
+    class EndReason(models.TextChoices):
+        MOVED = "moved", "迁出"
+        UNREACHABLE = "unreachable", "失联"
+        REFUSED = "refused", "拒绝续约"
+        VOLUNTARY = "voluntary", "自愿解约"
+        DIED = "died", "死亡"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        MedicalInstitution,
+        verbose_name="签约机构",
+        on_delete=models.PROTECT,
+        related_name="family_contracts",
+    )
+    team = models.CharField("家庭医生团队", max_length=60, blank=True)
+    package = models.CharField("服务包", max_length=60, blank=True)
+    starts_on = models.DateField("签约起始日期")
+    ends_on = models.DateField("签约截止日期")
+    ended_on = models.DateField("解约日期", null=True, blank=True)
+    end_reason = models.CharField(
+        "解约原因", max_length=12, choices=EndReason.choices, blank=True
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭医生签约"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "starts_on"], name="one_family_contract_a_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="family_contract_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.institution_id} {self.starts_on}"
+
+
+class HomeBed(models.Model):
+    """家庭病床 (Jingdezhen 三.(四).3): an episode of care by a medical institution for a person at
+    home; while open, the person is visited by the medical team, and the visit roster counts them
+    apart from the community's visits."""
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        MedicalInstitution,
+        verbose_name="建床医疗机构",
+        on_delete=models.PROTECT,
+        related_name="home_beds",
+    )
+    opened_on = models.DateField("建床日期")
+    closed_on = models.DateField("撤床日期", null=True, blank=True)
+    team = models.CharField("医护团队", max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭病床"
+        ordering = ["-opened_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder"],
+                condition=Q(closed_on__isnull=True),
+                name="one_open_home_bed_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.institution_id} {self.opened_on}"

@@ -122,3 +122,54 @@ def referral_section(by, elder) -> Section | None:
         actions=actions,
         empty="没有转诊记录。",
     )
+
+
+def health_section(by, elder) -> Section | None:
+    """一人一档: the person's family-doctor contracts, 家庭病床 and the health services the
+    health system's roster reports (that they happened, not what was found)."""
+    if not (
+        permissions.may_view_health_coverage(by) or permissions.acts_for_facility(by)
+    ):
+        return None
+    contracts = selectors.family_contracts_of(elder)
+    beds = selectors.home_beds_of(elder)
+    services = selectors.health_services_of(elder)
+    records = [
+        Record(
+            when=c.starts_on,
+            text=f"家庭医生签约：{c.institution.name} {c.team}（{c.starts_on:%Y-%m-%d} 至 {c.ends_on:%Y-%m-%d}）",
+            status=f"已解约（{c.get_end_reason_display()}）" if c.ended_on else "",
+        )
+        for c in contracts
+    ]
+    records += [
+        Record(
+            when=b.opened_on,
+            text=f"家庭病床：{b.institution.name} {b.team}",
+            status=f"{b.closed_on:%Y-%m-%d} 撤床" if b.closed_on else "在床",
+            url=""
+            if b.closed_on or not permissions.may_record_home_beds(by)
+            else reverse("medical:home_bed_close", args=[b.pk]),
+        )
+        for b in beds
+    ]
+    years = {}
+    for s in services:
+        years.setdefault(s.year, []).append(s.get_kind_display())
+    summary = "；".join(
+        f"{y}年：{'、'.join(k)}" for y, k in sorted(years.items(), reverse=True)[:3]
+    )
+    actions = []
+    if permissions.may_record_home_beds(by) and not any(
+        b.closed_on is None for b in beds
+    ):
+        actions = [("登记家庭病床", reverse("medical:home_bed_new", args=[elder.pk]))]
+    return Section(
+        key="health",
+        title="家庭医生与健康服务",
+        count=len(contracts) + len(beds),
+        records=records,
+        summary=summary or "健康服务名单中暂无记录",
+        actions=actions,
+        empty="没有家庭医生签约或家庭病床记录。",
+    )

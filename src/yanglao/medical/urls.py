@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.medical import views, views_offers, views_referrals
+from yanglao.medical import views, views_health, views_offers, views_referrals
 
 app_name = "medical"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("<int:pk>/liaison/", views_referrals.liaison_new, name="liaison_new"),
     path("queue/<int:elder_pk>/offer/", views_offers.offer_new, name="offer_new"),
     path("offers/<int:pk>/", views_offers.offer, name="offer"),
+    path("health/", views_health.coverage, name="coverage"),
+    path("health/uncovered/", views_health.uncovered, name="uncovered"),
+    path(
+        "homebeds/new/<int:elder_pk>/", views_health.home_bed_new, name="home_bed_new"
+    ),
+    path(
+        "homebeds/<int:pk>/close/", views_health.home_bed_close, name="home_bed_close"
+    ),
 ]

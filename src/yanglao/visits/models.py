@@ -31,6 +31,9 @@ class RosterEntry(models.Model):
     phone_counts = models.BooleanField("电话探访计入", default=False)
     reasons = models.JSONField("列入名单的原因", default=list)
     rural_disabled = models.BooleanField("农村失能老人", default=False)
+    # 家庭病床 (issue 24): the person is also visited by a medical institution's team; the roster
+    # keeps them (the community still visits) and the rates count them apart.
+    home_bed = models.BooleanField("家庭病床（医护团队上门）", default=False)
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -79,6 +79,9 @@ class RateRow:
     rural_disabled: int
     rural_disabled_visited: int
     unassigned: int
+    home_bed: int = (
+        0  # of the rostered, people with a 家庭病床 (the medical team visits too)
+    )
 
     @property
     def rate(self) -> float | None:
@@ -113,6 +116,7 @@ def rates(*, by, month: dt.date, level: int) -> list[RateRow]:
                 filter=Q(rural_disabled=True, visits_done__gte=F("visits_required")),
             ),
             unassigned=Count("pk", filter=Q(visitor__isnull=True)),
+            home_bed=Count("pk", filter=Q(home_bed=True)),
         )
     )
     paths = dict(Region.objects.values_list("pk", "path"))
@@ -134,6 +138,7 @@ def rates(*, by, month: dt.date, level: int) -> list[RateRow]:
         row.rural_disabled += item["rural"]
         row.rural_disabled_visited += item["rural_visited"]
         row.unassigned += item["unassigned"]
+        row.home_bed += item["home_bed"]
     return list(rows.values())
 
 

@@ -24,7 +24,11 @@ from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder, ElderCategory
 from yanglao.facilities.selectors import residence_facility
-from yanglao.medical.selectors import referral_open_for, referral_targets
+from yanglao.medical.selectors import (
+    open_home_bed_ids,
+    referral_open_for,
+    referral_targets,
+)
 from yanglao.medical.services import referral_request
 from yanglao.regions.models import Region
 from yanglao.visits import rules
@@ -107,6 +111,7 @@ def roster_build(
         if known[0] is not None:
             needs[pk] = (region_id, known[0], known[1])
     progress("计算名单")
+    home_beds = open_home_bed_ids()
     existing = {
         e["elder_id"]: e
         for e in RosterEntry.objects.filter(month=month).values(
@@ -143,6 +148,7 @@ def roster_build(
                     "phone_counts": needs[pk][1].phone_counts,
                     "reasons": list(needs[pk][1].reasons),
                     "rural_disabled": needs[pk][2],
+                    "home_bed": pk in home_beds,
                     "visitor_id": chosen.get(pk),
                     "visits_done": 0,
                 }
@@ -150,6 +156,7 @@ def roster_build(
             ),
         )
         changed = _refresh(month, existing, needs)
+        _mark_home_beds(month, home_beds)
         counts = {
             "rostered": len(needs),
             "added": len(new_people),
@@ -225,6 +232,17 @@ def _visitor_loads(month: dt.date) -> list[rules.Load]:
         if visitor_id in loads:
             loads[visitor_id].assigned += 1
     return list(loads.values())
+
+
+def _mark_home_beds(month, home_beds: set[int]) -> None:
+    """Whether each entry's person has a 家庭病床 open now (set both ways: beds open and close)."""
+    entries = RosterEntry.objects.filter(month=month)
+    entries.filter(home_bed=True).exclude(elder_id__in=home_beds).update(home_bed=False)
+    ids = list(home_beds)
+    for i in range(0, len(ids), 500):
+        entries.filter(elder_id__in=ids[i : i + 500], home_bed=False).update(
+            home_bed=True
+        )
 
 
 def _refresh(month, existing, needs) -> int:

@@ -7,6 +7,7 @@ from yanglao.imports.kinds.categories import CategoriesKind
 from yanglao.imports.kinds.elders import EldersKind
 from yanglao.imports.kinds.events import EventsKind
 from yanglao.imports.kinds.facilities import BedsKind, FacilitiesKind, StaffKind
+from yanglao.imports.kinds.health import HealthRosterKind
 from yanglao.imports.kinds.medical import MedicalInstitutionsKind
 from yanglao.imports.kinds.regions import RegionsKind
 
@@ -21,6 +22,7 @@ KINDS: dict[str, type[Kind]] = {
         StaffKind,
         RegionsKind,
         MedicalInstitutionsKind,
+        HealthRosterKind,
     )
 }
 

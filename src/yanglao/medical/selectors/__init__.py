@@ -23,6 +23,20 @@ from yanglao.medical.selectors.contracts import (
     tekun_survey,
     willingness_of,
 )
+from yanglao.medical.selectors.health import (
+    AGE_FROM,
+    CoverageRow,
+    aged_65_q,
+    coverage_by_region,
+    family_contracts_of,
+    health_services_of,
+    home_bed_get,
+    home_beds_of,
+    open_home_bed_ids,
+    served_q,
+    uncovered,
+    year_end,
+)
 from yanglao.medical.selectors.offers import (
     BedChoice,
     bed_choices,
@@ -50,6 +64,18 @@ from yanglao.medical.selectors.referrals import (
 )
 
 __all__ = [
+    "AGE_FROM",
+    "CoverageRow",
+    "aged_65_q",
+    "coverage_by_region",
+    "family_contracts_of",
+    "health_services_of",
+    "home_bed_get",
+    "home_beds_of",
+    "open_home_bed_ids",
+    "served_q",
+    "uncovered",
+    "year_end",
     "BedChoice",
     "bed_choices",
     "county_of",

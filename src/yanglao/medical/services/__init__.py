@@ -10,6 +10,7 @@ from yanglao.medical.services.contracts import (
     unit_save,
     willingness_record,
 )
+from yanglao.medical.services.health import home_bed_close, home_bed_open
 from yanglao.medical.services.offers import (
     bed_offer_answer,
     bed_offer_create,
@@ -27,6 +28,8 @@ from yanglao.medical.services.referrals import (
 )
 
 __all__ = [
+    "home_bed_close",
+    "home_bed_open",
     "bed_offer_answer",
     "bed_offer_create",
     "bed_offer_withdraw",
