@@ -9,6 +9,20 @@ import subprocess
 import sys
 import time
 
+# The import kinds by name, for the command line (read before Django starts; the same names as
+# yanglao.imports.kinds.KINDS — cli tests compare them).
+IMPORT_KINDS = (
+    "regions",
+    "elders",
+    "categories",
+    "events",
+    "facilities",
+    "beds",
+    "staff",
+    "medical_institutions",
+    "health_roster",
+)
+
 
 def _var_path(name: str):
     from pathlib import Path
@@ -718,13 +732,10 @@ def main(argv: list[str] | None = None) -> int:
         "import",
         help="导入数据文件（.xlsx/.csv）：elders 老年人花名册、categories 困难类别名单、events 死亡/迁移名单、"
         "facilities 机构名单、beds 床位名单、staff 从业人员名单、regions 区划代码；assessments 历史评估结果（CSV）；"
-        "boundaries 区划边界（GeoJSON，要素属性含 区划代码/code/adcode）",
+        "boundaries 区划边界（GeoJSON，要素属性含 区划代码/code/adcode）；medical_institutions 医疗机构名单、"
+        "health_roster 家庭医生签约及健康服务名单",
     )
-    p.add_argument(
-        "kind",
-        choices=["regions", "assessments", "elders", "categories", "events"]
-        + ["facilities", "beds", "staff", "boundaries"],
-    )
+    p.add_argument("kind", choices=[*IMPORT_KINDS, "assessments", "boundaries"])
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default="admin", help="执行导入的账户（决定管辖范围）")

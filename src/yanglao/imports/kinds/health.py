@@ -118,8 +118,7 @@ class HealthRosterKind(Kind):
                 item["services"].append((kind, row.date(day)))
         item["provider"] = row.text("provider")[:100]
         item["contract"] = self._contract(row)
-        if not item["services"] and item["contract"] is None and row.ok:
-            row.fail("record", "该行既没有健康服务也没有家庭医生签约")
+        # A row of 否 is a person the roster lists as not covered: nothing to write.
         return item if row.ok else None
 
     def _contract(self, row: Row) -> dict | None:
