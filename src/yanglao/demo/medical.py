@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yanglao.accounts.models import User
 from yanglao.alarms.models import Alarm
+from yanglao.alarms.rules import KINDS, REFERRAL_KINDS
 from yanglao.core import pii
 from yanglao.elders.models import Elder
 from yanglao.facilities.models import INSTITUTION_TYPES, Admission, Facility, Staff
@@ -236,7 +237,7 @@ REASONS = [
 def _referrals(rng, clerk, health) -> tuple[list[dict], dict[str, int]]:
     """A liaison for the demo facility's contracted health centre, and referrals from that home
     and from people at home in every state, entered through the services with their times; the
-    heart-rate alarm at the operator centre proposes one that waits for an operator."""
+    fall alarm the operators are handling proposes one that waits for them to confirm."""
 
     home = Facility.objects.filter(staff__user__username="facility").first()
     contract = Contract.objects.filter(facility=home).order_by("-starts_on").first()
@@ -335,11 +336,20 @@ def _answer(liaison, referral, state, sent, *, late: bool, now) -> None:
 
 
 def _propose_from_alarm() -> None:
-    """What an operator taking the demo's heart-rate alarm would see: a proposed referral."""
-    alarm = Alarm.objects.filter(kind="heart_rate", elder__isnull=False).first()
-    if alarm is not None:
+    """The proposals operators' acknowledgements would have made had the medical directory
+    existed when the demo's alarms were answered (the alarm centre is built first): one for each
+    taken fall or abnormal-vital alarm of a person."""
+    taken = Alarm.objects.filter(
+        kind__in=REFERRAL_KINDS,
+        elder__isnull=False,
+        acknowledged_at__isnull=False,
+        resolved_at__isnull=True,
+    ).select_related("elder__residence_region")
+    for alarm in taken:
         services.referral_propose_for_alarm(
-            alarm_id=alarm.pk, elder=alarm.elder, text=f"心率异常：{alarm.text}"
+            alarm_id=alarm.pk,
+            elder=alarm.elder,
+            text=f"{KINDS[alarm.kind][0]}：{alarm.text}",
         )
 
 
