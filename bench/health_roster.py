@@ -39,7 +39,7 @@ from openpyxl import Workbook
 from yanglao.core import pii
 from yanglao.elders.models import Elder
 from yanglao.medical.models import MedicalInstitution
-path = sys.argv[1]
+path, limit = sys.argv[1], int(sys.argv[2])
 year = timezone.localdate().year
 rng = random.Random(9)
 centres = {i.region.path: i.name for i in MedicalInstitution.objects.select_related("region").filter(kind__in=("township", "community_centre"))}
@@ -47,7 +47,8 @@ book = Workbook(write_only=True); sheet = book.create_sheet("名单")
 sheet.append(["身份证号", "姓名", "年度", "健康档案", "年度体检", "中医药健康管理", "服务日期", "服务机构",
               "家庭医生签约机构", "家庭医生团队", "签约起始日期", "签约截止日期"])
 n = 0
-for number_enc, name, path_ in Elder.objects.filter(status="active").values_list("id_number_enc", "name", "residence_region__path").iterator(chunk_size=5000):
+people = Elder.objects.filter(status="active").order_by("-pk")[:limit]  # the registered N
+for number_enc, name, path_ in people.values_list("id_number_enc", "name", "residence_region__path").iterator(chunk_size=5000):
     centre = centres.get("/".join(path_.split("/")[:4]) + "/", "")
     contract = centre and rng.random() < 0.35
     yes = lambda p: "是" if rng.random() < p else "否"
@@ -116,7 +117,7 @@ def backend(
         flush=True,
     )
     roster = workdir / f"health-{label}.xlsx"
-    t, _mb, out = run([py, "-c", WRITE_HEALTH, str(roster)], env)
+    t, _mb, out = run([py, "-c", WRITE_HEALTH, str(roster), str(rows)], env)
     print(
         f"| {label} | set-up: write the roster ({out.strip().splitlines()[-1]}, {roster.stat().st_size / 1e6:.1f} MB) | {t:.1f} s | | |",
         flush=True,
