@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 
-from yanglao.core.errors import ValidationFailed
+from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import page_of
 
@@ -22,6 +22,14 @@ def require(allowed: bool) -> None:
     predicate's answer; where the object itself is out of scope the selector answers 404."""
     if not allowed:
         raise PermissionDenied("您的角色没有此项操作的权限")
+
+
+def found_or_404(get, **kw):
+    """A selector's object, or 404 when it is outside the user's scope (NotInScope)."""
+    try:
+        return get(**kw)
+    except NotInScope:
+        raise Http404 from None
 
 
 def add_service_errors(

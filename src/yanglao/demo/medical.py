@@ -22,6 +22,7 @@ from yanglao.imports import services as imports
 from yanglao.medical import selectors, services
 from yanglao.medical.models import Contract, Referral, Service
 from yanglao.regions.models import Region
+from yanglao.visits.services import roster_build
 
 SERVICES = [
     Service.PATROL,
@@ -94,6 +95,9 @@ def build_medical(*, today: dt.date, seed: int, progress) -> list[dict]:
         f"健康服务名单：导入 {roster['rows']} 行（健康档案 {roster['record']}、"
         f"中医药健康管理 {roster['tcm']}、家庭医生签约 {roster['contracts']}）"
     )
+    beds = _home_beds(clerk, today)
+    roster_build(month=today.replace(day=1))  # the roster marks them (built before)
+    progress(f"家庭病床：在床 {beds} 张")
     logins, states = _referrals(rng, clerk, health)
     progress(
         "双向转诊："
@@ -440,3 +444,27 @@ def _health_roster(rng, clerk, today) -> dict[str, int]:
         raise RuntimeError(f"demo health roster refused: {job.errors[:3]}")
     imports.import_run(job=imports.import_confirm(by=clerk, job=job))
     return counts
+
+
+def _home_beds(clerk, today) -> int:
+    """Three disabled people at home with a 家庭病床 from their township's health centre (the
+    visit roster marks them)."""
+    made = 0
+    people = Elder.objects.filter(
+        status="active", care_setting="home", ability_level__gte=3
+    ).select_related("residence_region")
+    for elder in people.order_by("pk")[:10]:
+        targets = selectors.referral_targets(elder=elder)
+        if not targets:
+            continue
+        services.home_bed_open(
+            by=clerk,
+            elder=elder,
+            institution=targets[0][0],
+            opened_on=today - dt.timedelta(days=20 + made * 9),
+            team="家庭病床医护组",
+        )
+        made += 1
+        if made == 3:
+            break
+    return made

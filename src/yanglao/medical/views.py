@@ -4,16 +4,15 @@ the patrol visits that fulfil them, and an institution's in-house medical unit."
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from yanglao.core import permissions
-from yanglao.core.errors import NotInScope
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     form_page,
+    found_or_404,
     list_page,
     querystring_without_page,
     require,
@@ -27,13 +26,6 @@ from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
 
 NAV = "medical"
-
-
-def _found(get, **kw):
-    try:
-        return get(**kw)
-    except NotInScope:
-        raise Http404 from None
 
 
 @login_required
@@ -52,7 +44,7 @@ def institutions(request):
 @login_required
 def institution(request, pk: int):
     require(permissions.may_view_medical(request.user))
-    found = _found(selectors.institution_get, by=request.user, pk=pk)
+    found = found_or_404(selectors.institution_get, by=request.user, pk=pk)
     contracts = selectors.institution_contracts(by=request.user, institution=found)
     today = timezone.localdate()
     return render(
@@ -114,7 +106,7 @@ def institution_new(request):
 def institution_edit(request, pk: int):
     require(permissions.may_manage_medical_institutions(request.user))
     return _institution_form(
-        request, _found(selectors.institution_get, by=request.user, pk=pk)
+        request, found_or_404(selectors.institution_get, by=request.user, pk=pk)
     )
 
 
@@ -142,7 +134,7 @@ def contract(request, pk: int):
         permissions.may_view_medical(request.user)
         or permissions.may_record_medical_contracts(request.user)
     )
-    found = _found(selectors.contract_get, by=request.user, pk=pk)
+    found = found_or_404(selectors.contract_get, by=request.user, pk=pk)
     may_record = permissions.may_record_medical_contracts(request.user)
     form = forms.PatrolForm(request.POST or None)
     if request.method == "POST":
@@ -223,21 +215,21 @@ def _contract_form(request, facility, renews=None):
 def contract_new(request, facility_pk: int):
     require(permissions.may_record_medical_contracts(request.user))
     return _contract_form(
-        request, _found(facility_get, by=request.user, pk=facility_pk)
+        request, found_or_404(facility_get, by=request.user, pk=facility_pk)
     )
 
 
 @login_required
 def contract_renew(request, pk: int):
     require(permissions.may_record_medical_contracts(request.user))
-    found = _found(selectors.contract_get, by=request.user, pk=pk)
+    found = found_or_404(selectors.contract_get, by=request.user, pk=pk)
     return _contract_form(request, found.facility, renews=found)
 
 
 @login_required
 def unit_edit(request, facility_pk: int):
     require(permissions.may_record_medical_contracts(request.user))
-    facility = _found(facility_get, by=request.user, pk=facility_pk)
+    facility = found_or_404(facility_get, by=request.user, pk=facility_pk)
     unit = selectors.facility_unit(facility)
     initial = None
     if unit is not None:
@@ -296,7 +288,7 @@ def willingness(request, elder_pk: int):
         permissions.may_record_willingness(request.user)
         or permissions.may_view_medical(request.user)
     )
-    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
     may_record = permissions.may_record_willingness(request.user)
     form = forms.WillingnessForm(
         request.POST or None, initial={"asked_on": timezone.localdate()}

@@ -15,7 +15,13 @@ from yanglao.core.charts import bar_chart
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.core.pagination import page_of
-from yanglao.core.views import form_page, querystring_without_page, require, save_form
+from yanglao.core.views import (
+    form_page,
+    found_or_404,
+    querystring_without_page,
+    require,
+    save_form,
+)
 from yanglao.elders.selectors import elder_get
 from yanglao.medical import forms, selectors, services
 from yanglao.medical.models import HealthService
@@ -115,7 +121,7 @@ def uncovered(request):
 @login_required
 def home_bed_new(request, elder_pk: int):
     require(permissions.may_record_home_beds(request.user))
-    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
     form = forms.HomeBedForm(
         request.POST or None,
         initial={"opened_on": timezone.localdate()},
@@ -141,7 +147,7 @@ def home_bed_new(request, elder_pk: int):
 @login_required
 def home_bed_close(request, pk: int):
     require(permissions.may_record_home_beds(request.user))
-    bed = _found(selectors.home_bed_get, by=request.user, pk=pk)
+    bed = found_or_404(selectors.home_bed_get, by=request.user, pk=pk)
     form = forms.HomeBedCloseForm(
         request.POST or None, initial={"closed_on": timezone.localdate()}
     )
@@ -159,10 +165,3 @@ def home_bed_close(request, pk: int):
         cancel_url=reverse("elders:detail", args=[bed.elder_id]),
         nav=NAV,
     )
-
-
-def _found(get, **kw):
-    try:
-        return get(**kw)
-    except NotInScope:
-        raise Http404 from None

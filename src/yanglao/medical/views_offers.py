@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yanglao.core import permissions
-from yanglao.core.errors import NotInScope, ValidationFailed
-from yanglao.core.views import add_service_errors, require
+from yanglao.core.errors import ValidationFailed
+from yanglao.core.views import add_service_errors, found_or_404, require
 from yanglao.elders.selectors import elder_get
 from yanglao.facilities.models import Bed
 from yanglao.medical import forms, selectors, services
@@ -19,17 +18,10 @@ from yanglao.medical import forms, selectors, services
 NAV = "medical"
 
 
-def _found(get, **kw):
-    try:
-        return get(**kw)
-    except NotInScope:
-        raise Http404 from None
-
-
 @login_required
 def offer_new(request, elder_pk: int):
     require(permissions.may_offer_beds(request.user))
-    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
     today = timezone.localdate()
     place = selectors.queue_place_of(by=request.user, elder=elder, today=today)
     choices = (
@@ -78,7 +70,7 @@ def offer(request, pk: int):
         permissions.may_offer_beds(request.user)
         or permissions.may_view_medical(request.user)
     )
-    found = _found(selectors.offer_get, by=request.user, pk=pk)
+    found = found_or_404(selectors.offer_get, by=request.user, pk=pk)
     form = forms.OfferAnswerForm(
         request.POST or None, initial={"admitted_on": timezone.localdate()}
     )

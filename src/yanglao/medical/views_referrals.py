@@ -9,7 +9,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,11 @@ from django.utils import timezone
 from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.charts import bar_chart
-from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.errors import ValidationFailed
 from yanglao.core.views import (
     add_service_errors,
     form_page,
+    found_or_404,
     list_page,
     require,
     save_form,
@@ -33,13 +34,6 @@ from yanglao.medical.models import Referral
 from yanglao.regions.selectors import region_choices
 
 NAV = "medical"
-
-
-def _found(get, **kw):
-    try:
-        return get(**kw)
-    except NotInScope:
-        raise Http404 from None
 
 
 def _filter_form(request):
@@ -117,7 +111,7 @@ def _origin_of(user) -> str:
 @login_required
 def referral_new(request, elder_pk: int):
     require(permissions.may_refer(request.user))
-    elder = _found(elder_get, by=request.user, pk=elder_pk)
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
     facility = residence_facility(elder.pk)
     targets = selectors.referral_targets(elder=elder, facility=facility)
     form = forms.ReferralForm(request.POST or None, targets=targets)
@@ -171,7 +165,7 @@ def _actions(user, referral) -> list[tuple[str, str]]:
 @login_required
 def referral(request, pk: int):
     require(permissions.may_view_referrals(request.user))
-    found = _found(selectors.referral_get, by=request.user, pk=pk)
+    found = found_or_404(selectors.referral_get, by=request.user, pk=pk)
     actions = _actions(request.user, found)
     step_form = forms.ReferralStepForm(request.POST or None)
     confirm_form = None
@@ -267,7 +261,7 @@ def referrals_import(request):
 @login_required
 def liaison_new(request, pk: int):
     require(permissions.may_appoint_liaisons(request.user))
-    institution = _found(selectors.institution_get, by=request.user, pk=pk)
+    institution = found_or_404(selectors.institution_get, by=request.user, pk=pk)
     form = forms.LiaisonForm(request.POST or None)
     done = save_form(
         request,
