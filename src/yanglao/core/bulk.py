@@ -149,3 +149,14 @@ def pg_text_array(values: Iterable[str]) -> str:
         )
         + "}"
     )
+
+
+def refresh_statistics(*models_: type[models.Model]) -> None:
+    """Tell the query planner how big tables became after a bulk write (ANALYZE). Without it,
+    PostgreSQL plans the next import's look-ups against a table it believes empty, and reading
+    back 200,000 rows' worth of existing records takes half again as long (bench/RESULTS.md,
+    health roster)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -22,7 +22,6 @@ from yanglao.elders.selectors import elder_get, elders_by_ids
 from yanglao.facilities.selectors import facility_get
 from yanglao.medical import forms, rules, selectors, services
 from yanglao.medical.models import Service
-from yanglao.regions.models import Region
 from yanglao.regions.selectors import region_choices
 
 NAV = "medical"
@@ -74,10 +73,7 @@ def _institution_form(request, found=None):
     )
 
     def save(data):
-        region = Region.objects.filter(code=data.pop("region")).first()
-        return services.institution_save(
-            by=request.user, region=region, institution=found, **data
-        )
+        return services.institution_save(by=request.user, institution=found, **data)
 
     done = save_form(
         request,

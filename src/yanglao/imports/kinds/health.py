@@ -12,7 +12,7 @@ import datetime as dt
 from django.utils import timezone
 
 from yanglao.core import permissions, pii
-from yanglao.core.bulk import bulk_insert
+from yanglao.core.bulk import bulk_insert, refresh_statistics
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder
@@ -292,6 +292,8 @@ class HealthRosterKind(Kind):
             FamilyDoctorContract.objects.bulk_update(
                 plan["ended"], ["ended_on", "end_reason"], batch_size=1000
             )
+        if len(plan["services"]) + len(plan["contracts"]) >= 10_000:
+            refresh_statistics(HealthService, FamilyDoctorContract)
 
 
 def _year(row: Row, this_year: int) -> int | None:

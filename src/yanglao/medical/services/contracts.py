@@ -30,6 +30,7 @@ from yanglao.medical.models import (
     Willingness,
 )
 from yanglao.medical.selectors import contract_terms, institutions_for_facility
+from yanglao.regions.selectors import region_for_input
 
 INSTITUTION_FIELDS = (
     "name",
@@ -62,11 +63,17 @@ def _institution_problems(values: dict) -> dict[str, str]:
 def institution_save(
     *, by, region, institution: MedicalInstitution | None = None, **values
 ) -> MedicalInstitution:
-    """Register a medical institution, or correct one (the bureau, within its area)."""
+    """Register a medical institution, or correct one (the bureau, within its area). `region`:
+    a Region, or a division code as a form sends it."""
     if not permissions.may_manage_medical_institutions(by):
         raise ValidationFailed({"__all__": "您的角色不能登记医疗机构"})
     if institution is not None and not region_path_allowed(by, institution.region.path):
         raise NotInScope(institution.pk)
+    if isinstance(region, str):  # a form's division code
+        problems: dict[str, str] = {}
+        region = region_for_input(by, region, "region", problems, within_scope=False)
+        if problems:
+            raise ValidationFailed(problems)
     if region is None:
         raise ValidationFailed({"region": "请选择所在区域"})
     if not region_path_allowed(by, region.path):
