@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.institution, name="institution"),
     path("<int:pk>/edit/", views.institution_edit, name="institution_edit"),
     path("contracts/", views.contracts, name="contracts"),
+    path("contracts/legacy/", views.legacy, name="legacy"),
     path("contracts/new/<int:facility_pk>/", views.contract_new, name="contract_new"),
     path("contracts/<int:pk>/", views.contract, name="contract"),
     path("contracts/<int:pk>/renew/", views.contract_renew, name="contract_renew"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yanglao.core import permissions
+from yanglao.core.digits import ascii_digits
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     form_page,
@@ -172,6 +173,11 @@ def contract(request, pk: int):
 def _contract_form(request, facility, renews=None):
     require(permissions.may_record_medical_contracts(request.user))
     initial = None
+    suggested = (request.GET.get("institution") or "").strip()
+    if renews is None and ascii_digits(
+        suggested
+    ):  # from the old registrations' worklist
+        initial = {"institution": int(suggested)}
     if renews is not None:
         initial = {
             "institution": renews.institution_id,
@@ -341,4 +347,18 @@ def queue(request):
             "free_ordinary": sum(h.free_ordinary for h in homes),
             "querystring": querystring_without_page(request.GET),
         },
+    )
+
+
+@login_required
+def legacy(request):
+    """旧登记待转换: the facility record's old free text to be confirmed as real records."""
+    require(
+        permissions.may_view_medical(request.user)
+        or permissions.may_record_medical_contracts(request.user)
+    )
+    return render(
+        request,
+        "medical/legacy.html",
+        {"nav": NAV, "rows": selectors.legacy_worklist(by=request.user)},
     )

@@ -101,6 +101,7 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
         "assessor2",
         "carer",
         "family",
+        "liaison",
     }
     totals = {}
     for username, account in by_name.items():
@@ -119,6 +120,15 @@ def test_every_demo_account_logs_in_and_sees_only_its_area(logins):
     )
     assert 0 < totals["facility"] < 50  # the welfare home's residents only
     assert totals["provider"] == totals["carer"] == totals["family"] == 0
+    # The health centre's liaison sees no one's record, only the referrals sent to the centre.
+    assert totals["liaison"] == 0
+    liaison = Client()
+    liaison.login(username="liaison", password=by_name["liaison"]["password"])
+    referrals = liaison.get("/medical/referrals/").context["page"]
+    assert referrals.total > 0
+    assert {r.institution.name for r in referrals.items} == {
+        by_name["liaison"]["scope"]
+    }
     # The daughter sees her mother at 居家服务, and the carer has orders dispatched to them.
     family = Client()
     family.login(username="family", password=by_name["family"]["password"])

@@ -37,6 +37,7 @@ from yanglao.medical.selectors.health import (
     uncovered,
     year_end,
 )
+from yanglao.medical.selectors.legacy import LegacyRow, legacy_worklist
 from yanglao.medical.selectors.offers import (
     BedChoice,
     bed_choices,
@@ -64,6 +65,8 @@ from yanglao.medical.selectors.referrals import (
 )
 
 __all__ = [
+    "LegacyRow",
+    "legacy_worklist",
     "AGE_FROM",
     "CoverageRow",
     "aged_65_q",
