@@ -19,6 +19,7 @@ TEMPLATE_PREDICATES = (
     "may_import_health_rosters",
     "may_view_health_coverage",
     "may_record_home_beds",
+    "may_record_family_doctors",
     "is_assessor",
     "is_carer",
     "is_family",

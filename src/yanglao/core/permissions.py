@@ -440,3 +440,9 @@ def may_record_home_beds(user) -> bool:
     """家庭病床 of a person at home: the medical institution's liaison is not given people's pages,
     so the bureau and the street/community staff record what the institution reports."""
     return _is(user, _REGISTRY_WRITERS)
+
+
+def may_record_family_doctors(user) -> bool:
+    """家庭医生签约 of a person, recorded by hand when the roster has not come yet: street,
+    community and bureau staff (the roster import is the bureau's)."""
+    return _is(user, _REGISTRY_WRITERS)

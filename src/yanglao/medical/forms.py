@@ -6,6 +6,7 @@ from django import forms
 
 from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
 from yanglao.medical.models import (
+    FamilyDoctorContract,
     Grade,
     InstitutionKind,
     MedicalInstitution,
@@ -124,7 +125,9 @@ class SurveyFilterForm(forms.Form):
     answer = forms.ChoiceField(
         label="意愿",
         required=False,
-        choices=BLANK + [("none", "本年未询问")] + Willingness.Answer.choices,
+        choices=BLANK
+        + [("none", "本年未询问"), ("again", "需重新询问（评估或生活变故后）")]
+        + Willingness.Answer.choices,
     )
     region = forms.CharField(label="区划代码", required=False, max_length=12)
 
@@ -317,3 +320,34 @@ class HomeBedForm(forms.Form):
 
 class HomeBedCloseForm(forms.Form):
     closed_on = forms.DateField(label="撤床日期", **DATE)
+
+
+class FamilyContractForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label="签约医疗机构",
+        queryset=None,
+        empty_label="—— 请选择 ——",
+        error_messages={
+            "required": "请选择签约医疗机构",
+            "invalid_choice": "该医疗机构不在老人所在县（市、区）及上级区域内",
+        },
+    )
+    team = forms.CharField(label="家庭医生团队", required=False, max_length=60)
+    package = forms.CharField(label="服务包", required=False, max_length=60)
+    starts_on = forms.DateField(label="签约起始日期", **DATE)
+    ends_on = forms.DateField(label="签约截止日期", **DATE)
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = MedicalInstitution.objects.filter(
+            pk__in=[i.pk for i, _ in institutions]
+        )
+
+
+class FamilyContractEndForm(forms.Form):
+    ended_on = forms.DateField(label="解约日期", **DATE)
+    end_reason = forms.ChoiceField(
+        label="解约原因",
+        choices=[("", "—— 请选择 ——")] + list(FamilyDoctorContract.EndReason.choices),
+        error_messages={"required": "请选择解约原因"},
+    )

@@ -93,7 +93,12 @@ def person_section(by, elder) -> Section | None:
             for o in offers
         ],
         more_url=url,
-        actions=[("登记意愿", url)] if permissions.may_record_willingness(by) else [],
+        actions=([("登记意愿", url)] if permissions.may_record_willingness(by) else [])
+        + (
+            [("网络内转院", reverse("medical:transfer", args=[elder.pk]))]
+            if permissions.may_offer_beds(by) and selectors.network_admission_of(elder)
+            else []
+        ),
         empty="尚未登记集中供养意愿。",
     )
 
@@ -139,6 +144,9 @@ def health_section(by, elder) -> Section | None:
             when=c.starts_on,
             text=f"家庭医生签约：{c.institution.name} {c.team}（{c.starts_on:%Y-%m-%d} 至 {c.ends_on:%Y-%m-%d}）",
             status=f"已解约（{c.get_end_reason_display()}）" if c.ended_on else "",
+            url=""
+            if c.ended_on or not permissions.may_record_family_doctors(by)
+            else reverse("medical:family_contract_end", args=[c.pk]),
         )
         for c in contracts
     ]
@@ -160,10 +168,19 @@ def health_section(by, elder) -> Section | None:
         f"{y}年：{'、'.join(k)}" for y, k in sorted(years.items(), reverse=True)[:3]
     )
     actions = []
+    if permissions.may_record_family_doctors(by):
+        actions.append(
+            (
+                "登记家庭医生签约",
+                reverse("medical:family_contract_new", args=[elder.pk]),
+            )
+        )
     if permissions.may_record_home_beds(by) and not any(
         b.closed_on is None for b in beds
     ):
-        actions = [("登记家庭病床", reverse("medical:home_bed_new", args=[elder.pk]))]
+        actions.append(
+            ("登记家庭病床", reverse("medical:home_bed_new", args=[elder.pk]))
+        )
     return Section(
         key="health",
         title="家庭医生与健康服务",

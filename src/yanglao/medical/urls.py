@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:pk>/liaison/", views_referrals.liaison_new, name="liaison_new"),
     path("queue/<int:elder_pk>/offer/", views_offers.offer_new, name="offer_new"),
     path("offers/<int:pk>/", views_offers.offer, name="offer"),
+    path("transfer/<int:elder_pk>/", views_offers.transfer, name="transfer"),
     path("health/", views_health.coverage, name="coverage"),
     path("health/uncovered/", views_health.uncovered, name="uncovered"),
     path(
@@ -38,5 +39,15 @@ urlpatterns = [
     ),
     path(
         "homebeds/<int:pk>/close/", views_health.home_bed_close, name="home_bed_close"
+    ),
+    path(
+        "family-doctors/new/<int:elder_pk>/",
+        views_health.family_contract_new,
+        name="family_contract_new",
+    ),
+    path(
+        "family-doctors/<int:pk>/end/",
+        views_health.family_contract_end,
+        name="family_contract_end",
     ),
 ]

@@ -165,3 +165,53 @@ def home_bed_close(request, pk: int):
         cancel_url=reverse("elders:detail", args=[bed.elder_id]),
         nav=NAV,
     )
+
+
+@login_required
+def family_contract_new(request, elder_pk: int):
+    require(permissions.may_record_family_doctors(request.user))
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
+    today = timezone.localdate()
+    form = forms.FamilyContractForm(
+        request.POST or None,
+        initial={"starts_on": today, "ends_on": today.replace(month=12, day=31)},
+        institutions=selectors.referral_targets(elder=elder),
+    )
+    done = save_form(
+        request,
+        form,
+        lambda d: services.family_contract_record(by=request.user, elder=elder, **d),
+        success="已登记家庭医生签约",
+        next_url=reverse("elders:detail", args=[elder.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"登记家庭医生签约：{elder.name}",
+        cancel_url=reverse("elders:detail", args=[elder.pk]),
+        nav=NAV,
+        intro="卫生健康部门的年度名单导入后会核对同一签约；此处用于名单到来之前的登记。",
+    )
+
+
+@login_required
+def family_contract_end(request, pk: int):
+    require(permissions.may_record_family_doctors(request.user))
+    contract = found_or_404(selectors.family_contract_get, by=request.user, pk=pk)
+    form = forms.FamilyContractEndForm(
+        request.POST or None, initial={"ended_on": timezone.localdate()}
+    )
+    done = save_form(
+        request,
+        form,
+        lambda d: services.family_contract_end(by=request.user, contract=contract, **d),
+        success="已登记解约",
+        next_url=reverse("elders:detail", args=[contract.elder_id]),
+    )
+    return done or form_page(
+        request,
+        form,
+        heading=f"家庭医生解约：{contract.elder.name}（{contract.institution.name}）",
+        cancel_url=reverse("elders:detail", args=[contract.elder_id]),
+        nav=NAV,
+    )

@@ -104,3 +104,55 @@ def offer(request, pk: int):
         "medical/offer.html",
         {"nav": NAV, "offer": found, "form": form, "open": found.status == "offered"},
     )
+
+
+@login_required
+def transfer(request, elder_pk: int):
+    """网络内转院: a resident of a network institution moves to a free bed of the county's
+    network (nearest their home first), discharged and admitted the same day."""
+    require(permissions.may_offer_beds(request.user))
+    elder = found_or_404(elder_get, by=request.user, pk=elder_pk)
+    admission = selectors.network_admission_of(elder)
+    today = timezone.localdate()
+    choices = (
+        [
+            c
+            for c in selectors.bed_choices(
+                by=request.user,
+                elder=elder,
+                nursing=admission.bed.kind == Bed.Kind.NURSING,
+                today=today,
+            )
+            if c.bed.facility_id != admission.bed.facility_id
+        ]
+        if admission
+        else []
+    )
+    error = ""
+    if request.method == "POST" and admission is not None:
+        bed = Bed.objects.filter(pk=_int(request.POST.get("bed"))).first()
+        if bed is None:
+            error = "请选择一张床位"
+        else:
+            try:
+                services.network_transfer(
+                    by=request.user, admission=admission, bed=bed, on=today
+                )
+            except ValidationFailed as exc:
+                error = "；".join(exc.errors.values())
+            else:
+                messages.success(
+                    request, f"{elder.name}已转入{bed.facility.name} {bed.code} 床"
+                )
+                return redirect("elders:detail", pk=elder.pk)
+    return render(
+        request,
+        "medical/transfer.html",
+        {
+            "nav": NAV,
+            "elder": elder,
+            "admission": admission,
+            "choices": choices,
+            "error": error,
+        },
+    )

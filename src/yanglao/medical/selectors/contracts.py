@@ -213,15 +213,37 @@ def tekun_survey(*, by, filters: SurveyFilter | None = None):
             Admission.objects.filter(elder=OuterRef("pk"), discharged_on__isnull=True)
         ),
     )
+    qs = qs.annotate(ask_again=_changed_since_answer())
     if f.q.strip():
         qs = qs.filter(search_q(f.q.strip()[:50]))
     if f.region:
         qs = qs.filter(in_region_code_q(f.region, "residence_region"))
-    if f.answer == "none":
+    if f.answer == "again":
+        qs = qs.filter(ask_again=True)
+    elif f.answer == "none":
         qs = qs.exclude(asked_on__gte=today.replace(month=1, day=1))
     elif f.answer:
         qs = qs.filter(answer=f.answer)
     return qs.select_related("residence_region").order_by("name_order", "pk")
+
+
+def _changed_since_answer():
+    """需重新询问: an assessment completed, or a life event (出院, 迁入…), after the person's
+    latest answer — to be used on a query annotated with `asked_on` (the latest answer's day)."""
+    from django.db.models import Exists, OuterRef
+
+    from yanglao.assessments.models import Assessment
+    from yanglao.elders.models import LifeEvent
+
+    return Exists(
+        Assessment.objects.filter(
+            elder=OuterRef("pk"),
+            status="completed",
+            completed_at__date__gt=OuterRef("asked_on"),
+        )
+    ) | Exists(
+        LifeEvent.objects.filter(elder=OuterRef("pk"), date__gt=OuterRef("asked_on"))
+    )
 
 
 def willingness_of(elder) -> list[Willingness]:

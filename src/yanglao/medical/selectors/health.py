@@ -147,3 +147,16 @@ def home_bed_get(*, by, pk) -> HomeBed:
     if found is None:
         raise NotInScope(pk)
     return found
+
+
+def family_contract_get(*, by, pk) -> FamilyDoctorContract:
+    found = (
+        FamilyDoctorContract.objects.filter(
+            elder__in=Elder.objects.filter(elder_scope_q(by)), pk=pk
+        )
+        .select_related("elder", "institution")
+        .first()
+    )
+    if found is None:
+        raise NotInScope(pk)
+    return found

@@ -116,3 +116,16 @@ def offers_of(elder) -> list[BedOffer]:
         .select_related("bed__facility")
         .order_by("-offered_on", "-pk")[:20]
     )
+
+
+def network_admission_of(elder) -> Admission | None:
+    """The person's open admission when it is in a network institution ("1+N"), else None."""
+    return (
+        Admission.objects.filter(
+            elder=elder,
+            discharged_on__isnull=True,
+            bed__facility__type__in=NETWORK_TYPES,
+        )
+        .select_related("bed__facility")
+        .first()
+    )

@@ -10,7 +10,12 @@ from yanglao.medical.services.contracts import (
     unit_save,
     willingness_record,
 )
-from yanglao.medical.services.health import home_bed_close, home_bed_open
+from yanglao.medical.services.health import (
+    family_contract_end,
+    family_contract_record,
+    home_bed_close,
+    home_bed_open,
+)
 from yanglao.medical.services.offers import (
     bed_offer_answer,
     bed_offer_create,
@@ -28,6 +33,8 @@ from yanglao.medical.services.referrals import (
 )
 
 __all__ = [
+    "family_contract_end",
+    "family_contract_record",
     "home_bed_close",
     "home_bed_open",
     "bed_offer_answer",

@@ -13,7 +13,8 @@ from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.errors import ValidationFailed
 from yanglao.facilities.selectors import residence_facility
-from yanglao.medical.models import HomeBed, MedicalInstitution
+from yanglao.medical import rules
+from yanglao.medical.models import FamilyDoctorContract, HomeBed, MedicalInstitution
 
 
 def home_bed_open(
@@ -68,3 +69,75 @@ def home_bed_close(*, by, home_bed: HomeBed, closed_on: dt.date) -> HomeBed:
         summary=f"家庭病床撤床 {closed_on:%Y-%m-%d}",
     )
     return home_bed
+
+
+def family_contract_record(
+    *,
+    by,
+    elder,
+    institution: MedicalInstitution,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    team: str = "",
+    package: str = "",
+) -> FamilyDoctorContract:
+    """家庭医生签约 entered by hand (the roster brings the rest): a term that ends after it starts,
+    not overlapping another contract of the person."""
+    if not permissions.may_record_family_doctors(by):
+        raise ValidationFailed({"__all__": "您的角色不能登记家庭医生签约"})
+    errors = rules.term_problems(starts_on, ends_on)
+    if not errors:
+        terms = [
+            (c.starts_on, c.ended_on or c.ends_on)
+            for c in FamilyDoctorContract.objects.filter(elder=elder)
+        ]
+        clash = rules.overlaps(starts_on, ends_on, terms)
+        if clash:
+            errors["starts_on"] = (
+                f"与已有签约（{clash[0]:%Y-%m-%d} 至 {clash[1]:%Y-%m-%d}）期限重叠"
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        contract = FamilyDoctorContract.objects.create(
+            elder=elder,
+            institution=institution,
+            team=(team or "").strip()[:60],
+            package=(package or "").strip()[:60],
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        audit(
+            by=by,
+            action="create",
+            obj=contract,
+            summary=f"{elder.name} 家庭医生签约（{institution.name}）",
+        )
+    return contract
+
+
+def family_contract_end(
+    *, by, contract: FamilyDoctorContract, ended_on: dt.date, end_reason: str
+) -> FamilyDoctorContract:
+    if not permissions.may_record_family_doctors(by):
+        raise ValidationFailed({"__all__": "您的角色不能登记家庭医生签约"})
+    errors = {}
+    if contract.ended_on is not None:
+        errors["__all__"] = "该签约已解约"
+    if end_reason not in FamilyDoctorContract.EndReason.values:
+        errors["end_reason"] = "请选择解约原因"
+    if ended_on < contract.starts_on:
+        errors["ended_on"] = "解约日期不能早于签约起始日期"
+    elif ended_on > timezone.localdate():
+        errors["ended_on"] = "解约日期不能在未来"
+    if errors:
+        raise ValidationFailed(errors)
+    contract.ended_on, contract.end_reason = ended_on, end_reason
+    contract.save(update_fields=["ended_on", "end_reason"])
+    audit(
+        by=by,
+        action="update",
+        obj=contract,
+        summary=f"家庭医生解约（{contract.get_end_reason_display()}）",
+    )
+    return contract

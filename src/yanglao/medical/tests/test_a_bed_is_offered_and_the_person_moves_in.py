@@ -166,3 +166,25 @@ def test_a_transfer_within_the_network(make_elder, users, network):
         and "竟成区域性中心敬老院" in admission.discharge_reason
     )
     assert moved.bed == network["far_nursing"] and moved.discharged_on is None
+
+
+def test_the_transfer_page(make_elder, users, network):
+    person = _tekun(make_elder, users, "转院庚", level=2)
+    admission_create(
+        by=users["admin"], elder=person, bed=network["nursing"], admitted_on=TODAY
+    )
+    page = client_for(users["bob"])
+    person_page = page.get(f"/elders/{person.pk}/").content.decode()
+    assert f"/medical/transfer/{person.pk}/" in person_page
+    form = page.get(f"/medical/transfer/{person.pk}/").content.decode()
+    assert "竟成区域性中心敬老院 N9 床" in form and "周路口敬老院 P1" not in form
+    response = page.post(
+        f"/medical/transfer/{person.pk}/", {"bed": network["far_nursing"].pk}
+    )
+    assert response.status_code == 302
+    now = Admission.objects.get(elder=person, discharged_on__isnull=True)
+    assert now.bed == network["far_nursing"]
+    assert (
+        client_for(users["carol"]).get(f"/medical/transfer/{person.pk}/").status_code
+        == 403
+    )
