@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "yanglao.alarms",
     "yanglao.homecare",
     "yanglao.supervision",
+    "yanglao.homesupport",
     "yanglao.indicators",
     "yanglao.imports",
     "yanglao.demo",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("indicators/", include("yanglao.indicators.urls")),
     path("supervision/", include("yanglao.supervision.urls")),
     path("medical/", include("yanglao.medical.urls")),
+    path("homesupport/", include("yanglao.homesupport.urls")),
     # 一公开: pages anyone reads without logging in
     path("public/", include((supervision_public, "public"))),
     path("assessments/", include("yanglao.assessments.urls")),

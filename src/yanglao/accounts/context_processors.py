@@ -20,6 +20,8 @@ TEMPLATE_PREDICATES = (
     "may_view_health_coverage",
     "may_record_home_beds",
     "may_record_family_doctors",
+    "may_view_aid_lending",
+    "may_lend_aids",
     "is_assessor",
     "is_carer",
     "is_family",

@@ -446,3 +446,17 @@ def may_record_family_doctors(user) -> bool:
     """家庭医生签约 of a person, recorded by hand when the roster has not come yet: street,
     community and bureau staff (the roster import is the bureau's)."""
     return _is(user, _REGISTRY_WRITERS)
+
+
+# --- 家庭支持 (homesupport) ---------------------------------------------------------------------------
+
+
+def may_view_aid_lending(user) -> bool:
+    """康复辅具借用点, their devices and loans in an area (read-only for the leader)."""
+    return works_by_region(user)
+
+
+def may_lend_aids(user) -> bool:
+    """Register lending points and devices, lend, take back, clean, repair and write off: the
+    street, community and bureau staff who run the points."""
+    return _is(user, _REGISTRY_WRITERS)

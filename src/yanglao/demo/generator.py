@@ -25,6 +25,7 @@ from yanglao.demo.alarms import build_alarm_centre
 from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.benefits import build_benefits
 from yanglao.demo.homecare import build_home_services
+from yanglao.demo.homesupport import build_homesupport
 from yanglao.demo.indicators import build_indicators
 from yanglao.demo.institutions import InstitutionsMixin
 from yanglao.demo.medical import build_medical
@@ -199,6 +200,7 @@ def build_demo_city(
         devices_out.update(devices)
     home_logins = build_home_services(today=city.today, seed=seed, progress=progress)
     medical_logins = build_medical(today=city.today, seed=seed, progress=progress)
+    build_homesupport(today=city.today, progress=progress)
     build_supervision(today=city.today, progress=progress)
     build_oversight(today=city.today, progress=progress)
     build_indicators(today=city.today, progress=progress)

@@ -1,0 +1,102 @@
+"""Reads of 康复辅具 lending. Scope: the lending point's region (the reader's subtree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from yanglao.core.errors import NotInScope
+from yanglao.homesupport.models import AidDevice, DeviceLog, LendingPoint, Loan
+from yanglao.regions.selectors import in_scope_q
+
+
+def point_list(*, by) -> QuerySet[LendingPoint]:
+    return (
+        LendingPoint.objects.filter(in_scope_q(by, "region"))
+        .select_related("region")
+        .annotate(
+            total=Count(
+                "devices", filter=~Q(devices__state=AidDevice.State.WRITTEN_OFF)
+            ),
+            on_loan=Count("devices", filter=Q(devices__state=AidDevice.State.ON_LOAN)),
+            cleaning=Count(
+                "devices", filter=Q(devices__state=AidDevice.State.CLEANING)
+            ),
+            available=Count(
+                "devices", filter=Q(devices__state=AidDevice.State.AVAILABLE)
+            ),
+        )
+    )
+
+
+def point_get(*, by, pk) -> LendingPoint:
+    found = (
+        LendingPoint.objects.filter(in_scope_q(by, "region"), pk=pk)
+        .select_related("region")
+        .first()
+    )
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+@dataclass
+class DeviceFilter:
+    q: str = ""
+    kind: str = ""
+    state: str = ""
+
+
+def devices_of(
+    point: LendingPoint, filters: DeviceFilter | None = None
+) -> QuerySet[AidDevice]:
+    f = filters or DeviceFilter()
+    qs = point.devices.all()
+    if f.q.strip():
+        qs = qs.filter(serial__icontains=f.q.strip()[:40])
+    if f.kind in AidDevice.Kind.values:
+        qs = qs.filter(kind=f.kind)
+    if f.state in AidDevice.State.values:
+        qs = qs.filter(state=f.state)
+    return qs.order_by("kind", "serial")
+
+
+def device_get(*, by, pk) -> AidDevice:
+    found = (
+        AidDevice.objects.filter(in_scope_q(by, "point__region"), pk=pk)
+        .select_related("point__region")
+        .first()
+    )
+    if found is None:
+        raise NotInScope(pk)
+    return found
+
+
+def device_log(device: AidDevice) -> QuerySet[DeviceLog]:
+    return device.log.select_related("by").order_by("-at", "-pk")
+
+
+def current_loan(device: AidDevice) -> Loan | None:
+    return device.loans.filter(returned_on__isnull=True).select_related("elder").first()
+
+
+def overdue_loans(point: LendingPoint) -> QuerySet[Loan]:
+    return (
+        Loan.objects.filter(
+            device__point=point,
+            returned_on__isnull=True,
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("device", "elder")
+        .order_by("due_on")
+    )
+
+
+def holdings_of(elder) -> list[Loan]:
+    return list(
+        Loan.objects.filter(elder=elder)
+        .select_related("device__point")
+        .order_by("-lent_on")[:10]
+    )
