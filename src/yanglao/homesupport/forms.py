@@ -54,3 +54,14 @@ class LendForm(forms.Form):
         },
         help_text="在老年人档案页地址中（/elders/编号/）",
     )
+
+
+class WaitingForm(forms.Form):
+    elder = forms.IntegerField(
+        label="老年人档案编号",
+        error_messages={
+            "required": "请填写老人的档案编号",
+            "invalid": "档案编号应为数字",
+        },
+    )
+    kind = forms.ChoiceField(label="辅具类别", choices=AidDevice.Kind.choices)

@@ -145,3 +145,47 @@ class DeviceLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.get_action_display()}"
+
+
+class WaitingRequest(models.Model):
+    """候借登记: a person asks a point for a kind of device none of which is free; served when a
+    device of that kind is lent to them."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "等候中"
+        SERVED = "served", "已借到"
+        CANCELLED = "cancelled", "已取消"
+
+    point = models.ForeignKey(
+        LendingPoint,
+        verbose_name="借用点",
+        on_delete=models.PROTECT,
+        related_name="waiting",
+    )
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField("辅具类别", max_length=15, choices=AidDevice.Kind.choices)
+    requested_on = models.DateField("登记日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    served_on = models.DateField("借到日期", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "辅具候借登记"
+        ordering = ["requested_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "elder", "kind"],
+                condition=Q(status="waiting"),
+                name="one_waiting_request_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.get_kind_display()}"

@@ -8,7 +8,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yanglao.core.errors import NotInScope
-from yanglao.homesupport.models import AidDevice, DeviceLog, LendingPoint, Loan
+from yanglao.homesupport.models import (
+    AidDevice,
+    DeviceLog,
+    LendingPoint,
+    Loan,
+    WaitingRequest,
+)
 from yanglao.regions.selectors import in_scope_q
 
 
@@ -100,3 +106,20 @@ def holdings_of(elder) -> list[Loan]:
         .select_related("device__point")
         .order_by("-lent_on")[:10]
     )
+
+
+def waiting_of(point: LendingPoint) -> list[WaitingRequest]:
+    """The point's waiting list, first come first, with whether a device of the kind is free."""
+    free = set(
+        point.devices.filter(state=AidDevice.State.AVAILABLE).values_list(
+            "kind", flat=True
+        )
+    )
+    rows = list(
+        point.waiting.filter(status=WaitingRequest.Status.WAITING)
+        .select_related("elder")
+        .order_by("requested_on", "pk")
+    )
+    for r in rows:
+        r.free_now = r.kind in free
+    return rows

@@ -17,7 +17,13 @@ from yanglao.core.idnumber import age_on
 from yanglao.core.scope import region_path_allowed
 from yanglao.elders.selectors import elder_categories_active
 from yanglao.homesupport import rules
-from yanglao.homesupport.models import AidDevice, DeviceLog, LendingPoint, Loan
+from yanglao.homesupport.models import (
+    AidDevice,
+    DeviceLog,
+    LendingPoint,
+    Loan,
+    WaitingRequest,
+)
 from yanglao.regions.selectors import region_for_input
 
 ACTION_OF = {
@@ -150,15 +156,10 @@ def loan_create(*, by, device_id: int, elder, lent_on: dt.date | None = None) ->
         raise ValidationFailed(
             {"elder": f"该老人状态为“{elder.get_status_display()}”，不能借用"}
         )
-    categories = frozenset(c.category for c in elder_categories_active(elder))
-    holding = Loan.objects.filter(elder=elder, returned_on__isnull=True).count()
-    problem = rules.lending_problem(
-        rules.Borrower(
-            age_on(elder.birth_date, lent_on), elder.ability_level, categories, holding
-        )
-    )
+    problem = _borrower_problem(elder, lent_on)
     if problem:
         raise ValidationFailed({"elder": problem})
+    categories = frozenset(c.category for c in elder_categories_active(elder))
     with transaction.atomic():
         device = _locked(by, device_id)
         _step(by, device, "lend", f"借给 {elder.name}")
@@ -170,6 +171,12 @@ def loan_create(*, by, device_id: int, elder, lent_on: dt.date | None = None) ->
             deposit_fen=rules.deposit_due(categories, device.deposit_fen),
             lent_by=by,
         )
+        WaitingRequest.objects.filter(
+            point=device.point,
+            elder=elder,
+            kind=device.kind,
+            status=WaitingRequest.Status.WAITING,
+        ).update(status=WaitingRequest.Status.SERVED, served_on=lent_on)
         audit(by=by, action="create", obj=loan, summary=f"借出{device}给{elder.name}")
     return loan
 
@@ -216,3 +223,42 @@ def device_step(*, by, device_id: int, action: str, note: str = "") -> AidDevice
         device = _locked(by, device_id)
         _step(by, device, action, note)
     return device
+
+
+def _borrower_problem(elder, on: dt.date) -> str:
+    categories = frozenset(c.category for c in elder_categories_active(elder))
+    holding = Loan.objects.filter(elder=elder, returned_on__isnull=True).count()
+    return rules.lending_problem(
+        rules.Borrower(
+            age_on(elder.birth_date, on), elder.ability_level, categories, holding
+        )
+    )
+
+
+def waiting_add(*, by, point: LendingPoint, elder, kind: str) -> WaitingRequest:
+    """候借登记: only a person who may borrow, for a kind the point lends, once at a time."""
+    _require(by)
+    _in_scope(by, point)
+    today = timezone.localdate()
+    errors = {}
+    if kind not in AidDevice.Kind.values:
+        errors["kind"] = "请选择辅具类别"
+    problem = _borrower_problem(elder, today)
+    if problem:
+        errors["elder"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        with transaction.atomic():
+            request = WaitingRequest.objects.create(
+                point=point, elder=elder, kind=kind, requested_on=today
+            )
+            audit(
+                by=by,
+                action="create",
+                obj=request,
+                summary=f"{elder.name} 候借{request.get_kind_display()}",
+            )
+    except IntegrityError:
+        raise ValidationFailed({"kind": "该老人已在等候此类辅具"}) from None
+    return request

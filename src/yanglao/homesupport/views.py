@@ -16,6 +16,7 @@ from yanglao.core.charts import bar_chart
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
+    add_service_errors,
     flash_errors,
     form_page,
     found_or_404,
@@ -86,6 +87,23 @@ def point(request, pk: int):
         else selectors.DeviceFilter()
     )
     page = page_of(selectors.devices_of(found, filters), request.GET)
+    waiting_form = forms.WaitingForm(request.POST or None)
+    if request.method == "POST":
+        require(permissions.may_lend_aids(request.user))
+        if waiting_form.is_valid():
+            d = waiting_form.cleaned_data
+            try:
+                elder = elder_get(by=request.user, pk=d["elder"])
+                services.waiting_add(
+                    by=request.user, point=found, elder=elder, kind=d["kind"]
+                )
+            except NotInScope:
+                waiting_form.add_error("elder", "在您管辖范围内找不到该老人")
+            except ValidationFailed as exc:
+                add_service_errors(waiting_form, exc)
+            else:
+                messages.success(request, f"已登记{elder.name}候借")
+                return redirect("homesupport:point", pk=found.pk)
     return render(
         request,
         "homesupport/point.html",
@@ -96,6 +114,8 @@ def point(request, pk: int):
             "page": page,
             "querystring": querystring_without_page(request.GET),
             "overdue": selectors.overdue_loans(found)[:50],
+            "waiting": selectors.waiting_of(found),
+            "waiting_form": waiting_form,
         },
     )
 

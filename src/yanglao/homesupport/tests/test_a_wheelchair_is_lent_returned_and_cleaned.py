@@ -147,3 +147,31 @@ def test_utilisation_counts_devices_on_loan(users, make_elder, point):
     assert count["homesupport.aids_in_service"](yesterday, yesterday) == {}
     page = client_for(users["bob"]).get("/homesupport/aids/").content.decode()
     assert "塘坪社区辅具借用点" in page and "康复辅具利用率" in page
+
+
+def test_the_waiting_list_is_served_by_a_loan(users, make_elder, point):
+    chair = _device(users, point, "LY-5")
+    first, second = _frail(make_elder, "候借庚"), _frail(make_elder, "候借辛")
+    services.loan_create(by=users["carol"], device_id=chair.pk, elder=first)
+    page = client_for(users["carol"])
+    response = page.post(
+        f"/homesupport/aids/{point.pk}/", {"elder": second.pk, "kind": "wheelchair"}
+    )
+    assert response.status_code == 302
+    again = page.post(
+        f"/homesupport/aids/{point.pk}/", {"elder": second.pk, "kind": "wheelchair"}
+    )
+    assert "该老人已在等候此类辅具" in again.content.decode()
+    able = _frail(make_elder, "健康壬", level=0, birth=dt.date(1955, 1, 1))
+    refused = page.post(
+        f"/homesupport/aids/{point.pk}/", {"elder": able.pk, "kind": "walker"}
+    )
+    assert "借用条件" in refused.content.decode()
+    services.loan_return(by=users["carol"], device_id=chair.pk)
+    services.device_step(by=users["carol"], device_id=chair.pk, action="pass")
+    body = page.get(f"/homesupport/aids/{point.pk}/").content.decode()
+    assert "候借辛" in body and "现有可借" in body
+    services.loan_create(by=users["carol"], device_id=chair.pk, elder=second)
+    from yanglao.homesupport.models import WaitingRequest
+
+    assert WaitingRequest.objects.get().status == "served"
