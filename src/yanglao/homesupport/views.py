@@ -45,11 +45,8 @@ def points(request):
             "nav": NAV,
             "points": rows,
             "chart": bar_chart(
-                [
-                    (p.name, round(100 * p.on_loan / p.total, 1) if p.total else 0)
-                    for p in rows
-                ],
-                title="康复辅具利用率（借出 ÷ 在册，%）",
+                [(p.name, p.on_loan / p.total if p.total else 0) for p in rows],
+                title="康复辅具利用率（借出 ÷ 在册）",
                 unit="%",
             ),
         },

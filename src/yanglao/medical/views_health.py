@@ -70,13 +70,13 @@ def coverage(request):
             "total": total,
             "children": children,
             "chart": bar_chart(
-                [(r.region.name, r.tcm_rate or 0) for r in children],
-                title=f"{year}年65周岁及以上老年人中医药健康管理率（%）",
+                [(r.region.name, (r.tcm_rate or 0) / 100) for r in children],
+                title=f"{year}年65周岁及以上老年人中医药健康管理率",
                 unit="%",
             ),
             "record_chart": bar_chart(
-                [(r.region.name, r.record_rate or 0) for r in children],
-                title=f"{year}年65周岁及以上老年人健康档案建档率（%）",
+                [(r.region.name, (r.record_rate or 0) / 100) for r in children],
+                title=f"{year}年65周岁及以上老年人健康档案建档率",
                 unit="%",
             ),
             "kinds": HealthService.Kind.choices,
