@@ -533,18 +533,6 @@ def operators_on_duty(*, by) -> list[OperatorPresence]:
     )
 
 
-def find_one_elder(*, by, text: str):
-    """The one person an operator names by identity number or full name, or a reason why not."""
-    from yanglao.elders.selectors import ElderFilter, elder_list
-
-    found = list(elder_list(by=by, filters=ElderFilter(q=text))[:3])
-    if not found:
-        return None, "在您的管辖范围内找不到此人"
-    if len(found) > 1:
-        return None, "有多位同名老人，请输入身份证号"
-    return found[0], ""
-
-
 def person_alarms(*, by, elder) -> QuerySet[Alarm]:
     """A person's alarms under the viewer's area (the person's page, 一人一档)."""
     return Alarm.objects.filter(in_scope_q(by, "region"), elder=elder).order_by(

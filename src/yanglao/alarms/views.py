@@ -45,7 +45,12 @@ from yanglao.core.views import (
     querystring_without_page,
     require,
 )
-from yanglao.elders.selectors import elder_categories_active, elder_contacts, elder_get
+from yanglao.elders.selectors import (
+    elder_categories_active,
+    elder_contacts,
+    elder_get,
+    find_one_elder,
+)
 from yanglao.facilities.selectors import (
     facility_get,
     facility_resident_count,
@@ -757,7 +762,7 @@ def device_new(request):
         region = region_for_input(request.user, d["region"], "region", errors)
         elder = None
         if d["elder"]:
-            elder, why = selectors.find_one_elder(by=request.user, text=d["elder"])
+            elder, why = find_one_elder(by=request.user, text=d["elder"])
             if elder is None:
                 errors["elder"] = why
         try:
@@ -827,9 +832,7 @@ def device_detail(request, pk: int):
 @require_POST
 def device_bind(request, pk: int):
     device = selectors.device_get(by=request.user, pk=pk)
-    elder, why = selectors.find_one_elder(
-        by=request.user, text=request.POST.get("elder", "")
-    )
+    elder, why = find_one_elder(by=request.user, text=request.POST.get("elder", ""))
     try:
         if elder is None:
             raise ValidationFailed({"elder": why})

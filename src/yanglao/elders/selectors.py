@@ -549,3 +549,14 @@ def duplicate_groups(*, by, limit: int = 500) -> list[DuplicateGroup]:
 def elders_by_ids(ids) -> dict[int, Elder]:
     """People already reached through a scoped selector, by id (for showing a page of them)."""
     return Elder.objects.select_related("residence_region").in_bulk(list(ids))
+
+
+def find_one_elder(*, by, text: str):
+    """The one person a clerk names by identity number or full name, within their scope, or a
+    reason why not: (elder, "") or (None, reason)."""
+    found = list(elder_list(by=by, filters=ElderFilter(q=text))[:3])
+    if not found:
+        return None, "在您的管辖范围内找不到此人"
+    if len(found) > 1:
+        return None, "有多位同名老人，请输入身份证号"
+    return found[0], ""

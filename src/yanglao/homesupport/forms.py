@@ -46,22 +46,18 @@ class DeviceFilterForm(forms.Form):
 
 
 class LendForm(forms.Form):
-    elder = forms.IntegerField(
-        label="老年人档案编号",
-        error_messages={
-            "required": "请填写借用老人的档案编号",
-            "invalid": "档案编号应为数字",
-        },
-        help_text="在老年人档案页地址中（/elders/编号/）",
+    elder = forms.CharField(
+        label="借用老人（姓名或身份证号）",
+        max_length=50,
+        error_messages={"required": "请填写借用老人的姓名或身份证号"},
+        help_text="同名时请输入身份证号",
     )
 
 
 class WaitingForm(forms.Form):
-    elder = forms.IntegerField(
-        label="老年人档案编号",
-        error_messages={
-            "required": "请填写老人的档案编号",
-            "invalid": "档案编号应为数字",
-        },
+    elder = forms.CharField(
+        label="候借老人（姓名或身份证号）",
+        max_length=50,
+        error_messages={"required": "请填写老人的姓名或身份证号"},
     )
     kind = forms.ChoiceField(label="辅具类别", choices=AidDevice.Kind.choices)

@@ -156,10 +156,10 @@ def loan_create(*, by, device_id: int, elder, lent_on: dt.date | None = None) ->
         raise ValidationFailed(
             {"elder": f"该老人状态为“{elder.get_status_display()}”，不能借用"}
         )
-    problem = _borrower_problem(elder, lent_on)
+    categories = _categories(elder)
+    problem = _borrower_problem(elder, lent_on, categories)
     if problem:
         raise ValidationFailed({"elder": problem})
-    categories = frozenset(c.category for c in elder_categories_active(elder))
     with transaction.atomic():
         device = _locked(by, device_id)
         _step(by, device, "lend", f"借给 {elder.name}")
@@ -225,14 +225,17 @@ def device_step(*, by, device_id: int, action: str, note: str = "") -> AidDevice
     return device
 
 
-def _borrower_problem(elder, on: dt.date) -> str:
-    categories = frozenset(c.category for c in elder_categories_active(elder))
+def _borrower_problem(elder, on: dt.date, categories: frozenset[str]) -> str:
     holding = Loan.objects.filter(elder=elder, returned_on__isnull=True).count()
     return rules.lending_problem(
         rules.Borrower(
             age_on(elder.birth_date, on), elder.ability_level, categories, holding
         )
     )
+
+
+def _categories(elder) -> frozenset[str]:
+    return frozenset(c.category for c in elder_categories_active(elder))
 
 
 def waiting_add(*, by, point: LendingPoint, elder, kind: str) -> WaitingRequest:
@@ -243,7 +246,7 @@ def waiting_add(*, by, point: LendingPoint, elder, kind: str) -> WaitingRequest:
     errors = {}
     if kind not in AidDevice.Kind.values:
         errors["kind"] = "请选择辅具类别"
-    problem = _borrower_problem(elder, today)
+    problem = _borrower_problem(elder, today, _categories(elder))
     if problem:
         errors["elder"] = problem
     if errors:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart
-from yanglao.core.errors import NotInScope, ValidationFailed
+from yanglao.core.errors import ValidationFailed
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
     add_service_errors,
@@ -24,7 +24,7 @@ from yanglao.core.views import (
     require,
     save_form,
 )
-from yanglao.elders.selectors import elder_get
+from yanglao.elders.selectors import find_one_elder
 from yanglao.homesupport import forms, selectors, services
 
 NAV = "homesupport"
@@ -89,13 +89,13 @@ def point(request, pk: int):
         require(permissions.may_lend_aids(request.user))
         if waiting_form.is_valid():
             d = waiting_form.cleaned_data
+            elder, why = find_one_elder(by=request.user, text=d["elder"])
             try:
-                elder = elder_get(by=request.user, pk=d["elder"])
+                if elder is None:
+                    raise ValidationFailed({"elder": why})
                 services.waiting_add(
                     by=request.user, point=found, elder=elder, kind=d["kind"]
                 )
-            except NotInScope:
-                waiting_form.add_error("elder", "在您管辖范围内找不到该老人")
             except ValidationFailed as exc:
                 add_service_errors(waiting_form, exc)
             else:
@@ -175,7 +175,12 @@ def _post(request, found, lend_form):
         if action == "lend":
             if not lend_form.is_valid():
                 return None
-            elder = elder_get(by=request.user, pk=lend_form.cleaned_data["elder"])
+            elder, why = find_one_elder(
+                by=request.user, text=lend_form.cleaned_data["elder"]
+            )
+            if elder is None:
+                lend_form.add_error("elder", why)
+                return None
             services.loan_create(by=request.user, device_id=found.pk, elder=elder)
             messages.success(request, f"已借给{elder.name}")
         elif action == "return":
@@ -191,9 +196,6 @@ def _post(request, found, lend_form):
                 note=request.POST.get("note", ""),
             )
             messages.success(request, "已登记")
-    except NotInScope:
-        lend_form.add_error("elder", "在您管辖范围内找不到该老人")
-        return None
     except ValidationFailed as exc:
         flash_errors(request, exc)
     return redirect("homesupport:device", pk=found.pk)

@@ -33,7 +33,7 @@ def offer_new(request, elder_pk: int):
     )
     error = ""
     if request.method == "POST":
-        bed = Bed.objects.filter(pk=_int(request.POST.get("bed"))).first()
+        bed = selectors.bed_named(request.POST.get("bed"))
         if bed is None:
             error = "请选择一张床位"
         else:
@@ -55,13 +55,6 @@ def offer_new(request, elder_pk: int):
             "error": error,
         },
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -130,7 +123,7 @@ def transfer(request, elder_pk: int):
     )
     error = ""
     if request.method == "POST" and admission is not None:
-        bed = Bed.objects.filter(pk=_int(request.POST.get("bed"))).first()
+        bed = selectors.bed_named(request.POST.get("bed"))
         if bed is None:
             error = "请选择一张床位"
         else:

@@ -47,7 +47,7 @@ def test_lend_return_clean_then_lend_again(users, make_elder, point):
     frail = _frail(make_elder, "借用甲")
     page = client_for(users["carol"])
     response = page.post(
-        f"/homesupport/aids/devices/{chair.pk}/", {"do": "lend", "elder": frail.pk}
+        f"/homesupport/aids/devices/{chair.pk}/", {"do": "lend", "elder": frail.name}
     )
     assert response.status_code == 302
     loan = Loan.objects.get()
@@ -121,7 +121,8 @@ def test_another_areas_staff_get_404(users, point, regions, make_elder):
     frail = _frail(make_elder, "借用戊")
     assert (
         page.post(
-            f"/homesupport/aids/devices/{chair.pk}/", {"do": "lend", "elder": frail.pk}
+            f"/homesupport/aids/devices/{chair.pk}/",
+            {"do": "lend", "elder": frail.name},
         ).status_code
         == 404
     )
@@ -155,18 +156,22 @@ def test_the_waiting_list_is_served_by_a_loan(users, make_elder, point):
     services.loan_create(by=users["carol"], device_id=chair.pk, elder=first)
     page = client_for(users["carol"])
     response = page.post(
-        f"/homesupport/aids/{point.pk}/", {"elder": second.pk, "kind": "wheelchair"}
+        f"/homesupport/aids/{point.pk}/", {"elder": second.name, "kind": "wheelchair"}
     )
     assert response.status_code == 302
     again = page.post(
-        f"/homesupport/aids/{point.pk}/", {"elder": second.pk, "kind": "wheelchair"}
+        f"/homesupport/aids/{point.pk}/", {"elder": second.name, "kind": "wheelchair"}
     )
     assert "该老人已在等候此类辅具" in again.content.decode()
     able = _frail(make_elder, "健康壬", level=0, birth=dt.date(1955, 1, 1))
     refused = page.post(
-        f"/homesupport/aids/{point.pk}/", {"elder": able.pk, "kind": "walker"}
+        f"/homesupport/aids/{point.pk}/", {"elder": able.name, "kind": "walker"}
     )
     assert "借用条件" in refused.content.decode()
+    nobody = page.post(
+        f"/homesupport/aids/{point.pk}/", {"elder": "查无此人", "kind": "walker"}
+    )
+    assert "在您的管辖范围内找不到此人" in nobody.content.decode()
     services.loan_return(by=users["carol"], device_id=chair.pk)
     services.device_step(by=users["carol"], device_id=chair.pk, action="pass")
     body = page.get(f"/homesupport/aids/{point.pk}/").content.decode()

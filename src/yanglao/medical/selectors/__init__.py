@@ -42,6 +42,7 @@ from yanglao.medical.selectors.legacy import LegacyRow, legacy_worklist
 from yanglao.medical.selectors.offers import (
     BedChoice,
     bed_choices,
+    bed_named,
     county_of,
     network_admission_of,
     offer_get,
@@ -84,6 +85,7 @@ __all__ = [
     "year_end",
     "BedChoice",
     "bed_choices",
+    "bed_named",
     "county_of",
     "network_admission_of",
     "offer_get",

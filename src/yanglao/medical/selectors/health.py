@@ -130,11 +130,9 @@ def health_services_of(elder) -> list[HealthService]:
     )
 
 
-def open_home_bed_ids(region_ids=None) -> set[int]:
+def open_home_bed_ids() -> set[int]:
     """People with a 家庭病床 open today (the visit roster counts them apart)."""
     qs = HomeBed.objects.filter(closed_on__isnull=True)
-    if region_ids is not None:
-        qs = qs.filter(elder__residence_region_id__in=region_ids)
     return set(qs.values_list("elder_id", flat=True))
 
 

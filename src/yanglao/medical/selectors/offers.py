@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.core.geo import distance_m
 from yanglao.facilities.models import Admission, Bed, Facility
@@ -129,3 +130,9 @@ def network_admission_of(elder) -> Admission | None:
         .select_related("bed__facility")
         .first()
     )
+
+
+def bed_named(value) -> Bed | None:
+    """The bed a form names by its id (the services check whether it may be offered)."""
+    text = str(value or "")
+    return Bed.objects.filter(pk=int(text)).first() if ascii_digits(text) else None

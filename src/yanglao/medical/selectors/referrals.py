@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -235,10 +234,6 @@ def referral_loop(*, by, start: dt.date, end: dt.date, region_code: str = "") ->
         seen_in_time=row["seen"] - row["seen_late"],
         open_late=row["open_late"],
     )
-
-
-def deadline_hours() -> tuple[int, int]:
-    return settings.REFERRAL_ACCEPT_HOURS, settings.REFERRAL_OUTCOME_HOURS
 
 
 def referral_fhir_data(r: Referral) -> fhir.ReferralData:

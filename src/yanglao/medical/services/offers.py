@@ -14,7 +14,7 @@ from yanglao.core import permissions
 from yanglao.core.audit import audit
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.geo import distance_m
-from yanglao.facilities.models import Admission, Bed
+from yanglao.facilities.models import Admission, Bed, Facility
 from yanglao.facilities.selectors import open_on
 from yanglao.facilities.services import admission_create, admission_discharge
 from yanglao.medical.models import BedOffer
@@ -34,7 +34,7 @@ def _bed_problem(bed: Bed, elder, *, nursing: bool, today) -> str:
     county = county_of(elder.residence_region)
     if facility.type not in NETWORK_TYPES:
         return f"{facility.name}不是特困人员供养服务网络中的机构"
-    if not type(facility).objects.filter(open_on(today), pk=facility.pk).exists():
+    if not Facility.objects.filter(open_on(today), pk=facility.pk).exists():
         return f"{facility.name}未在营业"
     if county is None or not facility.region.path.startswith(county.path):
         return f"{facility.name}不在该老人所在县（市、区）"
