@@ -278,3 +278,25 @@ def test_a_late_referral_is_escalated_once(
         client_for(director).get(f"/medical/referrals/{referral.pk}/").content.decode()
     )
     assert "超时督办" in page
+
+
+def test_a_refused_step_shows_its_reason_once_under_its_own_form(
+    users, home, centre, director, resident, signed
+):
+    referral = services.referral_request(
+        by=director,
+        elder=resident,
+        institution=centre,
+        reason="头晕",
+        origin="facility",
+    )
+    liaison = _liaison(users, centre)
+    services.referral_move(by=liaison, referral_id=referral.pk, to="accepted")
+    services.referral_move(by=liaison, referral_id=referral.pk, to="attended")
+    # Both 回转 and 关闭 have a note; a 关闭 without one shows the reason once.
+    body = (
+        client_for(liaison)
+        .post(f"/medical/referrals/{referral.pk}/", {"to": "closed"})
+        .content.decode()
+    )
+    assert body.count("请填写理由或结果") == 1
