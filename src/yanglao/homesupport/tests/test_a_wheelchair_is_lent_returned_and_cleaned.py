@@ -46,6 +46,8 @@ def test_lend_return_clean_then_lend_again(users, make_elder, point):
     chair = _device(users, point, "LY-0001")
     frail = _frail(make_elder, "借用甲")
     page = client_for(users["carol"])
+    # The community worker who runs the point reaches it from the main menu.
+    assert 'href="/homesupport/aids/"' in page.get("/").content.decode()
     response = page.post(
         f"/homesupport/aids/devices/{chair.pk}/", {"do": "lend", "elder": frail.name}
     )
