@@ -23,6 +23,7 @@ class Programme(models.Model):
     class Unit(models.TextChoices):
         PERSON = "person", "按人按月发给本人"
         INSTITUTION = "institution", "按入住老年人按月拨付给养老机构"
+        ITEM = "item", "按事项核定拨付（适老化改造、喘息服务、建设补贴等）"
 
     code = models.SlugField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=60)
@@ -286,6 +287,7 @@ class Entitlement(models.Model):
         BACKPAY = "backpay", "补发"
         RECOVERY = "recovery", "追回"
         STOPPED = "stopped", "停发"
+        ITEM = "item", "专项"
 
     class Change(models.TextChoices):
         NEW = "new", "新增"
@@ -308,7 +310,10 @@ class Entitlement(models.Model):
         db_constraint=False,
     )
     elder = models.ForeignKey(
-        "elders.Elder", on_delete=models.PROTECT, related_name="entitlements"
+        "elders.Elder",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="entitlements",
     )
     facility = models.ForeignKey(
         "facilities.Facility",
@@ -316,6 +321,14 @@ class Entitlement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="拨付机构",
+        db_constraint=False,
+    )
+    claim = models.ForeignKey(
+        "benefits.Claim",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+        verbose_name="专项补贴事项",
         db_constraint=False,
     )
     region = models.ForeignKey(
@@ -346,6 +359,78 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.month:%Y-%m} {self.amount_fen}"
+
+
+class Claim(models.Model):
+    """专项补贴事项: an amount another part of the platform has established for one event — a
+    home-modification project accepted (适老化改造), respite days used (喘息服务), a new 护理型 bed
+    accepted (建设补贴), a carer's subsidy. It is not paid here: the next cycle of its region takes
+    it as an entitlement (kind 专项) with this explanation, and from there it goes through the
+    same approval, payment files and ledger as the monthly allowances — one payment path
+    (issue 25 §5). `source` names the event, so one event is never claimed twice."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name="补贴项目",
+    )
+    version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="政策版本",
+    )
+    source = models.CharField("事项来源", max_length=60, unique=True)
+    title = models.CharField("事项", max_length=120)
+    elder = models.ForeignKey(
+        "elders.Elder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="老年人",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="拨付机构",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="地区",
+    )
+    month = models.DateField("可发放起始月")
+    quantity = models.PositiveIntegerField("数量", default=1)
+    amount_fen = models.BigIntegerField("金额（分）")
+    explanation = models.TextField("依据")
+    created_by = models.ForeignKey(
+        USER, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("核定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项补贴事项"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["region", "month"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(elder__isnull=False)
+                | models.Q(facility__isnull=False),
+                name="claim_has_a_payee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="claim_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class BankAccount(models.Model):

@@ -107,6 +107,9 @@ class Amount:
     by: str = "flat"  # flat / age / level / category
     flat_fen: int = 0
     tiers: tuple[Tier, ...] = ()
+    # item programmes (按事项): the share of an item's cost the programme pays, flat_fen being
+    # the ceiling per item (适老化改造: 100% of the basic items, at most 3,000 元 a household)
+    share_percent: int = 100
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,13 @@ AMOUNT_BY = {
     "level": "按能力等级分档",
     "category": "按困难类别",
 }
-UNITS = {"person": "按人按月发给本人", "institution": "按入住老年人按月拨付给养老机构"}
+UNITS = {
+    "person": "按人按月发给本人",
+    "institution": "按入住老年人按月拨付给养老机构",
+    "item": "按事项核定拨付（适老化改造、喘息服务、建设补贴等）",
+}
+# Programmes paid per event (benefits.models.Claim), not by re-checking every person each month.
+ITEM_UNITS = frozenset({"item"})
 
 
 def _int_or_none(errors: dict, key: str, value, low: int, high: int) -> int | None:
@@ -411,7 +420,11 @@ def amount_from_data(data: dict) -> tuple[Amount, dict[str, str]]:
             e[key] = f"未知的类别：{category}"
         tiers.append(Tier(low, high, _fen(e, key, t.get("amount_fen")), category))
     flat = _fen(e, "amount.flat_fen", data.get("flat_fen", 0)) if by == "flat" else 0
-    return Amount(by=by, flat_fen=flat, tiers=tuple(tiers)), e
+    share = _int_or_none(e, "amount.share_percent", data.get("share_percent"), 1, 100)
+    amount = Amount(
+        by=by, flat_fen=flat, tiers=tuple(tiers), share_percent=share or 100
+    )
+    return amount, e
 
 
 def policy_from_data(
@@ -439,7 +452,7 @@ def policy_from_data(
     a, amount_errors = amount_from_data(amount)
     errors |= amount_errors
     if unit not in UNITS:
-        errors["unit"] = "发放对象应为本人或养老机构"
+        errors["unit"] = "发放对象应为本人、养老机构或按事项"
     others = tuple(sorted((k, v) for k, v in programmes.items() if k in c.excludes))
     policy = Policy(
         programme, name, version, effective_from, effective_to, c, a, unit, others

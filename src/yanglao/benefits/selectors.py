@@ -14,6 +14,7 @@ from yanglao.assessments.selectors import completed_since, valid_levels_on
 from yanglao.benefits import rules
 from yanglao.benefits.models import (
     Application,
+    Claim,
     Cycle,
     Entitlement,
     LedgerEntry,
@@ -24,7 +25,7 @@ from yanglao.benefits.models import (
 from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
 from yanglao.core import facility_facts, permissions
 from yanglao.core.dates import add_months
-from yanglao.core.errors import NotInScope
+from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
 from yanglao.elders.models import Elder, ElderCategory, LifeEvent, Status
 from yanglao.facilities.models import Admission
@@ -75,6 +76,55 @@ def version_in_force(programme: Programme, day: dt.date) -> PolicyVersion | None
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
         .select_related("programme__region")
         .first()
+    )
+
+
+def item_programme(
+    code: str, region: Region, day: dt.date
+) -> tuple[Programme, PolicyVersion]:
+    """The item programme (按事项, issue 25 §5) `code` that applies in `region` and its version in
+    force on `day`; refused, naming the programme, when there is none."""
+    found = [p for p in programmes_for(region) if p.code == code]
+    if not found or found[0].unit not in rules.ITEM_UNITS:
+        raise ValidationFailed(
+            {"__all__": f"{region.name}没有启用按事项拨付的补贴项目“{code}”"}
+        )
+    version = version_in_force(found[0], day)
+    if version is None:
+        raise ValidationFailed(
+            {"__all__": f"{found[0].name}在 {day:%Y年%m月%d日} 没有有效的政策版本"}
+        )
+    return found[0], version
+
+
+def item_decision(code: str, elder: Elder, day: dt.date) -> rules.Decision:
+    """Whether `elder` meets the conditions of item programme `code` on `day`, with the
+    explanation (every condition met or failed) — the bureau's rules as data, read the way a
+    cycle reads them."""
+    programme, version = item_programme(code, elder.residence_region, day)
+    return rules.evaluate(policy_of(version), person_facts(elder, day), day)
+
+
+def item_standard(code: str, region: Region, day: dt.date) -> tuple[rules.Amount, str]:
+    """The amount rule of item programme `code` in force on `day` — its flat standard (per day,
+    per bed, or the ceiling per item, as the programme says) and share — and the version's name."""
+    programme, version = item_programme(code, region, day)
+    return policy_of(version).amount, f"{programme.name}（{version.version}）"
+
+
+def claims_due(cycle: Cycle) -> QuerySet[Claim]:
+    """Item claims of the cycle's region payable in its month that no other approved cycle has
+    taken yet."""
+    taken = Entitlement.objects.filter(
+        claim__isnull=False, cycle__status=Cycle.Status.APPROVED
+    ).exclude(cycle=cycle)
+    return (
+        Claim.objects.filter(
+            region__path__startswith=cycle.region.path, month__lte=cycle.month
+        )
+        .exclude(pk__in=taken.values("claim_id"))
+        .select_related("programme", "version")
+        .order_by("pk")
     )
 
 

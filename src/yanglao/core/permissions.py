@@ -460,3 +460,42 @@ def may_lend_aids(user) -> bool:
     """Register lending points and devices, lend, take back, clean, repair and write off: the
     street, community and bureau staff who run the points."""
     return _is(user, _REGISTRY_WRITERS)
+
+
+# --- 居家适老化改造 (issue 25 §1): homesupport.selectors.project_list scopes what each one sees ---
+
+
+def may_view_modifications(user) -> bool:
+    """Region staff (their area; the leader read-only), the assessor sent to the home, the
+    contractor's provider administrator (the projects it builds)."""
+    return works_by_region(user) or is_assessor(user) or acts_for_provider(user)
+
+
+def may_file_modifications(user) -> bool:
+    """File an application for a household (the person, family or a community worker's own)."""
+    return _is(user, _REGISTRY_WRITERS)
+
+
+def may_assess_homes(user) -> bool:
+    """入户评估: the assessor sent to the home, or street/community staff of the area."""
+    return _is(user, _REGISTRY_WRITERS | {Role.ASSESSOR})
+
+
+def may_plan_modifications(user) -> bool:
+    """改造方案 with prices, subsidy and contractor: the street office or the bureau."""
+    return _is(user, _BUREAU | {Role.STREET})
+
+
+def may_complete_modifications(user) -> bool:
+    """施工完成 with photos after: the contractor's provider administrator."""
+    return acts_for_provider(user)
+
+
+def may_accept_modifications(user) -> bool:
+    """验收 with the household's confirmation: street, community or bureau staff."""
+    return _is(user, _REGISTRY_WRITERS)
+
+
+def may_set_modification_quota(user) -> bool:
+    """年度任务 and the price list: the bureau."""
+    return is_bureau(user)

@@ -189,3 +189,242 @@ class WaitingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.get_kind_display()}"
+
+
+# --- 居家适老化改造 (issue 25 §1) ---------------------------------------------------------------
+
+
+class PriceItem(models.Model):
+    """The bureau's price list (价格清单): a national item (homesupport.modification.NATIONAL_ITEMS)
+    or a local one, its unit price in the region and below, and whether it is subsidised."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="适用地区",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    code = models.CharField("项目编码", max_length=10)
+    part = models.CharField("类别", max_length=20)
+    name = models.CharField("项目", max_length=60)
+    basic = models.BooleanField("基础类（政府补贴）", default=False)
+    unit = models.CharField("计量单位", max_length=10, default="项")
+    price_fen = models.PositiveIntegerField("单价（分）")
+    device_type = models.CharField("智能终端类型", max_length=20, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "适老化改造价格清单"
+        ordering = ["region__code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "code"], name="one_price_per_item_and_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ModificationQuota(models.Model):
+    """年度改造任务: households a region is to modify in a year (the city's 500, split by county)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="地区",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    households = models.PositiveIntegerField("任务户数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "适老化改造年度任务"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], name="one_quota_per_region_and_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id}: {self.households}"
+
+
+class ModificationProject(models.Model):
+    """居家适老化改造项目: one household's modification, from application to acceptance."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "已申请，待入户评估"
+        ASSESSED = "assessed", "已入户评估，待出方案"
+        IN_PROGRESS = "in_progress", "施工中"
+        COMPLETED = "completed", "施工完成，待验收"
+        ACCEPTED = "accepted", "已验收"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    class Source(models.TextChoices):
+        SELF = "self", "本人申请"
+        FAMILY = "family", "家属申请"
+        COMMUNITY = "community", "社区代办"
+        VISIT = "visit", "探访发现"
+        ASSESSMENT = "assessment", "能力评估发现"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="modifications",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    state = models.CharField(
+        "状态", max_length=20, choices=State.choices, default=State.APPLIED
+    )
+    source = models.CharField("申请来源", max_length=20, choices=Source.choices)
+    source_ref = models.CharField("来源记录", max_length=40, blank=True)
+    applicant_name = models.CharField("申请人", max_length=50)
+    reason = models.CharField("申请理由", max_length=300, blank=True)
+    eligibility = models.TextField("资格审核依据")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField("申请时间", auto_now_add=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="入户评估人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="派往入户评估的评估员；空则由本地区街道、社区工作人员评估",
+    )
+    checklist_version = models.CharField("评估清单版本", max_length=30, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField("入户评估时间", null=True, blank=True)
+    assessment_note = models.CharField("评估意见", max_length=300, blank=True)
+    contractor = models.ForeignKey(
+        "facilities.Provider",
+        verbose_name="施工单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="modifications",
+    )
+    total_fen = models.PositiveIntegerField("方案总价（分）", default=0)
+    subsidy_fen = models.PositiveIntegerField("政府补贴（分）", default=0)
+    self_pay_fen = models.PositiveIntegerField("个人自付（分）", default=0)
+    policy = models.CharField("补贴依据", max_length=80, blank=True)
+    planned_at = models.DateTimeField("方案时间", null=True, blank=True)
+    completed_at = models.DateTimeField("施工完成时间", null=True, blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.CharField("确认人（本人或家属）", max_length=50, blank=True)
+    confirmed_relation = models.CharField("与老年人关系", max_length=20, blank=True)
+    withdrawn_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "居家适老化改造项目"
+        ordering = ["-applied_at"]
+        indexes = [
+            models.Index(fields=["region", "year", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder"],
+                condition=~Q(state__in=["accepted", "withdrawn"]),
+                name="one_open_modification_per_elder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"SLH{self.year}{self.pk:06d}"
+
+
+class ProjectItem(models.Model):
+    """One checklist item of a project: whether the home needs it (入户评估), then, in the plan,
+    the quantity, unit price from the price list and whether it is subsidised."""
+
+    project = models.ForeignKey(
+        ModificationProject, on_delete=models.CASCADE, related_name="items"
+    )
+    code = models.CharField("项目编码", max_length=10)
+    part = models.CharField("类别", max_length=20)
+    name = models.CharField("项目", max_length=60)
+    basic = models.BooleanField("基础类", default=False)
+    unit = models.CharField("计量单位", max_length=10, default="项")
+    needed = models.BooleanField("需要改造", default=False)
+    note = models.CharField("现状", max_length=200, blank=True)
+    quantity = models.PositiveIntegerField("数量", default=0)
+    unit_price_fen = models.PositiveIntegerField("单价（分）", default=0)
+    subsidised = models.BooleanField("纳入补贴", default=False)
+    device_type = models.CharField("智能终端类型", max_length=20, blank=True)
+    device_serial = models.CharField("设备编号", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "code"], name="one_line_per_item"
+            )
+        ]
+
+    @property
+    def total_fen(self) -> int:
+        return self.quantity * self.unit_price_fen
+
+
+class ProjectPhoto(models.Model):
+    class Stage(models.TextChoices):
+        BEFORE = "before", "改造前"
+        AFTER = "after", "改造后"
+
+    project = models.ForeignKey(
+        ModificationProject, on_delete=models.CASCADE, related_name="photos"
+    )
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices)
+    item_code = models.CharField("对应项目", max_length=10, blank=True)
+    photo = models.FileField("照片", upload_to="modifications/%Y/%m/")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "taken_at"]
+
+
+class ProjectStep(models.Model):
+    """A project's history (append-only): who did each step, when, with what note."""
+
+    project = models.ForeignKey(
+        ModificationProject, on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField("环节", max_length=20)
+    note = models.CharField("说明", max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -10,6 +10,7 @@ from yanglao.benefits.services.applications import (
     application_submit,
     applications_decide_many,
 )
+from yanglao.benefits.services.claims import claim_file
 from yanglao.benefits.services.cycles import (
     ENTITLEMENT_COLUMNS,
     _as_values,
@@ -85,6 +86,7 @@ __all__ = [
     "bank_account_set",
     "bank_return_import",
     "check_person",
+    "claim_file",
     "cycle_approve",
     "cycle_run",
     "cycle_start",

@@ -181,7 +181,7 @@ def _receiving_of(
 def _compute(cycle: Cycle, progress):
     day, region = cycle.month, cycle.region
     names = selectors.programme_names()
-    programmes = selectors.programmes_for(region)
+    programmes = _per_person(selectors.programmes_for(region))
     policies = _in_force(programmes, day, names)
     paths = selectors.region_paths()
     progress("读取本地区老年人信息", 5)
@@ -250,7 +250,41 @@ def _compute(cycle: Cycle, progress):
         )
     progress("核查以前月份的补发和追回", 75)
     rows.extend(_corrections(cycle, programmes, names, paths))
+    progress("专项补贴事项", 80)
+    rows.extend(_claim_rows(cycle))
     return rows, _totals(cycle, rows), len(people)
+
+
+def _per_person(programmes: list[Programme]) -> list[Programme]:
+    """The programmes a cycle decides by re-checking every person; item programmes (按事项) are
+    paid from their claims instead."""
+    return [p for p in programmes if p.unit not in rules.ITEM_UNITS]
+
+
+def _claim_rows(cycle: Cycle) -> list[dict]:
+    """One 专项 entitlement per claim of the region due by the cycle's month and not yet taken by
+    an approved cycle (issue 25 §5): its payee, amount and explanation as the claim has them."""
+    rows = []
+    for claim in selectors.claims_due(cycle):
+        rows.append(
+            _row(
+                cycle,
+                claim.programme,
+                claim.version,
+                claim.elder_id,
+                claim.region_id,
+                claim.facility_id,
+                cycle.month,
+                Entitlement.Kind.ITEM,
+                claim.amount_fen,
+                f"{claim.title}：{claim.explanation}",
+                claim.version.version,
+                Entitlement.Change.NEW,
+                None,
+                claim_id=claim.pk,
+            )
+        )
+    return rows
 
 
 def _stopped(
@@ -372,6 +406,7 @@ def _row(
     tier,
     change,
     before,
+    claim_id=None,
 ):
     city, county, town = _split(amount, tuple(sorted(programme.funding.items())))
     return {
@@ -391,6 +426,7 @@ def _row(
         "city_fen": city,
         "county_fen": county,
         "town_fen": town,
+        "claim_id": claim_id,
     }
 
 
@@ -411,6 +447,7 @@ ENTITLEMENT_COLUMNS = [
     "city_fen",
     "county_fen",
     "town_fen",
+    "claim_id",
 ]
 
 
