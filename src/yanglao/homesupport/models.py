@@ -388,6 +388,9 @@ class ProjectItem(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
     @property
     def total_fen(self) -> int:
         return self.quantity * self.unit_price_fen
@@ -412,6 +415,9 @@ class ProjectPhoto(models.Model):
     class Meta:
         ordering = ["stage", "taken_at"]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stage}"
+
 
 class ProjectStep(models.Model):
     """A project's history (append-only): who did each step, when, with what note."""
@@ -428,3 +434,6 @@ class ProjectStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.step}"
