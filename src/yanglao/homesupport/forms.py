@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
-from yanglao.homesupport.models import AidDevice
+from yanglao.homesupport.models import AidDevice, ModificationProject
 
 DATE = {"widget": DateInput(), "error_messages": DATE_ERRORS}
 BLANK = [("", "全部")]
@@ -61,3 +61,105 @@ class WaitingForm(forms.Form):
         error_messages={"required": "请填写老人的姓名或身份证号"},
     )
     kind = forms.ChoiceField(label="辅具类别", choices=AidDevice.Kind.choices)
+
+
+# --- 居家适老化改造 -----------------------------------------------------------------------------
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="姓名或项目编号", required=False, max_length=40)
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=BLANK + list(ModificationProject.State.choices),
+    )
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=2015,
+        max_value=2100,
+        error_messages={
+            "invalid": "请输入年份",
+            "min_value": "年份有误",
+            "max_value": "年份有误",
+        },
+    )
+    source = forms.ChoiceField(
+        label="来源",
+        required=False,
+        choices=BLANK + list(ModificationProject.Source.choices),
+    )
+    region = forms.CharField(label="区划代码", required=False, max_length=12)
+
+
+class ApplyForm(forms.Form):
+    elder = forms.CharField(
+        label="老年人（姓名或身份证号）", max_length=40, error_messages=REQUIRED
+    )
+    source = forms.ChoiceField(
+        label="申请来源",
+        choices=[
+            c
+            for c in ModificationProject.Source.choices
+            if c[0] != ModificationProject.Source.VISIT
+        ],
+    )
+    applicant_name = forms.CharField(
+        label="申请人姓名", max_length=50, error_messages=REQUIRED
+    )
+    reason = forms.CharField(
+        label="申请理由", max_length=300, required=False, widget=forms.Textarea
+    )
+    assessor = forms.ChoiceField(label="入户评估人员", required=False, choices=[])
+    follow_up = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].choices = [("", "由本地区街道、社区工作人员评估")] + [
+            (str(u.pk), u.full_name or u.username) for u in assessors
+        ]
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="照片",
+        error_messages={"required": "请选择照片", "invalid": "请选择照片"},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*", "capture": "environment"}
+        ),
+    )
+    item_code = forms.CharField(required=False, max_length=10)
+
+
+class AcceptForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label="老年人本人或家属已现场确认改造完成",
+        required=False,
+    )
+    confirmed_by = forms.CharField(label="确认人姓名", max_length=50, required=False)
+    relation = forms.CharField(
+        label="与老年人关系",
+        max_length=20,
+        required=False,
+        help_text="如 本人、儿子、女儿",
+    )
+    note = forms.CharField(label="验收意见", max_length=200, required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, error_messages=REQUIRED)
+
+
+class QuotaForm(forms.Form):
+    region = forms.CharField(label="区划代码", max_length=12, error_messages=REQUIRED)
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2015,
+        max_value=2100,
+        error_messages={"required": "请填写年度", "invalid": "请输入年份"},
+    )
+    households = forms.IntegerField(
+        label="任务户数",
+        min_value=0,
+        error_messages={"required": "请填写任务户数", "invalid": "请输入整数"},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.homesupport import views
+from yanglao.homesupport import views, views_modifications
 
 app_name = "homesupport"
 
@@ -10,4 +10,24 @@ urlpatterns = [
     path("aids/<int:pk>/", views.point, name="point"),
     path("aids/<int:pk>/devices/new/", views.device_new, name="device_new"),
     path("aids/devices/<int:pk>/", views.device, name="device"),
+    path("modifications/", views_modifications.projects, name="projects"),
+    path("modifications/findings/", views_modifications.findings, name="findings"),
+    path("modifications/new/", views_modifications.project_new, name="project_new"),
+    path("modifications/tasks/", views_modifications.quotas, name="quotas"),
+    path("modifications/<int:pk>/", views_modifications.project, name="project"),
+    path(
+        "modifications/<int:pk>/checklist/",
+        views_modifications.checklist,
+        name="checklist",
+    ),
+    path(
+        "modifications/<int:pk>/photos/<str:stage>/",
+        views_modifications.photo_add,
+        name="photo_add",
+    ),
+    path(
+        "modifications/photos/<int:pk>/",
+        views_modifications.photo,
+        name="photo",
+    ),
 ]

@@ -15,3 +15,9 @@ def yuan(fen) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if hasattr(mapping, "get") else key
+
+
+@register.filter
+def yuan_plain(fen) -> str:
+    """分 as a plain amount for an input field: 12345 → "123.45"."""
+    return "" if fen in (None, "") else f"{int(fen) // 100}.{int(fen) % 100:02d}"

@@ -15,6 +15,7 @@ from yanglao.homesupport.selectors.lending import (
 from yanglao.homesupport.selectors.modifications import (
     ProjectFilter,
     checklist_for,
+    contractors_for,
     modifications_of,
     photo_get,
     price_list,
@@ -28,6 +29,7 @@ __all__ = [
     "DeviceFilter",
     "ProjectFilter",
     "checklist_for",
+    "contractors_for",
     "current_loan",
     "device_get",
     "device_log",

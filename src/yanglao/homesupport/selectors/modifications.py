@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from yanglao.core import permissions
 from yanglao.core.errors import NotInScope
+from yanglao.facilities.models import Provider
 from yanglao.homecare.selectors import provider_of
 from yanglao.homesupport import modification as rules
 from yanglao.homesupport.models import (
@@ -125,6 +126,13 @@ def checklist_for(region: Region) -> list:
 
 def price_list(region: Region) -> list:
     return checklist_for(region)
+
+
+def contractors_for(region: Region) -> QuerySet:
+    """The providers that may build a project in `region`: those of the same city (市级 bidding
+    picks the firms; a firm registered in one county works across the city)."""
+    city = "/".join(region.path.split("/")[:2]) + "/"
+    return Provider.objects.filter(region__path__startswith=city).order_by("name")
 
 
 def modifications_of(elder) -> QuerySet:

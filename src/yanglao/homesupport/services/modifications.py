@@ -35,6 +35,7 @@ from yanglao.homesupport.selectors.modifications import (
     MODIFICATION_FINDINGS,
     MODIFICATION_PROGRAMME,
     checklist_for,
+    contractors_for,
 )
 from yanglao.visits.models import FollowUp
 from yanglao.visits.services import follow_up_close
@@ -277,11 +278,8 @@ def project_plan(
         errors: dict[str, str] = {}
         if contractor is None:
             errors["contractor"] = "请选择施工单位"
-        elif not (
-            current.region.path.startswith(contractor.region.path)
-            or contractor.region.path.startswith(current.region.path[:6])
-        ):
-            errors["contractor"] = "施工单位不在本地区"
+        elif not contractors_for(current.region).filter(pk=contractor.pk).exists():
+            errors["contractor"] = "施工单位不在本市"
         chosen = {code: v for code, v in lines.items() if v[0]}
         if not chosen:
             errors["lines"] = "方案至少包含一个项目"
