@@ -110,6 +110,8 @@ class Amount:
     # item programmes (按事项): the share of an item's cost the programme pays, flat_fen being
     # the ceiling per item (适老化改造: 100% of the basic items, at most 3,000 元 a household)
     share_percent: int = 100
+    # item programmes: at most this many units a person a year (喘息服务: 21 days), None: no cap
+    per_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -421,8 +423,13 @@ def amount_from_data(data: dict) -> tuple[Amount, dict[str, str]]:
         tiers.append(Tier(low, high, _fen(e, key, t.get("amount_fen")), category))
     flat = _fen(e, "amount.flat_fen", data.get("flat_fen", 0)) if by == "flat" else 0
     share = _int_or_none(e, "amount.share_percent", data.get("share_percent"), 1, 100)
+    per_year = _int_or_none(e, "amount.per_year", data.get("per_year"), 1, 366)
     amount = Amount(
-        by=by, flat_fen=flat, tiers=tuple(tiers), share_percent=share or 100
+        by=by,
+        flat_fen=flat,
+        tiers=tuple(tiers),
+        share_percent=share or 100,
+        per_year=per_year,
     )
     return amount, e
 

@@ -499,3 +499,32 @@ def may_accept_modifications(user) -> bool:
 def may_set_modification_quota(user) -> bool:
     """年度任务 and the price list: the bureau."""
     return is_bureau(user)
+
+
+# --- 喘息服务 and 家庭照护者培训 (issue 25 §3–4) ----------------------------------------------------
+
+
+def may_book_respite(user) -> bool:
+    """Book respite days: street/community/bureau staff for a person of their area, or a family
+    member for the person they are linked to (homesupport.services.respite checks which)."""
+    return _is(user, _REGISTRY_WRITERS) or is_family(user)
+
+
+def may_run_respite_stays(user) -> bool:
+    """Check a respite stay in and out: the institution's administrator, or area staff."""
+    return _is(user, _REGISTRY_WRITERS) or acts_for_facility(user)
+
+
+def may_view_respite(user) -> bool:
+    """Region staff (their area), the institution's administrator (stays in it), the family
+    (their person's stays)."""
+    return works_by_region(user) or acts_for_facility(user) or is_family(user)
+
+
+def may_run_carer_training(user) -> bool:
+    """Courses, sessions, attendance and certificates of family-carer training."""
+    return _is(user, _REGISTRY_WRITERS)
+
+
+def may_view_carer_training(user) -> bool:
+    return works_by_region(user)

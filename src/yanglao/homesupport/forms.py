@@ -5,7 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from yanglao.core.forms import DATE_ERRORS, REQUIRED, DateInput
-from yanglao.homesupport.models import AidDevice, ModificationProject
+from yanglao.homesupport.models import (
+    AidDevice,
+    Course,
+    ModificationProject,
+    RespiteStay,
+)
 
 DATE = {"widget": DateInput(), "error_messages": DATE_ERRORS}
 BLANK = [("", "全部")]
@@ -162,4 +167,109 @@ class QuotaForm(forms.Form):
         label="任务户数",
         min_value=0,
         error_messages={"required": "请填写任务户数", "invalid": "请输入整数"},
+    )
+
+
+# --- 喘息服务 and 家庭照护者培训 -------------------------------------------------------------------
+
+
+class StayFilterForm(forms.Form):
+    q = forms.CharField(label="姓名或机构", required=False, max_length=40)
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=BLANK + list(RespiteStay.State.choices)
+    )
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=2015,
+        max_value=2100,
+        error_messages={
+            "invalid": "请输入年份",
+            "min_value": "年份有误",
+            "max_value": "年份有误",
+        },
+    )
+
+
+class BookForm(forms.Form):
+    elder = forms.CharField(
+        label="老年人（姓名或身份证号）", max_length=40, error_messages=REQUIRED
+    )
+    start_on = forms.DateField(label="开始日期", **DATE)
+    days = forms.IntegerField(
+        label="天数",
+        min_value=1,
+        max_value=30,
+        error_messages={
+            "required": "请填写天数",
+            "invalid": "请输入整数",
+            "min_value": "天数应在 1–30 天之间",
+            "max_value": "天数应在 1–30 天之间",
+        },
+    )
+    bed = forms.ChoiceField(label="机构床位", choices=[], error_messages=REQUIRED)
+    carer_name = forms.CharField(
+        label="家庭照护者", max_length=50, error_messages=REQUIRED
+    )
+
+    def __init__(self, *args, elders=None, beds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if (
+            elders is not None
+        ):  # a family member chooses among the people linked to them
+            self.fields["elder"] = forms.ChoiceField(
+                label="老年人", choices=[(str(e.pk), e.name) for e in elders]
+            )
+        self.fields["bed"].choices = [("", "请选择")] + [
+            (str(b.pk), f"{b.facility.name} {b.code}（{b.get_kind_display()}）")
+            for b in beds
+        ]
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label="课程名称", max_length=100, error_messages=REQUIRED)
+    mode = forms.ChoiceField(label="方式", choices=Course.Mode.choices)
+    hours = forms.IntegerField(
+        label="学时",
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": "请填写学时",
+            "invalid": "请输入整数",
+            "min_value": "学时应在 1–200 之间",
+            "max_value": "学时应在 1–200 之间",
+        },
+    )
+    organiser = forms.CharField(
+        label="培训机构", max_length=100, error_messages=REQUIRED
+    )
+    region = forms.CharField(label="区划代码", max_length=12, error_messages=REQUIRED)
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label="日期", **DATE)
+    place = forms.CharField(label="地点/平台", max_length=100, error_messages=REQUIRED)
+    capacity = forms.IntegerField(
+        label="名额",
+        min_value=1,
+        max_value=1000,
+        initial=30,
+        error_messages={
+            "required": "请填写名额",
+            "invalid": "请输入整数",
+            "min_value": "名额应在 1–1000 之间",
+            "max_value": "名额应在 1–1000 之间",
+        },
+    )
+
+
+class AttendeeForm(forms.Form):
+    elder = forms.CharField(
+        label="照护的老年人（姓名或身份证号）", max_length=40, error_messages=REQUIRED
+    )
+    carer_name = forms.CharField(
+        label="照护者姓名", max_length=50, error_messages=REQUIRED
+    )
+    relation = forms.CharField(
+        label="与老年人关系", max_length=20, error_messages=REQUIRED
     )

@@ -437,3 +437,147 @@ class ProjectStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.step}"
+
+
+# --- 喘息服务 (issue 25 §3) ----------------------------------------------------------------------
+
+
+class RespiteStay(models.Model):
+    """喘息服务: a short stay in an institution's free bed while the family carer rests. Recorded
+    like an admission (a bed, a start and an end) but kept apart from admissions, so it neither
+    counts as 入住 nor blocks the person's own admission; the days come off the year's allowance
+    and the institution is paid per day through the benefits ledger when the stay ends."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", "已预约"
+        STAYING = "staying", "入住中"
+        ENDED = "ended", "已结束"
+        CANCELLED = "cancelled", "已取消"
+
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="老年人",
+        on_delete=models.PROTECT,
+        related_name="respite_stays",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="居住地",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    bed = models.ForeignKey(
+        "facilities.Bed",
+        verbose_name="床位",
+        on_delete=models.PROTECT,
+        related_name="respite_stays",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name="机构",
+        on_delete=models.PROTECT,
+        related_name="respite_stays",
+    )
+    start_on = models.DateField("开始日期")
+    end_on = models.DateField("结束日期")
+    days = models.PositiveSmallIntegerField("天数")
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.BOOKED
+    )
+    carer_name = models.CharField("家庭照护者", max_length=50)
+    eligibility = models.TextField("资格依据")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField("预约时间", auto_now_add=True)
+    ended_on = models.DateField("实际结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "喘息服务"
+        ordering = ["-start_on", "-pk"]
+        indexes = [models.Index(fields=["bed", "start_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.start_on}–{self.end_on}"
+
+
+# --- 家庭照护者培训 (issue 25 §4) ----------------------------------------------------------------
+
+
+class Course(models.Model):
+    """A training course for family carers (家庭照护者), online or in person, run by a provider
+    or an institution."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "线下"
+        ONLINE = "online", "线上"
+
+    title = models.CharField("课程名称", max_length=100)
+    mode = models.CharField("方式", max_length=10, choices=Mode.choices)
+    hours = models.PositiveSmallIntegerField("学时")
+    organiser = models.CharField("培训机构", max_length=100)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="地区",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭照护者培训课程"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="sessions"
+    )
+    held_on = models.DateField("日期")
+    place = models.CharField("地点/平台", max_length=100)
+    capacity = models.PositiveSmallIntegerField("名额", default=30)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训班次"
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course.title} {self.held_on}"
+
+
+class Attendance(models.Model):
+    """One family carer in one session (one 人次 once attended), for the older person they
+    care for; a certificate number once the course is passed."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendances"
+    )
+    elder = models.ForeignKey(
+        "elders.Elder",
+        verbose_name="照护的老年人",
+        on_delete=models.PROTECT,
+        related_name="carer_trainings",
+    )
+    carer_name = models.CharField("照护者姓名", max_length=50)
+    relation = models.CharField("与老年人关系", max_length=20)
+    attended = models.BooleanField("已参加", default=False)
+    certificate_no = models.CharField("结业证书编号", max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训签到"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "elder", "carer_name"], name="one_seat_per_carer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer_name} @ {self.session_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yanglao.homesupport import views, views_modifications
+from yanglao.homesupport import views, views_modifications, views_respite
 
 app_name = "homesupport"
 
@@ -30,4 +30,11 @@ urlpatterns = [
         views_modifications.photo,
         name="photo",
     ),
+    path("respite/", views_respite.stays, name="stays"),
+    path("respite/new/", views_respite.stay_new, name="stay_new"),
+    path("respite/<int:pk>/", views_respite.stay, name="stay"),
+    path("training/", views_respite.courses, name="courses"),
+    path("training/new/", views_respite.course_new, name="course_new"),
+    path("training/<int:pk>/", views_respite.course, name="course"),
+    path("training/sessions/<int:pk>/", views_respite.session, name="session"),
 ]

@@ -24,8 +24,32 @@ from yanglao.homesupport.selectors.modifications import (
     project_list,
     visit_findings,
 )
+from yanglao.homesupport.selectors.respite import (
+    StayFilter,
+    course_get,
+    course_list,
+    days_used,
+    free_beds,
+    session_get,
+    stay_get,
+    stay_list,
+    stays_of,
+    trained_carers,
+    trained_count,
+)
 
 __all__ = [
+    "StayFilter",
+    "course_get",
+    "course_list",
+    "days_used",
+    "free_beds",
+    "session_get",
+    "stay_get",
+    "stay_list",
+    "stays_of",
+    "trained_carers",
+    "trained_count",
     "DeviceFilter",
     "ProjectFilter",
     "checklist_for",

@@ -21,8 +21,28 @@ from yanglao.homesupport.services.modifications import (
     project_withdraw,
     quota_set,
 )
+from yanglao.homesupport.services.respite import (
+    respite_book,
+    respite_cancel,
+    respite_check_in,
+    respite_end,
+)
+from yanglao.homesupport.services.training import (
+    attendance_add,
+    attendance_mark,
+    course_create,
+    session_create,
+)
 
 __all__ = [
+    "attendance_add",
+    "attendance_mark",
+    "course_create",
+    "respite_book",
+    "respite_cancel",
+    "respite_check_in",
+    "respite_end",
+    "session_create",
     "device_add",
     "device_step",
     "loan_create",

@@ -10,6 +10,7 @@ import pytest
 
 from yanglao.benefits import services as benefits
 from yanglao.conftest import make_user, valid_id
+from yanglao.facilities.conftest import home  # noqa: F401  (a fixture)
 from yanglao.facilities.models import Provider
 from yanglao.facilities.services import staff_hire
 from yanglao.homesupport import services
@@ -63,3 +64,41 @@ def contractor(users, regions):
 @pytest.fixture
 def assessor(regions):
     return make_user("pinggu", "assessor", None)
+
+
+@pytest.fixture
+def chuanxi(users, regions):
+    """喘息服务: people at home with 重度失能 or worse, 21 days a year, 100 元 a day to the
+    institution."""
+    alice = users["alice"]
+    programme = benefits.programme_create(
+        by=alice,
+        code="chuanxi",
+        name="喘息服务补贴",
+        region=regions["city"],
+        unit="item",
+        funding={"city": 100},
+    )
+    benefits.version_create(
+        by=alice,
+        programme=programme,
+        version="2025",
+        effective_from=dt.date(2025, 1, 1),
+        effective_to=None,
+        conditions={"min_level": 3, "in_institution": False},
+        amount={"by": "flat", "flat_fen": 10000, "per_year": 21},
+    )
+    return programme
+
+
+def assess(users, elder, level):
+    from yanglao.assessments.models import GBT_42195
+    from yanglao.assessments.services import assessment_record_historical
+
+    assessment_record_historical(
+        by=users["alice"],
+        elder=elder,
+        standard=GBT_42195,
+        assessed_on=dt.date.today() - dt.timedelta(days=30),
+        final_level=level,
+    )
