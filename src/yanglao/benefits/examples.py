@@ -87,6 +87,34 @@ JINGDEZHEN = [
             ],
         },
     },
+    {
+        "code": "shilaohua",
+        "name": "居家适老化改造补贴",
+        "unit": "item",
+        "order": 40,
+        "funding": {"city": 50, "county": 50},
+        "note": "景德镇：每年对500户特殊困难的高龄、失能、残疾等老年人家庭进行居家适老化改造（专栏1、专栏2.6）；基础类项目政府补贴，每户最高3000元",
+        "conditions": {
+            "min_age": 60,
+            "residence_local": True,
+            "categories_any": ["tekun", "dibao", "dibao_edge"],
+        },
+        "amount": {"by": "flat", "flat_fen": 300000, "share_percent": 100},
+    },
+    {
+        "code": "chuanxi",
+        "name": "喘息服务补贴",
+        "unit": "item",
+        "order": 41,
+        "funding": {"city": 50, "county": 50},
+        "note": "景德镇三.(二).3：为失能老年人家庭提供喘息服务；居家中度及以上失能老年人每年最多21天，按每天100元拨付服务机构",
+        "conditions": {
+            "min_level": 2,
+            "in_institution": False,
+            "residence_local": True,
+        },
+        "amount": {"by": "flat", "flat_fen": 10000, "per_year": 21},
+    },
 ]
 
 TEMPLATES = {

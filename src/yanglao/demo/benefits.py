@@ -31,10 +31,16 @@ BUDGET_PER_PERSON_FEN = {
     "fuwu": 12 * 5000,
     "huli": 12 * 5000,
     "yunying": 12 * 15000,
+    "shilaohua": 300000,
+    "chuanxi": 21 * 10000,
 }
 
 
-def build_benefits(*, today: dt.date, seed: int, progress) -> dict[str, int]:
+def build_benefits(
+    *, today: dt.date, seed: int, progress, before_cycles=None
+) -> dict[str, int]:
+    """`before_cycles` builds what the cycles pay besides allowances (item claims: 适老化改造,
+    喘息服务), once the programmes exist."""
     rng = random.Random(seed + 6)
     admin = User.objects.get(username="admin")
     city = Region.objects.get(code="360200")
@@ -72,6 +78,8 @@ def build_benefits(*, today: dt.date, seed: int, progress) -> dict[str, int]:
     progress(
         f"补贴项目 {len(made)} 个；已批准申请 {approved:,} 份，待审批 {pending} 份；代发账户 {accounts:,} 个"
     )
+    if before_cycles is not None:
+        before_cycles()
     cycles = _cycles(city, today, rng, progress)
     return {
         "programmes": len(made),
@@ -89,6 +97,8 @@ def _budget(code: str, older: int) -> int:
         "fuwu": 0.01,
         "huli": 0.008,
         "yunying": 0.01,
+        "shilaohua": 0.002,
+        "chuanxi": 0.002,
     }[code]
     return int(older * share * BUDGET_PER_PERSON_FEN[code]) // 100 * 100
 

@@ -24,6 +24,7 @@ from yanglao.core.audit import audit
 from yanglao.demo.alarms import build_alarm_centre
 from yanglao.demo.assessments import AssessmentsMixin
 from yanglao.demo.benefits import build_benefits
+from yanglao.demo.family_support import build_family_support
 from yanglao.demo.homecare import build_home_services
 from yanglao.demo.homesupport import build_homesupport
 from yanglao.demo.indicators import build_indicators
@@ -192,7 +193,14 @@ def build_demo_city(
     refresh_planner_statistics()
     counts = roster_build(month=city.today.replace(day=1))
     progress(f"本月探访名单：{counts['rostered']:,} 人")
-    build_benefits(today=city.today, seed=seed, progress=progress)
+    build_benefits(
+        today=city.today,
+        seed=seed,
+        progress=progress,
+        before_cycles=lambda: build_family_support(
+            today=city.today, scale=scale, progress=progress
+        ),
+    )
     alarm_logins, devices = build_alarm_centre(
         today=city.today, seed=seed, progress=progress
     )
