@@ -34,6 +34,7 @@ TEMPLATE_PREDICATES = (
     "may_view_respite",
     "may_run_carer_training",
     "may_view_carer_training",
+    "may_accept_new_beds",
     "is_assessor",
     "is_carer",
     "is_family",

@@ -23,7 +23,10 @@ class Programme(models.Model):
     class Unit(models.TextChoices):
         PERSON = "person", "按人按月发给本人"
         INSTITUTION = "institution", "按入住老年人按月拨付给养老机构"
-        ITEM = "item", "按事项核定拨付（适老化改造、喘息服务、建设补贴等）"
+        ITEM = "item", "按事项核定拨付（适老化改造、喘息服务等）"
+        STAFF = "staff", "按从业人员发放（入职奖励、岗位补贴、从业年限补贴）"
+        RETENTION = "retention", "按见习留用人数拨付给用人单位"
+        BED = "bed", "按新增护理型床位一次性拨付给养老机构"
 
     code = models.SlugField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=60)
@@ -323,6 +326,22 @@ class Entitlement(models.Model):
         verbose_name="拨付机构",
         db_constraint=False,
     )
+    staff = models.ForeignKey(
+        "facilities.Staff",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="从业人员",
+        db_constraint=False,
+    )
+    bed = models.ForeignKey(
+        "facilities.Bed",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="新增床位",
+        db_constraint=False,
+    )
     claim = models.ForeignKey(
         "benefits.Claim",
         null=True,
@@ -450,6 +469,13 @@ class BankAccount(models.Model):
         on_delete=models.PROTECT,
         related_name="bank_account",
     )
+    staff = models.OneToOneField(
+        "facilities.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bank_account",
+    )
     bank = models.CharField("开户银行", max_length=60)
     holder = models.CharField("户名", max_length=60)
     account_enc = models.TextField("账号（密文）", editable=False)
@@ -503,6 +529,9 @@ class LedgerEntry(models.Model):
     )
     facility = models.ForeignKey(
         "facilities.Facility", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    staff = models.ForeignKey(
+        "facilities.Staff", null=True, on_delete=models.PROTECT, related_name="+"
     )
     payee = models.CharField("收款人", max_length=60)
     bank = models.CharField("开户银行", max_length=60, blank=True)

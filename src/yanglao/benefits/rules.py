@@ -323,8 +323,13 @@ AMOUNT_BY = {
 UNITS = {
     "person": "按人按月发给本人",
     "institution": "按入住老年人按月拨付给养老机构",
-    "item": "按事项核定拨付（适老化改造、喘息服务、建设补贴等）",
+    "item": "按事项核定拨付（适老化改造、喘息服务等）",
+    "staff": "按从业人员发放（入职奖励、岗位补贴、从业年限补贴）",
+    "retention": "按见习留用人数拨付给用人单位",
+    "bed": "按新增护理型床位一次性拨付给养老机构",
 }
+# Programmes whose payees are staff, units or beds rather than older people (benefits.staff_rules).
+WORKFORCE_UNITS = frozenset({"staff", "retention", "bed"})
 # Programmes paid per event (benefits.models.Claim), not by re-checking every person each month.
 ITEM_UNITS = frozenset({"item"})
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from yanglao.assessments.selectors import completed_since, valid_levels_on
-from yanglao.benefits import rules
+from yanglao.benefits import rules, staff_rules
 from yanglao.benefits.models import (
     Application,
     Claim,
@@ -22,13 +22,14 @@ from yanglao.benefits.models import (
     PolicyVersion,
     Programme,
 )
+from yanglao.benefits.staff_rules import BedFacts, StaffFacts
 from yanglao.benefits.vector import CATEGORY_BITS, LIVING_CODES, NO_LEVEL, People
 from yanglao.core import facility_facts, permissions
 from yanglao.core.dates import add_months
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.scope import region_path_allowed, sees_everything, user_region_path
 from yanglao.elders.models import Elder, ElderCategory, LifeEvent, Status
-from yanglao.facilities.models import Admission
+from yanglao.facilities.models import Admission, Ban, Bed, Staff
 from yanglao.regions.models import Region
 from yanglao.regions.selectors import in_scope_q
 
@@ -125,6 +126,161 @@ def claims_due(cycle: Cycle) -> QuerySet[Claim]:
         .exclude(pk__in=taken.values("claim_id"))
         .select_related("programme", "version")
         .order_by("pk")
+    )
+
+
+def staff_facts_on(month: dt.date, region: Region) -> list[tuple[int, int, StaffFacts]]:
+    """(staff id, employer region id, facts) of everyone working in `region`'s facilities and
+    providers who was in post some day of `month` — read in two queries, for the cycle."""
+    end = add_months(month, 1) - dt.timedelta(days=1)
+    rows = (
+        Staff.objects.filter(hired_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=month))
+        .filter(
+            Q(facility__region__path__startswith=region.path)
+            | Q(provider__region__path__startswith=region.path)
+        )
+        .values_list(
+            "pk",
+            "name",
+            "role",
+            "skill_level",
+            "hired_on",
+            "left_on",
+            "id_number_hash",
+            "facility__region_id",
+            "provider__region_id",
+        )
+        .order_by("pk")
+    )
+    banned = set(
+        Ban.objects.filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+        .values_list("id_number_hash", flat=True)
+    )
+    return [
+        (
+            pk,
+            fac_region or prov_region,
+            StaffFacts(
+                name,
+                role,
+                int(level) if level else None,
+                hired,
+                left,
+                digest in banned,
+            ),
+        )
+        for pk, name, role, level, hired, left, digest, fac_region, prov_region in rows.iterator(
+            chunk_size=20000
+        )
+    ]
+
+
+def trainees_ending(month: dt.date, region: Region) -> dict[int, list]:
+    """Per facility of `region`: (staff id, name, internship end, left on) of its trainees whose
+    见习期 ended in the twelve months up to the end of `month` (见习留用补贴)."""
+    end = add_months(month, 1) - dt.timedelta(days=1)
+    out: dict[int, list] = defaultdict(list)
+    for pk, name, until, left, facility in Staff.objects.filter(
+        internship_until__gt=add_months(end, -12),
+        internship_until__lte=end,
+        facility__region__path__startswith=region.path,
+    ).values_list("pk", "name", "internship_until", "left_on", "facility_id"):
+        out[facility].append((pk, name, until, left))
+    return out
+
+
+def new_beds(month: dt.date, region: Region) -> list[tuple[int, int, int, BedFacts]]:
+    """(bed id, facility id, region id, facts) of beds of `region` accepted by the end of
+    `month` and built since the start of the 十四五 plan (a construction subsidy's candidates)."""
+    end = add_months(month, 1) - dt.timedelta(days=1)
+    rows = Bed.objects.filter(
+        accepted_on__isnull=False,
+        accepted_on__lte=end,
+        facility__region__path__startswith=region.path,
+    ).values_list(
+        "pk",
+        "code",
+        "kind",
+        "created_on",
+        "accepted_on",
+        "facility_id",
+        "facility__name",
+        "facility__ownership",
+        "facility__membership_fee",
+        "facility__region_id",
+    )
+    return [
+        (pk, fac, reg, BedFacts(code, name, kind, own, fee, created, accepted))
+        for pk, code, kind, created, accepted, fac, name, own, fee, reg in rows
+    ]
+
+
+def previous_staff(month: dt.date, programme: Programme) -> dict[int, int]:
+    """Last month's approved amounts of a monthly staff programme, by person."""
+    rows = Entitlement.objects.filter(
+        programme=programme,
+        cycle__status=Cycle.Status.APPROVED,
+        month=add_months(month, -1),
+        kind=Entitlement.Kind.REGULAR,
+        staff__isnull=False,
+    ).values_list("staff_id", "amount_fen")
+    return dict(rows)
+
+
+def facility_regions(ids: list[int]) -> dict[int, int]:
+    from yanglao.facilities.models import Facility
+
+    return dict(Facility.objects.filter(pk__in=ids).values_list("pk", "region_id"))
+
+
+def staff_check(
+    staff: Staff, month: dt.date
+) -> list[tuple[Programme, rules.Decision, bool]]:
+    """Every staff programme in force where `staff` works, decided for `month` with the reasons
+    (who was not paid, and why), and whether a one-off was already paid."""
+    region = (staff.facility or staff.provider).region
+    out = []
+    names = programme_names()
+    banned = Ban.objects.filter(
+        id_number_hash=staff.id_number_hash, start_date__lte=add_months(month, 1)
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+    facts = StaffFacts(
+        staff.name,
+        staff.role,
+        int(staff.skill_level) if staff.skill_level else None,
+        staff.hired_on,
+        staff.left_on,
+        banned.exists(),
+    )
+    for programme in programmes_for(region):
+        if programme.unit != Programme.Unit.STAFF:
+            continue
+        version = version_in_force(programme, month)
+        if version is None:
+            continue
+        policy = policy_of(version, names)
+        rule, _errors = staff_rules.rule_from_data(
+            version.conditions, policy.amount, programme.unit
+        )
+        decision = staff_rules.evaluate_staff(
+            rule, policy.amount, facts, month, programme.name, version.effective_from
+        )
+        once = rule.kind == "entry" and staff.pk in paid_once(programme, "staff_id")
+        out.append((programme, decision, once))
+    return out
+
+
+def paid_once(programme: Programme, field: str) -> set[int]:
+    """Ids (`field`: staff_id or bed_id) an approved cycle has already paid under a one-off
+    programme."""
+    return set(
+        Entitlement.objects.filter(
+            programme=programme, cycle__status=Cycle.Status.APPROVED
+        )
+        .exclude(**{field: None})
+        .values_list(field, flat=True)
     )
 
 
@@ -408,6 +564,7 @@ def previous_regular(
         month=month,
         kind=Entitlement.Kind.REGULAR,
         region__path__startswith=region.path,
+        elder__isnull=False,
     ).values_list("elder_id", "programme_id", "amount_fen")
     return {(e, p): a for e, p, a in rows.iterator(chunk_size=50000)}
 
@@ -494,7 +651,9 @@ def entitlements(
     change: str = "",
     q: str = "",
 ) -> QuerySet[Entitlement]:
-    rows = cycle.entitlements.select_related("elder", "programme", "facility", "region")
+    rows = cycle.entitlements.select_related(
+        "elder", "programme", "facility", "region", "staff"
+    )
     rows = rows.filter(_benefit_rows_q(by, "region"))
     if programme:
         rows = rows.filter(programme_id=programme)
@@ -625,6 +784,16 @@ def waiting_for(application: Application, user) -> bool:
 # --- payments --------------------------------------------------------------------------------------
 
 
+def payee_key(elder_id, facility_id, staff_id=None) -> tuple[str, int]:
+    """Who is paid for a row: the institution when there is one (per resident, per bed, per
+    trainee kept, a respite stay), else the staff member, else the older person."""
+    if facility_id:
+        return ("facility", facility_id)
+    if staff_id:
+        return ("staff", staff_id)
+    return ("elder", elder_id)
+
+
 def balances(region: Region | None = None) -> dict[tuple[str, int], int]:
     """What each payee is owed now: everything approved cycles decided for them, less what has
     gone out (issued and not failed) plus what was returned. Negative: to be recovered."""
@@ -632,12 +801,12 @@ def balances(region: Region | None = None) -> dict[tuple[str, int], int]:
     rows = Entitlement.objects.filter(cycle__status=Cycle.Status.APPROVED)
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
-    for elder, facility, total in (
-        rows.values_list("elder_id", "facility_id")
+    for elder, facility, staff, total in (
+        rows.values_list("elder_id", "facility_id", "staff_id")
         .annotate(total=Sum("amount_fen"))
         .iterator()
     ):
-        owed[("facility", facility) if facility else ("elder", elder)] += total
+        owed[payee_key(elder, facility, staff)] += total
     for key, amount in ledger_out().items():
         if key in owed or region is None:
             owed[key] -= amount
@@ -650,10 +819,10 @@ def ledger_out() -> dict[tuple[str, int], int]:
     failed: set[str] = set()
     returned: dict[tuple[str, int], int] = defaultdict(int)
     rows = LedgerEntry.objects.order_by("id").values_list(
-        "ref", "event", "elder_id", "facility_id", "amount_fen"
+        "ref", "event", "elder_id", "facility_id", "staff_id", "amount_fen"
     )
-    for ref, event, elder, facility, amount in rows.iterator(chunk_size=20000):
-        key = ("facility", facility) if facility else ("elder", elder)
+    for ref, event, elder, facility, staff, amount in rows.iterator(chunk_size=20000):
+        key = payee_key(elder, facility, staff)
         if event == LedgerEntry.Event.ISSUED:
             issued[ref] = (key, amount)
         elif event == LedgerEntry.Event.FAILED:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application, name="application"),
     path("elders/<int:elder_id>/apply/", views.application_new, name="application_new"),
     path("elders/<int:elder_id>/", views.history, name="history"),
+    path("staff/<int:staff_id>/", views.staff_check, name="staff_check"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<int:pk>/", views.cycle, name="cycle"),
     path("cycles/<int:pk>/progress/", views.cycle_progress, name="cycle_progress"),

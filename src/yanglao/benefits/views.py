@@ -30,12 +30,14 @@ from yanglao.core.scope import region_path_allowed, sees_everything
 from yanglao.core.views import (
     add_service_errors,
     flash_errors,
+    found_or_404,
     querystring_without_page,
     report_bulk,
     require,
 )
 from yanglao.elders.models import Elder
 from yanglao.elders.selectors import ElderFilter, elder_get, elder_list
+from yanglao.facilities.selectors import staff_get
 from yanglao.regions.models import Region
 
 NAV = "benefits"
@@ -701,3 +703,19 @@ def history(request, elder_id: int):
     )
     context = {"nav": NAV, "elder": elder, "rows": rows, "applications": applications_}
     return render(request, "benefits/history.html", context)
+
+
+@login_required
+def staff_check(request, staff_id: int):
+    """从业人员补贴核查: each staff programme decided for this month, with every reason."""
+    require(permissions.may_view_benefits(request.user))
+    staff = found_or_404(staff_get, by=request.user, pk=staff_id)
+    month = timezone.localdate().replace(day=1)
+    rows = selectors.staff_check(staff, month)
+    paid = (
+        Entitlement.objects.filter(staff=staff, cycle__status=Cycle.Status.APPROVED)
+        .select_related("programme", "cycle")
+        .order_by("-month", "programme__order")[:60]
+    )
+    context = {"nav": NAV, "staff": staff, "month": month, "rows": rows, "paid": paid}
+    return render(request, "benefits/staff_check.html", context)

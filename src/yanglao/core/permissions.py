@@ -528,3 +528,8 @@ def may_run_carer_training(user) -> bool:
 
 def may_view_carer_training(user) -> bool:
     return works_by_region(user)
+
+
+def may_accept_new_beds(user) -> bool:
+    """验收 of a new bed (from which the construction subsidy is paid): the bureau."""
+    return is_bureau(user)

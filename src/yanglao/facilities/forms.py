@@ -57,6 +57,11 @@ class FacilityForm(forms.Form):
     childcare_places = forms.IntegerField(
         label="托位数", required=False, min_value=0, error_messages=INT_ERRORS
     )
+    membership_fee = forms.BooleanField(
+        label="收取会员费（会员制）",
+        required=False,
+        help_text="会员制养老机构不享受新增床位建设补贴",
+    )
     opened_on = forms.DateField(label="开业日期", required=False, **DATE)
     lat = forms.FloatField(
         label="纬度", required=False, error_messages={"invalid": "请输入数字"}

@@ -111,6 +111,11 @@ class Facility(models.Model):
     )
     fire_safety_date = models.DateField("消防验收/备案日期", null=True, blank=True)
     childcare_places = models.PositiveIntegerField("托位数", default=0)
+    membership_fee = models.BooleanField(
+        "收取会员费",
+        default=False,
+        help_text="会员制（收取会员费、押金式预收）的养老机构不享受建设补贴",
+    )
     opened_on = models.DateField("开业日期", null=True, blank=True)
     closed_on = models.DateField("停业日期", null=True, blank=True)
 
@@ -145,6 +150,10 @@ class Bed(models.Model):
     state = models.CharField(
         "状态", max_length=20, choices=State.choices, default=State.IN_SERVICE
     )
+    # 新增床位 and its acceptance (验收): a new 护理型 bed of a private institution earns the
+    # one-off construction subsidy once accepted (Jingdezhen 三.(五).1; benefits unit "bed").
+    created_on = models.DateField("建成日期", null=True, blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "床位"
@@ -245,6 +254,12 @@ class Staff(models.Model):
         related_name="staff",
     )
     hired_on = models.DateField("入职日期")
+    internship_until = models.DateField(
+        "见习期满日期",
+        null=True,
+        blank=True,
+        help_text="以见习方式入职的，见习期满之日（见习留用补贴按单位留用率核定）",
+    )
     left_on = models.DateField("离职日期", null=True, blank=True)
     user = models.OneToOneField(
         "accounts.User",

@@ -13,6 +13,7 @@ from yanglao.core.audit import audit, audit_create, audit_update, snapshot
 from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.idnumber import InvalidIdNumber, parse
 from yanglao.core.phone import normalize_landline, normalize_phone
+from yanglao.core.scope import region_path_allowed
 from yanglao.elders.models import Elder, Status
 from yanglao.elders.selectors import elder_find_by_id_number, elder_get
 from yanglao.elders.services import elder_set_care_setting
@@ -62,6 +63,7 @@ FACILITY_FIELDS = {
     "fire_safety",
     "fire_safety_date",
     "childcare_places",
+    "membership_fee",
     "opened_on",
     "closed_on",
 }
@@ -147,8 +149,15 @@ def facility_update(*, by, facility: Facility, **values: Any) -> Facility:
 
 
 def bed_create(
-    *, by, facility: Facility, code: str, kind: str = Bed.Kind.ORDINARY
+    *,
+    by,
+    facility: Facility,
+    code: str,
+    kind: str = Bed.Kind.ORDINARY,
+    created_on: dt.date | None = None,
 ) -> Bed:
+    """A new bed; it records the day it was built (建成日期, today unless given), from which a
+    new 护理型 bed may earn the construction subsidy once accepted (bed_accept)."""
     _ensure_facility_writer(by, facility)
     errors = {}
     if not code or not code.strip():
@@ -160,8 +169,42 @@ def bed_create(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        bed = Bed.objects.create(facility=facility, code=code.strip(), kind=kind)
+        bed = Bed.objects.create(
+            facility=facility,
+            code=code.strip(),
+            kind=kind,
+            created_on=created_on or timezone.localdate(),
+        )
         audit_create(by=by, obj=bed, summary=f"{facility.name} 新增床位 {bed.code}")
+    return bed
+
+
+def bed_accept(*, by, bed: Bed, accepted_on: dt.date | None) -> Bed:
+    """验收 of a new bed by the bureau: the date it passed. Refused for a bed already accepted,
+    a date in the future or before the bed was built."""
+    if not permissions.may_accept_new_beds(by):
+        raise ValidationFailed({"__all__": "只有民政局可以验收新增床位"})
+    if not region_path_allowed(by, bed.facility.region.path):
+        raise NotInScope(bed.pk)
+    errors = {}
+    if accepted_on is None:
+        errors["accepted_on"] = "请填写验收日期"
+    elif accepted_on > timezone.localdate():
+        errors["accepted_on"] = "验收日期不能晚于今天"
+    elif bed.created_on and accepted_on < bed.created_on:
+        errors["accepted_on"] = f"验收日期早于建成日期 {bed.created_on:%Y-%m-%d}"
+    if bed.accepted_on:
+        errors["__all__"] = f"该床位已于 {bed.accepted_on:%Y-%m-%d} 验收"
+    if errors:
+        raise ValidationFailed(errors)
+    Bed.objects.filter(pk=bed.pk).update(accepted_on=accepted_on)
+    bed.accepted_on = accepted_on
+    audit(
+        by=by,
+        action="update",
+        obj=bed,
+        summary=f"{bed.facility.name} 床位 {bed.code} 验收 {accepted_on:%Y-%m-%d}",
+    )
     return bed
 
 

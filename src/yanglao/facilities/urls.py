@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/edit/", views.facility_edit, name="edit"),
     path("<int:pk>/beds/new/", views.bed_add, name="bed_add"),
+    path("beds/<int:pk>/accept/", views.bed_accept, name="bed_accept"),
     path("<int:pk>/admissions/new/", views.admission_add, name="admission_add"),
     path("admissions/<int:pk>/discharge/", views.admission_discharge, name="discharge"),
     path("staff/", views.staff_list, name="staff_list"),

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yanglao.core import permissions
 from yanglao.core.charts import PALETTE, Layer, Marker
+from yanglao.core.errors import ValidationFailed
 from yanglao.core.export import FORMATS, export_response
 from yanglao.core.pagination import page_of
 from yanglao.core.views import (
+    flash_errors,
     form_page,
+    found_or_404,
     list_export,
     list_page,
     querystring_without_page,
@@ -215,6 +221,24 @@ def bed_add(request, pk: int):
         cancel_url=detail,
         nav="facilities",
     )
+
+
+@login_required
+def bed_accept(request, pk: int):
+    """验收 of a new bed, from the facility page (the bureau)."""
+    require(request.method == "POST" and permissions.may_accept_new_beds(request.user))
+    bed = found_or_404(selectors.bed_get, by=request.user, pk=pk)
+    try:
+        day = dt.date.fromisoformat(request.POST.get("accepted_on", ""))
+    except ValueError:
+        day = None
+    try:
+        services.bed_accept(by=request.user, bed=bed, accepted_on=day)
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, f"床位 {bed.code} 已验收")
+    return redirect("facilities:detail", pk=bed.facility_id)
 
 
 @login_required

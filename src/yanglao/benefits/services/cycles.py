@@ -11,7 +11,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.benefits import rules, selectors
+from yanglao.benefits import rules, selectors, staff_rules
 from yanglao.benefits.models import (
     Cycle,
     Entitlement,
@@ -252,13 +252,168 @@ def _compute(cycle: Cycle, progress):
     rows.extend(_corrections(cycle, programmes, names, paths))
     progress("专项补贴事项", 80)
     rows.extend(_claim_rows(cycle))
+    progress("从业人员补贴和新增床位建设补贴", 82)
+    rows.extend(_workforce_rows(cycle, selectors.programmes_for(region), names))
     return rows, _totals(cycle, rows), len(people)
 
 
 def _per_person(programmes: list[Programme]) -> list[Programme]:
     """The programmes a cycle decides by re-checking every person; item programmes (按事项) are
     paid from their claims instead."""
-    return [p for p in programmes if p.unit not in rules.ITEM_UNITS]
+    return [
+        p for p in programmes if p.unit not in rules.ITEM_UNITS | rules.WORKFORCE_UNITS
+    ]
+
+
+def _workforce_rows(cycle: Cycle, programmes, names) -> list[dict]:
+    """Staff subsidies (入职奖励 once, 岗位补贴 and 从业年限补贴 monthly) to each person in post,
+    见习留用补贴 to the units that kept their trainees, and the one-off construction subsidy per
+    new 护理型 bed — re-checked on the month's facts, each with its explanation (issue 25 §5;
+    benefits.staff_rules)."""
+    month, region = cycle.month, cycle.region
+    rows: list[dict] = []
+    staff = None
+    for programme in programmes:
+        if programme.unit not in rules.WORKFORCE_UNITS:
+            continue
+        version = selectors.version_in_force(programme, month)
+        if version is None:
+            continue
+        policy = selectors.policy_of(version, names)
+        rule, _errors = staff_rules.rule_from_data(
+            version.conditions, policy.amount, programme.unit
+        )
+        if programme.unit == Programme.Unit.STAFF:
+            staff = (
+                staff if staff is not None else selectors.staff_facts_on(month, region)
+            )
+            rows.extend(_staff_rows(cycle, programme, version, rule, policy, staff))
+        elif programme.unit == Programme.Unit.RETENTION:
+            rows.extend(_retention_rows(cycle, programme, version, rule, policy))
+        else:
+            rows.extend(_bed_rows(cycle, programme, version, policy))
+    return rows
+
+
+def _staff_rows(cycle, programme, version, rule, policy, staff) -> list[dict]:
+    once = rule.kind == "entry"
+    paid = selectors.paid_once(programme, "staff_id") if once else set()
+    before = {} if once else selectors.previous_staff(cycle.month, programme)
+    rows = []
+    for staff_id, region_id, facts in staff:
+        if staff_id in paid:
+            continue
+        decision = staff_rules.evaluate_staff(
+            rule,
+            policy.amount,
+            facts,
+            cycle.month,
+            programme.name,
+            version.effective_from,
+        )
+        if not decision.eligible:
+            continue
+        had = before.get(staff_id)
+        change = (
+            Entitlement.Change.NEW
+            if had is None
+            else Entitlement.Change.SAME
+            if had == decision.amount_fen
+            else Entitlement.Change.CHANGED
+        )
+        rows.append(
+            _row(
+                cycle,
+                programme,
+                version,
+                None,
+                region_id,
+                None,
+                cycle.month,
+                Entitlement.Kind.ITEM if once else Entitlement.Kind.REGULAR,
+                decision.amount_fen,
+                f"{facts.name}：{decision.text}",
+                decision.tier,
+                change,
+                had,
+                staff_id=staff_id,
+            )
+        )
+    return rows
+
+
+def _retention_rows(cycle, programme, version, rule, policy) -> list[dict]:
+    paid = selectors.paid_once(programme, "staff_id")
+    rows = []
+    units = selectors.trainees_ending(cycle.month, cycle.region)
+    regions = selectors.facility_regions(list(units))
+    for facility_id, trainees in units.items():
+        stayed, ended = staff_rules.retention_rate(
+            [(until, left) for _pk, _name, until, left in trainees]
+        )
+        for pk, name, until, left in trainees:
+            if (
+                pk in paid
+                or until < cycle.month
+                or (left is not None and left <= until)
+            ):
+                continue  # paid, ended before this month, or not kept
+            decision = staff_rules.evaluate_retention(
+                rule, policy.amount, stayed, ended, name, until
+            )
+            if decision.eligible:
+                rows.append(
+                    _row(
+                        cycle,
+                        programme,
+                        version,
+                        None,
+                        regions[facility_id],
+                        facility_id,
+                        cycle.month,
+                        Entitlement.Kind.ITEM,
+                        decision.amount_fen,
+                        decision.text,
+                        decision.tier,
+                        Entitlement.Change.NEW,
+                        None,
+                        staff_id=pk,
+                    )
+                )
+    return rows
+
+
+def _bed_rows(cycle, programme, version, policy) -> list[dict]:
+    paid = selectors.paid_once(programme, "bed_id")
+    rows = []
+    for bed_id, facility_id, region_id, facts in selectors.new_beds(
+        cycle.month, cycle.region
+    ):
+        if bed_id in paid:
+            continue
+        decision = staff_rules.evaluate_bed(
+            policy.amount, facts, version.effective_from, cycle.month
+        )
+        if decision.eligible:
+            rows.append(
+                _row(
+                    cycle,
+                    programme,
+                    version,
+                    None,
+                    region_id,
+                    facility_id,
+                    cycle.month,
+                    Entitlement.Kind.ITEM,
+                    decision.amount_fen,
+                    decision.text,
+                    decision.tier,
+                    Entitlement.Change.NEW,
+                    None,
+                    bed_id=bed_id,
+                )
+            )
+    return rows
 
 
 def _claim_rows(cycle: Cycle) -> list[dict]:
@@ -407,6 +562,8 @@ def _row(
     change,
     before,
     claim_id=None,
+    staff_id=None,
+    bed_id=None,
 ):
     city, county, town = _split(amount, tuple(sorted(programme.funding.items())))
     return {
@@ -427,6 +584,8 @@ def _row(
         "county_fen": county,
         "town_fen": town,
         "claim_id": claim_id,
+        "staff_id": staff_id,
+        "bed_id": bed_id,
     }
 
 
@@ -448,6 +607,8 @@ ENTITLEMENT_COLUMNS = [
     "county_fen",
     "town_fen",
     "claim_id",
+    "staff_id",
+    "bed_id",
 ]
 
 

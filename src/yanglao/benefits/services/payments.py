@@ -34,13 +34,20 @@ def bank_account_set(
     account: str,
     elder: Elder | None = None,
     facility=None,
+    staff=None,
 ) -> BankAccount:
     digits = account.replace(" ", "")
     if not ascii_digits(digits) or not 8 <= len(digits) <= 30:
         raise ValidationFailed({"account": "银行账号应为 8–30 位数字"})
     if not bank.strip():
         raise ValidationFailed({"bank": "请填写开户银行"})
-    owner = {"elder": elder} if elder is not None else {"facility": facility}
+    owner = (
+        {"elder": elder}
+        if elder is not None
+        else {"staff": staff}
+        if staff is not None
+        else {"facility": facility}
+    )
     account_obj, _ = BankAccount.objects.update_or_create(
         **owner,
         defaults={
@@ -77,15 +84,18 @@ def payment_batch_create(
     if not owed:
         raise ValidationFailed({"__all__": "没有待发放的款项"})
     accounts = {
-        ("elder", a.elder_id) if a.elder_id else ("facility", a.facility_id): a
+        selectors.payee_key(a.elder_id, a.facility_id, a.staff_id): a
         for a in BankAccount.objects.filter(
             elder_id__in=[k[1] for k in owed if k[0] == "elder"]
         )
         | BankAccount.objects.filter(
             facility_id__in=[k[1] for k in owed if k[0] == "facility"]
         )
+        | BankAccount.objects.filter(
+            staff_id__in=[k[1] for k in owed if k[0] == "staff"]
+        )
     }
-    from yanglao.facilities.models import Facility
+    from yanglao.facilities.models import Facility, Staff
 
     held = {
         key: reason
@@ -101,6 +111,9 @@ def payment_batch_create(
         ).values_list("name", flat=True),
         *Facility.objects.filter(
             pk__in=[k[1] for k in missing if k[0] == "facility"]
+        ).values_list("name", flat=True),
+        *Staff.objects.filter(
+            pk__in=[k[1] for k in missing if k[0] == "staff"]
         ).values_list("name", flat=True),
     ]
     names = dict(
@@ -130,6 +143,7 @@ def payment_batch_create(
                     "batch_id": batch.pk,
                     "elder_id": key[1] if key[0] == "elder" else None,
                     "facility_id": key[1] if key[0] == "facility" else None,
+                    "staff_id": key[1] if key[0] == "staff" else None,
                     "payee": a.holder,
                     "bank": a.bank,
                     "account_enc": a.account_enc,

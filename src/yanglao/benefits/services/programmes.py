@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from yanglao.benefits import rules, selectors
+from yanglao.benefits import rules, selectors, staff_rules
 from yanglao.benefits.models import (
     STEP_NAMES,
     Cycle,
@@ -106,6 +106,12 @@ def version_create(
         )
     except rules.InvalidPolicy as exc:
         raise ValidationFailed(exc.errors) from exc
+    if programme.unit in rules.WORKFORCE_UNITS:
+        _rule, errors = staff_rules.rule_from_data(
+            conditions, policy.amount, programme.unit
+        )
+        if errors:
+            raise ValidationFailed(errors)
     if not version.strip():
         raise ValidationFailed({"version": "请填写版本名称"})
     if programme.versions.filter(version=version).exists():
