@@ -178,8 +178,11 @@ def cycle_approve(request, cycle_id: int, body: ApproveIn):
 
 class EntitlementOut(Schema):
     id: int
-    elder_id: int
+    elder_id: int | None
     elder_name: str
+    payee_name: str
+    staff_id: int | None
+    bed_id: int | None
     programme: str
     month: dt.date
     kind: str
@@ -196,7 +199,10 @@ def entitlement_out(e: Entitlement) -> dict:
     return {
         "id": e.pk,
         "elder_id": e.elder_id,
-        "elder_name": e.elder.name,
+        "elder_name": e.elder.name if e.elder_id else "",
+        "payee_name": e.payee_name,
+        "staff_id": e.staff_id,
+        "bed_id": e.bed_id,
         "programme": e.programme.name,
         "month": e.month,
         "kind": e.kind,

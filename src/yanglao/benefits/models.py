@@ -379,6 +379,16 @@ class Entitlement(models.Model):
     def __str__(self) -> str:
         return f"{self.elder_id} {self.month:%Y-%m} {self.amount_fen}"
 
+    @property
+    def payee_name(self) -> str:
+        """Who the row is about: the older person, else the staff member, else the institution
+        (a new bed's construction subsidy)."""
+        if self.elder_id:
+            return self.elder.name
+        if self.staff_id:
+            return self.staff.name
+        return self.facility.name if self.facility_id else ""
+
 
 class Claim(models.Model):
     """专项补贴事项: an amount another part of the platform has established for one event — a

@@ -90,7 +90,7 @@ def rule_from_data(
 @dataclass(frozen=True)
 class StaffFacts:
     name: str
-    role: str
+    post: str  # 岗位 (facilities.StaffRole), not an account's role
     skill_level: int | None  # 1–5, None: no certificate
     hired_on: dt.date
     left_on: dt.date | None
@@ -123,8 +123,8 @@ def evaluate_staff(
     roles = "、".join(ROLE_NAMES[r] for r in sorted(rule.roles))
     checks.append(
         (
-            f"岗位为{roles}（本人：{ROLE_NAMES.get(f.role, f.role)}）",
-            f.role in rule.roles,
+            f"岗位为{roles}（本人：{ROLE_NAMES.get(f.post, f.post)}）",
+            f.post in rule.roles,
         )
     )
     in_post = f.hired_on <= month and (f.left_on is None or f.left_on >= end)

@@ -515,8 +515,8 @@ def cycle_export(request, pk: int, fmt: str):
         for e in rows.iterator(chunk_size=2000):
             yield [
                 e.programme.name,
-                e.elder.name,
-                e.elder.id_number_masked,
+                e.payee_name,
+                e.elder.id_number_masked if e.elder_id else "",
                 e.region.name,
                 f"{e.month:%Y-%m}",
                 e.get_kind_display(),

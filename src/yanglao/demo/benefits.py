@@ -33,6 +33,11 @@ BUDGET_PER_PERSON_FEN = {
     "yunying": 12 * 15000,
     "shilaohua": 300000,
     "chuanxi": 21 * 10000,
+    "ruzhi": 300000,
+    "gangwei": 12 * 20000,
+    "nianxian": 12 * 10000,
+    "jianxi": 185000,
+    "jianshe": 500000,
 }
 
 
@@ -99,6 +104,11 @@ def _budget(code: str, older: int) -> int:
         "yunying": 0.01,
         "shilaohua": 0.002,
         "chuanxi": 0.002,
+        "ruzhi": 0.001,
+        "gangwei": 0.004,
+        "nianxian": 0.004,
+        "jianxi": 0.0005,
+        "jianshe": 0.002,
     }[code]
     return int(older * share * BUDGET_PER_PERSON_FEN[code]) // 100 * 100
 

@@ -12,9 +12,11 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yanglao.accounts.models import User
+from yanglao.benefits import services as services_benefits
 from yanglao.core.errors import ValidationFailed
 from yanglao.elders.models import Elder, ElderCategory, Status
-from yanglao.facilities.models import Provider
+from yanglao.facilities.models import Facility, Provider, Staff
+from yanglao.facilities.services import bed_accept, bed_create
 from yanglao.homesupport import selectors, services
 from yanglao.regions.models import Region
 
@@ -124,10 +126,72 @@ def build_family_support(*, today: dt.date, scale: float, progress) -> None:
     services.quota_set(by=bureau, region=city, year=today.year, households=total_quota)
     stays = _respite(today, admin)
     trained = _training(today, admin)
+    beds, trainees, accounts = _workforce(today, admin, bureau)
     progress(
         f"居家适老化改造：{today.year}年任务 {total_quota} 户，已验收 {accepted} 户，办理中 {open_} 件；"
-        f"喘息服务 {stays} 次；家庭照护者培训 {trained} 人次"
+        f"喘息服务 {stays} 次；家庭照护者培训 {trained} 人次；"
+        f"新增护理型床位验收 {beds} 张，见习期满 {trainees} 人，从业人员代发账户 {accounts} 个"
     )
+
+
+def _workforce(today: dt.date, admin, bureau) -> tuple[int, int, int]:
+    """What the workforce and construction subsidies pay on: new 护理型 beds of a private home
+    built this year and accepted days ago (and one in a membership-fee home, which earns
+    nothing), trainees of another private home whose 见习期 ended this month (two kept, one
+    gone), and bank accounts for most carers."""
+    homes = list(
+        Facility.objects.filter(ownership="private", type="private_home").order_by(
+            "pk"
+        )[:3]
+    )
+    if len(homes) < 2:
+        return 0, 0, 0
+    built = today - dt.timedelta(days=90)
+    accepted_on = max(today - dt.timedelta(days=2), today.replace(day=1))
+    made = 0
+    for k in range(4):
+        bed = bed_create(
+            by=admin,
+            facility=homes[0],
+            code=f"XZ-{k + 1:02d}",
+            kind="nursing",
+            created_on=built,
+        )
+        bed_accept(by=bureau, bed=bed, accepted_on=accepted_on)
+        made += 1
+    if len(homes) > 2:
+        Facility.objects.filter(pk=homes[2].pk).update(membership_fee=True)
+        bed = bed_create(
+            by=admin, facility=homes[2], code="XZ-01", kind="nursing", created_on=built
+        )
+        bed_accept(by=bureau, bed=bed, accepted_on=accepted_on)
+    trainees = list(
+        Staff.objects.filter(
+            facility=homes[1], role="carer", left_on__isnull=True
+        ).order_by("pk")[:3]
+    )
+    ended = today.replace(day=1)
+    for n, person in enumerate(trainees):
+        Staff.objects.filter(pk=person.pk).update(
+            internship_until=ended,
+            hired_on=ended - dt.timedelta(days=180),
+            left_on=ended if n == 2 else None,
+        )
+    accounts = 0
+    for n, person in enumerate(
+        Staff.objects.filter(role="carer", left_on__isnull=True).order_by("pk")
+    ):
+        if n % 10 == 9:  # a few have not given an account yet
+            continue
+        services_benefits.bank_account_set(
+            by=bureau,
+            bank="中国农业银行",
+            holder=person.name,
+            account=f"62284800{person.pk:010d}",
+            staff=person,
+        )
+        accounts += 1
+    return made, len(trainees), accounts
 
 
 def _project(person, state, day, i, *, admin, bureau, assessor, contractor) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from yanglao.core import permissions
 from yanglao.core.charts import PALETTE, Layer, Marker
@@ -224,9 +225,10 @@ def bed_add(request, pk: int):
 
 
 @login_required
+@require_POST
 def bed_accept(request, pk: int):
     """验收 of a new bed, from the facility page (the bureau)."""
-    require(request.method == "POST" and permissions.may_accept_new_beds(request.user))
+    require(permissions.may_accept_new_beds(request.user))
     bed = found_or_404(selectors.bed_get, by=request.user, pk=pk)
     try:
         day = dt.date.fromisoformat(request.POST.get("accepted_on", ""))

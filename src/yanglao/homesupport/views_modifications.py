@@ -13,10 +13,12 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from yanglao.accounts.models import User
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.views import (
     add_service_errors,
@@ -98,7 +100,7 @@ def project_new(request):
     require(permissions.may_file_modifications(request.user))
     follow_up = None
     wanted = request.POST.get("follow_up") or request.GET.get("follow_up")
-    if wanted and str(wanted).isdigit():
+    if wanted and ascii_digits(str(wanted)):
         follow_up = (
             selectors.visit_findings(by=request.user).filter(pk=int(wanted)).first()
         )
@@ -178,7 +180,7 @@ def _plan_lines(post, items) -> tuple[dict, dict]:
         raw = (post.get(f"qty_{item.code}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not ascii_digits(raw):
             errors[f"lines.{item.code}"] = f"{item.name}：数量应为整数"
             continue
         lines[item.code] = (int(raw), post.get(f"sub_{item.code}") == "on")
@@ -355,8 +357,8 @@ def checklist(request, pk: int):
 
 
 @login_required
+@require_POST
 def photo_add(request, pk: int, stage: str):
-    require(request.method == "POST")
     found = found_or_404(selectors.project_get, by=request.user, pk=pk)
     form = forms.PhotoForm(request.POST, request.FILES)
     try:

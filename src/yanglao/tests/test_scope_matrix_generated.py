@@ -64,6 +64,7 @@ PARAMS = {
     "report_id": ["1"],
     "draw_id": ["1"],
     "facility_pk": ["1", "2"],
+    "stage": ["before", "after"],
 }
 # Responses whose numbers are not a person's: the import template's example row (a made-up
 # identity number with a valid check character, so that the example passes the check).

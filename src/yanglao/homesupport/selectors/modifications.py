@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from yanglao.core import permissions
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
 from yanglao.facilities.models import Provider
 from yanglao.homecare.selectors import provider_of
@@ -61,7 +62,7 @@ def project_list(*, by, filters: ProjectFilter | None = None) -> QuerySet:
         text = f.q.strip().upper()
         number = text[3:] if text.startswith("SLH") else ""
         q = Q(elder__name__icontains=f.q.strip())
-        if number.isdigit() and len(number) > 4:
+        if ascii_digits(number) and len(number) > 4:
             q |= Q(pk=int(number[4:]))
         rows = rows.filter(q)
     if f.state:
