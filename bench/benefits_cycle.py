@@ -16,7 +16,14 @@ Steps, each in its own process (so the cycle's peak memory is the cycle's own):
      order, save each entitlement — on the first 20,000 people, extrapolated; then its
      entitlements are compared with the cycle's for the same people (amount, tier, explanation).
 
-    uv run python bench/benefits_cycle.py [--people 1000000] [--baseline 20000] [--pg postgresql://…/EMPTY_DB]
+    uv run python bench/benefits_cycle.py [--people 1000000] [--baseline 20000] [--staff 50000]
+        [--institutions 5000] [--staff-baseline 5000] [--pg postgresql://…/EMPTY_DB]
+
+Issue 25 §5 adds to the same city 50,000 staff (2% trainees whose 见习期 ends this month, 0.4% on
+the ban list, 5% who left), 5,000 institutions (5% charging membership fees) with 5,000 new beds
+accepted last month or this, 1,000 item claims (适老化改造 accepted), and the shipped staff, trainee,
+bed and item programmes; it reports the time the new payee kinds take alone, and compares the
+staff entitlements with a record-by-record ORM evaluation on 5,000 staff.
 
 SQLite always (a fresh file in a temporary directory); PostgreSQL when --pg names an empty database.
 """
@@ -123,6 +130,40 @@ bulk_insert(Application, apps, batch=20000)
 # Nothing above changed after the cycles that follow: back-dated so the back-pay check sees no news.
 Elder.objects.update(updated_at=timezone.now() - dt.timedelta(days=400))
 ElderCategory.objects.update(updated_at=timezone.now() - dt.timedelta(days=400))
+# Issue 25 §5: the new payee kinds — staff, the units that keep trainees, new beds — and item
+# claims (适老化改造 accepted last month), at 50,000 staff and 5,000 institutions.
+STAFF, HOMES = int(os.environ.get("BENCH_STAFF", "0")), int(os.environ.get("BENCH_INSTITUTIONS", "0"))
+if STAFF:
+    from yanglao.benefits.models import Claim, PolicyVersion
+    from yanglao.facilities.models import Ban, Staff
+    more = [{"name": f"测试机构{k}", "type": rng.choice(["private_home", "private_home", "welfare_home"]),
+             "ownership": rng.choice(["private", "private", "private", "public"]), "membership_fee": rng.random() < .05,
+             "region_id": rng.choice(villages), "childcare_places": 0, "has_medical_unit": False, "fire_safety": "pending"}
+            for k in range(max(HOMES - len(homes), 0))]
+    bulk_insert(Facility, more, batch=5000)
+    institutions = list(Facility.objects.values_list("pk", flat=True))
+    def staff_rows():
+        for i in range(STAFF):
+            hired = dt.date(2014, 1, 1) + dt.timedelta(days=rng.randint(0, (THIS - dt.date(2014, 1, 1)).days))
+            trainee = rng.random() < .02
+            yield {"name": f"护理员{i}", "id_number_enc": "-", "id_number_hash": f"s{i:063x}", "sex": "FM"[i % 2],
+                   "birth_date": dt.date(1975, 1, 1), "role": "carer" if rng.random() < .8 else rng.choice(["nurse", "other", "social_worker"]),
+                   "skill_level": rng.choice(["", "5", "5", "4", "4", "3", "2", "1"]), "facility_id": rng.choice(institutions),
+                   "hired_on": THIS - dt.timedelta(days=180) if trainee else hired,
+                   "internship_until": THIS + dt.timedelta(days=rng.randint(0, 20)) if trainee else None,
+                   "left_on": THIS - dt.timedelta(days=rng.randint(1, 60)) if rng.random() < .05 else None}
+    bulk_insert(Staff, staff_rows(), batch=20000)
+    bulk_insert(Ban, ({"name": "-", "id_number_enc": "-", "id_number_hash": f"s{i:063x}", "reason": "从业禁止", "source": "法院",
+                       "start_date": dt.date(2024, 1, 1)} for i in rng.sample(range(STAFF), STAFF // 250)), batch=5000)
+    new_beds = [{"facility_id": rng.choice(institutions), "code": f"N{k}", "kind": rng.choice(["nursing", "nursing", "ordinary"]),
+                 "state": "in_service", "created_on": dt.date(2025, 6, 1), "accepted_on": rng.choice([LAST, THIS])} for k in range(HOMES)]
+    bulk_insert(Bed, new_beds, batch=5000)
+    sl = Programme.objects.get(code="shilaohua")
+    version = PolicyVersion.objects.get(programme=sl)
+    bulk_insert(Claim, ({"programme_id": sl.pk, "version_id": version.pk, "source": f"bench:{k}", "title": f"居家适老化改造 {k}",
+                         "elder_id": ids[k * 97], "region_id": villages[k % len(villages)], "month": LAST, "quantity": 1,
+                         "amount_fen": 180000, "explanation": "基础类项目", "created_at": timezone.now()} for k in range(1000)), batch=1000)
+    print(f"ROW setup: staff {STAFF:,} ({STAFF // 250:,} on the ban list), institutions {len(institutions):,}, new beds {HOMES:,}, item claims 1,000 | {time.monotonic() - t0:.0f} s")
 from django.db import connection
 with connection.cursor() as cursor:  # statistics, as a live database keeps them (autovacuum)
     cursor.execute("ANALYZE")
@@ -145,8 +186,13 @@ assert cycle.status == "computed", cycle.error
 n = cycle.entitlements.count()
 print(f"ROW cycle {month:%Y-%m} over {cycle.people:,} people → {n:,} entitlements with explanations, {cycle.totals['total_fen'] / 100:,.0f} 元"
       f"{' (diff against last month)' if month == THIS else ''} | {seconds:.1f} s, peak {peak_mb():,.0f} MB")
+from yanglao.benefits import rules, selectors
+from yanglao.benefits.services import cycles
+t = time.monotonic()
+added = cycles._workforce_rows(cycle, selectors.programmes_for(city), selectors.programme_names()) + cycles._claim_rows(cycle)
+print(f"ROW of which the new payee kinds (staff, trainee units, new beds, item claims: {len(added):,} rows), computed again alone | {time.monotonic() - t:.1f} s")
 if month == LAST:
-    services.cycle_approve(by=User.objects.get(username="amy"), cycle=cycle)
+    services.cycle_approve(by=User.objects.get(username="amy"), cycle=cycle, confirmed_total_fen=cycle.totals["total_fen"])
 """
 )
 
@@ -204,6 +250,36 @@ print(f"ROW baseline: person by person through the ORM, {SAMPLE:,} people ({len(
 print(f"ROW baseline extrapolated to {total:,} people | {seconds * total / SAMPLE:.0f} s")
 print(f"ROW identical entitlements on the {SAMPLE:,} (amount, tier, payee, explanation) | {'yes' if same else 'NO: ' + str(len(theirs ^ ours)) + ' differ'}")
 Entitlement.objects.filter(cycle=cycle).delete(); cycle.delete()
+
+# The staff programmes record by record through the ORM: each person loaded with their employer,
+# the ban list asked per person, "paid before" asked per person, each programme decided in turn.
+from yanglao.benefits import staff_rules
+from yanglao.facilities.models import Ban, Staff
+STAFF_SAMPLE = int(os.environ.get("BENCH_STAFF_BASELINE", "0"))
+if STAFF_SAMPLE:
+    programmes = [p for p in selectors.programmes_for(city) if p.unit == "staff"]
+    end = add_months(THIS, 1) - dt.timedelta(days=1)
+    theirs = set()
+    t = time.monotonic()
+    for s in Staff.objects.select_related("facility__region", "provider__region").filter(hired_on__lte=end).filter(Q(left_on__isnull=True) | Q(left_on__gte=THIS)).order_by("pk")[:STAFF_SAMPLE]:
+        banned = Ban.objects.filter(id_number_hash=s.id_number_hash, start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=THIS)).exists()
+        facts = staff_rules.StaffFacts(s.name, s.role, int(s.skill_level) if s.skill_level else None, s.hired_on, s.left_on, banned)
+        for p in programmes:
+            v = selectors.version_in_force(p, THIS)
+            policy = selectors.policy_of(v, names)
+            rule, _ = staff_rules.rule_from_data(v.conditions, policy.amount, p.unit)
+            if rule.kind == "entry" and Entitlement.objects.filter(programme=p, staff=s, cycle__status="approved").exists():
+                continue
+            d = staff_rules.evaluate_staff(rule, policy.amount, facts, THIS, p.name, v.effective_from)
+            if d.eligible:
+                theirs.add((s.pk, p.pk, d.amount_fen, f"{s.name}：{d.text}"))
+    seconds = time.monotonic() - t
+    sample = set(Staff.objects.filter(hired_on__lte=end).filter(Q(left_on__isnull=True) | Q(left_on__gte=THIS)).order_by("pk").values_list("pk", flat=True)[:STAFF_SAMPLE])
+    ours = {r for r in Entitlement.objects.filter(cycle=ours_cycle, staff_id__in=sample, programme__unit="staff").values_list("staff_id", "programme_id", "amount_fen", "explanation")}
+    in_post = Staff.objects.filter(hired_on__lte=end).filter(Q(left_on__isnull=True) | Q(left_on__gte=THIS)).count()
+    print(f"ROW staff baseline: record by record through the ORM, {STAFF_SAMPLE:,} staff ({len(theirs):,} entitlements) | {seconds:.1f} s")
+    print(f"ROW staff baseline extrapolated to {in_post:,} staff in post | {seconds * in_post / STAFF_SAMPLE:.1f} s")
+    print(f"ROW identical staff entitlements on the {STAFF_SAMPLE:,} (programme, amount, explanation) | {'yes' if theirs == ours else 'NO: ' + str(len(theirs ^ ours)) + ' differ'}")
 """
 )
 
@@ -238,6 +314,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=int, default=20_000)
+    parser.add_argument("--staff", type=int, default=50_000)
+    parser.add_argument("--institutions", type=int, default=5_000)
+    parser.add_argument("--staff-baseline", type=int, default=5_000)
     parser.add_argument("--pg", default=os.environ.get("YANGLAO_BENCH_PG_URL", ""))
     parser.add_argument("--skip-sqlite", action="store_true")
     opts = parser.parse_args()
@@ -247,6 +326,9 @@ def main() -> int:
             YANGLAO_VAR_DIR=tmp,
             BENCH_PEOPLE=str(opts.people),
             BENCH_BASELINE=str(opts.baseline),
+            BENCH_STAFF=str(opts.staff),
+            BENCH_INSTITUTIONS=str(opts.institutions),
+            BENCH_STAFF_BASELINE=str(opts.staff_baseline),
         )
         env.pop("YANGLAO_DATABASE_URL", None)
         if not opts.skip_sqlite:
