@@ -161,7 +161,7 @@ if STAFF:
     sl = Programme.objects.get(code="shilaohua")
     version = PolicyVersion.objects.get(programme=sl)
     bulk_insert(Claim, ({"programme_id": sl.pk, "version_id": version.pk, "source": f"bench:{k}", "title": f"居家适老化改造 {k}",
-                         "elder_id": ids[k * 97], "region_id": villages[k % len(villages)], "month": LAST, "quantity": 1,
+                         "elder_id": ids[(k * 97) % len(ids)], "region_id": villages[k % len(villages)], "month": LAST, "quantity": 1,
                          "amount_fen": 180000, "explanation": "基础类项目", "created_at": timezone.now()} for k in range(1000)), batch=1000)
     print(f"ROW setup: staff {STAFF:,} ({STAFF // 250:,} on the ban list), institutions {len(institutions):,}, new beds {HOMES:,}, item claims 1,000 | {time.monotonic() - t0:.0f} s")
 from django.db import connection
