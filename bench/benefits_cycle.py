@@ -210,7 +210,8 @@ SAMPLE = int(os.environ["BENCH_BASELINE"])
 city = Region.objects.get(code="360200")
 total = Elder.objects.exclude(status="merged").filter(residence_region__path__startswith=city.path).count()
 names = selectors.programme_names()
-policies = [(p, v, selectors.policy_of(v, names)) for p in selectors.programmes_for(city) if (v := selectors.version_in_force(p, THIS))]
+policies = [(p, v, selectors.policy_of(v, names)) for p in selectors.programmes_for(city)
+            if p.unit in ("person", "institution") and (v := selectors.version_in_force(p, THIS))]  # per-person programmes
 cycle = Cycle.objects.create(month=THIS, region=Region.objects.get(code="360000"), status="computed")  # the baseline's own rows
 day = THIS
 t = time.monotonic()
