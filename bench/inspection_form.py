@@ -18,7 +18,6 @@ import argparse
 import json
 import re
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -29,8 +28,8 @@ from _city import (  # noqa: E402
     build_or_migrate,
     city_env,
     logins,
-    percentile,
     server,
+    timed,
 )
 
 from yanglao.supervision.checklists import GB38600  # noqa: E402
@@ -49,15 +48,6 @@ def post_json(s: Session, path: str, payload: dict) -> int:
     resp = s.conn.getresponse()
     resp.read()
     return resp.status
-
-
-def timed(fn, n: int) -> tuple[float, float]:
-    samples = []
-    for i in range(n):
-        started = time.perf_counter()
-        fn(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentile(samples, 50), percentile(samples, 95)
 
 
 def open_inspections(s: Session) -> list[int]:

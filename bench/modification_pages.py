@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,18 +27,9 @@ from _city import (  # noqa: E402
     build_or_migrate,
     city_env,
     logins,
-    percentile,
     server,
+    timed,
 )
-
-
-def timed(fn, n: int) -> tuple[float, float]:
-    samples = []
-    for i in range(n):
-        started = time.perf_counter()
-        fn(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentile(samples, 50), percentile(samples, 95)
 
 
 def main() -> int:
