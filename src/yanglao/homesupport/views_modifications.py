@@ -207,10 +207,11 @@ def project(request, pk: int):
                 lines, plan_errors = _plan_lines(request.POST, found.items.all())
                 if plan_errors:
                     raise ValidationFailed(plan_errors)
+                chosen = request.POST.get("contractor", "")
                 contractor = (
-                    _contractors(found)
-                    .filter(pk=int(request.POST.get("contractor") or 0))
-                    .first()
+                    _contractors(found).filter(pk=int(chosen)).first()
+                    if ascii_digits(chosen)
+                    else None
                 )
                 services.project_plan(
                     by=user, project=found, lines=lines, contractor=contractor
@@ -422,7 +423,7 @@ def quotas(request):
                     if key.startswith("price_") and value.strip():
                         try:
                             prices[key[6:]] = int(Decimal(value.strip()) * 100)
-                        except InvalidOperation:
+                        except (InvalidOperation, ValueError):
                             raise ValidationFailed(
                                 {key: f"{key[6:]}：单价应为金额"}
                             ) from None
@@ -431,8 +432,10 @@ def quotas(request):
             else:
                 raise ValidationFailed({"__all__": "未知的操作"})
         except ValidationFailed as exc:
-            add_service_errors(form, exc)
-            flash_errors(request, exc) if request.POST.get("do") == "prices" else None
+            if form.is_bound:
+                add_service_errors(form, exc)
+            else:  # the price list: each refused price named above the table
+                flash_errors(request, exc)
         else:
             return redirect("homesupport:quotas")
     year = timezone.localdate().year

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart
+from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import ValidationFailed
 from yanglao.core.views import (
     add_service_errors,
@@ -290,9 +291,12 @@ def session(request, pk: int):
                     relation=d["relation"],
                 )
             elif do == "mark":
-                attendance = found.attendances.filter(
-                    pk=int(request.POST.get("attendance") or 0)
-                ).first()
+                chosen = request.POST.get("attendance", "")
+                attendance = (
+                    found.attendances.filter(pk=int(chosen)).first()
+                    if ascii_digits(chosen)
+                    else None
+                )
                 if attendance is None:
                     raise ValidationFailed({"__all__": "没有这条报名记录"})
                 services.attendance_mark(

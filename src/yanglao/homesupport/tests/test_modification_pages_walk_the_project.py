@@ -149,3 +149,22 @@ def test_outsiders_get_404(users, regions, make_elder, shilaohua, contractor, as
     ):
         assert client_for(outsider).get(url).status_code == 404
         assert client_for(outsider).get(url + "checklist/").status_code == checklist
+
+
+def test_garbage_in_the_forms_is_named_not_a_server_error(users, regions, shilaohua):
+    alice = client_for(users["alice"])
+    response = alice.post(
+        "/homesupport/modifications/tasks/", {"do": "prices", "price_F01": "NaN"}
+    )
+    assert (
+        response.status_code == 200 and "F01：单价应为金额" in response.content.decode()
+    )
+    response = alice.post(
+        "/homesupport/modifications/tasks/",
+        {"do": "quota", "region": "999999", "year": "2026", "households": "10"},
+    )
+    assert response.status_code == 200
+    page = client_for(users["carol"]).post(
+        "/homesupport/modifications/999999/", {"do": "plan", "contractor": "x"}
+    )
+    assert page.status_code == 404
