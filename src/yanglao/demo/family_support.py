@@ -82,29 +82,31 @@ def build_family_support(*, today: dt.date, scale: float, progress) -> None:
         end_date__isnull=True,
         start_date__lte=dt.date(today.year, 1, 1),
     ).values("elder_id")
+    eligible = Elder.objects.filter(
+        pk__in=poor,
+        status=Status.ACTIVE,
+        care_setting="home",
+        birth_date__lte=dt.date(today.year - 61, 1, 1),
+    )
+    total_eligible = eligible.count() or 1
     total_quota = accepted = open_ = 0
     for n, county in enumerate(counties):
-        people = list(
-            Elder.objects.filter(
-                pk__in=poor,
-                status=Status.ACTIVE,
-                care_setting="home",
-                residence_region__path__startswith=county.path,
-                birth_date__lte=dt.date(today.year - 61, 1, 1),
-            ).order_by("pk")[:200]
-        )
-        quota = max(3, round(500 * scale * len(people) / 60))
+        here = eligible.filter(residence_region__path__startswith=county.path)
+        # the city's 500 a year, scaled with the demo city and split by eligible households
+        quota = max(3, round(500 * scale * here.count() / total_eligible))
         services.quota_set(by=bureau, region=county, year=today.year, households=quota)
         total_quota += quota
         behind = n == len(counties) - 1
         done = quota // 2 if behind else quota - 1
-        states = ["accepted"] * done
-        if n == 0:
-            states += ["applied", "assessed", "in_progress", "completed", "withdrawn"]
-        else:
-            states += ["in_progress"]
+        open_states = ["applied", "assessed", "in_progress", "completed", "withdrawn"]
+        states = (
+            open_states + ["accepted"] * done
+            if n == 0
+            else ["in_progress"] + ["accepted"] * done
+        )
+        people = list(here.order_by("pk")[: len(states)])
         for i, (person, state) in enumerate(zip(people, states, strict=False)):
-            month = max(1, min(today.month, 1 + i * today.month // max(done, 1)))
+            month = max(1, min(today.month, 1 + i * today.month // max(len(states), 1)))
             day = (
                 dt.date(today.year, month, 10)
                 if state == "accepted"
