@@ -111,6 +111,7 @@ def point(request, pk: int):
             "page": page,
             "querystring": querystring_without_page(request.GET),
             "overdue": selectors.overdue_loans(found)[:50],
+            "due_soon": selectors.due_soon(found)[:50],
             "waiting": selectors.waiting_of(found),
             "waiting_form": waiting_form,
         },

@@ -227,6 +227,11 @@ def test_carers_trainee_units_and_new_beds_are_paid_with_reasons(
     batch, missing, _held = services.payment_batch_create(
         by=users["alice"], cycle=approved
     )
+    from yanglao.benefits.measures import _workforce_fen
+
+    # K-13 counts what was approved for staff and trainee units, not beds
+    staff_total = sum(post.values()) + sum(years.values()) + 300000 + 2 * 179000
+    assert sum(_workforce_fen(month, month).values()) == staff_total
     to_newcomer = LedgerEntry.objects.get(batch=batch, staff=newcomer)
     assert to_newcomer.amount_fen == 300000 + 10000 + 5000
     assert (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -94,6 +95,21 @@ def overdue_loans(point: LendingPoint) -> QuerySet[Loan]:
             device__point=point,
             returned_on__isnull=True,
             due_on__lt=timezone.localdate(),
+        )
+        .select_related("device", "elder")
+        .order_by("due_on")
+    )
+
+
+def due_soon(point: LendingPoint, days: int = 7) -> QuerySet[Loan]:
+    """Loans due within `days` (today included), not returned: whom to remind (到期提醒)."""
+    today = timezone.localdate()
+    return (
+        Loan.objects.filter(
+            device__point=point,
+            returned_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=days),
         )
         .select_related("device", "elder")
         .order_by("due_on")

@@ -182,3 +182,23 @@ def test_the_waiting_list_is_served_by_a_loan(users, make_elder, point):
     from yanglao.homesupport.models import WaitingRequest
 
     assert WaitingRequest.objects.get().status == "served"
+
+
+def test_loans_due_within_a_week_are_listed_for_a_reminder(users, make_elder, point):
+    soon = _device(users, point, "LY-0100")
+    later = _device(users, point, "LY-0101")
+    first, second = _frail(make_elder, "到期甲"), _frail(make_elder, "未到期乙")
+    services.loan_create(
+        by=users["carol"],
+        device_id=soon.pk,
+        elder=first,
+        lent_on=TODAY - dt.timedelta(days=rules.LOAN_DAYS - 5),
+    )
+    services.loan_create(by=users["carol"], device_id=later.pk, elder=second)
+    body = (
+        client_for(users["carol"])
+        .get(f"/homesupport/aids/{point.pk}/")
+        .content.decode()
+    )
+    section = body.split("7天内到期")[1].split("</section>")[0]
+    assert "到期甲" in section and "未到期乙" not in section
