@@ -273,6 +273,10 @@ def evaluate(p: Policy, f: Facts, day: dt.date) -> Decision:
         checks.append((f"未同时享受{names.get(code, code)}", code not in f.receiving))
     eligible = all(ok for _why, ok in checks)
     amount, why, tier = _amount(p.amount, f)
+    if p.unit in ITEM_UNITS and p.amount.by == "flat":
+        # an item programme's flat amount is a standard per event (per day, or the ceiling per
+        # household), not a monthly payment: the claim that pays it says how it was reckoned
+        why = f"补贴标准 {amount / 100:.2f} 元（按事项核定）"
     if eligible and why:
         checks.append((why, amount > 0))
         eligible = amount > 0

@@ -198,3 +198,23 @@ def test_funding_parts_add_up(amount, city):
 
     parts = split_funding(amount, {"city": city, "county": 100 - city})
     assert sum(parts) == amount and parts[2] == 0
+
+
+def test_an_item_programme_names_its_standard_per_event_not_per_month():
+    from yanglao.benefits.rules import policy_from_data
+
+    policy = policy_from_data(
+        programme="chuanxi",
+        name="喘息服务补贴",
+        version="2025",
+        effective_from=dt.date(2025, 1, 1),
+        effective_to=None,
+        conditions={"min_age": 60},
+        amount={"by": "flat", "flat_fen": 10000, "per_year": 21},
+        unit="item",
+    )
+    decision = evaluate(policy, Facts(age=70), dt.date(2026, 3, 1))
+    assert decision.eligible and decision.text.endswith(
+        "✓ 补贴标准 100.00 元（按事项核定）"
+    )
+    assert "元/月" not in decision.text

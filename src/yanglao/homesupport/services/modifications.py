@@ -45,7 +45,7 @@ PHOTOS_PER_STAGE = 12
 
 def _lock(project: ModificationProject, step: str) -> ModificationProject:
     current = (
-        ModificationProject.objects.select_for_update()
+        ModificationProject.objects.select_for_update(of=("self",))
         .select_related("elder", "region", "contractor")
         .get(pk=project.pk)
     )
