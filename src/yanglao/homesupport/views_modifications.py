@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.accounts.models import User
 from yanglao.core import permissions
 from yanglao.core.charts import bar_chart
 from yanglao.core.digits import ascii_digits
@@ -89,12 +88,6 @@ def findings(request):
     )
 
 
-def _assessors():
-    return User.objects.filter(role=permissions.Role.ASSESSOR, is_active=True).order_by(
-        "full_name", "username"
-    )
-
-
 @login_required
 def project_new(request):
     require(permissions.may_file_modifications(request.user))
@@ -113,7 +106,7 @@ def project_new(request):
             "follow_up": follow_up.pk,
         }
     form = forms.ApplyForm(
-        request.POST or None, initial=initial, assessors=_assessors()
+        request.POST or None, initial=initial, assessors=selectors.assessors()
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -122,7 +115,7 @@ def project_new(request):
             if elder is None:
                 raise ValidationFailed({"elder": why})
             assessor = (
-                _assessors().filter(pk=int(d["assessor"])).first()
+                selectors.assessors().filter(pk=int(d["assessor"])).first()
                 if d["assessor"]
                 else None
             )
@@ -151,23 +144,6 @@ def project_new(request):
         nav=NAV,
         intro=intro,
     )
-
-
-def _may_assess(user, project) -> bool:
-    return permissions.may_assess_homes(user) and (
-        project.assessor_id == user.pk
-        if permissions.is_assessor(user)
-        else permissions.works_by_region(user)
-    )
-
-
-def _is_contractor(user, project) -> bool:
-    from yanglao.homecare.selectors import provider_of
-
-    if not permissions.may_complete_modifications(user):
-        return False
-    mine = provider_of(user)
-    return mine is not None and mine.pk == project.contractor_id
 
 
 def _contractors(project):
@@ -284,31 +260,21 @@ def project(request, pk: int):
             "photos": list(found.photos.all()),
             "steps": list(found.steps.select_related("by")),
             "step_names": rules.STEP_NAMES | {"apply": "申请"},
-            "may_assess": _may_assess(user, found),
-            "is_contractor": _is_contractor(user, found),
+            "may_assess": selectors.assesses(user, found),
+            "is_contractor": selectors.builds(user, found),
             "contractors": _contractors(found) if found.state == "assessed" else [],
             "plan_errors": plan_errors,
             "accept_form": accept_form,
             "withdraw_form": withdraw_form,
             "photo_form": forms.PhotoForm(),
-            "claim": _claim_of(found),
+            "claim": selectors.subsidy_claim_of(found),
         },
     )
 
 
 def _prices(project, items) -> dict[str, int]:
-    listed = {p.code: p.price_fen for p in selectors.price_list(project.region)}
+    listed = {p.code: p.price_fen for p in selectors.checklist_for(project.region)}
     return {i.code: listed.get(i.code, 0) for i in items}
-
-
-def _claim_of(project):
-    from yanglao.benefits.models import Claim
-
-    return (
-        Claim.objects.filter(source=f"homesupport.modification:{project.pk}")
-        .prefetch_related("entitlements__cycle")
-        .first()
-    )
 
 
 @login_required
@@ -316,7 +282,7 @@ def checklist(request, pk: int):
     """入户评估 on a phone: the checklist by part, what each item needs, photos before."""
     require(permissions.may_assess_homes(request.user))
     found = found_or_404(selectors.project_get, by=request.user, pk=pk)
-    require(_may_assess(request.user, found))
+    require(selectors.assesses(request.user, found))
     errors: dict = {}
     if request.method == "POST":
         needs = {
@@ -449,7 +415,7 @@ def quotas(request):
             "progress": selectors.progress_by_region(
                 by=request.user, year=year, region=region
             ),
-            "items": selectors.price_list(region),
+            "items": selectors.checklist_for(region),
             "parts": rules.PARTS,
             "year": year,
         },

@@ -15,14 +15,17 @@ from yanglao.homesupport.selectors.lending import (
 )
 from yanglao.homesupport.selectors.modifications import (
     ProjectFilter,
+    assesses,
+    assessors,
+    builds,
     checklist_for,
     contractors_for,
     modifications_of,
     photo_get,
-    price_list,
     progress_by_region,
     project_get,
     project_list,
+    subsidy_claim_of,
     visit_findings,
 )
 from yanglao.homesupport.selectors.respite import (
@@ -66,7 +69,10 @@ __all__ = [
     "photo_get",
     "point_get",
     "point_list",
-    "price_list",
+    "assesses",
+    "assessors",
+    "builds",
+    "subsidy_claim_of",
     "progress_by_region",
     "project_get",
     "project_list",

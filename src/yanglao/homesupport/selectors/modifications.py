@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from yanglao.core import permissions
 from yanglao.core.digits import ascii_digits
 from yanglao.core.errors import NotInScope
+from yanglao.core.scope import region_path_allowed
 from yanglao.facilities.models import Provider
 from yanglao.homecare.selectors import provider_of
 from yanglao.homesupport import modification as rules
@@ -125,8 +126,42 @@ def checklist_for(region: Region) -> list:
     ]
 
 
-def price_list(region: Region) -> list:
-    return checklist_for(region)
+def assesses(by, project: ModificationProject) -> bool:
+    """Whether `by` may do the project's home assessment: the assessor sent there, or area staff
+    who assess homes (one rule for the service and the page's button)."""
+    if not permissions.may_assess_homes(by):
+        return False
+    if permissions.is_assessor(by):
+        return project.assessor_id == by.pk
+    return region_path_allowed(by, project.region.path)
+
+
+def builds(by, project: ModificationProject) -> bool:
+    """Whether `by` is the administrator of the project's contractor."""
+    if not permissions.may_complete_modifications(by) or project.contractor_id is None:
+        return False
+    mine = provider_of(by)
+    return mine is not None and mine.pk == project.contractor_id
+
+
+def assessors() -> QuerySet:
+    """The assessor accounts a project can be sent to."""
+    from yanglao.accounts.models import User
+
+    return User.objects.filter(role=permissions.Role.ASSESSOR, is_active=True).order_by(
+        "full_name", "username"
+    )
+
+
+def subsidy_claim_of(project: ModificationProject):
+    """The benefits claim an accepted project's subsidy became, with the cycles that took it."""
+    from yanglao.benefits.models import Claim
+
+    return (
+        Claim.objects.filter(source=f"homesupport.modification:{project.pk}")
+        .prefetch_related("entitlements__cycle")
+        .first()
+    )
 
 
 def contractors_for(region: Region) -> QuerySet:

@@ -21,7 +21,6 @@ from yanglao.core.errors import NotInScope, ValidationFailed
 from yanglao.core.photos import photo_problem, photo_type
 from yanglao.core.scope import region_path_allowed
 from yanglao.facilities.models import Provider
-from yanglao.homecare.selectors import provider_of
 from yanglao.homesupport import modification as rules
 from yanglao.homesupport.models import (
     ModificationProject,
@@ -34,6 +33,8 @@ from yanglao.homesupport.models import (
 from yanglao.homesupport.selectors.modifications import (
     MODIFICATION_FINDINGS,
     MODIFICATION_PROGRAMME,
+    assesses,
+    builds,
     checklist_for,
     contractors_for,
 )
@@ -158,14 +159,6 @@ def project_apply(
     return project
 
 
-def _may_assess(by, project: ModificationProject) -> bool:
-    if not permissions.may_assess_homes(by):
-        return False
-    if permissions.is_assessor(by):
-        return project.assessor_id == by.pk
-    return region_path_allowed(by, project.region.path)
-
-
 def project_photo_add(
     *, by, project: ModificationProject, stage: str, photo, item_code: str = ""
 ) -> ProjectPhoto:
@@ -173,14 +166,14 @@ def project_photo_add(
     the contractor while building, or by the staff accepting it."""
     errors: dict[str, str] = {}
     if stage == ProjectPhoto.Stage.BEFORE:
-        allowed = _may_assess(by, project) and project.state in (
+        allowed = assesses(by, project) and project.state in (
             rules.State.APPLIED,
             rules.State.ASSESSED,
         )
         why = "入户评估时才能上传改造前照片"
     elif stage == ProjectPhoto.Stage.AFTER:
         allowed = (
-            _is_contractor(by, project) and project.state == rules.State.IN_PROGRESS
+            builds(by, project) and project.state == rules.State.IN_PROGRESS
         ) or (
             permissions.may_accept_modifications(by)
             and region_path_allowed(by, project.region.path)
@@ -226,7 +219,7 @@ def project_assess(
 ) -> ModificationProject:
     """入户评估: each checklist item the home needs, with what was found (`needs`: code → 现状).
     Refused without a photo before or without any item needed."""
-    if not _may_assess(by, project):
+    if not assesses(by, project):
         if permissions.may_assess_homes(by) and permissions.is_assessor(by):
             raise NotInScope(project.pk)
         raise ValidationFailed({"__all__": "您不能为这个项目入户评估"})
@@ -339,13 +332,6 @@ def project_plan(
     return current
 
 
-def _is_contractor(by, project: ModificationProject) -> bool:
-    if not permissions.may_complete_modifications(by) or project.contractor_id is None:
-        return False
-    mine = provider_of(by)
-    return mine is not None and mine.pk == project.contractor_id
-
-
 def project_complete(
     *,
     by,
@@ -355,7 +341,7 @@ def project_complete(
 ) -> ModificationProject:
     """施工完成, by the contractor: photos after are required, and the serial number of each
     installed terminal (紧急呼叫器, 烟感, 防走失装置)."""
-    if not _is_contractor(by, project):
+    if not builds(by, project):
         raise NotInScope(project.pk)
     serials = {k: (v or "").strip() for k, v in (serials or {}).items()}
     with transaction.atomic():
