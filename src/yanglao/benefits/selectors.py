@@ -272,6 +272,15 @@ def staff_check(
     return out
 
 
+def staff_paid(staff: Staff) -> QuerySet[Entitlement]:
+    """What approved cycles decided for a staff member, newest first."""
+    return (
+        Entitlement.objects.filter(staff=staff, cycle__status=Cycle.Status.APPROVED)
+        .select_related("programme", "cycle")
+        .order_by("-month", "programme__order")
+    )
+
+
 def paid_once(programme: Programme, field: str) -> set[int]:
     """Ids (`field`: staff_id or bed_id) an approved cycle has already paid under a one-off
     programme."""

@@ -712,10 +712,6 @@ def staff_check(request, staff_id: int):
     staff = found_or_404(staff_get, by=request.user, pk=staff_id)
     month = timezone.localdate().replace(day=1)
     rows = selectors.staff_check(staff, month)
-    paid = (
-        Entitlement.objects.filter(staff=staff, cycle__status=Cycle.Status.APPROVED)
-        .select_related("programme", "cycle")
-        .order_by("-month", "programme__order")[:60]
-    )
+    paid = selectors.staff_paid(staff)[:60]
     context = {"nav": NAV, "staff": staff, "month": month, "rows": rows, "paid": paid}
     return render(request, "benefits/staff_check.html", context)
